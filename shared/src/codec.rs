@@ -1,0 +1,124 @@
+//! JSON-lines framing, the same on both sides: one JSON object per line,
+//! UTF-8, `\n`-terminated, at most [`MAX_LINE_BYTES`] bytes.
+
+use bytes::Bytes;
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use tokio_util::codec::LinesCodec;
+
+use crate::limits::MAX_LINE_BYTES;
+use crate::protocol::{ClientRequest, ErrorBody, ErrorCode, RequestId};
+
+/// The line framer both sides use; it refuses lines over the limit instead of
+/// buffering them without end.
+pub fn line_codec() -> LinesCodec {
+    LinesCodec::new_with_max_length(MAX_LINE_BYTES)
+}
+
+/// One message as a complete line, newline included, ready to write (or to
+/// share between many recipients: cloning [`Bytes`] copies no data).
+pub fn encode<T: Serialize>(message: &T) -> Bytes {
+    let mut line = serde_json::to_vec(message).unwrap_or_else(|e| {
+        // Only possible for maps with non-string keys, which no protocol type has.
+        format!(r#"{{"type":"error","id":null,"code":"internal","message":"encode failed: {e}"}}"#)
+            .into_bytes()
+    });
+    line.push(b'\n');
+    Bytes::from(line)
+}
+
+/// A line that is not a request: the `malformed` error to answer with,
+/// carrying the `id` when the line was JSON with a numeric `id`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{error}")]
+pub struct DecodeError {
+    pub id: Option<RequestId>,
+    pub error: ErrorBody,
+}
+
+/// Reads a client request from one line (without its newline).
+pub fn decode_request(line: &str) -> Result<ClientRequest, DecodeError> {
+    serde_json::from_str(line).map_err(|e| {
+        #[derive(Deserialize)]
+        struct IdOnly {
+            id: Option<RequestId>,
+        }
+        let id = serde_json::from_str::<IdOnly>(line).ok().and_then(|x| x.id);
+        DecodeError {
+            id,
+            error: ErrorBody::new(
+                ErrorCode::Malformed,
+                format!("Could not read the request: {e}."),
+            ),
+        }
+    })
+}
+
+/// Reads any protocol message from one line (clients use it for server messages).
+pub fn decode<T: DeserializeOwned>(line: &str) -> Result<T, serde_json::Error> {
+    serde_json::from_str(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::{Request, ServerMessage};
+    use bytes::BytesMut;
+    use tokio_util::codec::{Decoder, LinesCodecError};
+
+    #[test]
+    fn encode_ends_with_exactly_one_newline() {
+        let line = encode(&ServerMessage::Reply {
+            id: Some(1),
+            result: crate::protocol::Reply::Bye,
+        });
+        assert!(line.ends_with(b"}\n"));
+        assert_eq!(line.iter().filter(|b| **b == b'\n').count(), 1);
+    }
+
+    #[test]
+    fn malformed_lines_keep_their_id_when_they_have_one() {
+        let bad = decode_request(r#"{"id":9,"type":"fly"}"#).unwrap_err();
+        assert_eq!(bad.id, Some(9));
+        assert_eq!(bad.error.code, ErrorCode::Malformed);
+        assert!(bad.error.message.contains("fly"), "{}", bad.error.message);
+        assert_eq!(decode_request("{not json").unwrap_err().id, None);
+        assert_eq!(
+            decode_request(r#"{"id":"x","type":"time"}"#)
+                .unwrap_err()
+                .id,
+            None
+        );
+        let missing = decode_request(r#"{"id":3,"type":"join_room"}"#).unwrap_err();
+        assert!(
+            missing.error.message.contains("room"),
+            "{}",
+            missing.error.message
+        );
+    }
+
+    #[test]
+    fn well_formed_requests_decode() {
+        let ok = decode_request(r#"{"id":1,"type":"say","text":"hola"}"#);
+        assert_eq!(
+            ok.map(|r| r.request),
+            Ok(Request::Say {
+                text: "hola".into()
+            })
+        );
+    }
+
+    #[test]
+    fn the_codec_refuses_lines_over_the_limit() {
+        let mut codec = line_codec();
+        let mut buf = BytesMut::from(&b"{\"type\":\"time\"}\n"[..]);
+        assert_eq!(
+            codec.decode(&mut buf).ok().flatten().as_deref(),
+            Some("{\"type\":\"time\"}")
+        );
+        let mut huge = BytesMut::from(vec![b'x'; MAX_LINE_BYTES + 1].as_slice());
+        assert!(matches!(
+            codec.decode(&mut huge),
+            Err(LinesCodecError::MaxLineLengthExceeded)
+        ));
+    }
+}

@@ -1,0 +1,487 @@
+//! Every message that crosses the wire, as serde types.
+//!
+//! One JSON object per line. The client sends [`ClientRequest`]s, each with an
+//! optional client-chosen `id`; the server sends [`ServerMessage`]s, which are
+//! either a reply (`"type":"reply"`, echoing the `id`), an error
+//! (`"type":"error"`, echoing the `id` when the line could be read) or a
+//! server-pushed event (`"type":"event"`, never carries an `id`).
+//!
+//! `docs/PROTOCOL.md` is the human contract for these types; keep them in step.
+
+use serde::{Deserialize, Serialize};
+
+use crate::validate::Gender;
+
+/// The protocol version spoken by this build. Bumped on any incompatible change.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// The TCP port the server listens on unless told otherwise.
+pub const DEFAULT_PORT: u16 = 7878;
+
+/// A client-chosen number that the matching reply echoes.
+pub type RequestId = u64;
+
+/// Milliseconds since the Unix epoch, UTC, as measured by the server's clock.
+pub type TimestampMs = i64;
+
+/// One line sent by a client: an optional `id` plus the request itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClientRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<RequestId>,
+    #[serde(flatten)]
+    pub request: Request,
+}
+
+impl ClientRequest {
+    pub fn new(id: RequestId, request: Request) -> Self {
+        Self {
+            id: Some(id),
+            request,
+        }
+    }
+}
+
+/// What a client can ask of the server. Tagged by `"type"` on the wire.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Request {
+    /// Must be the first request on a connection.
+    Hello {
+        version: u32,
+        client: String,
+    },
+    Register(Registration),
+    Login {
+        login: String,
+        password: Password,
+    },
+    /// `#exit`: the server replies `bye` and closes the connection.
+    Logout,
+    /// Plain chat text for everyone in the sender's current room.
+    Say {
+        text: String,
+    },
+    /// `#cR <room>`
+    CreateRoom {
+        room: String,
+    },
+    /// `#gR <room>`
+    JoinRoom {
+        room: String,
+    },
+    /// `#eR`
+    LeaveRoom,
+    /// `#lR`
+    ListRooms,
+    /// `#dR <room>`
+    DeleteRoom {
+        room: String,
+    },
+    /// `#show users`
+    ListUsers,
+    /// `#\private <user> <message>`
+    Private {
+        to: String,
+        text: String,
+    },
+    /// The server's clock, for Cristian's time synchronisation.
+    Time,
+}
+
+/// The signup form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Registration {
+    pub first_names: String,
+    pub last_names: String,
+    pub login: String,
+    pub password: Password,
+    pub age: u32,
+    pub gender: Gender,
+}
+
+/// A password on its way to the server. A plain string on the wire; its
+/// `Debug` is redacted so a password can never reach a log line through `{:?}`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Password(pub String);
+
+impl Password {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// One line sent by the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMessage {
+    /// The successful answer to the request with the same `id`.
+    Reply {
+        id: Option<RequestId>,
+        result: Reply,
+    },
+    /// The failed answer to the request with the same `id` (`null` when the
+    /// line could not be read far enough to find one).
+    Error {
+        id: Option<RequestId>,
+        #[serde(flatten)]
+        error: ErrorBody,
+    },
+    /// Something that happened, pushed by the server without being asked.
+    Event { event: Event },
+}
+
+/// A structured error: a stable machine `code`, a sentence for people, and for
+/// `invalid_field` the name of the field it is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct ErrorBody {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<Field>,
+}
+
+impl ErrorBody {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    pub fn invalid_field(field: Field, message: impl Into<String>) -> Self {
+        Self {
+            code: ErrorCode::InvalidField,
+            message: message.into(),
+            field: Some(field),
+        }
+    }
+}
+
+/// Stable error codes. Clients branch on these, never on the message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The line is not JSON, or not a known request, or lacks a field.
+    Malformed,
+    /// The line is longer than [`crate::limits::MAX_LINE_BYTES`]; the connection is closed.
+    LineTooLong,
+    /// The client's protocol version differs from the server's.
+    UnsupportedVersion,
+    /// A request other than `hello` arrived before `hello`.
+    HandshakeRequired,
+    /// `hello` arrived twice.
+    AlreadyGreeted,
+    /// The request needs a logged-in user.
+    NotAuthenticated,
+    /// `login` or `register` arrived on a connection that is already logged in.
+    AlreadyAuthenticated,
+    /// A field broke a validation rule; `field` names it.
+    InvalidField,
+    LoginTaken,
+    BadCredentials,
+    /// The account is logged in on another connection.
+    AlreadyConnected,
+    RoomExists,
+    RoomNotFound,
+    NotRoomOwner,
+    CannotDeleteDefaultRoom,
+    /// The client is already in the room it asked to join.
+    AlreadyInRoom,
+    UserNotFound,
+    UserOffline,
+    /// The server has no room for another connection; it is closed.
+    ServerFull,
+    /// The connection did not log in in time; it is closed.
+    LoginTimeout,
+    /// The client does not read fast enough; it is disconnected.
+    TooSlow,
+    /// Something failed on the server side (database…); the request had no effect.
+    Internal,
+}
+
+/// The request fields an `invalid_field` error can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    FirstNames,
+    LastNames,
+    Login,
+    Password,
+    Age,
+    Gender,
+    Room,
+    Text,
+    To,
+    Client,
+}
+
+impl Field {
+    /// The JSON field name, as it appears in requests.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::FirstNames => "first_names",
+            Field::LastNames => "last_names",
+            Field::Login => "login",
+            Field::Password => "password",
+            Field::Age => "age",
+            Field::Gender => "gender",
+            Field::Room => "room",
+            Field::Text => "text",
+            Field::To => "to",
+            Field::Client => "client",
+        }
+    }
+}
+
+/// Successful results, tagged by `"type"` inside the reply's `result`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Reply {
+    /// Answer to `hello`.
+    Welcome {
+        version: u32,
+        server: String,
+        default_room: String,
+        server_time_ms: TimestampMs,
+    },
+    /// Answer to `register`: the account exists; log in next.
+    Registered {
+        login: String,
+    },
+    /// Answer to `login`: the user is now in `room` (the default room).
+    LoggedIn {
+        login: String,
+        room: String,
+        members: Vec<String>,
+        server_time_ms: TimestampMs,
+    },
+    /// Answer to `logout`; the server closes the connection after it.
+    Bye,
+    /// Answer to `say`: the stamped message that everyone in the room receives.
+    Sent {
+        message: ChatMessage,
+    },
+    /// Answer to `create_room` and `join_room`: the client is now in `room`.
+    Joined {
+        room: String,
+        members: Vec<String>,
+    },
+    /// Answer to `leave_room`: the client is now in `room` (the default room).
+    /// `changed` is false when it already was there.
+    Left {
+        room: String,
+        changed: bool,
+    },
+    RoomList {
+        rooms: Vec<RoomInfo>,
+    },
+    RoomDeleted {
+        room: String,
+    },
+    UserList {
+        users: Vec<UserInfo>,
+    },
+    /// Answer to `private`: the stamped copy the recipient received.
+    PrivateSent {
+        message: PrivateMessage,
+    },
+    Time {
+        server_time_ms: TimestampMs,
+    },
+}
+
+/// A room as listed by `#lR`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomInfo {
+    pub name: String,
+    pub members: usize,
+    /// `None` for the default room, which belongs to the server.
+    pub creator: Option<String>,
+    pub is_default: bool,
+}
+
+/// A registered user as listed by `#show users`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub login: String,
+    pub first_names: String,
+    pub last_names: String,
+    pub online: bool,
+    /// The room the user is in, when online.
+    pub room: Option<String>,
+}
+
+/// A room message, stamped by the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    pub room: String,
+    /// The sender's login, as the server knows it.
+    pub from: String,
+    pub text: String,
+    pub time_ms: TimestampMs,
+}
+
+/// A private message, stamped by the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrivateMessage {
+    pub from: String,
+    pub to: String,
+    pub text: String,
+    pub time_ms: TimestampMs,
+}
+
+/// Why the server moved a client back to the default room.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MoveReason {
+    /// The room's creator deleted it with `#dR`.
+    RoomDeleted,
+    /// The room's creator disconnected, which deletes every room they created.
+    CreatorLeft,
+}
+
+/// Server-pushed events, tagged by `"type"` inside the event's `event`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// A message in a room the client is in (its own messages included).
+    Message(ChatMessage),
+    /// A private message addressed to this client.
+    Private(PrivateMessage),
+    /// Someone entered the client's current room.
+    MemberJoined { room: String, login: String },
+    /// Someone left the client's current room (moved or disconnected).
+    MemberLeft { room: String, login: String },
+    /// Broadcast to every logged-in client.
+    RoomCreated { room: String, creator: String },
+    /// Broadcast to every logged-in client.
+    RoomDeleted { room: String, reason: MoveReason },
+    /// The client's room was deleted and the server put it in `room` (the default room).
+    MovedToDefault {
+        room: String,
+        from_room: String,
+        reason: MoveReason,
+    },
+    /// The server is stopping; the connection closes right after.
+    Shutdown { message: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn request_is_flat_with_optional_id() {
+        let line = r#"{"id":7,"type":"create_room","room":"games"}"#;
+        let parsed: ClientRequest = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            parsed,
+            ClientRequest::new(
+                7,
+                Request::CreateRoom {
+                    room: "games".into()
+                }
+            )
+        );
+        let no_id: ClientRequest =
+            serde_json::from_str(r#"{"type":"list_rooms"}"#).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(no_id.id, None);
+        assert_eq!(no_id.request, Request::ListRooms);
+    }
+
+    #[test]
+    fn replies_errors_and_events_are_told_apart_by_type() {
+        let reply = ServerMessage::Reply {
+            id: Some(1),
+            result: Reply::Time { server_time_ms: 5 },
+        };
+        assert_eq!(
+            serde_json::to_value(&reply).unwrap_or_default(),
+            json!({"type":"reply","id":1,"result":{"type":"time","server_time_ms":5}})
+        );
+        let error = ServerMessage::Error {
+            id: Some(2),
+            error: ErrorBody::invalid_field(Field::Login, "too short"),
+        };
+        assert_eq!(
+            serde_json::to_value(&error).unwrap_or_default(),
+            json!({"type":"error","id":2,"code":"invalid_field","message":"too short","field":"login"})
+        );
+        let event = ServerMessage::Event {
+            event: Event::MemberJoined {
+                room: "lobby".into(),
+                login: "ana".into(),
+            },
+        };
+        assert_eq!(
+            serde_json::to_value(&event).unwrap_or_default(),
+            json!({"type":"event","event":{"type":"member_joined","room":"lobby","login":"ana"}})
+        );
+    }
+
+    #[test]
+    fn every_server_message_round_trips() {
+        let messages = vec![
+            ServerMessage::Event {
+                event: Event::Message(ChatMessage {
+                    room: "lobby".into(),
+                    from: "ana".into(),
+                    text: "¿qué tal? ñandú".into(),
+                    time_ms: 1_700_000_000_000,
+                }),
+            },
+            ServerMessage::Error {
+                id: None,
+                error: ErrorBody::new(ErrorCode::Malformed, "not JSON"),
+            },
+            ServerMessage::Reply {
+                id: Some(3),
+                result: Reply::RoomList {
+                    rooms: vec![RoomInfo {
+                        name: "lobby".into(),
+                        members: 2,
+                        creator: None,
+                        is_default: true,
+                    }],
+                },
+            },
+        ];
+        for message in messages {
+            let text = serde_json::to_string(&message).unwrap_or_default();
+            let back: ServerMessage =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(back, message);
+        }
+    }
+
+    #[test]
+    fn debug_output_never_shows_a_password() {
+        let registration = Registration {
+            first_names: "Ana".into(),
+            last_names: "Pérez".into(),
+            login: "ana".into(),
+            password: Password("s3cret-password".into()),
+            age: 20,
+            gender: Gender::Female,
+        };
+        let login = Request::Login {
+            login: "ana".into(),
+            password: Password("s3cret-password".into()),
+        };
+        let shown = format!("{:?} {login:?}", Request::Register(registration));
+        assert!(!shown.contains("s3cret"), "{shown}");
+        let wire = serde_json::to_string(&login).unwrap_or_default();
+        assert!(wire.contains(r#""password":"s3cret-password""#), "{wire}");
+    }
+}

@@ -1,0 +1,312 @@
+//! Field rules shared by the client (inline form errors) and the server (the
+//! authority). Each rule returns a sentence a person can act on.
+
+use serde::{Deserialize, Serialize};
+
+use crate::limits::*;
+use crate::protocol::{ErrorBody, Field, Registration};
+
+/// A broken rule: which field, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: Field,
+    pub message: String,
+}
+
+impl From<FieldError> for ErrorBody {
+    fn from(e: FieldError) -> Self {
+        ErrorBody::invalid_field(e.field, e.message)
+    }
+}
+
+fn fail(field: Field, message: impl Into<String>) -> Result<(), FieldError> {
+    Err(FieldError {
+        field,
+        message: message.into(),
+    })
+}
+
+/// The fixed set of genders offered at signup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    Female,
+    Male,
+    NonBinary,
+    Other,
+    PreferNotToSay,
+}
+
+impl Gender {
+    pub const ALL: [Gender; 5] = [
+        Gender::Female,
+        Gender::Male,
+        Gender::NonBinary,
+        Gender::Other,
+        Gender::PreferNotToSay,
+    ];
+
+    /// The wire (and database) spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gender::Female => "female",
+            Gender::Male => "male",
+            Gender::NonBinary => "non_binary",
+            Gender::Other => "other",
+            Gender::PreferNotToSay => "prefer_not_to_say",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Gender> {
+        Gender::ALL.into_iter().find(|g| g.as_str() == s)
+    }
+
+    /// What a person reads in the signup drop-down.
+    pub fn label(self) -> &'static str {
+        match self {
+            Gender::Female => "Female",
+            Gender::Male => "Male",
+            Gender::NonBinary => "Non-binary",
+            Gender::Other => "Other",
+            Gender::PreferNotToSay => "Prefer not to say",
+        }
+    }
+}
+
+/// Logins and room names are unique regardless of case: this is the key they
+/// are compared by.
+pub fn fold(name: &str) -> String {
+    name.to_lowercase()
+}
+
+/// 3–32 characters: ASCII letters, digits, `_`, `-`, `.`; starts with a letter.
+pub fn login(login: &str) -> Result<(), FieldError> {
+    let n = login.chars().count();
+    if !(LOGIN_MIN_CHARS..=LOGIN_MAX_CHARS).contains(&n) {
+        return fail(
+            Field::Login,
+            format!("A login has {LOGIN_MIN_CHARS} to {LOGIN_MAX_CHARS} characters."),
+        );
+    }
+    if !login.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return fail(Field::Login, "A login starts with a letter (a–z).");
+    }
+    if !login
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    {
+        return fail(
+            Field::Login,
+            "A login uses only letters a–z, digits and _ - . (no spaces or accents).",
+        );
+    }
+    Ok(())
+}
+
+/// 1–32 characters: letters (accents welcome), digits, `_`, `-`, `.`; no spaces,
+/// so a room name is always one word in a `#` command.
+pub fn room(room: &str) -> Result<(), FieldError> {
+    let n = room.chars().count();
+    if n == 0 {
+        return fail(Field::Room, "A room needs a name.");
+    }
+    if n > ROOM_MAX_CHARS {
+        return fail(
+            Field::Room,
+            format!("A room name has at most {ROOM_MAX_CHARS} characters."),
+        );
+    }
+    if !room
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    {
+        return fail(
+            Field::Room,
+            "A room name uses only letters, digits and _ - . (no spaces).",
+        );
+    }
+    Ok(())
+}
+
+/// First names or last names: 1–64 characters, not blank, no control characters.
+pub fn person_name(field: Field, name: &str) -> Result<(), FieldError> {
+    let what = if field == Field::LastNames {
+        "Last names"
+    } else {
+        "First names"
+    };
+    if name.trim().is_empty() {
+        return fail(field, format!("{what} cannot be empty."));
+    }
+    if name.chars().count() > PERSON_NAME_MAX_CHARS {
+        return fail(
+            field,
+            format!("{what} have at most {PERSON_NAME_MAX_CHARS} characters."),
+        );
+    }
+    if name.chars().any(char::is_control) {
+        return fail(field, format!("{what} cannot contain control characters."));
+    }
+    Ok(())
+}
+
+pub fn password(password: &str) -> Result<(), FieldError> {
+    if password.chars().count() < PASSWORD_MIN_CHARS {
+        return fail(
+            Field::Password,
+            format!("A password has at least {PASSWORD_MIN_CHARS} characters."),
+        );
+    }
+    if password.len() > PASSWORD_MAX_BYTES {
+        return fail(
+            Field::Password,
+            format!("A password has at most {PASSWORD_MAX_BYTES} bytes."),
+        );
+    }
+    Ok(())
+}
+
+pub fn age(age: u32) -> Result<(), FieldError> {
+    if !(AGE_MIN..=AGE_MAX).contains(&age) {
+        return fail(
+            Field::Age,
+            format!("Age must be between {AGE_MIN} and {AGE_MAX}."),
+        );
+    }
+    Ok(())
+}
+
+/// Chat or private message text: 1–2000 characters, not blank; line breaks and
+/// tabs allowed, other control characters not.
+pub fn message(text: &str) -> Result<(), FieldError> {
+    if text.trim().is_empty() {
+        return fail(Field::Text, "A message cannot be empty.");
+    }
+    if text.chars().count() > MESSAGE_MAX_CHARS {
+        return fail(
+            Field::Text,
+            format!("A message has at most {MESSAGE_MAX_CHARS} characters."),
+        );
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+    {
+        return fail(Field::Text, "A message cannot contain control characters.");
+    }
+    Ok(())
+}
+
+/// The program name a client announces in `hello`.
+pub fn client_name(name: &str) -> Result<(), FieldError> {
+    let n = name.chars().count();
+    if n == 0 || n > CLIENT_NAME_MAX_CHARS || name.chars().any(char::is_control) {
+        return fail(
+            Field::Client,
+            format!("The client name has 1 to {CLIENT_NAME_MAX_CHARS} printable characters."),
+        );
+    }
+    Ok(())
+}
+
+/// Every broken rule of a signup form, in form order (the GUI shows them all
+/// at once; the server answers with the first).
+pub fn registration(form: &Registration) -> Vec<FieldError> {
+    [
+        person_name(Field::FirstNames, &form.first_names),
+        person_name(Field::LastNames, &form.last_names),
+        login(&form.login),
+        password(form.password.expose()),
+        age(form.age),
+    ]
+    .into_iter()
+    .filter_map(Result::err)
+    .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::Password;
+
+    #[test]
+    fn logins() {
+        for ok in ["ana", "Ana_01", "j.perez-2", &"a".repeat(32)] {
+            assert_eq!(login(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "",
+            "ab",
+            "1ana",
+            "_ana",
+            "ana pérez",
+            "josé",
+            "a b",
+            &"a".repeat(33),
+        ] {
+            assert_eq!(login(bad).map_err(|e| e.field), Err(Field::Login), "{bad}");
+        }
+    }
+
+    #[test]
+    fn rooms() {
+        for ok in ["lobby", "física", "año-2", "r", &"ñ".repeat(32)] {
+            assert_eq!(room(ok), Ok(()), "{ok}");
+        }
+        for bad in ["", "two words", "tab\there", "emoji🙂", &"a".repeat(33)] {
+            assert_eq!(room(bad).map_err(|e| e.field), Err(Field::Room), "{bad}");
+        }
+    }
+
+    #[test]
+    fn names_ages_passwords_messages() {
+        assert!(person_name(Field::FirstNames, "María José").is_ok());
+        assert!(person_name(Field::LastNames, "  ").is_err());
+        assert!(person_name(Field::LastNames, &"x".repeat(65)).is_err());
+        assert!(person_name(Field::LastNames, "a\u{7}b").is_err());
+        assert!(age(AGE_MIN).is_ok() && age(AGE_MAX).is_ok());
+        assert!(age(AGE_MIN - 1).is_err() && age(AGE_MAX + 1).is_err());
+        assert!(password("12345678").is_ok());
+        assert!(password("1234567").is_err());
+        assert!(
+            password(&"ñ".repeat(37)).is_err(),
+            "74 bytes is over bcrypt's 72"
+        );
+        assert!(message("hola\nmundo").is_ok());
+        assert!(message(" \n ").is_err());
+        assert!(message("bell\u{7}").is_err());
+        assert!(message(&"é".repeat(MESSAGE_MAX_CHARS)).is_ok());
+        assert!(message(&"é".repeat(MESSAGE_MAX_CHARS + 1)).is_err());
+    }
+
+    #[test]
+    fn folding_makes_names_case_insensitive() {
+        assert_eq!(fold("Ana"), fold("aNA"));
+        assert_eq!(fold("FÍSICA"), "física");
+    }
+
+    #[test]
+    fn gender_spellings_round_trip() {
+        for g in Gender::ALL {
+            assert_eq!(Gender::parse(g.as_str()), Some(g));
+        }
+        assert_eq!(Gender::parse("robot"), None);
+    }
+
+    #[test]
+    fn registration_lists_every_error_in_form_order() {
+        let form = Registration {
+            first_names: "".into(),
+            last_names: "Pérez".into(),
+            login: "x".into(),
+            password: Password("short".into()),
+            age: 200,
+            gender: Gender::Other,
+        };
+        let fields: Vec<Field> = registration(&form).into_iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            [Field::FirstNames, Field::Login, Field::Password, Field::Age]
+        );
+    }
+}
