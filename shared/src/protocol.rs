@@ -158,6 +158,12 @@ impl ErrorBody {
         }
     }
 
+    /// Names the request field the error is about (so a form can show it there).
+    pub fn with_field(mut self, field: Field) -> Self {
+        self.field = Some(field);
+        self
+    }
+
     pub fn invalid_field(field: Field, message: impl Into<String>) -> Self {
         Self {
             code: ErrorCode::InvalidField,

@@ -1,0 +1,10 @@
+use tertulia_shared::{ErrorBody, Reply};
+
+use crate::session::Session;
+
+/// `leave_room` (`#eR`): back to the default room; no effect when already there.
+pub(super) fn apply(session: &mut Session) -> Result<Reply, ErrorBody> {
+    let login = session.logged_in()?;
+    let (room, changed) = session.shared.hub.leave_room(&login)?;
+    Ok(Reply::Left { room, changed })
+}

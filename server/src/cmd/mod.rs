@@ -1,0 +1,44 @@
+//! Every request the server understands, one file each. Parsing happened in
+//! `tertulia_shared::codec`; here each command checks its preconditions
+//! (greeted, logged in…) and applies itself to the session and the hub.
+
+mod create_room;
+mod delete_room;
+mod hello;
+mod join_room;
+mod leave_room;
+mod list_rooms;
+mod list_users;
+mod login;
+mod logout;
+mod private;
+mod register;
+mod say;
+mod time;
+
+use tertulia_shared::{ErrorBody, ErrorCode, Reply, Request};
+
+use crate::session::Session;
+
+/// Applies one request. Exactly one reply or error goes back for each.
+pub(crate) async fn apply(session: &mut Session, request: Request) -> Result<Reply, ErrorBody> {
+    match request {
+        Request::Hello { version, client } => hello::apply(session, version, &client),
+        _ if !session.greeted => Err(ErrorBody::new(
+            ErrorCode::HandshakeRequired,
+            "Send hello (with your protocol version) first.",
+        )),
+        Request::Register(form) => register::apply(session, form).await,
+        Request::Login { login, password } => login::apply(session, login, password).await,
+        Request::Logout => Ok(logout::apply(session)),
+        Request::Time => Ok(time::apply()),
+        Request::Say { text } => say::apply(session, text),
+        Request::CreateRoom { room } => create_room::apply(session, &room),
+        Request::JoinRoom { room } => join_room::apply(session, &room),
+        Request::LeaveRoom => leave_room::apply(session),
+        Request::ListRooms => list_rooms::apply(session),
+        Request::DeleteRoom { room } => delete_room::apply(session, &room),
+        Request::ListUsers => list_users::apply(session).await,
+        Request::Private { to, text } => private::apply(session, &to, text).await,
+    }
+}

@@ -1,0 +1,15 @@
+use tertulia_shared::{ErrorBody, Registration, Reply, validate};
+
+use crate::session::Session;
+
+/// `register`: creates an account. It does not log in; `login` comes next.
+pub(super) async fn apply(session: &mut Session, form: Registration) -> Result<Reply, ErrorBody> {
+    session.require_anonymous()?;
+    if let Some(first) = validate::registration(&form).into_iter().next() {
+        return Err(first.into());
+    }
+    let login = form.login.clone();
+    session.shared.accounts.register(form).await?;
+    tracing::info!(peer = %session.peer, %login, "account created");
+    Ok(Reply::Registered { login })
+}

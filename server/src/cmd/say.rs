@@ -1,0 +1,11 @@
+use tertulia_shared::{ErrorBody, Reply, validate};
+
+use crate::session::Session;
+
+/// `say`: a message for everyone in the sender's room, the sender included.
+pub(super) fn apply(session: &mut Session, text: String) -> Result<Reply, ErrorBody> {
+    let login = session.logged_in()?;
+    validate::message(&text)?;
+    let message = session.shared.hub.say(&login, text, crate::now_ms())?;
+    Ok(Reply::Sent { message })
+}

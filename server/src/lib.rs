@@ -1,0 +1,48 @@
+//! The Tertulia chat server: a tokio socket server with rooms in memory and
+//! accounts in SQLite.
+//!
+//! Where things are: [`server::run`] accepts connections; `session` runs one
+//! client; `cmd/` holds one file per request; [`rooms`] is the shared state of
+//! rooms and online users; [`accounts`] the SQLite database.
+
+pub mod accounts;
+mod cmd;
+pub mod config;
+mod connection;
+pub mod rooms;
+pub mod server;
+mod session;
+
+pub use accounts::Accounts;
+pub use config::Config;
+pub use server::run;
+
+/// The server's clock: milliseconds since the Unix epoch, UTC. Every
+/// timestamp the server sends comes from here.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// A socket error in words a person understands, for the log.
+pub fn describe_io_error(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let plain = match e.raw_os_error() {
+        Some(libc::EMFILE) => {
+            Some("too many open files in this process (raise the limit with `ulimit -n`)")
+        }
+        Some(libc::ENFILE) => Some("too many open files on this machine"),
+        Some(libc::ENOBUFS) | Some(libc::ENOMEM) => Some("the system ran out of network buffers"),
+        Some(libc::EINTR) => Some("the call was interrupted"),
+        _ => match e.kind() {
+            ErrorKind::ConnectionReset => Some("the client vanished (connection reset)"),
+            ErrorKind::ConnectionAborted => Some("the connection was aborted"),
+            ErrorKind::BrokenPipe => Some("the client stopped reading (broken pipe)"),
+            ErrorKind::TimedOut => Some("the connection timed out"),
+            _ => None,
+        },
+    };
+    match plain {
+        Some(words) => format!("{words} ({e})"),
+        None => e.to_string(),
+    }
+}

@@ -1,0 +1,288 @@
+//! A real server on 127.0.0.1:0 with a temporary SQLite file, and a plain TCP
+//! client that speaks the protocol line by line, as a third party would.
+
+#![allow(dead_code)]
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use tertulia_server::{Accounts, Config};
+use tertulia_shared::codec::{decode, encode, line_codec};
+use tertulia_shared::validate::Gender;
+use tertulia_shared::{
+    ClientRequest, ErrorBody, ErrorCode, Event, PROTOCOL_VERSION, Password, Registration, Reply,
+    Request, ServerMessage,
+};
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tokio_util::codec::{FramedRead, LinesCodec};
+
+/// How long a test waits for something that should arrive.
+pub const PATIENCE: Duration = Duration::from_secs(10);
+
+pub const PASSWORD: &str = "contraseña-segura";
+
+pub fn test_config() -> Config {
+    Config {
+        shutdown_grace: Duration::from_secs(2),
+        ..Config::default()
+    }
+}
+
+/// A running server and the database it owns.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub db_path: PathBuf,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl TestServer {
+    pub async fn start() -> (TestServer, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let server = TestServer::start_on(dir.path().join("accounts.db"), test_config()).await;
+        (server, dir)
+    }
+
+    pub async fn start_with(config: Config) -> (TestServer, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let server = TestServer::start_on(dir.path().join("accounts.db"), config).await;
+        (server, dir)
+    }
+
+    /// Starts a server on an existing (or new) database file.
+    pub async fn start_on(db_path: PathBuf, config: Config) -> TestServer {
+        let path = db_path.clone();
+        let accounts = tokio::task::spawn_blocking(move || Accounts::open(&path, 4))
+            .await
+            .expect("join")
+            .expect("open db");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(tertulia_server::run(listener, config, accounts, async {
+            let _ = stopped.await;
+        }));
+        TestServer {
+            addr,
+            db_path,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// Graceful shutdown; returns when the server has finished.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            tokio::time::timeout(PATIENCE, task)
+                .await
+                .expect("server stops in time")
+                .expect("server task");
+        }
+    }
+
+    pub async fn client(&self) -> TestClient {
+        TestClient::connect(self.addr).await
+    }
+
+    /// A client that has said hello.
+    pub async fn greeted(&self) -> TestClient {
+        let mut client = self.client().await;
+        client.hello().await;
+        client
+    }
+
+    /// A client with a fresh account, logged in, its login events drained.
+    pub async fn user(&self, login: &str) -> TestClient {
+        let mut client = self.greeted().await;
+        client.register(login).await.expect("register");
+        client.login(login).await.expect("login");
+        client
+    }
+}
+
+pub fn registration(login: &str) -> Registration {
+    Registration {
+        first_names: "María José".into(),
+        last_names: "Núñez".into(),
+        login: login.into(),
+        password: Password(PASSWORD.into()),
+        age: 20,
+        gender: Gender::Other,
+    }
+}
+
+/// A line-by-line protocol client over a real TCP socket.
+pub struct TestClient {
+    reader: FramedRead<OwnedReadHalf, LinesCodec>,
+    writer: OwnedWriteHalf,
+    next_id: u64,
+    /// Events that arrived while waiting for a reply.
+    events: VecDeque<Event>,
+}
+
+impl TestClient {
+    pub async fn connect(addr: SocketAddr) -> TestClient {
+        let stream = TcpStream::connect(addr).await.expect("connect");
+        let (read, write) = stream.into_split();
+        TestClient {
+            reader: FramedRead::new(read, line_codec()),
+            writer: write,
+            next_id: 1,
+            events: VecDeque::new(),
+        }
+    }
+
+    pub async fn send_raw(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).await.expect("write");
+    }
+
+    /// The next line from the server, parsed; `None` at end of stream.
+    pub async fn next_message(&mut self) -> Option<ServerMessage> {
+        let line = tokio::time::timeout(PATIENCE, self.reader.next())
+            .await
+            .expect("server answers in time")?;
+        let line = line.ok()?;
+        Some(decode(&line).unwrap_or_else(|e| panic!("server sent unreadable {line:?}: {e}")))
+    }
+
+    /// Sends a request with a fresh id; returns its reply or error. Events
+    /// that arrive meanwhile are kept for [`Self::event`].
+    pub async fn request(&mut self, request: Request) -> Result<Reply, ErrorBody> {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send_raw(&encode(&ClientRequest::new(id, request)))
+            .await;
+        self.reply_to(Some(id)).await
+    }
+
+    /// Waits for the reply or error carrying `id`.
+    pub async fn reply_to(&mut self, id: Option<u64>) -> Result<Reply, ErrorBody> {
+        loop {
+            match self.next_message().await {
+                Some(ServerMessage::Event { event }) => self.events.push_back(event),
+                Some(ServerMessage::Reply { id: got, result }) if got == id => return Ok(result),
+                Some(ServerMessage::Error { id: got, error }) if got == id => return Err(error),
+                Some(other) => panic!("unexpected while waiting for {id:?}: {other:?}"),
+                None => panic!("connection closed while waiting for {id:?}"),
+            }
+        }
+    }
+
+    /// The next event (kept or new).
+    pub async fn event(&mut self) -> Event {
+        if let Some(event) = self.events.pop_front() {
+            return event;
+        }
+        match self.next_message().await {
+            Some(ServerMessage::Event { event }) => event,
+            other => panic!("expected an event, got {other:?}"),
+        }
+    }
+
+    /// Waits for an event matching `wanted`, skipping others.
+    pub async fn event_matching(&mut self, wanted: impl Fn(&Event) -> bool) -> Event {
+        loop {
+            let event = self.event().await;
+            if wanted(&event) {
+                return event;
+            }
+        }
+    }
+
+    /// Asserts nothing arrives for a while (round-trips a `time` request so
+    /// anything already sent is seen first).
+    pub async fn assert_no_event(&mut self) {
+        self.request(Request::Time).await.expect("time");
+        assert!(
+            self.events.is_empty(),
+            "unexpected events: {:?}",
+            self.events
+        );
+    }
+
+    /// Round-trips a `time` request so everything already sent has arrived,
+    /// then returns (and forgets) the events kept so far.
+    pub async fn settle(&mut self) -> Vec<Event> {
+        self.request(Request::Time).await.expect("time");
+        self.drain_events()
+    }
+
+    pub fn drain_events(&mut self) -> Vec<Event> {
+        self.events.drain(..).collect()
+    }
+
+    /// Reads until the server closes the connection; returns what came before.
+    pub async fn until_closed(&mut self) -> Vec<ServerMessage> {
+        let mut seen = Vec::new();
+        while let Some(message) = self.next_message().await {
+            seen.push(message);
+        }
+        seen
+    }
+
+    pub async fn hello(&mut self) -> Reply {
+        self.request(Request::Hello {
+            version: PROTOCOL_VERSION,
+            client: "tertulia-tests".into(),
+        })
+        .await
+        .expect("hello")
+    }
+
+    pub async fn register(&mut self, login: &str) -> Result<Reply, ErrorBody> {
+        self.request(Request::Register(registration(login))).await
+    }
+
+    pub async fn login(&mut self, login: &str) -> Result<Reply, ErrorBody> {
+        self.request(Request::Login {
+            login: login.into(),
+            password: Password(PASSWORD.into()),
+        })
+        .await
+    }
+
+    pub async fn say(&mut self, text: &str) -> Reply {
+        self.request(Request::Say { text: text.into() })
+            .await
+            .expect("say")
+    }
+
+    pub async fn create(&mut self, room: &str) -> Result<Reply, ErrorBody> {
+        self.request(Request::CreateRoom { room: room.into() })
+            .await
+    }
+
+    pub async fn join(&mut self, room: &str) -> Result<Reply, ErrorBody> {
+        self.request(Request::JoinRoom { room: room.into() }).await
+    }
+
+    /// `(room, members)` of every room.
+    pub async fn rooms(&mut self) -> Vec<(String, usize)> {
+        match self.request(Request::ListRooms).await {
+            Ok(Reply::RoomList { rooms }) => {
+                rooms.into_iter().map(|r| (r.name, r.members)).collect()
+            }
+            other => panic!("list_rooms: {other:?}"),
+        }
+    }
+}
+
+/// The error code of a refused request.
+pub fn code(result: Result<Reply, ErrorBody>) -> ErrorCode {
+    match result {
+        Err(error) => error.code,
+        Ok(reply) => panic!("expected an error, got {reply:?}"),
+    }
+}
