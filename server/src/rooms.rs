@@ -82,6 +82,9 @@ impl Room {
 
 #[derive(Debug)]
 struct State {
+    /// Set once the server is stopping: departures are no longer announced,
+    /// which would cost one line per remaining client for each leaving one.
+    closing: bool,
     default_room: Key,
     peers: HashMap<Key, Peer>,
     rooms: HashMap<Key, Room>,
@@ -118,6 +121,7 @@ impl Hub {
         };
         Hub {
             state: Arc::new(Mutex::new(State {
+                closing: false,
                 default_room: key.clone(),
                 peers: HashMap::new(),
                 rooms: HashMap::from([(key, lobby)]),
@@ -161,6 +165,12 @@ impl Hub {
         Ok(state.room_view(&default_room))
     }
 
+    /// Stops announcing departures: every client is about to get the
+    /// shutdown notice instead.
+    pub fn begin_shutdown(&self) {
+        self.lock().closing = true;
+    }
+
     /// Takes a user offline: leaves their room and deletes every room they created.
     pub fn leave_server(&self, login: &str) {
         let key = fold(login);
@@ -168,6 +178,12 @@ impl Hub {
         let Some(peer) = state.peers.remove(&key) else {
             return;
         };
+        if state.closing {
+            if let Some(room) = state.rooms.get_mut(&peer.room) {
+                room.members.remove(&key);
+            }
+            return;
+        }
         state.exit(&key, &peer.room, &peer.login);
         let created: Vec<Key> = state
             .rooms

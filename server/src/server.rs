@@ -93,6 +93,7 @@ pub async fn run(
         "shutting down: notifying {} logged-in clients",
         shared.hub.online_count()
     );
+    shared.hub.begin_shutdown();
     stop.cancel();
     tracker.close();
     let grace = shared.config.shutdown_grace + Duration::from_secs(1);
