@@ -1,6 +1,9 @@
 //! The real `tertulia-server` program: command line, signals, and running out
 //! of file descriptors.
 
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::io::{BufRead, BufReader};

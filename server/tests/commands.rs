@@ -1,6 +1,9 @@
 //! Every request and every error code, over real TCP against a real server
 //! with a real SQLite file.
 
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{TestClient, TestServer, code, registration};

@@ -1,6 +1,9 @@
 //! Bad input, bad peers and stopping: the server answers clearly, loses
 //! nothing and keeps serving everyone else.
 
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::sync::{Arc, Mutex};

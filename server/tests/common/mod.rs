@@ -1,7 +1,7 @@
 //! A real server on 127.0.0.1:0 with a temporary SQLite file, and a plain TCP
 //! client that speaks the protocol line by line, as a third party would.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(dead_code)]
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
