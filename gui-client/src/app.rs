@@ -1,0 +1,589 @@
+//! The eframe application: drains network events, draws the current screen,
+//! then applies what the user asked for.
+
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+use tertulia_shared::command::{self, Command, Input, ParseError};
+use tertulia_shared::{ErrorBody, ErrorCode, Password, Registration, Request, RequestId};
+
+use crate::net::{NetCommand, NetEvent, NetHandle, local_now_ms};
+use crate::settings::{Settings, SettingsStore};
+use crate::state::{ChatState, PrivateLine};
+use crate::ui::chat::{InputBox, MessageView, input_ui, messages_ui};
+use crate::ui::login::{LoginAction, LoginForm, login_ui};
+use crate::ui::private::private_windows_ui;
+use crate::ui::rooms::{RoomAction, RoomsPanel, rooms_ui};
+use crate::ui::signup::{SignupAction, SignupForm, signup_ui};
+use crate::ui::status::{ClockView, LinkStatus, status_ui};
+use crate::ui::users::users_ui;
+
+mod text {
+    pub fn connecting(server: &str, attempt: u32) -> String {
+        if attempt > 1 {
+            format!("Reconnecting to {server} (attempt {attempt})…")
+        } else {
+            format!("Connecting to {server}…")
+        }
+    }
+    pub fn lost(message: &str, secs: u64) -> String {
+        format!("{message} Reconnecting in {secs} s…")
+    }
+    pub fn back(server: &str) -> String {
+        format!("Connected again to {server}.")
+    }
+    pub fn private_to(to: &str, text: &str) -> String {
+        format!("Private message to {to}: {text}")
+    }
+    pub const ACCOUNT_CREATED: &str = "Account created.";
+}
+
+/// How often the room and user lists are refreshed while nothing happens.
+const REFRESH_EVERY: Duration = Duration::from_secs(5);
+/// The most time spent draining network events in one frame.
+const DRAIN_BUDGET: Duration = Duration::from_millis(8);
+
+/// How the app is started: where settings live and, optionally, a server
+/// address that overrides the remembered one.
+#[derive(Debug, Clone, Default)]
+pub struct AppOptions {
+    pub settings: SettingsStore,
+    pub server: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Screen {
+    Login,
+    Signup,
+    Chat,
+}
+
+/// What is being connected, for the progress line and for where errors go.
+#[derive(Debug, Clone, PartialEq)]
+struct Attempt {
+    progress: String,
+    from: Screen,
+}
+
+/// Everything that exists only while logged in.
+#[derive(Debug)]
+struct ChatSession {
+    state: ChatState,
+    server: String,
+    link: LinkStatus,
+    input: InputBox,
+    view: MessageView,
+    rooms: RoomsPanel,
+    private_drafts: HashMap<String, String>,
+    /// Requests typed by the user: their results are printed in the log.
+    typed: HashSet<RequestId>,
+    /// Private messages in flight, by request id, to file their errors.
+    private_to: HashMap<RequestId, String>,
+    last_refresh: Option<Instant>,
+    /// The room to return to after a reconnection.
+    room_before_drop: Option<String>,
+}
+
+pub struct TertuliaApp {
+    net: NetHandle,
+    store: SettingsStore,
+    settings: Settings,
+    screen: Screen,
+    login: LoginForm,
+    signup: SignupForm,
+    attempt: Option<Attempt>,
+    chat: Option<ChatSession>,
+    clock: ClockView,
+    /// Kept in memory for this run only, to log back in after a drop.
+    password: Option<Password>,
+}
+
+impl std::fmt::Debug for TertuliaApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TertuliaApp")
+            .field("screen", &self.screen)
+            .field("attempt", &self.attempt)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TertuliaApp {
+    pub fn new(ctx: &egui::Context, options: AppOptions) -> std::io::Result<TertuliaApp> {
+        crate::style::install(ctx);
+        let wake_ctx = ctx.clone();
+        let net = NetHandle::spawn(move || wake_ctx.request_repaint())?;
+        let mut settings = options.settings.load();
+        if let Some(server) = options.server {
+            settings.server = server;
+        }
+        let login = LoginForm {
+            server: settings.server.clone(),
+            login: settings.login.clone(),
+            ..LoginForm::default()
+        };
+        Ok(TertuliaApp {
+            net,
+            store: options.settings,
+            settings,
+            screen: Screen::Login,
+            login,
+            signup: SignupForm::default(),
+            attempt: None,
+            chat: None,
+            clock: ClockView::default(),
+            password: None,
+        })
+    }
+
+    /// The network handle, for tests that want to look at traffic.
+    pub fn net(&self) -> &NetHandle {
+        &self.net
+    }
+
+    pub fn clock(&self) -> ClockView {
+        self.clock
+    }
+
+    /// The chat state once logged in (tests read it).
+    pub fn chat_state(&self) -> Option<&ChatState> {
+        self.chat.as_ref().map(|c| &c.state)
+    }
+
+    fn connect(&mut self, from: Screen, register: Option<Registration>) {
+        let server = self.login.server.trim().to_owned();
+        let login = match &register {
+            Some(form) => form.login.clone(),
+            None => self.login.login.trim().to_owned(),
+        };
+        let password = match &register {
+            Some(form) => form.password.clone(),
+            None => Password(self.login.password.clone()),
+        };
+        self.password = Some(password.clone());
+        self.login.error = None;
+        self.signup.error = None;
+        self.attempt = Some(Attempt {
+            progress: text::connecting(&server, 1),
+            from,
+        });
+        self.net.command(NetCommand::Connect {
+            server,
+            login,
+            password,
+            register,
+        });
+    }
+
+    /// Applies everything the network thread said, within a time budget so
+    /// a flood never stalls a frame.
+    fn drain_events(&mut self) {
+        let started = Instant::now();
+        while started.elapsed() < DRAIN_BUDGET {
+            let Some(event) = self.net.try_event() else {
+                break;
+            };
+            self.on_net_event(event);
+        }
+    }
+
+    fn on_net_event(&mut self, event: NetEvent) {
+        match event {
+            NetEvent::Connecting { server, attempt } => {
+                if let Some(a) = &mut self.attempt {
+                    a.progress = text::connecting(&server, attempt);
+                }
+            }
+            NetEvent::Registered { .. } => {
+                self.login.error = None;
+                self.login.login = self.signup.login.trim().to_owned();
+                if let Some(a) = &mut self.attempt {
+                    a.progress = text::ACCOUNT_CREATED.into();
+                }
+            }
+            NetEvent::LoggedIn {
+                login,
+                room,
+                members,
+                default_room,
+                resumed,
+                ..
+            } => self.on_logged_in(login, room, members, default_room, resumed),
+            NetEvent::AuthRefused(error) => self.on_refused(error),
+            NetEvent::ConnectFailed { message } => {
+                let from = self.attempt.take().map_or(Screen::Login, |a| a.from);
+                match from {
+                    Screen::Signup => self.signup.error = Some(message),
+                    _ => self.login.error = Some(message),
+                }
+            }
+            NetEvent::Disconnected { message, retry_in } => {
+                if let Some(chat) = &mut self.chat {
+                    if matches!(chat.link, LinkStatus::Connected { .. }) {
+                        chat.room_before_drop = Some(chat.state.room.clone());
+                        chat.state.error(text::lost(&message, retry_in.as_secs()));
+                    }
+                    chat.link = LinkStatus::Reconnecting {
+                        message,
+                        next_try: Instant::now() + retry_in,
+                    };
+                }
+            }
+            NetEvent::Closed { message } => {
+                self.attempt = None;
+                if self.chat.take().is_some() {
+                    self.login.error = Some(message);
+                }
+                self.password = None;
+                self.login.password.clear();
+                self.screen = Screen::Login;
+            }
+            NetEvent::Reply { id, result } => {
+                if let Some(chat) = &mut self.chat {
+                    chat.private_to.remove(&id);
+                    let typed = chat.typed.remove(&id);
+                    if typed && let tertulia_shared::Reply::PrivateSent { message } = &result {
+                        chat.state
+                            .info(text::private_to(&message.to, &message.text));
+                    }
+                    chat.state.apply_reply(result, typed);
+                }
+            }
+            NetEvent::Failed { id, error } => {
+                if let Some(chat) = &mut self.chat {
+                    let to = id.and_then(|id| chat.private_to.remove(&id));
+                    let typed = id.is_some_and(|id| chat.typed.remove(&id));
+                    match to {
+                        Some(to) => {
+                            chat.state
+                                .conversation(&to)
+                                .lines
+                                .push(PrivateLine::Error(error.message.clone()));
+                            if typed {
+                                chat.state.error(error.message);
+                            }
+                        }
+                        None => chat.state.error(error.message),
+                    }
+                }
+            }
+            NetEvent::Event(event) => {
+                if let Some(chat) = &mut self.chat {
+                    chat.state.apply_event(event);
+                }
+            }
+            NetEvent::Clock { offset_ms, rtt_ms } => {
+                self.clock = ClockView {
+                    offset_ms,
+                    rtt_ms: Some(rtt_ms),
+                };
+            }
+        }
+    }
+
+    fn on_logged_in(
+        &mut self,
+        login: String,
+        room: String,
+        members: Vec<String>,
+        default_room: String,
+        resumed: bool,
+    ) {
+        self.attempt = None;
+        self.login.error = None;
+        self.screen = Screen::Chat;
+        let server = self.login.server.trim().to_owned();
+        self.settings.server = server.clone();
+        self.settings.login = login.clone();
+        self.store.save(&self.settings);
+        match (&mut self.chat, resumed) {
+            (Some(chat), true) => {
+                chat.link = LinkStatus::Connected {
+                    server: server.clone(),
+                };
+                chat.state.room = room;
+                chat.state.notice(text::back(&server));
+                chat.state.lists_stale = true;
+                if let Some(previous) = chat.room_before_drop.take()
+                    && previous != chat.state.default_room
+                {
+                    self.net.send(Request::JoinRoom { room: previous });
+                }
+            }
+            _ => {
+                self.chat = Some(ChatSession {
+                    state: ChatState::new(&login, &room, &members, &default_room),
+                    link: LinkStatus::Connected {
+                        server: server.clone(),
+                    },
+                    server,
+                    input: InputBox::default(),
+                    view: MessageView::default(),
+                    rooms: RoomsPanel::default(),
+                    private_drafts: HashMap::new(),
+                    typed: HashSet::new(),
+                    private_to: HashMap::new(),
+                    last_refresh: None,
+                    room_before_drop: None,
+                });
+            }
+        }
+    }
+
+    fn on_refused(&mut self, error: ErrorBody) {
+        let from = self.attempt.take().map_or(Screen::Login, |a| a.from);
+        self.chat = None;
+        self.password = None;
+        match (from, error.code) {
+            (Screen::Signup, _) => {
+                self.screen = Screen::Signup;
+                self.signup.server_error(error.field, error.message);
+            }
+            (_, ErrorCode::BadCredentials) => {
+                self.screen = Screen::Login;
+                self.login.password_error = Some(error.message);
+            }
+            _ => {
+                self.screen = Screen::Login;
+                self.login.error = Some(error.message);
+            }
+        }
+    }
+
+    /// Keeps the sidebar and user list fresh.
+    fn refresh_lists(&mut self) {
+        let Some(chat) = &mut self.chat else { return };
+        if !matches!(chat.link, LinkStatus::Connected { .. }) {
+            return;
+        }
+        let due = chat
+            .last_refresh
+            .is_none_or(|t| t.elapsed() >= REFRESH_EVERY);
+        let soon = chat.state.lists_stale
+            && chat
+                .last_refresh
+                .is_none_or(|t| t.elapsed() >= Duration::from_millis(300));
+        if due || soon {
+            chat.state.lists_stale = false;
+            chat.last_refresh = Some(Instant::now());
+            self.net.send(Request::ListRooms);
+            self.net.send(Request::ListUsers);
+        }
+    }
+
+    /// One line from the input box: chat text or a `#` command.
+    fn submit_line(&mut self, line: &str) {
+        let Some(chat) = &mut self.chat else { return };
+        let command = match command::parse(line) {
+            Ok(Input::Chat(text)) => {
+                match tertulia_shared::validate::message(&text) {
+                    Ok(()) => {
+                        self.net.send(Request::Say { text });
+                    }
+                    Err(e) => chat.state.error(e.message),
+                }
+                return;
+            }
+            Ok(Input::Command(command)) => command,
+            Err(ParseError::Empty) => return,
+            Err(e) => {
+                chat.state.error(e.to_string());
+                return;
+            }
+        };
+        match command {
+            Command::Help => chat.state.info(command::help_text()),
+            Command::Net => {
+                let report = net_report(&self.net, &self.clock, &chat.server);
+                chat.state.info(report);
+            }
+            Command::Exit => {
+                self.net.command(NetCommand::Logout);
+            }
+            other => {
+                if let Some(request) = other.to_request() {
+                    let id = self.net.send(request);
+                    chat.typed.insert(id);
+                    if let Command::Private { to, .. } = other {
+                        chat.private_to.insert(id, to);
+                    }
+                }
+            }
+        }
+    }
+
+    fn login_screen(&mut self, ui: &mut egui::Ui) {
+        let progress = self
+            .attempt
+            .as_ref()
+            .filter(|a| a.from == Screen::Login)
+            .map(|a| a.progress.clone());
+        match login_ui(ui, &mut self.login, progress.as_deref()) {
+            Some(LoginAction::LogIn) => {
+                self.login.error = None;
+                if self.login.check() {
+                    self.connect(Screen::Login, None);
+                }
+            }
+            Some(LoginAction::OpenSignup) => {
+                self.signup.login = self.login.login.clone();
+                self.screen = Screen::Signup;
+            }
+            Some(LoginAction::Cancel) => {
+                self.net.command(NetCommand::Cancel);
+                self.attempt = None;
+            }
+            None => {}
+        }
+    }
+
+    fn signup_screen(&mut self, ui: &mut egui::Ui) {
+        let progress = self
+            .attempt
+            .as_ref()
+            .filter(|a| a.from == Screen::Signup)
+            .map(|a| a.progress.clone());
+        match signup_ui(
+            ui,
+            &mut self.signup,
+            &mut self.login.server,
+            progress.as_deref(),
+        ) {
+            Some(SignupAction::Submit(registration)) => {
+                self.connect(Screen::Signup, Some(registration));
+            }
+            Some(SignupAction::Back) => self.screen = Screen::Login,
+            Some(SignupAction::Cancel) => {
+                self.net.command(NetCommand::Cancel);
+                self.attempt = None;
+            }
+            None => {}
+        }
+    }
+
+    fn chat_screen(&mut self, ui: &mut egui::Ui) {
+        let Some(chat) = &mut self.chat else { return };
+        let mut room_action = None;
+        let mut open_private = None;
+        let mut line = None;
+
+        egui::Panel::bottom("status").show(ui, |ui| {
+            status_ui(
+                ui,
+                &chat.link,
+                &chat.state.room,
+                &self.clock,
+                chat.state.total_unread(),
+            );
+        });
+        egui::Panel::left("rooms")
+            .default_size(190.0)
+            .show(ui, |ui| {
+                room_action = rooms_ui(ui, &mut chat.rooms, &chat.state);
+            });
+        egui::Panel::right("users")
+            .default_size(190.0)
+            .show(ui, |ui| {
+                open_private = users_ui(ui, &chat.state);
+            });
+        egui::Panel::bottom("input").show(ui, |ui| {
+            ui.add_space(6.0);
+            line = input_ui(ui, &mut chat.input, &chat.state.room);
+            ui.add_space(4.0);
+        });
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.heading(&chat.state.room);
+            });
+            ui.separator();
+            let room = chat.state.room.clone();
+            messages_ui(ui, &mut chat.view, chat.state.log(), &room);
+        });
+        let sends = private_windows_ui(ui.ctx(), &mut chat.state, &mut chat.private_drafts);
+
+        for send in sends {
+            let id = self.net.send(Request::Private {
+                to: send.to.clone(),
+                text: send.text,
+            });
+            chat.private_to.insert(id, send.to);
+        }
+        if let Some(login) = open_private {
+            chat.state.open_conversation(&login);
+        }
+        if let Some(action) = room_action {
+            let request = match action {
+                RoomAction::Join(room) => Request::JoinRoom { room },
+                RoomAction::Create(room) => Request::CreateRoom { room },
+                RoomAction::Delete(room) => Request::DeleteRoom { room },
+            };
+            self.net.send(request);
+        }
+        if let Some(line) = line {
+            self.submit_line(&line);
+        }
+    }
+}
+
+/// The `#net` report.
+fn net_report(net: &NetHandle, clock: &ClockView, server: &str) -> String {
+    let stats = net.stats();
+    let since = stats
+        .connected_since
+        .map_or("not connected".to_owned(), |t| {
+            let minutes = (chrono::Local::now() - t).num_minutes();
+            format!("{} ({minutes} min ago)", t.format("%H:%M:%S"))
+        });
+    let kib = |bytes: u64| format!("{:.1} KiB", bytes as f64 / 1024.0);
+    format!(
+        "Network:\n  Server: {server}\n  Connected since: {since}\n  Round trip: {}\n  \
+         Clock offset (server − this computer): {:+} ms\n  Sent: {} messages, {}\n  \
+         Received: {} messages, {}\n  Reconnections: {}",
+        clock
+            .rtt_ms
+            .map_or("not measured yet".to_owned(), |rtt| format!("{rtt} ms")),
+        clock.offset_ms,
+        stats.messages_sent,
+        kib(stats.bytes_sent),
+        stats.messages_received,
+        kib(stats.bytes_received),
+        stats.reconnections,
+    )
+}
+
+impl eframe::App for TertuliaApp {
+    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.drain_events();
+        self.refresh_lists();
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        if let Some(size) = ui
+            .ctx()
+            .input(|i| i.viewport().inner_rect)
+            .map(|r| r.size())
+        {
+            self.settings.window_size = Some([size.x, size.y]);
+        }
+        match self.screen {
+            Screen::Login => {
+                egui::CentralPanel::default().show(ui, |ui| self.login_screen(ui));
+            }
+            Screen::Signup => {
+                egui::CentralPanel::default().show(ui, |ui| self.signup_screen(ui));
+            }
+            Screen::Chat => self.chat_screen(ui),
+        }
+        // The server clock in the status bar ticks every second; the
+        // reconnection countdown too.
+        if self.screen == Screen::Chat {
+            let to_next_second = 1000 - local_now_ms().rem_euclid(1000);
+            ui.ctx()
+                .request_repaint_after(Duration::from_millis(to_next_second as u64 + 5));
+        }
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.store.save(&self.settings);
+        self.net.command(NetCommand::Logout);
+    }
+}

@@ -1,0 +1,14 @@
+//! The Tertulia desktop client.
+//!
+//! Where things are: [`net`] is the network thread (socket, protocol,
+//! reconnection) behind channels; [`state`] the chat state as plain data,
+//! changed only by applying events; [`app`] drains events and draws the
+//! screens from [`ui`], one module per panel or window; [`settings`] what is
+//! remembered between runs.
+
+pub mod app;
+pub mod net;
+pub mod settings;
+pub mod state;
+mod style;
+pub mod ui;

@@ -1,0 +1,518 @@
+//! The network thread's work: connect, log in, serve the session, reconnect.
+
+use std::io;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use tertulia_shared::clock::{ClockSync, Sample};
+use tertulia_shared::codec::{decode, encode, line_codec};
+use tertulia_shared::{
+    ClientRequest, ErrorBody, ErrorCode, Event, PROTOCOL_VERSION, Password, Registration, Reply,
+    Request, RequestId, ServerMessage,
+};
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::sync::mpsc;
+use tokio_util::codec::{FramedRead, LinesCodec};
+
+use super::errors;
+use super::{
+    CONNECT_TIMEOUT, INTERNAL_IDS, NetCommand, NetEvent, NetStats, SILENCE_LIMIT, display_server,
+    elapsed_since, local_now_ms, retry_delay, split_server,
+};
+
+/// Clock samples per synchronisation round, and the pause between rounds.
+const SYNC_SAMPLES: u32 = 5;
+const SYNC_EVERY: Duration = Duration::from_secs(60);
+
+/// Where events go: the channel, plus the UI's wake-up call.
+#[derive(Clone)]
+struct Out {
+    events: crossbeam_channel::Sender<NetEvent>,
+    wake: Arc<dyn Fn() + Send + Sync>,
+    stats: Arc<Mutex<NetStats>>,
+}
+
+impl Out {
+    fn emit(&self, event: NetEvent) {
+        // The UI may be gone (window closed); nothing to do then.
+        let _ = self.events.send(event);
+        (self.wake)();
+    }
+
+    fn stats(&self, change: impl FnOnce(&mut NetStats)) {
+        let mut stats = self.stats.lock().unwrap_or_else(|p| p.into_inner());
+        change(&mut stats);
+    }
+}
+
+/// The network thread.
+pub(super) struct Worker {
+    commands: mpsc::UnboundedReceiver<NetCommand>,
+    out: Out,
+}
+
+/// Why an attempt to connect and log in failed.
+enum Failure {
+    /// The server refused the credentials or the form: do not retry.
+    Refused(ErrorBody),
+    /// The network or the server is not there: retrying may help.
+    Network(String),
+    /// The user cancelled (or asked to log out) while connecting.
+    Interrupted,
+}
+
+/// How a logged-in session ended.
+enum End {
+    Logout,
+    Cancel,
+    Lost(String),
+}
+
+impl Worker {
+    pub(super) fn new(
+        commands: mpsc::UnboundedReceiver<NetCommand>,
+        events: crossbeam_channel::Sender<NetEvent>,
+        wake: Arc<dyn Fn() + Send + Sync>,
+        stats: Arc<Mutex<NetStats>>,
+    ) -> Worker {
+        Worker {
+            commands,
+            out: Out {
+                events,
+                wake,
+                stats,
+            },
+        }
+    }
+
+    pub(super) async fn run(mut self) {
+        while let Some(command) = self.commands.recv().await {
+            match command {
+                NetCommand::Connect {
+                    server,
+                    login,
+                    password,
+                    register,
+                } => self.connect(server, login, password, register).await,
+                NetCommand::Send { id, .. } => self.out.emit(not_connected(id)),
+                NetCommand::Logout | NetCommand::Cancel => {}
+            }
+        }
+    }
+
+    /// Connects, logs in and serves; after a lost session, reconnects with
+    /// backoff until it works again, the credentials are refused, or the user
+    /// gives up.
+    async fn connect(
+        &mut self,
+        server: String,
+        login: String,
+        password: Password,
+        mut register: Option<Registration>,
+    ) {
+        let mut attempt = 0;
+        let mut resumed = false;
+        loop {
+            attempt += 1;
+            self.out.emit(NetEvent::Connecting {
+                server: server.clone(),
+                attempt,
+            });
+            let establishing = establish(&self.out, &server, &login, &password, register.as_ref());
+            let result = tokio::select! {
+                result = establishing => result,
+                () = interruption(&mut self.commands, &self.out) => Err(Failure::Interrupted),
+            };
+            let mut link = match result {
+                Ok((link, welcome)) => {
+                    self.out.emit(NetEvent::LoggedIn {
+                        login: welcome.login,
+                        room: welcome.room,
+                        members: welcome.members,
+                        default_room: welcome.default_room,
+                        server_name: welcome.server_name,
+                        resumed,
+                    });
+                    link
+                }
+                Err(Failure::Refused(error)) => {
+                    self.out.emit(NetEvent::AuthRefused(error));
+                    return;
+                }
+                Err(Failure::Interrupted) => {
+                    self.out.emit(NetEvent::Closed {
+                        message: "Disconnected.".into(),
+                    });
+                    return;
+                }
+                Err(Failure::Network(message)) if !resumed => {
+                    self.out.emit(NetEvent::ConnectFailed { message });
+                    return;
+                }
+                Err(Failure::Network(message)) => {
+                    if !self.pause(message, retry_delay(attempt)).await {
+                        return;
+                    }
+                    continue;
+                }
+            };
+            // Logged in: the account exists now, and later attempts only log in.
+            register = None;
+            attempt = 0;
+            self.out.stats(|s| {
+                s.server = Some(server.clone());
+                s.connected_since = Some(chrono::Local::now());
+                if resumed {
+                    s.reconnections += 1;
+                }
+            });
+            let end = link.serve(&mut self.commands).await;
+            self.out.stats(|s| s.connected_since = None);
+            match end {
+                End::Logout => {
+                    self.out.emit(NetEvent::Closed {
+                        message: "You left the chat.".into(),
+                    });
+                    return;
+                }
+                End::Cancel => {
+                    self.out.emit(NetEvent::Closed {
+                        message: "Disconnected.".into(),
+                    });
+                    return;
+                }
+                End::Lost(message) => {
+                    resumed = true;
+                    if !self.pause(message, retry_delay(1)).await {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Tells the UI the link is down and waits `delay` before the next
+    /// attempt. Returns false if the user gave up meanwhile.
+    async fn pause(&mut self, message: String, delay: Duration) -> bool {
+        self.out.emit(NetEvent::Disconnected {
+            message,
+            retry_in: delay,
+        });
+        tokio::select! {
+            () = tokio::time::sleep(delay) => true,
+            () = interruption(&mut self.commands, &self.out) => {
+                self.out.emit(NetEvent::Closed { message: "Disconnected.".into() });
+                false
+            }
+        }
+    }
+}
+
+fn not_connected(id: RequestId) -> NetEvent {
+    NetEvent::Failed {
+        id: Some(id),
+        error: ErrorBody::new(
+            ErrorCode::NotAuthenticated,
+            "Not connected to the server right now; try again when the status bar says Connected.",
+        ),
+    }
+}
+
+/// Resolves when the user cancels or logs out; refuses requests meanwhile.
+async fn interruption(commands: &mut mpsc::UnboundedReceiver<NetCommand>, out: &Out) {
+    loop {
+        match commands.recv().await {
+            None | Some(NetCommand::Cancel) | Some(NetCommand::Logout) => return,
+            Some(NetCommand::Send { id, .. }) => out.emit(not_connected(id)),
+            Some(NetCommand::Connect { .. }) => {}
+        }
+    }
+}
+
+/// What a successful login tells us.
+struct Welcome {
+    login: String,
+    room: String,
+    members: Vec<String>,
+    default_room: String,
+    server_name: String,
+}
+
+/// Opens the TCP connection, says hello, registers if asked, logs in.
+async fn establish(
+    out: &Out,
+    server: &str,
+    login: &str,
+    password: &Password,
+    register: Option<&Registration>,
+) -> Result<(Link, Welcome), Failure> {
+    let (host, port) = split_server(server).map_err(Failure::Network)?;
+    let shown = display_server(&host, port);
+    let addresses: Vec<_> = match tokio::time::timeout(
+        CONNECT_TIMEOUT,
+        tokio::net::lookup_host((host.as_str(), port)),
+    )
+    .await
+    {
+        Err(_) => {
+            return Err(Failure::Network(errors::timed_out(
+                &shown,
+                Some(CONNECT_TIMEOUT),
+            )));
+        }
+        Ok(Err(_)) => return Err(Failure::Network(errors::name_not_found(&host))),
+        Ok(Ok(addresses)) => addresses.collect(),
+    };
+    let mut last_failure = errors::name_not_found(&host);
+    let mut stream = None;
+    for address in addresses {
+        match tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(address)).await {
+            Ok(Ok(connected)) => {
+                stream = Some(connected);
+                break;
+            }
+            Ok(Err(e)) => last_failure = errors::connect_failure(&shown, &e),
+            Err(_) => last_failure = errors::timed_out(&shown, Some(CONNECT_TIMEOUT)),
+        }
+    }
+    let stream = stream.ok_or(Failure::Network(last_failure))?;
+    let _ = stream.set_nodelay(true);
+    let mut link = Link::new(stream, out.clone(), shown);
+
+    let client = format!("tertulia {}", env!("CARGO_PKG_VERSION"));
+    let welcome = link
+        .handshake(Request::Hello {
+            version: PROTOCOL_VERSION,
+            client,
+        })
+        .await?;
+    let (default_room, server_name) = match welcome {
+        Reply::Welcome {
+            default_room,
+            server,
+            ..
+        } => (default_room, server),
+        other => {
+            return Err(Failure::Network(format!(
+                "Unexpected answer to hello: {other:?}"
+            )));
+        }
+    };
+    if let Some(form) = register {
+        if let Reply::Registered { login } = link.handshake(Request::Register(form.clone())).await?
+        {
+            out.emit(NetEvent::Registered { login });
+        }
+    }
+    let logged_in = link
+        .handshake(Request::Login {
+            login: login.to_owned(),
+            password: password.clone(),
+        })
+        .await?;
+    match logged_in {
+        Reply::LoggedIn {
+            login,
+            room,
+            members,
+            ..
+        } => Ok((
+            link,
+            Welcome {
+                login,
+                room,
+                members,
+                default_room,
+                server_name,
+            },
+        )),
+        other => Err(Failure::Network(format!(
+            "Unexpected answer to login: {other:?}"
+        ))),
+    }
+}
+
+/// One open connection.
+struct Link {
+    reader: FramedRead<OwnedReadHalf, LinesCodec>,
+    writer: OwnedWriteHalf,
+    out: Out,
+    server: String,
+    next_id: RequestId,
+}
+
+impl Link {
+    fn new(stream: TcpStream, out: Out, server: String) -> Link {
+        let (read, write) = stream.into_split();
+        Link {
+            reader: FramedRead::new(read, line_codec()),
+            writer: write,
+            out,
+            server,
+            next_id: INTERNAL_IDS,
+        }
+    }
+
+    async fn write(&mut self, id: RequestId, request: Request) -> io::Result<()> {
+        let line = encode(&ClientRequest::new(id, request));
+        tokio::time::timeout(SILENCE_LIMIT, self.writer.write_all(&line))
+            .await
+            .map_err(|_| io::Error::from(io::ErrorKind::TimedOut))??;
+        self.out.stats(|s| {
+            s.bytes_sent += line.len() as u64;
+            s.messages_sent += 1;
+        });
+        Ok(())
+    }
+
+    /// The next server message; `None` when the server closed the connection.
+    async fn read(&mut self) -> io::Result<Option<ServerMessage>> {
+        loop {
+            let Some(line) = self.reader.next().await else {
+                return Ok(None);
+            };
+            let line = line.map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+            self.out.stats(|s| {
+                s.bytes_received += line.len() as u64 + 1;
+                s.messages_received += 1;
+            });
+            match decode::<ServerMessage>(&line) {
+                Ok(message) => return Ok(Some(message)),
+                // A newer server may send lines this client does not know: skip them.
+                Err(e) => tracing::warn!("unreadable line from the server: {e}"),
+            }
+        }
+    }
+
+    /// Sends an internal request during the handshake and waits for its
+    /// answer, forwarding any event that arrives meanwhile.
+    async fn handshake(&mut self, request: Request) -> Result<Reply, Failure> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let server = self.server.clone();
+        let lost = |e: &io::Error| Failure::Network(errors::connection_lost(e));
+        self.write(id, request).await.map_err(|e| lost(&e))?;
+        loop {
+            let message = tokio::time::timeout(CONNECT_TIMEOUT, self.read())
+                .await
+                .map_err(|_| Failure::Network(errors::timed_out(&server, Some(CONNECT_TIMEOUT))))?
+                .map_err(|e| lost(&e))?;
+            match message {
+                None => {
+                    return Err(Failure::Network(format!(
+                        "{server} closed the connection before answering."
+                    )));
+                }
+                Some(ServerMessage::Reply { id: got, result }) if got == Some(id) => {
+                    return Ok(result);
+                }
+                Some(ServerMessage::Error { error, .. }) => {
+                    return Err(match error.code {
+                        // The server is there but cannot take us now.
+                        ErrorCode::ServerFull | ErrorCode::Internal => {
+                            Failure::Network(error.message)
+                        }
+                        _ => Failure::Refused(error),
+                    });
+                }
+                Some(ServerMessage::Event { event }) => self.out.emit(NetEvent::Event(event)),
+                Some(ServerMessage::Reply { .. }) => {}
+            }
+        }
+    }
+
+    /// Forwards requests and answers until the session ends.
+    async fn serve(&mut self, commands: &mut mpsc::UnboundedReceiver<NetCommand>) -> End {
+        let mut clock = ClockSync::new();
+        let mut samples_left = SYNC_SAMPLES;
+        let mut next_round = Instant::now() + SYNC_EVERY;
+        // (id, local send time, when) of the clock sample in flight.
+        let mut in_flight: Option<(RequestId, i64, Instant)> = None;
+        let mut tick = tokio::time::interval(Duration::from_millis(250));
+
+        loop {
+            tokio::select! {
+                message = self.read() => match message {
+                    Ok(Some(ServerMessage::Reply { id: Some(id), result: Reply::Time { server_time_ms } }))
+                        if in_flight.is_some_and(|(sample, _, _)| sample == id) =>
+                    {
+                        let sent = in_flight.take().map_or(0, |(_, sent, _)| sent);
+                        let sample = Sample { sent, server: server_time_ms, received: local_now_ms() };
+                        if clock.add(sample) {
+                            self.out.emit(NetEvent::Clock {
+                                offset_ms: clock.offset_ms(),
+                                rtt_ms: clock.rtt_ms().unwrap_or_default(),
+                            });
+                        }
+                    }
+                    Ok(Some(ServerMessage::Reply { id, result })) => {
+                        if let Some(id) = id.filter(|id| *id < INTERNAL_IDS) {
+                            self.out.emit(NetEvent::Reply { id, result });
+                        }
+                    }
+                    Ok(Some(ServerMessage::Error { id, error })) => {
+                        self.out.emit(NetEvent::Failed { id, error });
+                    }
+                    Ok(Some(ServerMessage::Event { event })) => {
+                        let shutdown = matches!(event, Event::Shutdown { .. });
+                        self.out.emit(NetEvent::Event(event));
+                        if shutdown {
+                            return End::Lost("The server is shutting down.".into());
+                        }
+                    }
+                    Ok(None) => return End::Lost("The server closed the connection.".into()),
+                    Err(e) => return End::Lost(errors::connection_lost(&e)),
+                },
+                command = commands.recv() => match command {
+                    Some(NetCommand::Send { id, request }) => {
+                        if let Err(e) = self.write(id, request).await {
+                            return End::Lost(errors::connection_lost(&e));
+                        }
+                    }
+                    Some(NetCommand::Logout) => {
+                        let id = self.next_id;
+                        if self.write(id, Request::Logout).await.is_ok() {
+                            // Wait briefly for `bye` so the server sees a clean exit.
+                            let _ = tokio::time::timeout(Duration::from_secs(2), async {
+                                while let Ok(Some(_)) = self.read().await {}
+                            })
+                            .await;
+                        }
+                        return End::Logout;
+                    }
+                    Some(NetCommand::Cancel) | None => return End::Cancel,
+                    Some(NetCommand::Connect { .. }) => {}
+                },
+                _ = tick.tick() => {
+                    if let Some((_, _, since)) = in_flight {
+                        if elapsed_since(since) > SILENCE_LIMIT {
+                            return End::Lost(format!(
+                                "The server stopped answering (nothing for {} seconds).",
+                                SILENCE_LIMIT.as_secs()
+                            ));
+                        }
+                        continue;
+                    }
+                    if samples_left == 0 && Instant::now() >= next_round {
+                        clock.reset();
+                        samples_left = SYNC_SAMPLES;
+                        next_round = Instant::now() + SYNC_EVERY;
+                    }
+                    if samples_left > 0 {
+                        samples_left -= 1;
+                        let id = self.next_id;
+                        self.next_id += 1;
+                        let sent = local_now_ms();
+                        if let Err(e) = self.write(id, Request::Time).await {
+                            return End::Lost(errors::connection_lost(&e));
+                        }
+                        in_flight = Some((id, sent, Instant::now()));
+                    }
+                }
+            }
+        }
+    }
+}

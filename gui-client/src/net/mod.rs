@@ -1,0 +1,265 @@
+//! The network side of the client: one background thread owns the socket and
+//! speaks the protocol; the UI talks to it only through channels, so a dead,
+//! slow or unreachable server can never freeze the window.
+//!
+//! Commands go in through [`NetHandle`] (never blocking); [`NetEvent`]s come
+//! out through a crossbeam channel the UI drains each frame. The module has no
+//! UI dependency: tests and headless tools drive it the same way.
+
+mod errors;
+mod link;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tertulia_shared::{DEFAULT_PORT, Request};
+use tertulia_shared::{ErrorBody, Event, Password, Registration, Reply, RequestId};
+use tokio::sync::mpsc;
+
+/// What the UI asks of the network thread.
+#[derive(Debug)]
+pub enum NetCommand {
+    /// Connect to `server` (`host` or `host:port`), optionally create the
+    /// account, then log in. Reconnects by itself if the link drops later.
+    Connect {
+        server: String,
+        login: String,
+        password: Password,
+        register: Option<Registration>,
+    },
+    /// Send a request; its reply comes back as [`NetEvent::Reply`] or
+    /// [`NetEvent::Failed`] with the same id.
+    Send { id: RequestId, request: Request },
+    /// `#exit`: log out, close, and stop reconnecting.
+    Logout,
+    /// Stop connecting (or reconnecting) and close.
+    Cancel,
+}
+
+/// What the network thread tells the UI.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetEvent {
+    /// A connection attempt started (`attempt` counts reconnections from 1).
+    Connecting {
+        server: String,
+        attempt: u32,
+    },
+    /// The account was created (before logging in).
+    Registered {
+        login: String,
+    },
+    /// Logged in and placed in `room`. `resumed` is true after a reconnection.
+    LoggedIn {
+        login: String,
+        room: String,
+        members: Vec<String>,
+        default_room: String,
+        server_name: String,
+        resumed: bool,
+    },
+    /// The server refused the login or the signup: nothing will be retried.
+    AuthRefused(ErrorBody),
+    /// The first connection could not be made: nothing will be retried.
+    ConnectFailed {
+        message: String,
+    },
+    /// An established session was lost; a new attempt follows in `retry_in`.
+    Disconnected {
+        message: String,
+        retry_in: Duration,
+    },
+    /// The session ended for good (logout, cancel).
+    Closed {
+        message: String,
+    },
+    Reply {
+        id: RequestId,
+        result: Reply,
+    },
+    Failed {
+        id: Option<RequestId>,
+        error: ErrorBody,
+    },
+    Event(Event),
+    /// A better estimate of the server clock (Cristian's algorithm).
+    Clock {
+        offset_ms: i64,
+        rtt_ms: i64,
+    },
+}
+
+/// Traffic counters for `#net`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NetStats {
+    pub server: Option<String>,
+    pub connected_since: Option<chrono::DateTime<chrono::Local>>,
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
+    pub messages_sent: u64,
+    pub messages_received: u64,
+    pub reconnections: u32,
+}
+
+/// The UI's end of the network thread.
+#[derive(Debug, Clone)]
+pub struct NetHandle {
+    commands: mpsc::UnboundedSender<NetCommand>,
+    events: crossbeam_channel::Receiver<NetEvent>,
+    next_id: Arc<AtomicU64>,
+    stats: Arc<Mutex<NetStats>>,
+}
+
+/// Request ids at or above this belong to the network thread itself (hello,
+/// login, clock samples); the UI's count up from 1.
+pub(crate) const INTERNAL_IDS: RequestId = 1 << 62;
+
+/// How long to wait for the TCP connection and for each handshake answer.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl NetHandle {
+    /// Starts the network thread. `wake` is called after every event (the
+    /// GUI passes `ctx.request_repaint`).
+    pub fn spawn(wake: impl Fn() + Send + Sync + 'static) -> std::io::Result<NetHandle> {
+        let (command_tx, command_rx) = mpsc::unbounded_channel();
+        let (event_tx, event_rx) = crossbeam_channel::unbounded();
+        let stats = Arc::new(Mutex::new(NetStats::default()));
+        let worker = link::Worker::new(command_rx, event_tx, Arc::new(wake), stats.clone());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        std::thread::Builder::new()
+            .name("tertulia-net".into())
+            .spawn(move || runtime.block_on(worker.run()))?;
+        Ok(NetHandle {
+            commands: command_tx,
+            events: event_rx,
+            next_id: Arc::new(AtomicU64::new(1)),
+            stats,
+        })
+    }
+
+    /// Queues a command; never blocks. Returns false if the thread is gone.
+    pub fn command(&self, command: NetCommand) -> bool {
+        self.commands.send(command).is_ok()
+    }
+
+    /// Sends a request; returns the id its answer will carry.
+    pub fn send(&self, request: Request) -> RequestId {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        self.command(NetCommand::Send { id, request });
+        id
+    }
+
+    /// The next event, if one is waiting.
+    pub fn try_event(&self) -> Option<NetEvent> {
+        self.events.try_recv().ok()
+    }
+
+    /// Waits up to `timeout` for the next event (for tests and headless use).
+    pub fn wait_event(&self, timeout: Duration) -> Option<NetEvent> {
+        self.events.recv_timeout(timeout).ok()
+    }
+
+    pub fn stats(&self) -> NetStats {
+        self.stats
+            .lock()
+            .map(|s| s.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
+    }
+}
+
+/// `host`, `host:port` or `[v6]:port` → (`host`, `port`), with the default
+/// port when none is given.
+pub fn split_server(server: &str) -> Result<(String, u16), String> {
+    let server = server.trim();
+    if server.is_empty() {
+        return Err("Type the server's address, e.g. 192.168.1.20 or labserver:7878.".into());
+    }
+    let bad_port = || format!("“{server}”: the port after ':' must be a number from 1 to 65535.");
+    if let Some(rest) = server.strip_prefix('[') {
+        let (host, after) = rest
+            .split_once(']')
+            .ok_or_else(|| format!("“{server}”: missing ']' after the IPv6 address."))?;
+        return match after.strip_prefix(':') {
+            Some(port) => Ok((host.to_owned(), port.parse().map_err(|_| bad_port())?)),
+            None if after.is_empty() => Ok((host.to_owned(), DEFAULT_PORT)),
+            None => Err(bad_port()),
+        };
+    }
+    match server.rsplit_once(':') {
+        // More than one ':' without brackets: a bare IPv6 address.
+        Some((host, _)) if host.contains(':') => Ok((server.to_owned(), DEFAULT_PORT)),
+        Some((host, port)) => match port.parse::<u16>() {
+            Ok(port) if port > 0 && !host.is_empty() => Ok((host.to_owned(), port)),
+            _ => Err(bad_port()),
+        },
+        None => Ok((server.to_owned(), DEFAULT_PORT)),
+    }
+}
+
+/// For messages: `host:port`, bracketing IPv6 hosts.
+pub fn display_server(host: &str, port: u16) -> String {
+    if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    }
+}
+
+/// Milliseconds since the Unix epoch on this computer's clock.
+pub fn local_now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Backoff between reconnection attempts: 1, 2, 4, 8, then 15 s.
+pub(crate) fn retry_delay(attempt: u32) -> Duration {
+    Duration::from_secs(match attempt {
+        0 | 1 => 1,
+        2 => 2,
+        3 => 4,
+        4 => 8,
+        _ => 15,
+    })
+}
+
+/// When a connection is considered dead: a clock sample unanswered this long.
+pub(crate) const SILENCE_LIMIT: Duration = Duration::from_secs(15);
+
+pub(crate) fn elapsed_since(t: Instant) -> Duration {
+    Instant::now().saturating_duration_since(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_addresses() {
+        let ok = |s: &str| split_server(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+        assert_eq!(ok("labserver"), ("labserver".into(), DEFAULT_PORT));
+        assert_eq!(ok(" 192.168.1.20:9000 "), ("192.168.1.20".into(), 9000));
+        assert_eq!(ok("[::1]:7000"), ("::1".into(), 7000));
+        assert_eq!(ok("[fe80::1]"), ("fe80::1".into(), DEFAULT_PORT));
+        assert_eq!(ok("fe80::1"), ("fe80::1".into(), DEFAULT_PORT));
+        for bad in [
+            "",
+            "host:",
+            "host:port",
+            "host:70000",
+            ":7878",
+            "[::1",
+            "[::1]x",
+            "h:0",
+        ] {
+            assert!(split_server(bad).is_err(), "{bad}");
+        }
+        assert_eq!(display_server("::1", 7), "[::1]:7");
+    }
+
+    #[test]
+    fn backoff_grows_then_caps() {
+        let delays: Vec<u64> = (1..=7).map(|a| retry_delay(a).as_secs()).collect();
+        assert_eq!(delays, [1, 2, 4, 8, 15, 15, 15]);
+    }
+}

@@ -1,0 +1,111 @@
+//! Settings kept between runs in the user's config directory: the last
+//! server address, the last login and the window size. Never the password.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub server: String,
+    pub login: String,
+    pub window_size: Option<[f32; 2]>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            server: format!("localhost:{}", tertulia_shared::DEFAULT_PORT),
+            login: String::new(),
+            window_size: None,
+        }
+    }
+}
+
+/// Where settings live; `None` keeps them in memory only (tests).
+#[derive(Debug, Clone, Default)]
+pub struct SettingsStore {
+    path: Option<PathBuf>,
+}
+
+impl SettingsStore {
+    /// `settings.json` in the user's config directory (e.g. `~/.config/tertulia/`).
+    pub fn user() -> SettingsStore {
+        SettingsStore {
+            path: directories::ProjectDirs::from("org", "Tertulia", "tertulia")
+                .map(|dirs| dirs.config_dir().join("settings.json")),
+        }
+    }
+
+    pub fn at(path: impl Into<PathBuf>) -> SettingsStore {
+        SettingsStore {
+            path: Some(path.into()),
+        }
+    }
+
+    pub fn in_memory() -> SettingsStore {
+        SettingsStore { path: None }
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The saved settings, or the defaults if there are none or they are unreadable.
+    pub fn load(&self) -> Settings {
+        let Some(path) = &self.path else {
+            return Settings::default();
+        };
+        match std::fs::read_to_string(path) {
+            Ok(text) => serde_json::from_str(&text).unwrap_or_else(|e| {
+                tracing::warn!("ignoring unreadable settings {}: {e}", path.display());
+                Settings::default()
+            }),
+            Err(_) => Settings::default(),
+        }
+    }
+
+    /// Saves atomically (write a temporary file, then rename). Failures are
+    /// logged: losing a remembered address is not worth interrupting anyone.
+    pub fn save(&self, settings: &Settings) {
+        let Some(path) = &self.path else {
+            return;
+        };
+        let write = || -> std::io::Result<()> {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let temporary = path.with_extension("json.tmp");
+            let text = serde_json::to_string_pretty(settings).map_err(std::io::Error::other)?;
+            std::fs::write(&temporary, text)?;
+            std::fs::rename(&temporary, path)
+        };
+        if let Err(e) = write() {
+            tracing::warn!("cannot save settings to {}: {e}", path.display());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_round_trip_and_never_hold_a_password() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SettingsStore::at(dir.path().join("nested/settings.json"));
+        assert_eq!(store.load(), Settings::default());
+        let settings = Settings {
+            server: "10.0.0.5:7878".into(),
+            login: "ana".into(),
+            window_size: Some([900.0, 600.0]),
+        };
+        store.save(&settings);
+        assert_eq!(store.load(), settings);
+        let text = std::fs::read_to_string(store.path().unwrap()).unwrap();
+        assert!(!text.to_lowercase().contains("password"), "{text}");
+        std::fs::write(store.path().unwrap(), "{ not json").unwrap();
+        assert_eq!(store.load(), Settings::default());
+    }
+}

@@ -1,0 +1,483 @@
+//! What the chat screen shows, as plain data. It changes only through
+//! [`ChatState::apply_event`], [`ChatState::apply_reply`] and a few explicit
+//! user actions, so every rule here is unit-tested without a window.
+
+use std::collections::{BTreeMap, HashMap};
+
+use tertulia_shared::validate::fold;
+use tertulia_shared::{ChatMessage, Event, MoveReason, PrivateMessage, Reply, RoomInfo, UserInfo};
+
+/// One line of a room's log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Line {
+    /// A chat message, stamped by the server.
+    Chat {
+        from: String,
+        text: String,
+        time_ms: i64,
+        mine: bool,
+    },
+    /// Something that happened (joined, left, room deleted…).
+    Notice(String),
+    /// The answer to a command typed by the user (`#lR`, `#help`…).
+    Info(String),
+    /// A refused command or request.
+    Error(String),
+}
+
+/// A private conversation with one user.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Conversation {
+    /// The other user's login, as the server spells it.
+    pub with: String,
+    pub lines: Vec<PrivateLine>,
+    /// Messages received since the user last looked at the window.
+    pub unread: usize,
+    /// Whether its window is shown.
+    pub open: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrivateLine {
+    Message {
+        mine: bool,
+        text: String,
+        time_ms: i64,
+    },
+    Error(String),
+}
+
+/// Everything the chat screen needs once logged in.
+#[derive(Debug, Clone, Default)]
+pub struct ChatState {
+    pub login: String,
+    pub default_room: String,
+    /// The room the user is in now.
+    pub room: String,
+    pub rooms: Vec<RoomInfo>,
+    pub users: Vec<UserInfo>,
+    /// Logs by folded room name: rooms visited during this run keep their lines.
+    logs: HashMap<String, Vec<Line>>,
+    /// Conversations by folded login.
+    pub conversations: BTreeMap<String, Conversation>,
+    /// Set when the room or user lists probably changed: the app refreshes them.
+    pub lists_stale: bool,
+}
+
+impl ChatState {
+    pub fn new(login: &str, room: &str, members: &[String], default_room: &str) -> ChatState {
+        let mut state = ChatState {
+            login: login.to_owned(),
+            default_room: default_room.to_owned(),
+            room: room.to_owned(),
+            lists_stale: true,
+            ..ChatState::default()
+        };
+        state.notice(format!(
+            "Welcome, {login}! You are in {room} with {}. Type #help to see the commands.",
+            people(members, login)
+        ));
+        state
+    }
+
+    /// The current room's log.
+    pub fn log(&self) -> &[Line] {
+        self.logs.get(&fold(&self.room)).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn log_of(&self, room: &str) -> &[Line] {
+        self.logs.get(&fold(room)).map_or(&[], Vec::as_slice)
+    }
+
+    fn push(&mut self, room: &str, line: Line) {
+        self.logs.entry(fold(room)).or_default().push(line);
+    }
+
+    /// Adds a notice to the current room's log.
+    pub fn notice(&mut self, text: impl Into<String>) {
+        let room = self.room.clone();
+        self.push(&room, Line::Notice(text.into()));
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        let room = self.room.clone();
+        self.push(&room, Line::Info(text.into()));
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        let room = self.room.clone();
+        self.push(&room, Line::Error(text.into()));
+    }
+
+    pub fn is_mine(&self, login: &str) -> bool {
+        fold(login) == fold(&self.login)
+    }
+
+    /// Rooms this user may delete.
+    pub fn owns(&self, room: &RoomInfo) -> bool {
+        room.creator.as_deref().is_some_and(|c| self.is_mine(c))
+    }
+
+    fn enter(&mut self, room: &str) {
+        self.room = room.to_owned();
+        self.lists_stale = true;
+    }
+
+    /// A server-pushed event.
+    pub fn apply_event(&mut self, event: Event) {
+        match event {
+            Event::Message(ChatMessage {
+                room,
+                from,
+                text,
+                time_ms,
+            }) => {
+                let mine = self.is_mine(&from);
+                self.push(
+                    &room,
+                    Line::Chat {
+                        from,
+                        text,
+                        time_ms,
+                        mine,
+                    },
+                );
+            }
+            Event::Private(message) => self.receive_private(message),
+            Event::MemberJoined { room, login } => {
+                self.push(&room, Line::Notice(format!("{login} joined {room}.")));
+                self.lists_stale = true;
+            }
+            Event::MemberLeft { room, login } => {
+                self.push(&room, Line::Notice(format!("{login} left {room}.")));
+                self.lists_stale = true;
+            }
+            Event::RoomCreated { room, creator } => {
+                if !self.rooms.iter().any(|r| fold(&r.name) == fold(&room)) {
+                    self.rooms.push(RoomInfo {
+                        name: room.clone(),
+                        members: 0,
+                        creator: Some(creator.clone()),
+                        is_default: false,
+                    });
+                }
+                if !self.is_mine(&creator) {
+                    self.notice(format!("{creator} created the room {room}."));
+                }
+                self.lists_stale = true;
+            }
+            Event::RoomDeleted { room, .. } => {
+                self.rooms.retain(|r| fold(&r.name) != fold(&room));
+                self.lists_stale = true;
+            }
+            Event::MovedToDefault {
+                room,
+                from_room,
+                reason,
+            } => {
+                let why = match reason {
+                    MoveReason::RoomDeleted => "was deleted by its creator",
+                    MoveReason::CreatorLeft => "was closed because its creator left",
+                };
+                self.enter(&room);
+                self.notice(format!(
+                    "The room {from_room} {why}; you are back in {room}."
+                ));
+            }
+            Event::Shutdown { message } => self.notice(message),
+        }
+    }
+
+    /// The answer to one of our requests. `typed` is true when the user typed
+    /// the command, so its result is shown in the log.
+    pub fn apply_reply(&mut self, reply: Reply, typed: bool) {
+        match reply {
+            Reply::Joined { room, members } => {
+                self.enter(&room);
+                self.notice(format!(
+                    "You are in {room} with {}.",
+                    people(&members, &self.login.clone())
+                ));
+            }
+            Reply::Left { room, changed } => {
+                if changed {
+                    self.enter(&room);
+                    self.notice(format!("You are back in {room}."));
+                } else {
+                    self.notice(format!("You are already in {room}, the default room."));
+                }
+            }
+            Reply::RoomList { rooms } => {
+                if typed {
+                    let lines: Vec<String> = rooms
+                        .iter()
+                        .map(|r| {
+                            let owner = r
+                                .creator
+                                .as_ref()
+                                .map_or(" (default room)".to_owned(), |c| format!(" (by {c})"));
+                            format!(
+                                "  {} — {}{owner}",
+                                r.name,
+                                count(r.members, "person", "people")
+                            )
+                        })
+                        .collect();
+                    self.info(format!("Rooms:\n{}", lines.join("\n")));
+                }
+                self.rooms = rooms;
+            }
+            Reply::UserList { users } => {
+                if typed {
+                    let lines: Vec<String> = users
+                        .iter()
+                        .map(|u| {
+                            let place = match (&u.room, u.online) {
+                                (Some(room), true) => format!("online in {room}"),
+                                _ => "offline".to_owned(),
+                            };
+                            format!(
+                                "  {} ({} {}) — {place}",
+                                u.login, u.first_names, u.last_names
+                            )
+                        })
+                        .collect();
+                    self.info(format!("Users:\n{}", lines.join("\n")));
+                }
+                self.users = users;
+            }
+            Reply::RoomDeleted { room } => {
+                self.rooms.retain(|r| fold(&r.name) != fold(&room));
+                self.notice(format!("You deleted the room {room}."));
+                self.lists_stale = true;
+            }
+            Reply::PrivateSent { message } => {
+                let conversation = self.conversation(&message.to);
+                conversation.lines.push(PrivateLine::Message {
+                    mine: true,
+                    text: message.text,
+                    time_ms: message.time_ms,
+                });
+            }
+            // Shown through the events they cause, or not shown at all.
+            Reply::Sent { .. }
+            | Reply::Time { .. }
+            | Reply::Welcome { .. }
+            | Reply::Registered { .. }
+            | Reply::LoggedIn { .. }
+            | Reply::Bye => {}
+        }
+    }
+
+    /// The conversation with `login`, created if new.
+    pub fn conversation(&mut self, login: &str) -> &mut Conversation {
+        self.conversations
+            .entry(fold(login))
+            .or_insert_with(|| Conversation {
+                with: login.to_owned(),
+                ..Conversation::default()
+            })
+    }
+
+    fn receive_private(&mut self, message: PrivateMessage) {
+        let conversation = self.conversation(&message.from);
+        conversation.lines.push(PrivateLine::Message {
+            mine: false,
+            text: message.text,
+            time_ms: message.time_ms,
+        });
+        conversation.unread += 1;
+        conversation.open = true;
+    }
+
+    /// Opens (or brings back) the window of a conversation.
+    pub fn open_conversation(&mut self, login: &str) {
+        self.conversation(login).open = true;
+    }
+
+    pub fn mark_read(&mut self, login: &str) {
+        self.conversation(login).unread = 0;
+    }
+
+    pub fn unread_from(&self, login: &str) -> usize {
+        self.conversations.get(&fold(login)).map_or(0, |c| c.unread)
+    }
+
+    pub fn total_unread(&self) -> usize {
+        self.conversations.values().map(|c| c.unread).sum()
+    }
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// "nobody else", "luis", "luis and eva", "3 others".
+fn people(members: &[String], me: &str) -> String {
+    let others: Vec<&String> = members.iter().filter(|m| fold(m) != fold(me)).collect();
+    match others.as_slice() {
+        [] => "nobody else yet".to_owned(),
+        [one] => (*one).clone(),
+        [a, b] => format!("{a} and {b}"),
+        many => format!("{} others", many.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn room(name: &str, members: usize, creator: Option<&str>) -> RoomInfo {
+        RoomInfo {
+            name: name.into(),
+            members,
+            creator: creator.map(Into::into),
+            is_default: creator.is_none(),
+        }
+    }
+
+    fn state() -> ChatState {
+        ChatState::new("ana", "lobby", &["ana".into(), "luis".into()], "lobby")
+    }
+
+    fn message(room: &str, from: &str, text: &str) -> Event {
+        Event::Message(ChatMessage {
+            room: room.into(),
+            from: from.into(),
+            text: text.into(),
+            time_ms: 5,
+        })
+    }
+
+    #[test]
+    fn messages_go_to_their_own_room_log() {
+        let mut s = state();
+        s.apply_event(message("lobby", "luis", "hola"));
+        s.apply_event(message("Física", "eva", "elsewhere"));
+        s.apply_event(message("lobby", "ANA", "mine"));
+        let chats: Vec<_> = s
+            .log()
+            .iter()
+            .filter_map(|l| match l {
+                Line::Chat { text, mine, .. } => Some((text.as_str(), *mine)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(chats, [("hola", false), ("mine", true)]);
+        assert_eq!(s.log_of("física").len(), 1);
+    }
+
+    #[test]
+    fn joining_leaving_and_being_moved_change_the_current_room() {
+        let mut s = state();
+        s.lists_stale = false;
+        s.apply_reply(
+            Reply::Joined {
+                room: "Física".into(),
+                members: vec!["ana".into()],
+            },
+            false,
+        );
+        assert_eq!(s.room, "Física");
+        assert!(s.lists_stale);
+        assert!(matches!(s.log().last(), Some(Line::Notice(n)) if n.contains("nobody else")));
+        s.apply_event(Event::MovedToDefault {
+            room: "lobby".into(),
+            from_room: "Física".into(),
+            reason: MoveReason::CreatorLeft,
+        });
+        assert_eq!(s.room, "lobby");
+        assert!(matches!(s.log().last(), Some(Line::Notice(n)) if n.contains("creator left")));
+        s.apply_reply(
+            Reply::Left {
+                room: "lobby".into(),
+                changed: false,
+            },
+            true,
+        );
+        assert!(matches!(s.log().last(), Some(Line::Notice(n)) if n.contains("already")));
+    }
+
+    #[test]
+    fn the_room_list_follows_creation_and_deletion() {
+        let mut s = state();
+        s.apply_reply(
+            Reply::RoomList {
+                rooms: vec![room("lobby", 2, None)],
+            },
+            false,
+        );
+        assert!(
+            s.log().iter().all(|l| !matches!(l, Line::Info(_))),
+            "not typed: not shown"
+        );
+        s.apply_event(Event::RoomCreated {
+            room: "juegos".into(),
+            creator: "luis".into(),
+        });
+        assert_eq!(s.rooms.len(), 2);
+        assert!(!s.owns(&s.rooms[1]));
+        s.apply_event(Event::RoomCreated {
+            room: "mía".into(),
+            creator: "Ana".into(),
+        });
+        assert!(s.owns(&s.rooms[2]));
+        s.apply_event(Event::RoomDeleted {
+            room: "JUEGOS".into(),
+            reason: MoveReason::RoomDeleted,
+        });
+        let names: Vec<_> = s.rooms.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["lobby", "mía"]);
+    }
+
+    #[test]
+    fn typed_list_commands_print_their_results() {
+        let mut s = state();
+        s.apply_reply(
+            Reply::RoomList {
+                rooms: vec![room("lobby", 1, None), room("física", 3, Some("eva"))],
+            },
+            true,
+        );
+        let Some(Line::Info(text)) = s.log().last() else {
+            panic!("{:?}", s.log())
+        };
+        assert!(text.contains("lobby — 1 person (default room)"), "{text}");
+        assert!(text.contains("física — 3 people (by eva)"), "{text}");
+    }
+
+    #[test]
+    fn private_messages_open_their_window_and_count_as_unread_until_seen() {
+        let mut s = state();
+        for text in ["hola", "¿estás?"] {
+            s.apply_event(Event::Private(PrivateMessage {
+                from: "Luis".into(),
+                to: "ana".into(),
+                text: text.into(),
+                time_ms: 1,
+            }));
+        }
+        assert_eq!(s.unread_from("luis"), 2);
+        assert_eq!(s.total_unread(), 2);
+        assert!(s.conversations["luis"].open);
+        s.mark_read("LUIS");
+        assert_eq!(s.total_unread(), 0);
+        s.apply_reply(
+            Reply::PrivateSent {
+                message: PrivateMessage {
+                    from: "ana".into(),
+                    to: "Luis".into(),
+                    text: "sí".into(),
+                    time_ms: 2,
+                },
+            },
+            false,
+        );
+        assert_eq!(s.conversations["luis"].lines.len(), 3);
+        assert_eq!(s.unread_from("luis"), 0, "my own messages are never unread");
+    }
+}

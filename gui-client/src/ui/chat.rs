@@ -1,0 +1,291 @@
+//! The centre: the current room's messages and the input box.
+
+use egui::text::{CCursor, CCursorRange, LayoutJob};
+use egui::{FontId, Key, Modifiers, Rect, RichText, TextFormat, Ui, UiBuilder, vec2};
+
+use super::{clock_time, name_color};
+use crate::state::Line;
+
+mod text {
+    pub const MESSAGE: &str = "Message";
+    pub const SEND: &str = "Send";
+    pub fn hint(room: &str) -> String {
+        format!("Write to {room}, or type a # command (#help lists them)")
+    }
+}
+
+/// Row heights as last measured, so only the visible rows are laid out even
+/// in a room with tens of thousands of messages.
+#[derive(Debug, Clone, Default)]
+pub struct MessageView {
+    heights: Vec<f32>,
+    width: f32,
+    room: String,
+}
+
+/// A first guess for a row never drawn: one text line per `\n`.
+fn estimate(line: &Line, row: f32) -> f32 {
+    let text = match line {
+        Line::Chat { text, .. } | Line::Notice(text) | Line::Info(text) | Line::Error(text) => text,
+    };
+    row * (1 + text.matches('\n').count()) as f32
+}
+
+pub fn messages_ui(ui: &mut Ui, view: &mut MessageView, lines: &[Line], room: &str) {
+    let row = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
+    if view.room != room {
+        view.heights.clear();
+        view.room = room.to_owned();
+    }
+    view.heights.truncate(lines.len());
+    let known = view.heights.len();
+    view.heights
+        .extend(lines[known..].iter().map(|line| estimate(line, row)));
+
+    egui::ScrollArea::vertical()
+        .id_salt(("messages", room))
+        .stick_to_bottom(true)
+        .auto_shrink(false)
+        .show_viewport(ui, |ui, viewport| {
+            let width = ui.available_width();
+            if (width - view.width).abs() > 0.5 {
+                // Wrapping changed: fall back to estimates until rows are redrawn.
+                view.width = width;
+                for (height, line) in view.heights.iter_mut().zip(lines) {
+                    *height = estimate(line, row);
+                }
+            }
+            ui.set_height(view.heights.iter().sum::<f32>());
+            let top = ui.max_rect().top();
+            let left = ui.max_rect().left();
+            let mut y = 0.0;
+            let mut index = 0;
+            while index < lines.len() && y + view.heights[index] < viewport.min.y {
+                y += view.heights[index];
+                index += 1;
+            }
+            while index < lines.len() && y <= viewport.max.y {
+                let space =
+                    Rect::from_min_size(egui::pos2(left, top + y), vec2(width, f32::INFINITY));
+                let drawn = ui
+                    .scope_builder(UiBuilder::new().id_salt(index).max_rect(space), |ui| {
+                        line_ui(ui, &lines[index])
+                    });
+                let height = drawn.response.rect.height() + ui.spacing().item_spacing.y;
+                view.heights[index] = height;
+                y += height;
+                index += 1;
+            }
+        });
+}
+
+/// One row of the log.
+fn line_ui(ui: &mut Ui, line: &Line) {
+    let body = FontId::proportional(ui.text_style_height(&egui::TextStyle::Body) * 0.95);
+    let weak = ui.visuals().weak_text_color();
+    let strong = ui.visuals().strong_text_color();
+    match line {
+        Line::Chat {
+            from,
+            text,
+            time_ms,
+            mine,
+        } => {
+            let mut job = LayoutJob::default();
+            let format = |color, italics| TextFormat {
+                font_id: body.clone(),
+                color,
+                italics,
+                ..TextFormat::default()
+            };
+            job.append(
+                &format!("{} ", clock_time(*time_ms)),
+                0.0,
+                format(weak, false),
+            );
+            let name_format = TextFormat {
+                font_id: FontId::proportional(body.size),
+                color: name_color(ui, from),
+                ..TextFormat::default()
+            };
+            job.append(from, 0.0, name_format);
+            job.append(": ", 0.0, format(weak, false));
+            job.append(text, 0.0, format(ui.visuals().text_color(), false));
+            if *mine {
+                egui::Frame::NONE
+                    .fill(ui.visuals().faint_bg_color)
+                    .corner_radius(4.0)
+                    .inner_margin(egui::Margin::symmetric(4, 1))
+                    .show(ui, |ui| {
+                        ui.set_width(ui.available_width());
+                        ui.add(egui::Label::new(job).wrap());
+                    });
+            } else {
+                egui::Frame::NONE
+                    .inner_margin(egui::Margin::symmetric(4, 1))
+                    .show(ui, |ui| {
+                        ui.add(egui::Label::new(job).wrap());
+                    });
+            }
+        }
+        Line::Notice(text) => {
+            ui.add(
+                egui::Label::new(RichText::new(format!("  — {text}")).italics().color(weak)).wrap(),
+            );
+        }
+        Line::Info(text) => {
+            egui::Frame::NONE
+                .inner_margin(egui::Margin::symmetric(8, 2))
+                .show(ui, |ui| {
+                    ui.add(egui::Label::new(RichText::new(text).monospace().color(strong)).wrap());
+                });
+        }
+        Line::Error(text) => {
+            ui.add(
+                egui::Label::new(
+                    RichText::new(format!("⚠ {text}")).color(ui.visuals().error_fg_color),
+                )
+                .wrap(),
+            );
+        }
+    }
+}
+
+/// The input box with its history of sent lines.
+#[derive(Debug, Clone, Default)]
+pub struct InputBox {
+    pub text: String,
+    history: Vec<String>,
+    /// Position while browsing the history with Up/Down.
+    browsing: Option<usize>,
+    /// What was being typed before browsing started.
+    draft: String,
+}
+
+impl InputBox {
+    fn remember(&mut self, line: &str) {
+        if self.history.last().map(String::as_str) != Some(line) {
+            self.history.push(line.to_owned());
+        }
+        self.browsing = None;
+    }
+
+    /// Up (`older = true`) or Down through earlier input.
+    pub fn recall(&mut self, older: bool) {
+        if self.history.is_empty() {
+            return;
+        }
+        let next = match (self.browsing, older) {
+            (None, true) => {
+                self.draft = std::mem::take(&mut self.text);
+                Some(self.history.len() - 1)
+            }
+            (None, false) => None,
+            (Some(0), true) => Some(0),
+            (Some(i), true) => Some(i - 1),
+            (Some(i), false) if i + 1 < self.history.len() => Some(i + 1),
+            (Some(_), false) => {
+                self.text = std::mem::take(&mut self.draft);
+                self.browsing = None;
+                return;
+            }
+        };
+        if let Some(i) = next {
+            self.text = self.history[i].clone();
+            self.browsing = Some(i);
+        }
+    }
+}
+
+/// Returns a line when the user presses Enter (or Send).
+pub fn input_ui(ui: &mut Ui, input: &mut InputBox, room: &str) -> Option<String> {
+    let id = ui.make_persistent_id("chat-input");
+    let focused = ui.memory(|m| m.has_focus(id));
+    if focused {
+        let (up, down) = ui.input_mut(|i| {
+            (
+                i.consume_key(Modifiers::NONE, Key::ArrowUp),
+                i.consume_key(Modifiers::NONE, Key::ArrowDown),
+            )
+        });
+        if up || down {
+            input.recall(up);
+            move_cursor_to_end(ui, id, &input.text);
+        }
+    }
+    let mut submitted = None;
+    ui.horizontal(|ui| {
+        let label = ui.label(RichText::new(text::MESSAGE).weak());
+        let send_width = 60.0;
+        let edit = ui
+            .add(
+                egui::TextEdit::singleline(&mut input.text)
+                    .id(id)
+                    .hint_text(text::hint(room))
+                    .desired_width(ui.available_width() - send_width),
+            )
+            .labelled_by(label.id);
+        let entered = edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+        let clicked = ui
+            .add_sized(
+                [send_width - 8.0, edit.rect.height()],
+                egui::Button::new(text::SEND),
+            )
+            .clicked();
+        if (entered || clicked) && !input.text.trim().is_empty() {
+            let line = std::mem::take(&mut input.text);
+            input.remember(&line);
+            submitted = Some(line);
+        }
+        if entered || clicked {
+            edit.request_focus();
+        }
+    });
+    submitted
+}
+
+fn move_cursor_to_end(ui: &Ui, id: egui::Id, text: &str) {
+    if let Some(mut state) = egui::TextEdit::load_state(ui.ctx(), id) {
+        let end = CCursor::new(text.chars().count());
+        state.cursor.set_char_range(Some(CCursorRange::one(end)));
+        state.store(ui.ctx(), id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn up_and_down_walk_the_history_and_restore_the_draft() {
+        let mut input = InputBox::default();
+        for line in ["one", "two", "three"] {
+            input.remember(line);
+        }
+        input.text = "draft".into();
+        input.recall(true);
+        assert_eq!(input.text, "three");
+        input.recall(true);
+        input.recall(true);
+        input.recall(true);
+        assert_eq!(input.text, "one", "stops at the oldest");
+        input.recall(false);
+        assert_eq!(input.text, "two");
+        input.recall(false);
+        input.recall(false);
+        assert_eq!(input.text, "draft");
+        input.recall(false);
+        assert_eq!(input.text, "draft");
+    }
+
+    #[test]
+    fn repeated_lines_are_remembered_once() {
+        let mut input = InputBox::default();
+        input.remember("#lR");
+        input.remember("#lR");
+        input.recall(true);
+        input.recall(true);
+        assert_eq!(input.history.len(), 1);
+        assert_eq!(input.text, "#lR");
+    }
+}

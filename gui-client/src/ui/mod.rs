@@ -1,0 +1,74 @@
+//! The screens and panels. Each `*_ui` function draws one part and returns
+//! what the user asked for; `app.rs` applies it after drawing.
+
+pub mod chat;
+pub mod login;
+pub mod private;
+pub mod rooms;
+pub mod signup;
+pub mod status;
+pub mod users;
+
+use egui::{Color32, RichText, Ui};
+
+/// A server timestamp shown in this computer's time zone.
+pub fn clock_time(time_ms: i64) -> String {
+    use chrono::TimeZone;
+    match chrono::Local.timestamp_millis_opt(time_ms) {
+        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
+            t.format("%H:%M").to_string()
+        }
+        chrono::LocalResult::None => "--:--".to_owned(),
+    }
+}
+
+/// A stable colour per login, so people are easy to tell apart.
+pub fn name_color(ui: &Ui, login: &str) -> Color32 {
+    const DARK_BG: [Color32; 6] = [
+        Color32::from_rgb(0x7a, 0xb8, 0xff),
+        Color32::from_rgb(0xff, 0xa6, 0x57),
+        Color32::from_rgb(0x8c, 0xe0, 0x8c),
+        Color32::from_rgb(0xf0, 0x8a, 0xd0),
+        Color32::from_rgb(0xe6, 0xd0, 0x5c),
+        Color32::from_rgb(0x6e, 0xe0, 0xd8),
+    ];
+    const LIGHT_BG: [Color32; 6] = [
+        Color32::from_rgb(0x1d, 0x5f, 0xbf),
+        Color32::from_rgb(0xb3, 0x4d, 0x00),
+        Color32::from_rgb(0x1e, 0x7b, 0x1e),
+        Color32::from_rgb(0xa1, 0x2c, 0x83),
+        Color32::from_rgb(0x86, 0x6a, 0x00),
+        Color32::from_rgb(0x00, 0x7c, 0x74),
+    ];
+    let hash = tertulia_shared::validate::fold(login)
+        .bytes()
+        .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
+    let palette = if ui.visuals().dark_mode {
+        &DARK_BG
+    } else {
+        &LIGHT_BG
+    };
+    palette[hash as usize % palette.len()]
+}
+
+/// A labelled single-line text field whose label is its accessible name.
+pub fn field(ui: &mut Ui, label: &str, value: &mut String, password: bool) -> egui::Response {
+    let label = ui.label(label);
+    ui.add(
+        egui::TextEdit::singleline(value)
+            .password(password)
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id)
+}
+
+/// An error sentence under a form field.
+pub fn field_error(ui: &mut Ui, error: Option<&String>) {
+    if let Some(error) = error {
+        ui.label(
+            RichText::new(error)
+                .color(ui.visuals().error_fg_color)
+                .small(),
+        );
+    }
+}

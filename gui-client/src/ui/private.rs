@@ -1,0 +1,119 @@
+//! One window per private conversation, with its own history and input.
+
+use std::collections::HashMap;
+
+use egui::{Context, RichText};
+use tertulia_shared::validate::fold;
+
+use super::{clock_time, name_color};
+use crate::state::{ChatState, PrivateLine};
+
+mod text {
+    pub fn title(with: &str, unread: usize) -> String {
+        if unread > 0 {
+            format!("Private: {with} ({unread} new)")
+        } else {
+            format!("Private: {with}")
+        }
+    }
+    pub fn to(with: &str) -> String {
+        format!("To {with}")
+    }
+    pub const YOU: &str = "you";
+    pub const EMPTY: &str = "No messages yet. Only the two of you see this conversation.";
+}
+
+/// A message the user wants to send from a private window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrivateSend {
+    pub to: String,
+    pub text: String,
+}
+
+/// Draws every open conversation window; returns messages to send.
+pub fn private_windows_ui(
+    ctx: &Context,
+    state: &mut ChatState,
+    drafts: &mut HashMap<String, String>,
+) -> Vec<PrivateSend> {
+    let mut sends = Vec::new();
+    let mut seen = Vec::new();
+    for (key, conversation) in state.conversations.iter_mut() {
+        if !conversation.open {
+            continue;
+        }
+        let with = conversation.with.clone();
+        let draft = drafts.entry(key.clone()).or_default();
+        let window = egui::Window::new(text::title(&with, conversation.unread))
+            .id(egui::Id::unique(("private", key.as_str())))
+            .default_size([340.0, 300.0])
+            .collapsible(false)
+            .open(&mut conversation.open);
+        let shown = window.show(ctx, |ui| {
+            egui::Panel::bottom(("private-input", key.as_str())).show(ui, |ui| {
+                ui.add_space(4.0);
+                let label = ui.label(RichText::new(text::to(&with)).weak());
+                let edit = ui
+                    .add(egui::TextEdit::singleline(draft).desired_width(f32::INFINITY))
+                    .labelled_by(label.id);
+                if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                    let message = std::mem::take(draft);
+                    if !message.trim().is_empty() {
+                        sends.push(PrivateSend {
+                            to: with.clone(),
+                            text: message.trim().to_owned(),
+                        });
+                    }
+                    edit.request_focus();
+                }
+                edit.has_focus()
+            });
+            egui::ScrollArea::vertical()
+                .stick_to_bottom(true)
+                .auto_shrink(false)
+                .show(ui, |ui| {
+                    if conversation.lines.is_empty() {
+                        ui.label(RichText::new(text::EMPTY).weak().italics());
+                    }
+                    for line in &conversation.lines {
+                        match line {
+                            PrivateLine::Message {
+                                mine,
+                                text: body,
+                                time_ms,
+                            } => {
+                                ui.horizontal_wrapped(|ui| {
+                                    ui.label(RichText::new(clock_time(*time_ms)).weak());
+                                    let (who, color) = if *mine {
+                                        (text::YOU.to_owned(), ui.visuals().weak_text_color())
+                                    } else {
+                                        (with.clone(), name_color(ui, &with))
+                                    };
+                                    ui.label(
+                                        RichText::new(format!("{who}:")).color(color).strong(),
+                                    );
+                                    ui.label(body);
+                                });
+                            }
+                            PrivateLine::Error(error) => {
+                                ui.label(
+                                    RichText::new(format!("⚠ {error}"))
+                                        .color(ui.visuals().error_fg_color),
+                                );
+                            }
+                        }
+                    }
+                });
+        });
+        // Looking at the window (pointer over it, or typing in it) reads it.
+        if let Some(shown) = shown
+            && (shown.response.contains_pointer() || shown.response.clicked())
+        {
+            seen.push(fold(&with));
+        }
+    }
+    for key in seen {
+        state.mark_read(&key);
+    }
+    sends
+}

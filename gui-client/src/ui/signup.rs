@@ -1,0 +1,254 @@
+//! The signup form. The shared field rules run here before anything is sent;
+//! server refusals (a taken login) land on their field too.
+
+use std::collections::HashMap;
+
+use egui::{RichText, Ui};
+use tertulia_shared::validate::{self, Gender};
+use tertulia_shared::{Field, Password, Registration};
+
+use super::login::card;
+use super::{field, field_error};
+
+/// Every sentence of this screen, in one place for translation.
+mod text {
+    pub const TITLE: &str = "Create your account";
+    pub const SERVER: &str = "Server (address or address:port)";
+    pub const FIRST_NAMES: &str = "First names";
+    pub const LAST_NAMES: &str = "Last names";
+    pub const LOGIN: &str = "Login";
+    pub const LOGIN_HINT: &str = "3–32 letters a–z, digits, _ - . — this is how others see you";
+    pub const PASSWORD: &str = "Password";
+    pub const CONFIRM: &str = "Repeat the password";
+    pub const AGE: &str = "Age";
+    pub const GENDER: &str = "Gender";
+    pub const CHOOSE: &str = "Choose…";
+    pub const CREATE: &str = "Create account";
+    pub const BACK: &str = "Back to log in";
+    pub const CANCEL: &str = "Cancel";
+    pub const MISMATCH: &str = "The two passwords differ.";
+    pub const AGE_NUMBER: &str = "Type your age as a number.";
+    pub const CHOOSE_GENDER: &str = "Choose an option (\"Prefer not to say\" is fine).";
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SignupForm {
+    pub first_names: String,
+    pub last_names: String,
+    pub login: String,
+    pub password: String,
+    pub confirm: String,
+    pub age: String,
+    pub gender: Option<Gender>,
+    /// Errors by field; `Field::Password` covers the confirmation too.
+    pub errors: HashMap<Field, String>,
+    /// A failure that is not about one field (the server is unreachable…).
+    pub error: Option<String>,
+    /// After the first attempt, errors update as the user types.
+    attempted: bool,
+}
+
+impl SignupForm {
+    /// Runs every rule; returns the registration when all pass.
+    pub fn validate(&mut self) -> Option<Registration> {
+        self.errors.clear();
+        let age = self.age.trim().parse::<u32>();
+        let form = Registration {
+            first_names: self.first_names.trim().to_owned(),
+            last_names: self.last_names.trim().to_owned(),
+            login: self.login.trim().to_owned(),
+            password: Password(self.password.clone()),
+            age: *age.as_ref().unwrap_or(&0),
+            gender: self.gender.unwrap_or(Gender::PreferNotToSay),
+        };
+        for error in validate::registration(&form) {
+            self.errors.entry(error.field).or_insert(error.message);
+        }
+        if age.is_err() {
+            self.errors.insert(Field::Age, text::AGE_NUMBER.to_owned());
+        }
+        if self.gender.is_none() {
+            self.errors
+                .insert(Field::Gender, text::CHOOSE_GENDER.to_owned());
+        }
+        if !self.errors.contains_key(&Field::Password) && self.password != self.confirm {
+            self.errors
+                .insert(Field::Password, text::MISMATCH.to_owned());
+        }
+        self.errors.is_empty().then_some(form)
+    }
+
+    /// Puts a server refusal beside its field (or above the buttons).
+    pub fn server_error(&mut self, field: Option<Field>, message: String) {
+        match field {
+            Some(field) => {
+                self.errors.insert(field, message);
+            }
+            None => self.error = Some(message),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SignupAction {
+    Submit(Registration),
+    Back,
+    Cancel,
+}
+
+pub fn signup_ui(
+    ui: &mut Ui,
+    form: &mut SignupForm,
+    server: &mut String,
+    connecting: Option<&str>,
+) -> Option<SignupAction> {
+    let mut action = None;
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.add_space(16.0);
+        ui.vertical_centered(|ui| ui.heading(RichText::new(text::TITLE).size(24.0)));
+        ui.add_space(10.0);
+        card(ui, |ui| {
+            let busy = connecting.is_some();
+            let before = (
+                form.first_names.clone(),
+                form.last_names.clone(),
+                form.login.clone(),
+                form.password.clone(),
+                form.confirm.clone(),
+                form.age.clone(),
+                form.gender,
+            );
+            ui.add_enabled_ui(!busy, |ui| {
+                field(ui, text::SERVER, server, false);
+                ui.add_space(6.0);
+                ui.columns(2, |columns| {
+                    field(
+                        &mut columns[0],
+                        text::FIRST_NAMES,
+                        &mut form.first_names,
+                        false,
+                    );
+                    field_error(&mut columns[0], form.errors.get(&Field::FirstNames));
+                    field(
+                        &mut columns[1],
+                        text::LAST_NAMES,
+                        &mut form.last_names,
+                        false,
+                    );
+                    field_error(&mut columns[1], form.errors.get(&Field::LastNames));
+                });
+                ui.add_space(6.0);
+                field(ui, text::LOGIN, &mut form.login, false).on_hover_text(text::LOGIN_HINT);
+                field_error(ui, form.errors.get(&Field::Login));
+                ui.add_space(6.0);
+                ui.columns(2, |columns| {
+                    field(&mut columns[0], text::PASSWORD, &mut form.password, true);
+                    field(&mut columns[1], text::CONFIRM, &mut form.confirm, true);
+                });
+                field_error(ui, form.errors.get(&Field::Password));
+                ui.add_space(6.0);
+                ui.columns(2, |columns| {
+                    field(&mut columns[0], text::AGE, &mut form.age, false);
+                    field_error(&mut columns[0], form.errors.get(&Field::Age));
+                    let ui = &mut columns[1];
+                    let label = ui.label(text::GENDER);
+                    let shown = form.gender.map_or(text::CHOOSE, Gender::label);
+                    egui::ComboBox::from_id_salt("gender")
+                        .selected_text(shown)
+                        .width(ui.available_width())
+                        .show_ui(ui, |ui| {
+                            for gender in Gender::ALL {
+                                ui.selectable_value(&mut form.gender, Some(gender), gender.label());
+                            }
+                        })
+                        .response
+                        .labelled_by(label.id);
+                    field_error(ui, form.errors.get(&Field::Gender));
+                });
+            });
+            let changed = before
+                != (
+                    form.first_names.clone(),
+                    form.last_names.clone(),
+                    form.login.clone(),
+                    form.password.clone(),
+                    form.confirm.clone(),
+                    form.age.clone(),
+                    form.gender,
+                );
+            if changed && form.attempted {
+                form.validate();
+            }
+            ui.add_space(10.0);
+            if let Some(progress) = connecting {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(progress);
+                    if ui.button(text::CANCEL).clicked() {
+                        action = Some(SignupAction::Cancel);
+                    }
+                });
+                return;
+            }
+            if let Some(error) = &form.error {
+                ui.label(RichText::new(error).color(ui.visuals().error_fg_color));
+                ui.add_space(6.0);
+            }
+            ui.horizontal(|ui| {
+                if ui.button(RichText::new(text::CREATE).strong()).clicked() {
+                    form.attempted = true;
+                    form.error = None;
+                    if let Some(registration) = form.validate() {
+                        action = Some(SignupAction::Submit(registration));
+                    }
+                }
+                if ui.button(text::BACK).clicked() {
+                    action = Some(SignupAction::Back);
+                }
+            });
+        });
+    });
+    action
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filled() -> SignupForm {
+        SignupForm {
+            first_names: "Ana María".into(),
+            last_names: "Núñez".into(),
+            login: "ana".into(),
+            password: "contraseña".into(),
+            confirm: "contraseña".into(),
+            age: "21".into(),
+            gender: Some(Gender::Female),
+            ..SignupForm::default()
+        }
+    }
+
+    #[test]
+    fn a_complete_form_validates() {
+        let registration = filled().validate().unwrap();
+        assert_eq!(registration.age, 21);
+        assert_eq!(registration.gender, Gender::Female);
+    }
+
+    #[test]
+    fn each_rule_lands_on_its_field() {
+        let mut form = filled();
+        form.confirm = "different".into();
+        form.age = "twenty".into();
+        form.gender = None;
+        form.login = "a b".into();
+        assert!(form.validate().is_none());
+        let mut fields: Vec<Field> = form.errors.keys().copied().collect();
+        fields.sort_by_key(|f| f.as_str());
+        assert_eq!(
+            fields,
+            [Field::Age, Field::Gender, Field::Login, Field::Password]
+        );
+        assert_eq!(form.errors[&Field::Password], text::MISMATCH);
+    }
+}

@@ -1,0 +1,88 @@
+//! The status bar: connection, room, the server-synced clock, unread count.
+
+use std::time::Instant;
+
+use egui::{Color32, RichText, Ui};
+
+mod text {
+    pub const CONNECTED: &str = "Connected to";
+    pub const RECONNECTING: &str = "Connection lost — reconnecting";
+    pub const ROOM: &str = "Room:";
+    pub const SERVER_TIME: &str = "Server time";
+    pub const NOT_SYNCED: &str = "not synchronised yet";
+    pub const UNREAD: &str = "unread private";
+}
+
+/// The link as the status bar shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkStatus {
+    Connected { server: String },
+    Reconnecting { message: String, next_try: Instant },
+}
+
+/// The clock estimate from the network thread.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClockView {
+    /// `server − local`, milliseconds.
+    pub offset_ms: i64,
+    pub rtt_ms: Option<i64>,
+}
+
+impl ClockView {
+    pub fn server_now_ms(&self) -> i64 {
+        crate::net::local_now_ms() + self.offset_ms
+    }
+
+    /// HH:MM:SS of the server clock, in this computer's time zone.
+    pub fn server_clock(&self) -> String {
+        use chrono::TimeZone;
+        match chrono::Local.timestamp_millis_opt(self.server_now_ms()) {
+            chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
+                t.format("%H:%M:%S").to_string()
+            }
+            chrono::LocalResult::None => "--:--:--".into(),
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self.rtt_ms {
+            Some(rtt) => format!(
+                "Clock offset {:+} ms (±{} ms), round trip {rtt} ms",
+                self.offset_ms,
+                (rtt + 1) / 2
+            ),
+            None => text::NOT_SYNCED.to_owned(),
+        }
+    }
+}
+
+pub fn status_ui(ui: &mut Ui, link: &LinkStatus, room: &str, clock: &ClockView, unread: usize) {
+    ui.horizontal(|ui| {
+        match link {
+            LinkStatus::Connected { server } => {
+                ui.label(RichText::new("●").color(Color32::from_rgb(0x2e, 0xa0, 0x43)));
+                ui.label(format!("{} {server}", text::CONNECTED));
+            }
+            LinkStatus::Reconnecting { message, next_try } => {
+                ui.spinner();
+                let wait = next_try.saturating_duration_since(Instant::now()).as_secs();
+                ui.label(
+                    RichText::new(format!("{} in {wait} s", text::RECONNECTING))
+                        .color(ui.visuals().warn_fg_color),
+                )
+                .on_hover_text(message);
+            }
+        }
+        ui.separator();
+        ui.label(format!("{} {room}", text::ROOM));
+        if unread > 0 {
+            ui.separator();
+            ui.label(RichText::new(format!("✉ {unread} {}", text::UNREAD)).strong());
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(RichText::new(clock.server_clock()).monospace().strong())
+                .on_hover_text(clock.describe());
+            ui.label(text::SERVER_TIME);
+        });
+    });
+}

@@ -1,0 +1,65 @@
+//! The right panel: every registered user, online first.
+
+use egui::{Color32, RichText, Ui};
+
+use crate::state::ChatState;
+
+mod text {
+    pub const HEADING: &str = "People";
+    pub const ONLINE_IN: &str = "online in";
+    pub const OFFLINE: &str = "offline";
+    pub const CLICK: &str = "Click to send a private message";
+}
+
+/// Clicking a user asks to open a private conversation with them.
+pub fn users_ui(ui: &mut Ui, state: &ChatState) -> Option<String> {
+    let mut open = None;
+    ui.heading(text::HEADING);
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            for user in &state.users {
+                if state.is_mine(&user.login) {
+                    continue;
+                }
+                let dot = if user.online {
+                    RichText::new("●").color(Color32::from_rgb(0x2e, 0xa0, 0x43))
+                } else {
+                    RichText::new("○").weak()
+                };
+                let unread = state.unread_from(&user.login);
+                let mut name = user.login.clone();
+                if unread > 0 {
+                    name.push_str(&format!(" ({unread})"));
+                }
+                let place = match (&user.room, user.online) {
+                    (Some(room), true) => format!("{} {room}", text::ONLINE_IN),
+                    _ => text::OFFLINE.to_owned(),
+                };
+                let clicked = ui
+                    .horizontal(|ui| {
+                        ui.label(dot);
+                        let mut label = RichText::new(name);
+                        if unread > 0 {
+                            label = label.strong();
+                        } else if !user.online {
+                            label = label.weak();
+                        }
+                        ui.selectable_label(false, label)
+                            .on_hover_text(format!(
+                                "{} {} — {place}\n{}",
+                                user.first_names,
+                                user.last_names,
+                                text::CLICK
+                            ))
+                            .clicked()
+                    })
+                    .inner;
+                ui.label(RichText::new(format!("   {place}")).small().weak());
+                if clicked {
+                    open = Some(user.login.clone());
+                }
+            }
+        });
+    open
+}
