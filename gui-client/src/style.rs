@@ -1,10 +1,32 @@
-//! Look and fonts. The fonts are egui's embedded ones (Ubuntu Light for text,
-//! Hack for monospace), which cover Latin-1: á é í ó ú ñ ü ¿ ¡. System font
-//! fallback is off (see `main.rs`), so every lab machine renders the same.
+//! Look and fonts. Text uses egui's embedded Ubuntu Light (Latin-1: á é í ó
+//! ú ñ ü ¿ ¡); DejaVu Sans, shipped in `assets/fonts`, backs it up for every
+//! other character (● ○ ✉ ⚠ ✖, Greek, Cyrillic…). System font fallback is off
+//! (see `main.rs`), so every lab machine renders the same.
 
-use egui::{FontId, TextStyle};
+use std::sync::Arc;
+
+use egui::{FontData, FontDefinitions, FontFamily, FontId, TextStyle};
+
+const FALLBACK_FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+fn fonts() -> FontDefinitions {
+    let mut fonts = FontDefinitions::default();
+    fonts.font_data.insert(
+        "DejaVuSans".to_owned(),
+        Arc::new(FontData::from_static(FALLBACK_FONT)),
+    );
+    for family in [FontFamily::Proportional, FontFamily::Monospace] {
+        fonts
+            .families
+            .entry(family)
+            .or_default()
+            .push("DejaVuSans".to_owned());
+    }
+    fonts
+}
 
 pub fn install(ctx: &egui::Context) {
+    ctx.set_fonts(fonts());
     ctx.set_theme(egui::Theme::Light);
     ctx.all_styles_mut(|style| {
         style.text_styles = [

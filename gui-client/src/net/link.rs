@@ -301,11 +301,10 @@ async fn establish(
             )));
         }
     };
-    if let Some(form) = register {
-        if let Reply::Registered { login } = link.handshake(Request::Register(form.clone())).await?
-        {
-            out.emit(NetEvent::Registered { login });
-        }
+    if let Some(form) = register
+        && let Reply::Registered { login } = link.handshake(Request::Register(form.clone())).await?
+    {
+        out.emit(NetEvent::Registered { login });
     }
     let logged_in = link
         .handshake(Request::Login {

@@ -52,10 +52,14 @@ pub fn name_color(ui: &Ui, login: &str) -> Color32 {
 }
 
 /// A labelled single-line text field whose label is its accessible name.
+/// Its id comes from the label, so focus and cursor stay put when an error
+/// line appears above it and shifts the automatic ids.
 pub fn field(ui: &mut Ui, label: &str, value: &mut String, password: bool) -> egui::Response {
+    let id = ui.make_persistent_id(("field", label));
     let label = ui.label(label);
     ui.add(
         egui::TextEdit::singleline(value)
+            .id(id)
             .password(password)
             .desired_width(f32::INFINITY),
     )

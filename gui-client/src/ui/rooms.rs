@@ -113,7 +113,7 @@ pub fn rooms_ui(ui: &mut Ui, panel: &mut RoomsPanel, state: &ChatState) -> Optio
                                         .color(ui.visuals().error_fg_color),
                                 )
                             } else {
-                                ui.small_button("🗑")
+                                ui.small_button("✖")
                             };
                             let button = button.on_hover_text(text::DELETE);
                             if button.clicked() {

@@ -1,0 +1,240 @@
+//! A real Tertulia server on loopback, the real app in a kittest harness, and
+//! a second user driven through the headless network API.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable, by};
+use tertulia::app::{AppOptions, TertuliaApp};
+use tertulia::net::{NetCommand, NetEvent, NetHandle};
+use tertulia::settings::SettingsStore;
+use tertulia_shared::validate::Gender;
+use tertulia_shared::{Password, Registration};
+
+pub const PATIENCE: Duration = Duration::from_secs(15);
+pub const PASSWORD: &str = "contraseña-1";
+
+/// A server running on its own tokio runtime.
+pub struct Server {
+    pub addr: SocketAddr,
+    pub db: PathBuf,
+    runtime: tokio::runtime::Runtime,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Server {
+    pub fn start(dir: &tempfile::TempDir) -> Server {
+        Server::start_at(
+            dir.path().join("accounts.db"),
+            "127.0.0.1:0".parse().unwrap(),
+        )
+    }
+
+    /// On a given database and address (to restart "the same" server).
+    pub fn start_at(db: PathBuf, addr: SocketAddr) -> Server {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let accounts = tertulia_server::Accounts::open(&db, 4).unwrap();
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind(addr))
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let config = tertulia_server::Config {
+            shutdown_grace: Duration::from_secs(1),
+            ..tertulia_server::Config::default()
+        };
+        let task = runtime.spawn(tertulia_server::run(listener, config, accounts, async {
+            let _ = stopped.await;
+        }));
+        Server {
+            addr,
+            db,
+            runtime,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    pub fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = self.runtime.block_on(task);
+        }
+    }
+}
+
+/// The app, pointed at `server`, remembering nothing on disk.
+pub fn app(server: SocketAddr) -> Harness<'static, TertuliaApp> {
+    Harness::builder()
+        .with_size([1100.0, 720.0])
+        .build_eframe(move |cc| {
+            TertuliaApp::new(
+                &cc.egui_ctx,
+                AppOptions {
+                    settings: SettingsStore::in_memory(),
+                    server: Some(server.to_string()),
+                },
+            )
+            .unwrap()
+        })
+}
+
+/// Runs frames (in real time: the network is real) until `done` holds.
+pub fn wait_for(
+    harness: &mut Harness<'_, TertuliaApp>,
+    what: &str,
+    done: impl Fn(&Harness<'_, TertuliaApp>) -> bool,
+) {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        harness.step();
+        if done(harness) {
+            return;
+        }
+        if Instant::now() > deadline {
+            let labels: Vec<String> = harness
+                .query_all(by().predicate(|_| true))
+                .filter_map(|n| {
+                    let node = n.accesskit_node();
+                    node.label().or_else(|| node.value())
+                })
+                .collect();
+            panic!("timed out waiting for {what}; on screen: {labels:?}");
+        }
+        std::thread::sleep(Duration::from_millis(15));
+    }
+}
+
+/// Waits for any node whose label contains `text`.
+pub fn wait_for_text(harness: &mut Harness<'_, TertuliaApp>, text: &str) {
+    wait_for(harness, text, |h| {
+        h.query_all(by().label_contains(text)).next().is_some()
+    });
+}
+
+pub fn has_text(harness: &Harness<'_, TertuliaApp>, text: &str) -> bool {
+    harness
+        .query_all(by().label_contains(text))
+        .next()
+        .is_some()
+}
+
+/// The text field (plain or password) named `label`.
+pub fn text_field<'a>(
+    harness: &'a Harness<'_, TertuliaApp>,
+    label: &'a str,
+) -> egui_kittest::Node<'a> {
+    harness.get(
+        by().label(label)
+            .predicate(|n| matches!(n.role(), Role::TextInput | Role::PasswordInput)),
+    )
+}
+
+/// Types into the text field named `label`.
+pub fn fill(harness: &mut Harness<'_, TertuliaApp>, label: &str, text: &str) {
+    text_field(harness, label).focus();
+    harness.step();
+    text_field(harness, label).type_text(text);
+    harness.step();
+}
+
+/// Replaces the contents of the text field named `label`.
+pub fn replace(harness: &mut Harness<'_, TertuliaApp>, label: &str, text: &str) {
+    text_field(harness, label).focus();
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.step();
+    text_field(harness, label).type_text(text);
+    harness.step();
+}
+
+/// Clicks a button and lets the screen settle (a new screen appears a frame later).
+pub fn click_button(harness: &mut Harness<'_, TertuliaApp>, label: &str) {
+    harness.get_by_role_and_label(Role::Button, label).click();
+    harness.step();
+    harness.step();
+}
+
+/// Opens the drop-down named `label` and picks `option`.
+pub fn choose(harness: &mut Harness<'_, TertuliaApp>, label: &str, option: &str) {
+    harness.get_by_label(label).click();
+    wait_for(harness, option, |h| h.query_by_label(option).is_some());
+    harness.get_by_label(option).click();
+    // The popup closes on the frame after the choice.
+    wait_for(harness, "the drop-down to close", |h| {
+        h.query_by_label(option).is_none()
+    });
+}
+
+/// Types a line into the chat input and presses Enter.
+pub fn say(harness: &mut Harness<'_, TertuliaApp>, line: &str) {
+    fill(harness, "Message", line);
+    harness.key_press(egui::Key::Enter);
+    harness.step();
+}
+
+pub fn registration(login: &str) -> Registration {
+    Registration {
+        first_names: "Luis".into(),
+        last_names: "Gómez".into(),
+        login: login.into(),
+        password: Password(PASSWORD.into()),
+        age: 22,
+        gender: Gender::Male,
+    }
+}
+
+/// A second user with no window: the network API on its own.
+pub struct Headless {
+    pub net: NetHandle,
+}
+
+impl Headless {
+    pub fn sign_up(server: SocketAddr, login: &str) -> Headless {
+        let net = NetHandle::spawn(|| {}).unwrap();
+        net.command(NetCommand::Connect {
+            server: server.to_string(),
+            login: login.into(),
+            password: Password(PASSWORD.into()),
+            register: Some(registration(login)),
+        });
+        let headless = Headless { net };
+        headless.wait(|e| matches!(e, NetEvent::LoggedIn { .. }));
+        headless
+    }
+
+    /// Waits for an event matching `wanted`, skipping others.
+    pub fn wait(&self, wanted: impl Fn(&NetEvent) -> bool) -> NetEvent {
+        let deadline = Instant::now() + PATIENCE;
+        while Instant::now() < deadline {
+            if let Some(event) = self.net.wait_event(Duration::from_millis(100))
+                && wanted(&event)
+            {
+                return event;
+            }
+        }
+        panic!("headless client: timed out");
+    }
+}
+
+/// Signs up through the GUI's signup form and waits for the chat screen.
+pub fn sign_up_through_the_form(harness: &mut Harness<'_, TertuliaApp>, login: &str) {
+    click_button(harness, "Create account");
+    fill(harness, "First names", "Ana María");
+    fill(harness, "Last names", "Pérez Núñez");
+    fill(harness, "Login", login);
+    fill(harness, "Password", PASSWORD);
+    fill(harness, "Repeat the password", PASSWORD);
+    fill(harness, "Age", "21");
+    choose(harness, "Gender", "Female");
+    click_button(harness, "Create account");
+    wait_for_text(harness, "Connected to");
+}

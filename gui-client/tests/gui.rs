@@ -1,0 +1,224 @@
+//! The real app in a kittest harness against a real server on loopback:
+//! what a student does, by accessible label and role.
+
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use egui::accesskit::Role;
+use egui_kittest::kittest::{Queryable, by};
+use tertulia::net::NetEvent;
+use tertulia_shared::{Event, Request};
+
+#[test]
+fn sign_up_land_in_the_lobby_and_see_a_message_come_back_stamped() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let mut app = app(server.addr);
+    sign_up_through_the_form(&mut app, "ana");
+    wait_for_text(&mut app, "Welcome, ana! You are in lobby");
+    assert!(has_text(&app, "lobby (1)"), "the sidebar lists the lobby");
+
+    say(&mut app, "¡Hola, qué tal! ñandú ¿sí?");
+    wait_for_text(&mut app, "ana: ¡Hola, qué tal! ñandú ¿sí?");
+    // The server stamped it: its time is within the last minute of server time.
+    let state = app.state().chat_state().unwrap();
+    let stamped = state.log().iter().find_map(|line| match line {
+        tertulia::state::Line::Chat {
+            time_ms,
+            mine: true,
+            ..
+        } => Some(*time_ms),
+        _ => None,
+    });
+    let now = app.state().clock().server_now_ms();
+    assert!(stamped.is_some_and(|t| (now - 60_000..=now + 1_000).contains(&t)));
+    server.stop();
+}
+
+#[test]
+fn log_in_with_an_existing_account_and_use_rooms_from_the_sidebar_and_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let luis = Headless::sign_up(server.addr, "luis");
+    let ana = Headless::sign_up(server.addr, "ana");
+    ana.net.command(tertulia::net::NetCommand::Logout);
+    ana.wait(|e| matches!(e, NetEvent::Closed { .. }));
+
+    let mut app = app(server.addr);
+    fill(&mut app, "Login", "ana");
+    fill(&mut app, "Password", PASSWORD);
+    click_button(&mut app, "Log in");
+    wait_for_text(&mut app, "You are in lobby with luis");
+
+    // #cR creates a room and moves us into it; the sidebar follows.
+    say(&mut app, "#cR física");
+    wait_for_text(&mut app, "You are in física");
+    wait_for_text(&mut app, "física (1)");
+    // #lR prints the list in the log.
+    say(&mut app, "#lR");
+    wait_for_text(&mut app, "física — 1 person (by ana)");
+    // Clicking a room in the sidebar enters it.
+    app.get_by_label("lobby (1)").click();
+    wait_for(&mut app, "back in the lobby", |h| {
+        h.state().chat_state().is_some_and(|s| s.room == "lobby")
+    });
+    wait_for_text(&mut app, "lobby (2)");
+    // Unknown commands show the way.
+    say(&mut app, "#bogus");
+    wait_for_text(&mut app, "Unknown command #bogus");
+    say(&mut app, "#cR");
+    wait_for_text(&mut app, "Usage: #cR <room>");
+    // A message from luis arrives with his name.
+    luis.net.send(Request::Say {
+        text: "buenas".into(),
+    });
+    wait_for_text(&mut app, "luis: buenas");
+    server.stop();
+}
+
+#[test]
+fn private_messages_from_the_input_box_and_in_their_own_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let luis = Headless::sign_up(server.addr, "luis");
+    let mut app = app(server.addr);
+    sign_up_through_the_form(&mut app, "ana");
+
+    say(&mut app, "#\\private luis ¿vienes?");
+    wait_for_text(&mut app, "Private message to luis: ¿vienes?");
+    let got = luis.wait(|e| matches!(e, NetEvent::Event(Event::Private(_))));
+    let NetEvent::Event(Event::Private(message)) = got else {
+        unreachable!()
+    };
+    assert_eq!(
+        (message.from.as_str(), message.text.as_str()),
+        ("ana", "¿vienes?")
+    );
+
+    // An incoming private message opens its window, unread until seen.
+    luis.net.send(Request::Private {
+        to: "ana".into(),
+        text: "sí, ya voy".into(),
+    });
+    wait_for_text(&mut app, "Private: luis (1 new)");
+    wait_for_text(&mut app, "sí, ya voy");
+    assert_eq!(app.state().chat_state().unwrap().total_unread(), 1);
+
+    // Replying from the window.
+    fill(&mut app, "To luis", "perfecto");
+    app.key_press(egui::Key::Enter);
+    app.step();
+    let got =
+        luis.wait(|e| matches!(e, NetEvent::Event(Event::Private(p)) if p.text == "perfecto"));
+    assert!(matches!(got, NetEvent::Event(_)));
+
+    // Private to someone who does not exist: the error is shown.
+    say(&mut app, "#\\private nadie hola");
+    wait_for_text(&mut app, "There is no user called nadie");
+    server.stop();
+}
+
+#[test]
+fn clicking_a_user_opens_a_private_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let _luis = Headless::sign_up(server.addr, "luis");
+    let mut app = app(server.addr);
+    sign_up_through_the_form(&mut app, "ana");
+    wait_for(&mut app, "luis in the user list", |h| {
+        h.query_all(by().role(Role::Button).label("luis"))
+            .next()
+            .is_some()
+    });
+    app.get_by_role_and_label(Role::Button, "luis").click();
+    wait_for_text(&mut app, "Private: luis");
+    wait_for_text(&mut app, "No messages yet");
+    server.stop();
+}
+
+#[test]
+fn the_status_bar_shows_the_server_synced_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let mut app = app(server.addr);
+    sign_up_through_the_form(&mut app, "ana");
+    wait_for(&mut app, "a clock sample", |h| {
+        h.state().clock().rtt_ms.is_some()
+    });
+    // Same machine: the offset is within the measurement error.
+    let clock = app.state().clock();
+    assert!(
+        clock.offset_ms.abs() <= clock.rtt_ms.unwrap_or(0) + 5,
+        "{clock:?}"
+    );
+    wait_for(&mut app, "the clock label", |h| {
+        let now = h.state().clock();
+        has_text(h, &now.server_clock())
+    });
+    assert!(has_text(&app, "Server time"));
+    say(&mut app, "#net");
+    wait_for_text(&mut app, "Clock offset (server − this computer)");
+    server.stop();
+}
+
+#[test]
+fn losing_the_server_shows_reconnecting_then_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let (addr, db) = (server.addr, server.db.clone());
+    let mut app = app(addr);
+    sign_up_through_the_form(&mut app, "ana");
+
+    server.stop();
+    wait_for_text(&mut app, "Connection lost — reconnecting");
+    wait_for_text(&mut app, "The server is shutting down. Reconnecting in");
+
+    let server = Server::start_at(db, addr);
+    wait_for_text(&mut app, "Connected again to");
+    wait_for_text(&mut app, "Connected to");
+    say(&mut app, "still here");
+    wait_for_text(&mut app, "ana: still here");
+    server.stop();
+}
+
+#[test]
+fn a_refused_connection_is_explained_and_can_be_retried() {
+    // Port 9 on loopback: nothing listens there.
+    let mut app = app("127.0.0.1:9".parse().unwrap());
+    fill(&mut app, "Login", "ana");
+    fill(&mut app, "Password", PASSWORD);
+    click_button(&mut app, "Log in");
+    wait_for_text(&mut app, "Connection refused by 127.0.0.1:9");
+    assert!(has_text(&app, "Retry"));
+}
+
+#[test]
+fn signup_errors_appear_beside_their_fields_and_a_taken_login_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let _luis = Headless::sign_up(server.addr, "luis");
+    let mut app = app(server.addr);
+    click_button(&mut app, "Create account");
+    fill(&mut app, "Login", "a b");
+    fill(&mut app, "Age", "veinte");
+    click_button(&mut app, "Create account");
+    wait_for_text(&mut app, "A login uses only letters");
+    assert!(has_text(&app, "Type your age as a number"));
+    assert!(has_text(&app, "First names cannot be empty"));
+    assert!(has_text(&app, "A password has at least 8 characters"));
+
+    // Fix everything but choose a login that exists: the server's answer lands on the field.
+    fill(&mut app, "First names", "Luis");
+    fill(&mut app, "Last names", "Otro");
+    replace(&mut app, "Login", "LUIS");
+    fill(&mut app, "Password", "long-enough");
+    fill(&mut app, "Repeat the password", "long-enough");
+    replace(&mut app, "Age", "30");
+    choose(&mut app, "Gender", "Prefer not to say");
+    click_button(&mut app, "Create account");
+    wait_for_text(&mut app, "That login is taken");
+    server.stop();
+}
