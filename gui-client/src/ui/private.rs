@@ -38,19 +38,24 @@ pub fn private_windows_ui(
 ) -> Vec<PrivateSend> {
     let mut sends = Vec::new();
     let mut seen = Vec::new();
-    for (key, conversation) in state.conversations.iter_mut() {
+    let screen = ctx.content_rect();
+    for (index, (key, conversation)) in state.conversations.iter_mut().enumerate() {
         if !conversation.open {
             continue;
         }
+        // New windows open near the right, each a little lower than the last.
+        let step = (index % 6) as f32 * 28.0;
+        let corner = egui::pos2(screen.right() - 560.0 + step, screen.top() + 60.0 + step);
         let with = conversation.with.clone();
         let draft = drafts.entry(key.clone()).or_default();
         let window = egui::Window::new(text::title(&with, conversation.unread))
             .id(egui::Id::unique(("private", key.as_str())))
             .default_size([340.0, 300.0])
+            .default_pos(corner)
             .collapsible(false)
             .open(&mut conversation.open);
         let shown = window.show(ctx, |ui| {
-            egui::Panel::bottom(("private-input", key.as_str())).show(ui, |ui| {
+            let typing = egui::Panel::bottom(("private-input", key.as_str())).show(ui, |ui| {
                 ui.add_space(4.0);
                 let label = ui.label(RichText::new(text::to(&with)).weak());
                 let edit = ui
@@ -104,10 +109,13 @@ pub fn private_windows_ui(
                         }
                     }
                 });
+            typing.inner
         });
         // Looking at the window (pointer over it, or typing in it) reads it.
         if let Some(shown) = shown
-            && (shown.response.contains_pointer() || shown.response.clicked())
+            && (shown.inner == Some(true)
+                || shown.response.contains_pointer()
+                || shown.response.clicked())
         {
             seen.push(fold(&with));
         }

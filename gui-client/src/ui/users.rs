@@ -9,6 +9,7 @@ mod text {
     pub const ONLINE_IN: &str = "online in";
     pub const OFFLINE: &str = "offline";
     pub const CLICK: &str = "Click to send a private message";
+    pub const ALONE: &str = "Nobody else has an account yet.";
 }
 
 /// Clicking a user asks to open a private conversation with them.
@@ -18,6 +19,9 @@ pub fn users_ui(ui: &mut Ui, state: &ChatState) -> Option<String> {
     egui::ScrollArea::vertical()
         .auto_shrink([false, true])
         .show(ui, |ui| {
+            if state.users.iter().all(|u| state.is_mine(&u.login)) {
+                ui.label(RichText::new(text::ALONE).weak().italics());
+            }
             for user in &state.users {
                 if state.is_mine(&user.login) {
                     continue;

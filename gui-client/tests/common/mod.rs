@@ -75,6 +75,7 @@ impl Server {
 pub fn app(server: SocketAddr) -> Harness<'static, TertuliaApp> {
     Harness::builder()
         .with_size([1100.0, 720.0])
+        .with_theme(egui::Theme::Light)
         .build_eframe(move |cc| {
             TertuliaApp::new(
                 &cc.egui_ctx,

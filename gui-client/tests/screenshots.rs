@@ -1,0 +1,122 @@
+//! Renders the README's screenshots from a scripted scenario against a real
+//! server: `screenshots/make.sh` (needs `--features screenshots`: wgpu).
+
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use common::*;
+use egui_kittest::Harness;
+use tertulia::app::TertuliaApp;
+use tertulia::net::{NetCommand, NetEvent};
+use tertulia_shared::Request;
+
+fn save(harness: &mut Harness<'_, TertuliaApp>, name: &str) {
+    harness.set_render_cursor(false);
+    // A few frames so hover effects and layout settle.
+    for _ in 0..5 {
+        harness.step();
+    }
+    let image = harness.render().expect("render");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../screenshots")
+        .join(format!("{name}.png"));
+    image.save(&path).expect("save");
+    eprintln!("wrote {}", path.display());
+}
+
+fn pause() {
+    std::thread::sleep(Duration::from_millis(150));
+}
+
+#[test]
+fn render_screenshots() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+
+    // The login dialog.
+    let mut app = app(server.addr);
+    fill(&mut app, "Login", "ana");
+    save(&mut app, "login");
+
+    // The signup form with validation errors.
+    click_button(&mut app, "Create account");
+    fill(&mut app, "First names", "Ana María");
+    fill(&mut app, "Last names", "Pérez Núñez");
+    replace(&mut app, "Login", "ana pérez");
+    fill(&mut app, "Password", "contraseña");
+    fill(&mut app, "Repeat the password", "contrasena");
+    fill(&mut app, "Age", "21");
+    choose(&mut app, "Gender", "Female");
+    click_button(&mut app, "Create account");
+    wait_for_text(&mut app, "A login uses only letters");
+    save(&mut app, "signup-error");
+
+    // A lab in full swing: several rooms, people, messages.
+    let marta = Headless::sign_up(server.addr, "marta");
+    let eva = Headless::sign_up(server.addr, "eva");
+    let luis = Headless::sign_up(server.addr, "luis");
+    let sofia = Headless::sign_up(server.addr, "sofia");
+    sofia.net.command(NetCommand::Logout);
+    marta.net.send(Request::CreateRoom {
+        room: "física".into(),
+    });
+    marta.net.send(Request::LeaveRoom);
+    eva.net.send(Request::CreateRoom {
+        room: "juegos".into(),
+    });
+    luis.net.send(Request::CreateRoom {
+        room: "redes".into(),
+    });
+    luis.net.send(Request::LeaveRoom);
+
+    // A fresh window signs ana up for real.
+    let mut app = common::app(server.addr);
+    sign_up_through_the_form(&mut app, "ana");
+    wait_for(&mut app, "a synchronised clock", |h| {
+        h.state().clock().rtt_ms.is_some()
+    });
+
+    luis.net.send(Request::Say {
+        text: "¡Hola a todos! ¿Alguien tiene los apuntes de redes?".into(),
+    });
+    pause();
+    marta.net.send(Request::Say {
+        text: "Sí, los subo en un momento. Están en la carpeta del curso.".into(),
+    });
+    pause();
+    say(
+        &mut app,
+        "¡Gracias, Marta! Nos vemos a las 14:00 en el laboratorio.",
+    );
+    wait_for_text(&mut app, "ana: ¡Gracias, Marta!");
+    luis.net.send(Request::Say {
+        text: "Perfecto. Yo llevo el cable de consola.".into(),
+    });
+    wait_for_text(&mut app, "luis: Perfecto.");
+    say(&mut app, "#lR");
+    wait_for_text(&mut app, "juegos — 1 person (by eva)");
+    wait_for_text(&mut app, "redes (0)");
+    save(&mut app, "main-window");
+
+    // A private conversation in its own window.
+    luis.net.send(Request::Private {
+        to: "ana".into(),
+        text: "¿Me pasas la dirección IP del servidor?".into(),
+    });
+    wait_for_text(&mut app, "Private: luis (1 new)");
+    fill(&mut app, "To luis", "Claro: 192.168.1.20, puerto 7878.");
+    app.key_press(egui::Key::Enter);
+    app.step();
+    luis.wait(|e| matches!(e, NetEvent::Event(_)));
+    wait_for_text(&mut app, "Claro: 192.168.1.20");
+    wait_for_text(&mut app, "Private: luis");
+    save(&mut app, "private-message");
+
+    drop((marta, eva, luis));
+    server.stop();
+}
