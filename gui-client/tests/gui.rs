@@ -161,6 +161,10 @@ fn the_status_bar_shows_the_server_synced_clock() {
     assert!(has_text(&app, "Server time"));
     say(&mut app, "#net");
     wait_for_text(&mut app, "Clock offset (server − this computer)");
+    // #exit logs out and returns to the login screen, saying so.
+    say(&mut app, "#exit");
+    wait_for_text(&mut app, "You left the chat.");
+    assert!(has_text(&app, "Log in"));
     server.stop();
 }
 
