@@ -161,6 +161,7 @@ impl TertuliaApp {
         };
         self.password = Some(password.clone());
         self.login.error = None;
+        self.login.notice = None;
         self.signup.error = None;
         self.attempt = Some(Attempt {
             progress: text::connecting(&server, 1),
@@ -231,7 +232,7 @@ impl TertuliaApp {
             NetEvent::Closed { message } => {
                 self.attempt = None;
                 if self.chat.take().is_some() {
-                    self.login.error = Some(message);
+                    self.login.notice = Some(message);
                 }
                 self.password = None;
                 self.login.password.clear();

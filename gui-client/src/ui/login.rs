@@ -28,6 +28,8 @@ pub struct LoginForm {
     pub password: String,
     /// A failure to show above the buttons (connection or credentials).
     pub error: Option<String>,
+    /// Neutral news, e.g. "You left the chat."
+    pub notice: Option<String>,
     pub login_error: Option<String>,
     pub password_error: Option<String>,
 }
@@ -98,6 +100,9 @@ pub fn login_ui(
         }
         if let Some(error) = &form.error {
             ui.label(RichText::new(error).color(ui.visuals().error_fg_color));
+            ui.add_space(6.0);
+        } else if let Some(notice) = &form.notice {
+            ui.label(RichText::new(notice).weak());
             ui.add_space(6.0);
         }
         ui.horizontal(|ui| {
