@@ -36,6 +36,9 @@ struct Cli {
     /// Seconds a connection may stay without logging in.
     #[arg(long, default_value_t = 60)]
     login_timeout: u64,
+    /// Lines that may wait for one client before it is disconnected as too slow.
+    #[arg(long, default_value_t = 1024)]
+    outbox_capacity: usize,
 }
 
 /// `accounts.db` in the per-user data directory (e.g.
@@ -106,6 +109,7 @@ async fn main() -> anyhow::Result<()> {
         default_room: cli.default_room,
         max_connections: cli.max_connections,
         login_timeout: Duration::from_secs(cli.login_timeout),
+        outbox_capacity: cli.outbox_capacity,
         ..Config::default()
     };
     tracing::info!(

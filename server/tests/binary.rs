@@ -181,6 +181,7 @@ fn help_documents_every_option_and_the_default_port() {
         "--bcrypt-cost",
         "--max-connections",
         "--login-timeout",
+        "--outbox-capacity",
         "7878",
     ] {
         assert!(help.contains(option), "{option} missing from:\n{help}");

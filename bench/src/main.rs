@@ -1,0 +1,251 @@
+//! `tertulia-bench`: many real TCP clients from one process against a chat
+//! server on loopback (Tertulia, or an IRC daemon for comparison).
+//! Prints a table and one JSON line per scenario.
+
+mod measure;
+mod proto;
+mod scenario;
+
+use std::io::Write;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::Parser;
+
+use proto::Proto;
+use scenario::{Report, Target};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Preset {
+    /// The sizes of docs/PERFORMANCE.md (minutes).
+    Full,
+    /// A tenth of the work (under a minute).
+    Quick,
+    /// A few clients, to prove the tool works (seconds).
+    Smoke,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Scenario {
+    FanOut,
+    Paced,
+    Idle,
+    ManyRooms,
+    LoginStorm,
+}
+
+/// Load generator for chat servers on this machine.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    /// The protocol the server speaks.
+    #[arg(long, value_enum, default_value = "tertulia")]
+    proto: Proto,
+    /// Server address; must be a loopback address.
+    #[arg(long, default_value = "127.0.0.1:7878")]
+    addr: String,
+    /// The server's PID, for its CPU time and memory (from /proc).
+    #[arg(long)]
+    server_pid: Option<u32>,
+    /// Sizes of the scenarios.
+    #[arg(long, value_enum, default_value = "quick")]
+    preset: Preset,
+    /// Scenarios to run, in order (default: all but login-storm).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    scenarios: Vec<Scenario>,
+    /// Name shown in the results (default: the protocol).
+    #[arg(long)]
+    label: Option<String>,
+    /// Hard limit for the whole run, seconds.
+    #[arg(long, default_value_t = 900)]
+    time_limit: u64,
+    /// Bytes of text per benchmark message.
+    #[arg(long, default_value_t = 100)]
+    size: usize,
+}
+
+fn loopback(addr: &str) -> anyhow::Result<SocketAddr> {
+    let resolved: Vec<SocketAddr> = addr
+        .to_socket_addrs()
+        .with_context(|| format!("cannot resolve {addr}"))?
+        .collect();
+    match resolved.into_iter().find(|a| a.ip().is_loopback()) {
+        Some(a) => Ok(a),
+        None => {
+            bail!("{addr} is not a loopback address: this tool only loads servers on this machine")
+        }
+    }
+}
+
+async fn run(cli: &Cli, target: &mut Target) -> anyhow::Result<Vec<Report>> {
+    let scenarios = if cli.scenarios.is_empty() {
+        vec![
+            Scenario::FanOut,
+            Scenario::Paced,
+            Scenario::Idle,
+            Scenario::ManyRooms,
+        ]
+    } else {
+        cli.scenarios.clone()
+    };
+    let size = cli.size;
+    let mut reports = Vec::new();
+    let mut tag = b'a';
+    for scenario in scenarios {
+        let mut batch = Vec::new();
+        // Each preset: (fan-out runs, paced, idle runs, many-rooms, login storm).
+        use Preset::*;
+        macro_rules! next_tag {
+            () => {{
+                target.tag = tag as char;
+                tag += 1;
+                // Let the server finish with the previous crowd.
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }};
+        }
+        match (scenario, cli.preset) {
+            (Scenario::FanOut, p) => {
+                let runs: &[(usize, usize, u64)] = match p {
+                    Full => &[(100, 10, 10_000), (1000, 5, 2_000)],
+                    Quick => &[(100, 10, 1_000), (1000, 5, 200)],
+                    Smoke => &[(5, 2, 20)],
+                };
+                for &(n, s, m) in runs {
+                    next_tag!();
+                    batch.push(scenario::fan_out(target, n, s, m, size).await?);
+                }
+            }
+            (Scenario::Paced, p) => {
+                let (n, s, secs) = match p {
+                    Full => (1000, 5, 20),
+                    Quick => (1000, 5, 5),
+                    Smoke => (5, 1, 1),
+                };
+                next_tag!();
+                batch.push(
+                    scenario::paced(target, n, s, 50, Duration::from_secs(secs), size).await?,
+                );
+            }
+            (Scenario::Idle, p) => {
+                let runs: &[usize] = match p {
+                    Full => &[5_000, 10_000],
+                    Quick => &[2_000],
+                    Smoke => &[20],
+                };
+                for &n in runs {
+                    next_tag!();
+                    batch.push(scenario::idle(target, n, 50.min(n)).await?);
+                }
+            }
+            (Scenario::ManyRooms, p) => {
+                let (rooms, per, m) = match p {
+                    Full => (200, 10, 200),
+                    Quick => (200, 10, 20),
+                    Smoke => (3, 3, 5),
+                };
+                next_tag!();
+                batch.push(scenario::many_rooms(target, rooms, per, m, size).await?);
+            }
+            (Scenario::LoginStorm, p) => {
+                let n = match p {
+                    Full => 200,
+                    Quick => 50,
+                    Smoke => 5,
+                };
+                next_tag!();
+                batch.push(scenario::login_storm(target, n).await?);
+            }
+        }
+        for report in &mut batch {
+            report.target = cli
+                .label
+                .clone()
+                .unwrap_or_else(|| format!("{:?}", cli.proto).to_lowercase());
+            eprintln!("{}", row(report));
+        }
+        reports.append(&mut batch);
+    }
+    Ok(reports)
+}
+
+fn opt(value: Option<f64>, digits: usize) -> String {
+    value.map_or("-".into(), |v| format!("{v:.digits$}"))
+}
+
+fn header() -> String {
+    format!(
+        "{:<12} {:<10} {:>13} {:>6} {:>5} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8} {:>8}  {}",
+        "scenario",
+        "target",
+        "deliveries/s",
+        "lost",
+        "ooo",
+        "p50 ms",
+        "p90 ms",
+        "p99 ms",
+        "max ms",
+        "KiB/conn",
+        "logins/s",
+        "srv cpu",
+        "gen cpu",
+        "params"
+    )
+}
+
+fn row(r: &Report) -> String {
+    format!(
+        "{:<12} {:<10} {:>13.0} {:>6} {:>5} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>9} {:>9} {:>8} {:>8}  {} (setup {:.1}s{})",
+        r.scenario,
+        r.target,
+        r.deliveries_per_s,
+        r.lost,
+        r.out_of_order,
+        r.p50_ms,
+        r.p90_ms,
+        r.p99_ms,
+        r.max_ms,
+        opt(r.rss_per_conn_kib, 2),
+        opt(r.logins_per_s, 1),
+        opt(r.server_cpu_s, 2),
+        opt(r.bench_cpu_s, 2),
+        r.params,
+        r.setup_s,
+        r.slowest_login_ms
+            .map_or(String::new(), |ms| format!(", slowest login {ms:.0} ms")),
+    )
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let addr = loopback(&cli.addr)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    // Unique per run, so Tertulia accounts from earlier runs never collide.
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let run_id = format!("{:x}", seconds % 0x10_0000);
+    let mut target = Target {
+        proto: cli.proto,
+        addr,
+        pid: cli.server_pid.map(|p| p.to_string()),
+        run_id,
+        tag: 'a',
+    };
+    eprintln!("{}", header());
+    let limit = Duration::from_secs(cli.time_limit);
+    let reports = runtime.block_on(async {
+        tokio::time::timeout(limit, run(&cli, &mut target))
+            .await
+            .map_err(|_| anyhow::anyhow!("time limit of {}s reached", cli.time_limit))?
+    })?;
+    let mut out = std::io::stdout().lock();
+    for report in &reports {
+        writeln!(out, "{}", serde_json::to_string(report)?)?;
+    }
+    // Thousands of sockets close faster without waiting for their tasks.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    Ok(())
+}

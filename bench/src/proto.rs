@@ -1,0 +1,207 @@
+//! The two protocols the bench speaks: Tertulia's JSON lines and IRC.
+//! Each client logs in, joins a room, sends benchmark messages and reads
+//! everything, answering PINGs.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use tertulia_shared::codec::encode;
+use tertulia_shared::validate::Gender;
+use tertulia_shared::{ClientRequest, PROTOCOL_VERSION, Password, Registration, Request};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::sync::Mutex;
+
+pub const PASSWORD: &str = "bench-password";
+/// Every step of a login must answer within this.
+pub const STEP_TIMEOUT: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Proto {
+    Tertulia,
+    Irc,
+}
+
+/// A connected, logged-in client, before its reader starts.
+#[derive(Debug)]
+pub struct Session {
+    pub reader: BufReader<OwnedReadHalf>,
+    pub writer: Arc<Mutex<OwnedWriteHalf>>,
+    pub name: String,
+}
+
+impl Proto {
+    /// Connects and logs in as `name`; for Tertulia, registers first when `register`.
+    pub async fn connect(
+        self,
+        addr: std::net::SocketAddr,
+        name: &str,
+        register: bool,
+    ) -> anyhow::Result<Session> {
+        let stream = TcpStream::connect(addr)
+            .await
+            .with_context(|| format!("connect {addr}"))?;
+        stream.set_nodelay(true)?;
+        let (read, write) = stream.into_split();
+        let mut session = Session {
+            reader: BufReader::with_capacity(64 * 1024, read),
+            writer: Arc::new(Mutex::new(write)),
+            name: name.to_owned(),
+        };
+        match self {
+            Proto::Tertulia => {
+                let mut steps = vec![Request::Hello {
+                    version: PROTOCOL_VERSION,
+                    client: "tertulia-bench".into(),
+                }];
+                if register {
+                    steps.push(Request::Register(Registration {
+                        first_names: "Bench".into(),
+                        last_names: "Client".into(),
+                        login: name.into(),
+                        password: Password(PASSWORD.into()),
+                        age: 30,
+                        gender: Gender::PreferNotToSay,
+                    }));
+                }
+                steps.push(Request::Login {
+                    login: name.into(),
+                    password: Password(PASSWORD.into()),
+                });
+                for (id, step) in steps.into_iter().enumerate() {
+                    let id = id as u64 + 1;
+                    session
+                        .write(&encode(&ClientRequest::new(id, step)))
+                        .await?;
+                    session.expect_reply(id).await?;
+                }
+            }
+            Proto::Irc => {
+                session
+                    .write(format!("NICK {name}\r\nUSER {name} 0 * :bench\r\n").as_bytes())
+                    .await?;
+                session.wait_for(|line| line.contains(" 001 ")).await?;
+            }
+        }
+        Ok(session)
+    }
+
+    /// Enters `room`; `create` when this client must create it (Tertulia).
+    pub async fn join(self, session: &mut Session, room: &str, create: bool) -> anyhow::Result<()> {
+        match self {
+            Proto::Tertulia => {
+                let request = if create {
+                    Request::CreateRoom { room: room.into() }
+                } else {
+                    Request::JoinRoom { room: room.into() }
+                };
+                session
+                    .write(&encode(&ClientRequest::new(100, request)))
+                    .await?;
+                session.expect_reply(100).await
+            }
+            Proto::Irc => {
+                session
+                    .write(format!("JOIN #{room}\r\n").as_bytes())
+                    .await?;
+                // 366: end of the member list.
+                session.wait_for(|line| line.contains(" 366 ")).await
+            }
+        }
+    }
+
+    /// One chat line carrying `text` (no newline inside).
+    pub fn message(self, room: &str, text: &str) -> Vec<u8> {
+        match self {
+            Proto::Tertulia => encode(&ClientRequest {
+                id: None,
+                request: Request::Say { text: text.into() },
+            })
+            .to_vec(),
+            Proto::Irc => format!("PRIVMSG #{room} :{text}\r\n").into_bytes(),
+        }
+    }
+
+    /// A request whose answer proves everything sent before was processed.
+    pub fn sync(self, token: u64) -> Vec<u8> {
+        match self {
+            Proto::Tertulia => encode(&ClientRequest::new(token, Request::Time)).to_vec(),
+            Proto::Irc => format!("PING :sync{token}\r\n").into_bytes(),
+        }
+    }
+
+    /// Whether `line` answers a [`Self::sync`].
+    pub fn is_sync_answer(self, line: &str) -> bool {
+        match self {
+            Proto::Tertulia => line.contains(r#""result":{"type":"time""#),
+            Proto::Irc => line.contains(" PONG ") && line.contains("sync"),
+        }
+    }
+
+    /// The answer a line needs from us, if any (IRC PING).
+    pub fn answer(self, line: &str) -> Option<Vec<u8>> {
+        match self {
+            Proto::Irc => line
+                .strip_prefix("PING ")
+                .map(|token| format!("PONG {}\r\n", token.trim_end()).into_bytes()),
+            Proto::Tertulia => None,
+        }
+    }
+
+    /// Lines that only echo our own request (Tertulia's `sent` replies).
+    pub fn is_reply(self, line: &str) -> bool {
+        self == Proto::Tertulia && line.starts_with(r#"{"type":"reply""#)
+    }
+}
+
+impl Session {
+    pub async fn write(&self, bytes: &[u8]) -> anyhow::Result<()> {
+        self.writer.lock().await.write_all(bytes).await?;
+        Ok(())
+    }
+
+    async fn next_line(&mut self, line: &mut String) -> anyhow::Result<()> {
+        line.clear();
+        let read = tokio::time::timeout(STEP_TIMEOUT, self.reader.read_line(line))
+            .await
+            .context("server did not answer in time")??;
+        if read == 0 {
+            bail!("server closed the connection ({})", self.name);
+        }
+        Ok(())
+    }
+
+    async fn wait_for(&mut self, done: impl Fn(&str) -> bool) -> anyhow::Result<()> {
+        let mut line = String::new();
+        loop {
+            self.next_line(&mut line).await?;
+            if let Some(answer) = Proto::Irc.answer(&line) {
+                self.write(&answer).await?;
+            }
+            if line.starts_with("ERROR") {
+                bail!("server refused {}: {}", self.name, line.trim_end());
+            }
+            if done(&line) {
+                return Ok(());
+            }
+        }
+    }
+
+    async fn expect_reply(&mut self, id: u64) -> anyhow::Result<()> {
+        let reply = format!(r#"{{"type":"reply","id":{id},"#);
+        let error = format!(r#"{{"type":"error","id":{id},"#);
+        let mut line = String::new();
+        loop {
+            self.next_line(&mut line).await?;
+            if line.starts_with(&reply) {
+                return Ok(());
+            }
+            if line.starts_with(&error) || line.starts_with(r#"{"type":"error","id":null"#) {
+                bail!("{} refused: {}", self.name, line.trim_end());
+            }
+        }
+    }
+}

@@ -1,0 +1,557 @@
+//! The scenarios. Each connects a crowd of real TCP clients, lets some of them
+//! send, has every client record what it receives, and returns one [`Report`].
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+use tokio::sync::{Notify, Semaphore, mpsc};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::measure::{Received, cpu_seconds, now_us, parse, payload, rss_kib};
+use crate::proto::{Proto, Session};
+
+/// Messages sent back to back before a round trip (same flow control for
+/// every server: at most this many messages of one sender in flight).
+const BURST: u64 = 100;
+/// Connections being set up at once.
+const CONNECT_CONCURRENCY: usize = 256;
+
+/// The server under test.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub proto: Proto,
+    pub addr: SocketAddr,
+    /// For CPU and memory readings from /proc.
+    pub pid: Option<String>,
+    /// Makes names unique across runs against the same Tertulia database.
+    pub run_id: String,
+    /// Makes names unique across scenarios (an IRC nick may linger briefly).
+    pub tag: char,
+}
+
+impl Target {
+    fn name(&self, index: usize) -> String {
+        match self.proto {
+            // IRC nicks are at most 9 characters on ngIRCd by default.
+            Proto::Irc => format!("{}{index}", self.tag),
+            Proto::Tertulia => format!("b{}{}{index}", self.run_id, self.tag),
+        }
+    }
+
+    fn room(&self, index: usize) -> String {
+        format!("r{}{}{index}", self.run_id, self.tag)
+    }
+
+    fn server_cpu(&self) -> Option<f64> {
+        self.pid.as_deref().and_then(cpu_seconds)
+    }
+
+    fn server_rss(&self) -> Option<u64> {
+        self.pid.as_deref().and_then(rss_kib)
+    }
+}
+
+/// One line of results.
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    pub scenario: String,
+    pub target: String,
+    pub params: String,
+    pub clients: usize,
+    pub deliveries: u64,
+    pub deliveries_per_s: f64,
+    pub lost: u64,
+    pub out_of_order: u64,
+    pub p50_ms: f64,
+    pub p90_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+    pub setup_s: f64,
+    pub rss_per_conn_kib: Option<f64>,
+    pub logins_per_s: Option<f64>,
+    pub slowest_login_ms: Option<f64>,
+    pub server_cpu_s: Option<f64>,
+    pub bench_cpu_s: Option<f64>,
+}
+
+/// Connected clients with their reader tasks running.
+struct Crowd {
+    writers: Vec<Arc<tokio::sync::Mutex<tokio::net::tcp::OwnedWriteHalf>>>,
+    acks: Vec<mpsc::UnboundedReceiver<()>>,
+    readers: JoinSet<(usize, Received)>,
+    stop: CancellationToken,
+    finished: Arc<AtomicUsize>,
+    progress: Arc<Notify>,
+    setup: Duration,
+}
+
+/// Connects `n` clients; client `i` joins room `room_of(i)`. Creators (first
+/// client of each room) connect first. `expected(i)` is how many benchmark
+/// messages client `i` should receive.
+async fn crowd(
+    target: &Target,
+    n: usize,
+    rooms: usize,
+    expected: impl Fn(usize) -> u64,
+) -> anyhow::Result<Crowd> {
+    let started = Instant::now();
+    let slots = Arc::new(Semaphore::new(CONNECT_CONCURRENCY));
+    let mut sessions: Vec<Option<Session>> = (0..n).map(|_| None).collect();
+    // Creators first, then everyone else.
+    for phase in [0..rooms.min(n), rooms.min(n)..n] {
+        let mut set = JoinSet::new();
+        for i in phase {
+            let (target, slots) = (target.clone(), slots.clone());
+            set.spawn(async move {
+                let _slot = slots.acquire_owned().await?;
+                let mut session = target
+                    .proto
+                    .connect(target.addr, &target.name(i), true)
+                    .await?;
+                let room = target.room(i % rooms);
+                target.proto.join(&mut session, &room, i < rooms).await?;
+                anyhow::Ok((i, session))
+            });
+        }
+        while let Some(joined) = set.join_next().await {
+            let (i, session) = joined??;
+            sessions[i] = Some(session);
+        }
+    }
+    let setup = started.elapsed();
+
+    let stop = CancellationToken::new();
+    let finished = Arc::new(AtomicUsize::new(0));
+    let progress = Arc::new(Notify::new());
+    let mut crowd = Crowd {
+        writers: Vec::with_capacity(n),
+        acks: Vec::with_capacity(n),
+        readers: JoinSet::new(),
+        stop: stop.clone(),
+        finished: finished.clone(),
+        progress: progress.clone(),
+        setup,
+    };
+    for (i, session) in sessions.into_iter().enumerate() {
+        let Some(session) = session else {
+            anyhow::bail!("client {i} did not connect");
+        };
+        let (ack_tx, ack_rx) = mpsc::unbounded_channel();
+        crowd.writers.push(session.writer.clone());
+        crowd.acks.push(ack_rx);
+        crowd.readers.spawn(read_all(
+            target.proto,
+            session,
+            i as u32,
+            expected(i),
+            ack_tx,
+            stop.clone(),
+            finished.clone(),
+            progress.clone(),
+        ));
+    }
+    Ok(crowd)
+}
+
+/// A client's reader: records every benchmark message until stopped.
+#[allow(clippy::too_many_arguments)]
+async fn read_all(
+    proto: Proto,
+    mut session: Session,
+    me: u32,
+    expected: u64,
+    acks: mpsc::UnboundedSender<()>,
+    stop: CancellationToken,
+    finished: Arc<AtomicUsize>,
+    progress: Arc<Notify>,
+) -> (usize, Received) {
+    let mut received = Received::new();
+    let mut last_seq: std::collections::HashMap<u32, u64> = std::collections::HashMap::new();
+    let mut line = String::new();
+    let mut done = expected == 0;
+    if done {
+        finished.fetch_add(1, Ordering::Relaxed);
+        progress.notify_one();
+    }
+    loop {
+        line.clear();
+        let read = tokio::select! {
+            read = session.reader.read_line(&mut line) => read,
+            () = stop.cancelled() => break,
+        };
+        match read {
+            Ok(0) | Err(_) => {
+                received.closed_early = !stop.is_cancelled();
+                break;
+            }
+            Ok(_) => {}
+        }
+        if proto.is_sync_answer(&line) {
+            let _ = acks.send(());
+            continue;
+        }
+        if let Some(answer) = proto.answer(&line) {
+            let _ = session.writer.lock().await.write_all(&answer).await;
+            continue;
+        }
+        if proto.is_reply(&line) {
+            continue;
+        }
+        let Some((sender, seq, sent_us)) = parse(&line) else {
+            continue;
+        };
+        if sender == me {
+            continue;
+        }
+        let now = now_us();
+        received.count += 1;
+        let _ = received.latency.record(now.saturating_sub(sent_us).max(1));
+        received.last_at_us = now;
+        let last = last_seq.entry(sender).or_insert(0);
+        if seq <= *last {
+            received.out_of_order += 1;
+        }
+        *last = seq;
+        if !done && received.count >= expected {
+            done = true;
+            finished.fetch_add(1, Ordering::Relaxed);
+            progress.notify_one();
+        }
+    }
+    (me as usize, received)
+}
+
+impl Crowd {
+    /// Sends `count` messages from client `i` as fast as the burst window allows.
+    fn send_burst(
+        &mut self,
+        proto: Proto,
+        i: usize,
+        room: String,
+        count: u64,
+        size: usize,
+    ) -> tokio::task::JoinHandle<anyhow::Result<()>> {
+        let writer = self.writers[i].clone();
+        let mut acks = std::mem::replace(&mut self.acks[i], mpsc::unbounded_channel().1);
+        tokio::spawn(async move {
+            let mut seq = 0;
+            let mut token = 1_000;
+            while seq < count {
+                let mut buffer = Vec::with_capacity(BURST as usize * (size + 64));
+                for _ in 0..BURST.min(count - seq) {
+                    seq += 1;
+                    buffer.extend(proto.message(&room, &payload(i as u32, seq, size)));
+                }
+                token += 1;
+                buffer.extend(proto.sync(token));
+                writer.lock().await.write_all(&buffer).await?;
+                tokio::time::timeout(Duration::from_secs(120), acks.recv())
+                    .await
+                    .map_err(|_| anyhow::anyhow!("no answer to sync from the server"))?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Sends `rate` messages per second from client `i` for `duration`.
+    fn send_paced(
+        &self,
+        proto: Proto,
+        i: usize,
+        room: String,
+        rate: u64,
+        duration: Duration,
+        size: usize,
+    ) -> tokio::task::JoinHandle<anyhow::Result<()>> {
+        let writer = self.writers[i].clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_micros(1_000_000 / rate.max(1)));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+            let total = rate * duration.as_secs();
+            for seq in 1..=total {
+                tick.tick().await;
+                let line = proto.message(&room, &payload(i as u32, seq, size));
+                writer.lock().await.write_all(&line).await?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Waits until every client has all it expects, or `limit` passes;
+    /// then stops the readers and merges what they saw.
+    async fn finish(mut self, limit: Duration) -> (Received, usize) {
+        let n = self.writers.len();
+        let deadline = tokio::time::Instant::now() + limit;
+        while self.finished.load(Ordering::Relaxed) < n {
+            if tokio::time::timeout_at(deadline, self.progress.notified())
+                .await
+                .is_err()
+            {
+                break;
+            }
+        }
+        self.stop.cancel();
+        let mut total = Received::new();
+        let mut closed = 0;
+        while let Some(Ok((_, received))) = self.readers.join_next().await {
+            if received.closed_early {
+                closed += 1;
+            }
+            total.merge(&received);
+        }
+        (total, closed)
+    }
+}
+
+fn ms(us: u64) -> f64 {
+    us as f64 / 1000.0
+}
+
+fn fill_latency(report: &mut Report, received: &Received) {
+    let h = &received.latency;
+    if h.is_empty() {
+        return;
+    }
+    report.p50_ms = ms(h.value_at_quantile(0.50));
+    report.p90_ms = ms(h.value_at_quantile(0.90));
+    report.p99_ms = ms(h.value_at_quantile(0.99));
+    report.max_ms = ms(h.max());
+}
+
+/// Runs `body` between two CPU readings of the bench and the server.
+struct CpuWindow {
+    bench: Option<f64>,
+    server: Option<f64>,
+}
+
+impl CpuWindow {
+    fn start(target: &Target) -> CpuWindow {
+        CpuWindow {
+            bench: cpu_seconds("self"),
+            server: target.server_cpu(),
+        }
+    }
+
+    fn end(self, target: &Target, report: &mut Report) {
+        report.bench_cpu_s = cpu_seconds("self").zip(self.bench).map(|(b, a)| b - a);
+        report.server_cpu_s = target.server_cpu().zip(self.server).map(|(b, a)| b - a);
+    }
+}
+
+/// N clients in one room; S senders × M messages as fast as possible.
+pub async fn fan_out(
+    target: &Target,
+    n: usize,
+    senders: usize,
+    messages: u64,
+    size: usize,
+) -> anyhow::Result<Report> {
+    let senders = senders.min(n);
+    let expected = move |i: usize| {
+        let others = if i < senders { senders - 1 } else { senders };
+        others as u64 * messages
+    };
+    let mut crowd = crowd(target, n, 1, expected).await?;
+    let mut report = Report {
+        scenario: "fan-out".into(),
+        params: format!("{n} clients, {senders}x{messages} msgs of {size} B"),
+        clients: n,
+        setup_s: crowd.setup.as_secs_f64(),
+        ..Report::default()
+    };
+    let cpu = CpuWindow::start(target);
+    let t0 = now_us();
+    let room = target.room(0);
+    let sending: Vec<_> = (0..senders)
+        .map(|i| crowd.send_burst(target.proto, i, room.clone(), messages, size))
+        .collect();
+    for sender in sending {
+        sender.await??;
+    }
+    let (received, closed) = crowd.finish(Duration::from_secs(60)).await;
+    cpu.end(target, &mut report);
+    let wanted: u64 = (0..n).map(expected).sum();
+    report.deliveries = received.count;
+    report.lost = wanted.saturating_sub(received.count);
+    report.out_of_order = received.out_of_order;
+    let seconds = (received.last_at_us.saturating_sub(t0)) as f64 / 1e6;
+    report.deliveries_per_s = received.count as f64 / seconds.max(1e-6);
+    fill_latency(&mut report, &received);
+    if closed > 0 {
+        report
+            .params
+            .push_str(&format!(" ({closed} clients disconnected)"));
+    }
+    Ok(report)
+}
+
+/// N clients in one room; S senders at `rate` messages/s for `duration`.
+pub async fn paced(
+    target: &Target,
+    n: usize,
+    senders: usize,
+    rate: u64,
+    duration: Duration,
+    size: usize,
+) -> anyhow::Result<Report> {
+    let senders = senders.min(n);
+    let per_sender = rate * duration.as_secs();
+    let expected = move |i: usize| {
+        let others = if i < senders { senders - 1 } else { senders };
+        others as u64 * per_sender
+    };
+    let crowd = crowd(target, n, 1, expected).await?;
+    let mut report = Report {
+        scenario: "paced".into(),
+        params: format!(
+            "{n} clients, {senders} senders x {rate} msg/s x {}s",
+            duration.as_secs()
+        ),
+        clients: n,
+        setup_s: crowd.setup.as_secs_f64(),
+        ..Report::default()
+    };
+    let cpu = CpuWindow::start(target);
+    let t0 = now_us();
+    let room = target.room(0);
+    let sending: Vec<_> = (0..senders)
+        .map(|i| crowd.send_paced(target.proto, i, room.clone(), rate, duration, size))
+        .collect();
+    for sender in sending {
+        sender.await??;
+    }
+    let (received, _) = crowd.finish(Duration::from_secs(30)).await;
+    cpu.end(target, &mut report);
+    let wanted: u64 = (0..n).map(expected).sum();
+    report.deliveries = received.count;
+    report.lost = wanted.saturating_sub(received.count);
+    report.out_of_order = received.out_of_order;
+    report.deliveries_per_s =
+        received.count as f64 / ((received.last_at_us.saturating_sub(t0)) as f64 / 1e6).max(1e-6);
+    fill_latency(&mut report, &received);
+    Ok(report)
+}
+
+/// K logged-in idle clients over `rooms` rooms: server memory per connection.
+pub async fn idle(target: &Target, n: usize, rooms: usize) -> anyhow::Result<Report> {
+    let before = target.server_rss();
+    let cpu = CpuWindow::start(target);
+    let crowd = crowd(target, n, rooms, |_| 0).await?;
+    // Let join notifications drain before reading memory.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let after = target.server_rss();
+    let mut report = Report {
+        scenario: "idle".into(),
+        params: format!("{n} clients over {rooms} rooms"),
+        clients: n,
+        setup_s: crowd.setup.as_secs_f64(),
+        rss_per_conn_kib: after
+            .zip(before)
+            .map(|(a, b)| a.saturating_sub(b) as f64 / n as f64),
+        ..Report::default()
+    };
+    cpu.end(target, &mut report);
+    let (_, closed) = crowd.finish(Duration::ZERO).await;
+    if closed > 0 {
+        report.lost = closed as u64;
+        report
+            .params
+            .push_str(&format!(" ({closed} clients disconnected)"));
+    }
+    Ok(report)
+}
+
+/// `rooms` rooms × `per_room` clients, every client sending `messages`.
+pub async fn many_rooms(
+    target: &Target,
+    rooms: usize,
+    per_room: usize,
+    messages: u64,
+    size: usize,
+) -> anyhow::Result<Report> {
+    let n = rooms * per_room;
+    let expected = move |_| (per_room as u64 - 1) * messages;
+    let mut crowd = crowd(target, n, rooms, expected).await?;
+    let mut report = Report {
+        scenario: "many-rooms".into(),
+        params: format!("{rooms} rooms x {per_room} clients, each sending {messages}"),
+        clients: n,
+        setup_s: crowd.setup.as_secs_f64(),
+        ..Report::default()
+    };
+    let cpu = CpuWindow::start(target);
+    let t0 = now_us();
+    let sending: Vec<_> = (0..n)
+        .map(|i| crowd.send_burst(target.proto, i, target.room(i % rooms), messages, size))
+        .collect();
+    for sender in sending {
+        sender.await??;
+    }
+    let (received, _) = crowd.finish(Duration::from_secs(60)).await;
+    cpu.end(target, &mut report);
+    let wanted = n as u64 * expected(0);
+    report.deliveries = received.count;
+    report.lost = wanted.saturating_sub(received.count);
+    report.out_of_order = received.out_of_order;
+    report.deliveries_per_s =
+        received.count as f64 / ((received.last_at_us.saturating_sub(t0)) as f64 / 1e6).max(1e-6);
+    fill_latency(&mut report, &received);
+    Ok(report)
+}
+
+/// K clients logging in at once (accounts created beforehand, untimed).
+pub async fn login_storm(target: &Target, n: usize) -> anyhow::Result<Report> {
+    let name = |i: usize| format!("{}s", target.name(i));
+    if target.proto == Proto::Tertulia {
+        let slots = Arc::new(Semaphore::new(8));
+        let mut set = JoinSet::new();
+        for i in 0..n {
+            let (target, slots, login) = (target.clone(), slots.clone(), name(i));
+            set.spawn(async move {
+                let _slot = slots.acquire_owned().await?;
+                target.proto.connect(target.addr, &login, true).await?;
+                anyhow::Ok(())
+            });
+        }
+        while let Some(done) = set.join_next().await {
+            done??;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let cpu = CpuWindow::start(target);
+    let started = Instant::now();
+    let mut set = JoinSet::new();
+    for i in 0..n {
+        let (target, login) = (target.clone(), name(i));
+        set.spawn(async move {
+            let begin = Instant::now();
+            let session = target.proto.connect(target.addr, &login, false).await?;
+            anyhow::Ok((begin.elapsed(), session))
+        });
+    }
+    let mut slowest = Duration::ZERO;
+    let mut sessions = Vec::with_capacity(n);
+    while let Some(done) = set.join_next().await {
+        let (took, session) = done??;
+        slowest = slowest.max(took);
+        sessions.push(session);
+    }
+    let total = started.elapsed();
+    let mut report = Report {
+        scenario: "login-storm".into(),
+        params: format!("{n} clients at once"),
+        clients: n,
+        setup_s: total.as_secs_f64(),
+        logins_per_s: Some(n as f64 / total.as_secs_f64()),
+        slowest_login_ms: Some(slowest.as_secs_f64() * 1000.0),
+        ..Report::default()
+    };
+    cpu.end(target, &mut report);
+    drop(sessions);
+    Ok(report)
+}
