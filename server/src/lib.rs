@@ -9,6 +9,7 @@ pub mod accounts;
 mod cmd;
 pub mod config;
 mod connection;
+mod outbox;
 pub mod rooms;
 pub mod server;
 mod session;

@@ -77,8 +77,22 @@ async fn shutdown_signal() {
     }
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// Threads for blocking work (bcrypt, SQLite). bcrypt is CPU-bound, so more
+/// threads than cores only add memory: tokio's default of 512 let a login
+/// storm grow the process by a stack and a malloc arena per thread.
+fn blocking_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get() * 2)
+}
+
+fn main() -> anyhow::Result<()> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(blocking_threads())
+        .build()?
+        .block_on(serve())
+}
+
+async fn serve() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(

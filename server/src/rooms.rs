@@ -18,44 +18,11 @@ use tertulia_shared::validate::fold;
 use tertulia_shared::{
     ChatMessage, ErrorBody, ErrorCode, Event, MoveReason, PrivateMessage, RoomInfo, ServerMessage,
 };
-use tokio::sync::mpsc;
-use tokio::sync::mpsc::error::TrySendError;
-use tokio_util::sync::CancellationToken;
+
+pub use crate::outbox::Outbox;
 
 /// Logins and room names folded to lower case: the keys they are compared by.
 type Key = String;
-
-/// The sending side of one client's bounded outgoing queue.
-#[derive(Debug, Clone)]
-pub struct Outbox {
-    tx: mpsc::Sender<Bytes>,
-    kick: CancellationToken,
-}
-
-impl Outbox {
-    /// A queue of `capacity` lines; the receiver belongs to the connection task.
-    pub fn new(capacity: usize) -> (Outbox, mpsc::Receiver<Bytes>) {
-        let (tx, rx) = mpsc::channel(capacity.max(1));
-        let outbox = Outbox {
-            tx,
-            kick: CancellationToken::new(),
-        };
-        (outbox, rx)
-    }
-
-    /// Queues a line without waiting. A full queue means the client is not
-    /// reading: it is marked for disconnection rather than slowing everyone.
-    fn push(&self, line: &Bytes) {
-        if let Err(TrySendError::Full(_)) = self.tx.try_send(line.clone()) {
-            self.kick.cancel();
-        }
-    }
-
-    /// Cancelled when the client's queue overflowed.
-    pub fn kicked(&self) -> &CancellationToken {
-        &self.kick
-    }
-}
 
 #[derive(Debug)]
 struct Peer {
@@ -470,11 +437,14 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::outbox::{Inbox, channel};
     use tertulia_shared::codec::decode;
 
-    fn drain(rx: &mut mpsc::Receiver<Bytes>) -> Vec<Event> {
+    fn drain(rx: &mut Inbox) -> Vec<Event> {
         let mut events = Vec::new();
-        while let Ok(line) = rx.try_recv() {
+        let mut lines = Vec::new();
+        rx.try_recv_many(&mut lines, usize::MAX);
+        for line in lines {
             let text = String::from_utf8_lossy(&line);
             match decode::<ServerMessage>(text.trim_end()) {
                 Ok(ServerMessage::Event { event }) => events.push(event),
@@ -487,27 +457,30 @@ mod tests {
     #[test]
     fn a_full_queue_kicks_the_client_instead_of_blocking() {
         let hub = Hub::new("lobby");
-        let (slow, _slow_rx) = Outbox::new(2);
-        let (fast, mut fast_rx) = Outbox::new(100);
+        let (slow, _slow_rx) = channel(2);
+        let (fast, mut fast_rx) = channel(100);
         hub.join_server("slow", slow.clone()).unwrap();
         hub.join_server("fast", fast).unwrap();
         for i in 0..5 {
             hub.say("fast", format!("m{i}"), 0).unwrap();
         }
-        assert!(slow.kicked().is_cancelled());
+        assert!(slow.is_kicked());
         assert_eq!(drain(&mut fast_rx).len(), 5);
     }
 
     #[test]
     fn one_buffer_is_shared_by_every_recipient() {
         let hub = Hub::new("lobby");
-        let (a, mut a_rx) = Outbox::new(10);
-        let (b, mut b_rx) = Outbox::new(10);
+        let (a, mut a_rx) = channel(10);
+        let (b, mut b_rx) = channel(10);
         hub.join_server("a", a).unwrap();
         hub.join_server("b", b).unwrap();
         let _ = (drain(&mut a_rx), drain(&mut b_rx));
         hub.say("a", "hola".into(), 1).unwrap();
-        let (Ok(x), Ok(y)) = (a_rx.try_recv(), b_rx.try_recv()) else {
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        a_rx.try_recv_many(&mut x, 1);
+        b_rx.try_recv_many(&mut y, 1);
+        let (Some(x), Some(y)) = (x.first(), y.first()) else {
             panic!("both should have the message");
         };
         assert_eq!(x.as_ptr(), y.as_ptr(), "same allocation, not a copy");
@@ -516,8 +489,8 @@ mod tests {
     #[test]
     fn creator_leaving_moves_members_back_with_a_notice() {
         let hub = Hub::new("lobby");
-        let (owner, _owner_rx) = Outbox::new(100);
-        let (guest, mut guest_rx) = Outbox::new(100);
+        let (owner, _owner_rx) = channel(100);
+        let (guest, mut guest_rx) = channel(100);
         hub.join_server("owner", owner).unwrap();
         hub.join_server("guest", guest).unwrap();
         hub.create_room("owner", "Física").unwrap();

@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::cmd;
 use crate::connection::{Connection, ReadError};
-use crate::rooms::Outbox;
+use crate::outbox::{self, Inbox, Outbox};
 use crate::server::Shared;
 
 /// Most queued lines written with one system call.
@@ -98,8 +98,7 @@ enum End {
 
 /// Serves one client until it leaves, misbehaves or the server stops.
 pub(crate) async fn serve(mut conn: Connection, shared: Shared, shutdown: CancellationToken) {
-    let (outbox, mut inbox) = Outbox::new(shared.config.outbox_capacity);
-    let kicked = outbox.kicked().clone();
+    let (outbox, inbox) = outbox::channel(shared.config.outbox_capacity);
     let login_deadline = tokio::time::sleep(shared.config.login_timeout);
     tokio::pin!(login_deadline);
     let mut session = Session {
@@ -116,12 +115,12 @@ pub(crate) async fn serve(mut conn: Connection, shared: Shared, shutdown: Cancel
         tokio::select! {
             biased;
             () = shutdown.cancelled() => break End::Shutdown,
-            () = kicked.cancelled() => break End::TooSlow,
+            () = inbox.kicked() => break End::TooSlow,
             () = &mut login_deadline, if session.login.is_none() => break End::LoginTimeout,
-            _ = inbox.recv_many(&mut batch, WRITE_BATCH) => {
+            () = inbox.recv_many(&mut batch, WRITE_BATCH) => {
                 let written = tokio::select! {
                     written = conn.write_lines(&batch) => written,
-                    () = kicked.cancelled() => break End::TooSlow,
+                    () = inbox.kicked() => break End::TooSlow,
                 };
                 batch.clear();
                 if let Err(e) = written {
@@ -130,7 +129,10 @@ pub(crate) async fn serve(mut conn: Connection, shared: Shared, shutdown: Cancel
             }
             line = conn.read_line() => match line {
                 Ok(Some(line)) => {
-                    let reply = session.answer(&line).await;
+                    // Boxed: the state of the deepest request (a login waiting
+                    // for bcrypt) then lives on the heap only while it runs,
+                    // instead of in every idle connection's task.
+                    let reply = Box::pin(session.answer(&line)).await;
                     if let Err(e) = conn.send(&reply).await {
                         break End::Io(e);
                     }
@@ -146,7 +148,7 @@ pub(crate) async fn serve(mut conn: Connection, shared: Shared, shutdown: Cancel
         }
     };
 
-    farewell(&mut conn, &end, &mut inbox, &mut batch).await;
+    farewell(&mut conn, &end, &inbox, &mut batch).await;
     if let Some(login) = &session.login {
         session.shared.hub.leave_server(login);
     }
@@ -156,12 +158,7 @@ pub(crate) async fn serve(mut conn: Connection, shared: Shared, shutdown: Cancel
 /// Tells the client why the connection ends, when there is something to say,
 /// then closes our side. Bounded in time: a client that does not read is not
 /// waited for.
-async fn farewell(
-    conn: &mut Connection,
-    end: &End,
-    inbox: &mut tokio::sync::mpsc::Receiver<Bytes>,
-    batch: &mut Vec<Bytes>,
-) {
+async fn farewell(conn: &mut Connection, end: &End, inbox: &Inbox, batch: &mut Vec<Bytes>) {
     let error = |code, message: &str| ServerMessage::Error {
         id: None,
         error: ErrorBody::new(code, message),
@@ -169,9 +166,7 @@ async fn farewell(
     let last_word = match end {
         End::Shutdown => {
             // Events already queued are delivered before the notice.
-            while let Ok(line) = inbox.try_recv() {
-                batch.push(line);
-            }
+            inbox.try_recv_many(batch, usize::MAX);
             Some(ServerMessage::Event {
                 event: Event::Shutdown {
                     message: "The server is shutting down.".to_owned(),

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Runs every tertulia-bench scenario against Tertulia, InspIRCd and ngIRCd in
+# one go on this machine, prints each table and the ratio Tertulia / daemon
+# per figure, and stops everything it started (by PID).
+#
+#   bench/compare.sh [full|quick|smoke]      (default: full)
+#
+# Installs InspIRCd and ngIRCd from Debian if missing (needs root). The
+# daemons' limits are raised so that throttling is not what gets measured;
+# each setting is explained where it is written below.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+preset=${1:-full}
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  sleep 0.5
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+# Each client is one socket on each side; 10,000 clients need ~10,000
+# descriptors per process.
+ulimit -n "$(ulimit -Hn)"
+
+for pkg in inspircd ngircd; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null
+  fi
+done
+cargo build --release -q -p tertulia-server -p tertulia-bench
+bench=target/release/tertulia-bench
+
+wait_port() {
+  for _ in $(seq 100); do
+    (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "nothing listens on port $1"; return 1
+}
+
+# --- Tertulia ------------------------------------------------------------
+# --bcrypt-cost 4: logins are not what the message scenarios measure (the
+#   login storm uses a second instance at the production cost of 12).
+# --outbox-capacity 100000: the per-client queue, raised like the daemons'
+#   send queues below, so a slow reader in the generator is not disconnected.
+# --max-connections 30000: above the largest scenario.
+target/release/tertulia-server --bind 127.0.0.1 --port 17878 --db "$work/bench.db" \
+  --bcrypt-cost 4 --outbox-capacity 100000 --max-connections 30000 --login-timeout 600 \
+  2>"$work/tertulia.log" &
+tertulia_pid=$!; pids+=("$tertulia_pid")
+target/release/tertulia-server --bind 127.0.0.1 --port 17879 --db "$work/storm.db" \
+  --bcrypt-cost 12 --max-connections 30000 2>"$work/tertulia-storm.log" &
+storm_pid=$!; pids+=("$storm_pid")
+
+# --- InspIRCd 3 ----------------------------------------------------------
+# <connect>: one class for everyone, limits lifted:
+#   localmax/globalmax/limit: connections per IP and in total (all from 127.0.0.1);
+#   hardsendq/softsendq: bytes queued for a client before it is dropped/delayed;
+#   recvq: bytes a client may have unprocessed;
+#   threshold/commandrate/fakelag: flood penalty (commands per second) and
+#   whether a flooder is delayed; effectively off;
+#   pingfreq/timeout: no keep-alive traffic during a run;
+#   resolvehostnames/useident: no DNS or ident lookups per connection.
+# <performance netbuffersize>: read buffer per read call; softlimit: max sockets.
+cat >"$work/inspircd.conf" <<EOF
+<server name="bench.inspircd" description="bench" network="bench">
+<admin name="bench" nick="bench" email="bench@localhost">
+<bind address="127.0.0.1" port="16667" type="clients">
+<connect name="main" allow="*" maxchans="100" timeout="60" pingfreq="10m"
+         hardsendq="64M" softsendq="64M" recvq="64M" threshold="1000000"
+         commandrate="100000000" fakelag="no" localmax="100000" globalmax="100000"
+         limit="100000" resolvehostnames="no" useident="no" maxconnwarn="no">
+<performance netbuffersize="65536" softlimit="30000" clonesonconnect="no" quietbursts="yes">
+<options defaultmodes="nt">
+<pid file="$work/inspircd.pid">
+<log method="file" type="* -USERINPUT -USEROUTPUT" level="default" target="$work/inspircd.log">
+EOF
+inspircd --runasroot --nofork --config "$work/inspircd.conf" >"$work/inspircd.out" 2>&1 &
+inspircd_pid=$!; pids+=("$inspircd_pid")
+
+# --- ngIRCd 26 -----------------------------------------------------------
+# MaxConnections/MaxConnectionsIP = 0: no limit on connections;
+# MaxJoins = 0: channels per user unlimited; MaxPenaltyTime = 0: flood
+# penalties off; Ping/PongTimeout long: no keep-alive traffic; DNS/Ident off.
+# ngIRCd's per-client write buffer limit is compiled in (not configurable).
+cat >"$work/ngircd.conf" <<EOF
+[Global]
+	Name = bench.ngircd
+	Info = bench
+	Listen = 127.0.0.1
+	Ports = 16668
+	PidFile = $work/ngircd.pid
+[Limits]
+	MaxConnections = 0
+	MaxConnectionsIP = 0
+	MaxJoins = 0
+	MaxPenaltyTime = 0
+	PingTimeout = 600
+	PongTimeout = 600
+[Options]
+	DNS = no
+	Ident = no
+	PAM = no
+EOF
+ngircd --nodaemon --config "$work/ngircd.conf" >"$work/ngircd.out" 2>&1 &
+ngircd_pid=$!; pids+=("$ngircd_pid")
+
+for port in 17878 17879 16667 16668; do wait_port "$port"; done
+
+run() { # label proto port pid scenarios
+  echo "== $1 =="
+  "$bench" --proto "$2" --addr "127.0.0.1:$3" --server-pid "$4" --preset "$preset" \
+    --label "$1" --scenarios "$5" >>"$work/results.jsonl"
+}
+scenarios=fan-out,paced,idle,many-rooms
+run tertulia tertulia 17878 "$tertulia_pid" "$scenarios"
+run tertulia tertulia 17879 "$storm_pid" login-storm
+run inspircd irc 16667 "$inspircd_pid" "$scenarios,login-storm"
+run ngircd irc 16668 "$ngircd_pid" "$scenarios,login-storm"
+
+python3 bench/ratios.py "$work/results.jsonl"
+cp "$work/results.jsonl" "${RESULTS:-/tmp/tertulia-compare.jsonl}"

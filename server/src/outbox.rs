@@ -1,0 +1,165 @@
+//! Each client's bounded queue of lines waiting to be written.
+//!
+//! Cheaper than a tokio channel for this job: an idle client's queue holds no
+//! buffer at all (a `VecDeque` allocates on first use and is released again
+//! after a burst), which matters at ten thousand mostly idle connections.
+//! Pushing never waits: a full queue marks the client as too slow instead.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use bytes::Bytes;
+use tokio::sync::Notify;
+
+#[derive(Debug)]
+struct Queue {
+    lines: Mutex<VecDeque<Bytes>>,
+    capacity: usize,
+    kicked: AtomicBool,
+    /// Wakes the connection when the queue stops being empty.
+    ready: Notify,
+    /// Wakes the connection when the queue overflowed.
+    kick: Notify,
+}
+
+impl Queue {
+    fn lock(&self) -> MutexGuard<'_, VecDeque<Bytes>> {
+        self.lines.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// The sending side, held by the hub (cheap to clone).
+#[derive(Debug, Clone)]
+pub struct Outbox(Arc<Queue>);
+
+/// The receiving side, held by the connection task.
+#[derive(Debug)]
+pub struct Inbox(Arc<Queue>);
+
+/// A queue of at most `capacity` lines.
+pub fn channel(capacity: usize) -> (Outbox, Inbox) {
+    let queue = Arc::new(Queue {
+        lines: Mutex::new(VecDeque::new()),
+        capacity: capacity.max(1),
+        kicked: AtomicBool::new(false),
+        ready: Notify::new(),
+        kick: Notify::new(),
+    });
+    (Outbox(queue.clone()), Inbox(queue))
+}
+
+/// A queue that grew past this many slots is freed once drained.
+const KEEP_CAPACITY: usize = 64;
+
+impl Outbox {
+    /// Queues a line without waiting; a full queue kicks the client instead.
+    pub fn push(&self, line: &Bytes) {
+        let queue = &self.0;
+        if queue.kicked.load(Ordering::Relaxed) {
+            return;
+        }
+        let mut lines = queue.lock();
+        if lines.len() >= queue.capacity {
+            drop(lines);
+            queue.kicked.store(true, Ordering::Relaxed);
+            queue.kick.notify_one();
+            return;
+        }
+        lines.push_back(line.clone());
+        let first = lines.len() == 1;
+        drop(lines);
+        if first {
+            queue.ready.notify_one();
+        }
+    }
+
+    pub fn is_kicked(&self) -> bool {
+        self.0.kicked.load(Ordering::Relaxed)
+    }
+}
+
+impl Inbox {
+    /// Waits until lines are queued, then moves up to `limit` of them into
+    /// `batch`. Cancel-safe: nothing is taken unless it is returned.
+    pub async fn recv_many(&self, batch: &mut Vec<Bytes>, limit: usize) {
+        loop {
+            if self.try_recv_many(batch, limit) > 0 {
+                return;
+            }
+            self.0.ready.notified().await;
+        }
+    }
+
+    /// Moves up to `limit` waiting lines into `batch` without waiting.
+    pub fn try_recv_many(&self, batch: &mut Vec<Bytes>, limit: usize) -> usize {
+        let mut lines = self.0.lock();
+        let n = lines.len().min(limit);
+        batch.extend(lines.drain(..n));
+        if lines.is_empty() && lines.capacity() > KEEP_CAPACITY {
+            *lines = VecDeque::new();
+        }
+        n
+    }
+
+    /// Resolves once the queue has overflowed.
+    pub async fn kicked(&self) {
+        while !self.0.kicked.load(Ordering::Relaxed) {
+            self.0.kick.notified().await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn lines_arrive_in_order_and_in_batches() {
+        let (outbox, inbox) = channel(10);
+        for i in 0..5 {
+            outbox.push(&Bytes::from(format!("{i}")));
+        }
+        let mut batch = Vec::new();
+        inbox.recv_many(&mut batch, 3).await;
+        inbox.recv_many(&mut batch, 3).await;
+        let got: Vec<_> = batch.iter().map(|b| b.as_ref().to_vec()).collect();
+        assert_eq!(got, [b"0", b"1", b"2", b"3", b"4"].map(|b| b.to_vec()));
+    }
+
+    #[tokio::test]
+    async fn a_waiting_receiver_is_woken() {
+        let (outbox, inbox) = channel(10);
+        let waiting = tokio::spawn(async move {
+            let mut batch = Vec::new();
+            inbox.recv_many(&mut batch, 10).await;
+            batch.len()
+        });
+        tokio::task::yield_now().await;
+        outbox.push(&Bytes::from_static(b"x"));
+        assert_eq!(waiting.await.unwrap(), 1);
+    }
+
+    #[tokio::test]
+    async fn overflow_kicks_and_drops_further_lines() {
+        let (outbox, inbox) = channel(2);
+        for _ in 0..3 {
+            outbox.push(&Bytes::from_static(b"x"));
+        }
+        assert!(outbox.is_kicked());
+        inbox.kicked().await;
+        let mut batch = Vec::new();
+        assert_eq!(inbox.try_recv_many(&mut batch, 10), 2);
+    }
+
+    #[test]
+    fn a_drained_large_queue_gives_its_memory_back() {
+        let (outbox, inbox) = channel(1000);
+        for _ in 0..500 {
+            outbox.push(&Bytes::from_static(b"x"));
+        }
+        let mut batch = Vec::new();
+        inbox.try_recv_many(&mut batch, 1000);
+        assert_eq!(inbox.0.lock().capacity(), 0);
+    }
+}
