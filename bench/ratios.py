@@ -11,7 +11,8 @@ FIGURES = [  # (field, label, better)
     ("max_ms", "max latency ms", "lower"),
     ("lost", "lost", "lower"),
     ("out_of_order", "out of order", "lower"),
-    ("rss_per_conn_kib", "server KiB/connection", "lower"),
+    ("rss_per_conn_kib", "server memory growth KiB/connection", "lower"),
+    ("rss_total_per_conn_kib", "server total memory KiB/connection", "lower"),
     ("setup_s", "connect+login+join s", "lower"),
     ("logins_per_s", "logins/s", "higher"),
     ("slowest_login_ms", "slowest login ms", "lower"),
@@ -21,20 +22,26 @@ FIGURES = [  # (field, label, better)
 USEFUL = {
     "fan-out": {"deliveries_per_s", "p50_ms", "p99_ms", "lost", "out_of_order", "server_cpu_s", "bench_cpu_s"},
     "paced": {"p50_ms", "p99_ms", "max_ms", "lost", "out_of_order", "server_cpu_s"},
-    "idle": {"rss_per_conn_kib", "setup_s", "lost", "server_cpu_s"},
+    "idle": {"rss_per_conn_kib", "rss_total_per_conn_kib", "setup_s", "server_cpu_s"},
     "many-rooms": {"deliveries_per_s", "p99_ms", "lost", "out_of_order", "server_cpu_s", "bench_cpu_s"},
     "login-storm": {"logins_per_s", "slowest_login_ms", "server_cpu_s"},
 }
 
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 targets = list(OrderedDict.fromkeys(r["target"] for r in rows))
-groups = OrderedDict()
+# The k-th run of a scenario on one target matches the k-th on every other
+# (a failed run keeps its place even though its parameters are not known).
+groups, seen, params = OrderedDict(), {}, {}
 for r in rows:
-    key = (r["scenario"], re.sub(r" \(.*\)$", "", r["params"]))
+    k = seen[(r["target"], r["scenario"])] = seen.get((r["target"], r["scenario"]), -1) + 1
+    key = (r["scenario"], k)
+    if not r.get("error"):
+        params.setdefault(key, re.sub(r" \(.*\)$", "", r["params"]))
     groups.setdefault(key, {})[r["target"]] = r
 
 def fmt(v):
     if v is None: return "-"
+    if isinstance(v, str): return v
     if isinstance(v, float):
         return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.2f}"
     return f"{v:,}"
@@ -42,17 +49,23 @@ def fmt(v):
 others = [t for t in targets if t != "tertulia"]
 print("| scenario | figure | " + " | ".join(targets) + " | " + " | ".join(f"tertulia / {t}" for t in others) + " |")
 print("|" + "---|" * (2 + len(targets) + len(others)))
-for (scenario, params), by_target in groups.items():
+failures = [(r["target"], r["scenario"], r["error"]) for r in rows if r.get("error")]
+for (scenario, k), by_target in groups.items():
+    label_params = params.get((scenario, k), "?")
     for field, label, better in FIGURES:
         if field not in USEFUL.get(scenario, set()): continue
-        values = [by_target.get(t, {}).get(field) for t in targets]
+        values = ["FAILED" if by_target.get(t, {}).get("error") else by_target.get(t, {}).get(field) for t in targets]
         if all(v is None for v in values): continue
         mine = by_target.get("tertulia", {}).get(field)
         ratios = []
         for t in others:
             theirs = by_target.get(t, {}).get(field)
-            if mine is None or theirs in (None, 0) or field in ("lost", "out_of_order"):
+            failed = by_target.get(t, {}).get("error") or by_target.get("tertulia", {}).get("error")
+            if failed or mine is None or theirs in (None, 0) or field in ("lost", "out_of_order"):
                 ratios.append("-")
             else:
                 ratios.append(f"{mine / theirs:.2f}")
-        print(f"| {scenario}: {params} | {label} ({better} is better) | " + " | ".join(fmt(v) for v in values) + " | " + " | ".join(ratios) + " |")
+        print(f"| {scenario}: {label_params} | {label} ({better} is better) | " + " | ".join(fmt(v) for v in values) + " | " + " | ".join(ratios) + " |")
+
+for target, scenario, error in failures:
+    print(f"\n{target} could not complete {scenario}: {error}")

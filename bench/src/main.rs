@@ -113,7 +113,10 @@ async fn run(cli: &Cli, target: &mut Target) -> anyhow::Result<Vec<Report>> {
                 };
                 for &(n, s, m) in runs {
                     next_tag!();
-                    batch.push(scenario::fan_out(target, n, s, m, size).await?);
+                    batch.push(outcome(
+                        scenario::fan_out(target, n, s, m, size).await,
+                        "fan-out",
+                    ));
                 }
             }
             (Scenario::Paced, p) => {
@@ -123,9 +126,10 @@ async fn run(cli: &Cli, target: &mut Target) -> anyhow::Result<Vec<Report>> {
                     Smoke => (5, 1, 1),
                 };
                 next_tag!();
-                batch.push(
-                    scenario::paced(target, n, s, 50, Duration::from_secs(secs), size).await?,
-                );
+                batch.push(outcome(
+                    scenario::paced(target, n, s, 50, Duration::from_secs(secs), size).await,
+                    "paced",
+                ));
             }
             (Scenario::Idle, p) => {
                 let runs: &[usize] = match p {
@@ -135,7 +139,7 @@ async fn run(cli: &Cli, target: &mut Target) -> anyhow::Result<Vec<Report>> {
                 };
                 for &n in runs {
                     next_tag!();
-                    batch.push(scenario::idle(target, n, 50.min(n)).await?);
+                    batch.push(outcome(scenario::idle(target, n, 50.min(n)).await, "idle"));
                 }
             }
             (Scenario::ManyRooms, p) => {
@@ -145,7 +149,10 @@ async fn run(cli: &Cli, target: &mut Target) -> anyhow::Result<Vec<Report>> {
                     Smoke => (3, 3, 5),
                 };
                 next_tag!();
-                batch.push(scenario::many_rooms(target, rooms, per, m, size).await?);
+                batch.push(outcome(
+                    scenario::many_rooms(target, rooms, per, m, size).await,
+                    "many-rooms",
+                ));
             }
             (Scenario::LoginStorm, p) => {
                 let n = match p {
@@ -154,7 +161,10 @@ async fn run(cli: &Cli, target: &mut Target) -> anyhow::Result<Vec<Report>> {
                     Smoke => 5,
                 };
                 next_tag!();
-                batch.push(scenario::login_storm(target, n).await?);
+                batch.push(outcome(
+                    scenario::login_storm(target, n).await,
+                    "login-storm",
+                ));
             }
         }
         for report in &mut batch {
@@ -169,13 +179,23 @@ async fn run(cli: &Cli, target: &mut Target) -> anyhow::Result<Vec<Report>> {
     Ok(reports)
 }
 
+/// A failed scenario still gets a line, so a comparison run goes on.
+fn outcome(result: anyhow::Result<Report>, scenario: &str) -> Report {
+    result.unwrap_or_else(|e| Report {
+        scenario: scenario.to_owned(),
+        params: format!("FAILED: {e:#}"),
+        error: Some(format!("{e:#}")),
+        ..Report::default()
+    })
+}
+
 fn opt(value: Option<f64>, digits: usize) -> String {
     value.map_or("-".into(), |v| format!("{v:.digits$}"))
 }
 
 fn header() -> String {
     format!(
-        "{:<12} {:<10} {:>13} {:>6} {:>5} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8} {:>8}  {}",
+        "{:<12} {:<10} {:>13} {:>6} {:>5} {:>8} {:>8} {:>8} {:>8} {:>13} {:>9} {:>8} {:>8}  {}",
         "scenario",
         "target",
         "deliveries/s",
@@ -195,7 +215,7 @@ fn header() -> String {
 
 fn row(r: &Report) -> String {
     format!(
-        "{:<12} {:<10} {:>13.0} {:>6} {:>5} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>9} {:>9} {:>8} {:>8}  {} (setup {:.1}s{})",
+        "{:<12} {:<10} {:>13.0} {:>6} {:>5} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>13} {:>9} {:>8} {:>8}  {} (setup {:.1}s{})",
         r.scenario,
         r.target,
         r.deliveries_per_s,
@@ -205,7 +225,10 @@ fn row(r: &Report) -> String {
         r.p90_ms,
         r.p99_ms,
         r.max_ms,
-        opt(r.rss_per_conn_kib, 2),
+        match (r.rss_per_conn_kib, r.rss_total_per_conn_kib) {
+            (Some(growth), Some(total)) => format!("{growth:.2}/{total:.2}"),
+            _ => "-".into(),
+        },
         opt(r.logins_per_s, 1),
         opt(r.server_cpu_s, 2),
         opt(r.bench_cpu_s, 2),

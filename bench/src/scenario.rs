@@ -72,18 +72,24 @@ pub struct Report {
     pub p99_ms: f64,
     pub max_ms: f64,
     pub setup_s: f64,
+    /// Server memory growth while the clients connected, per client.
     pub rss_per_conn_kib: Option<f64>,
+    /// Server resident memory with every client connected, per client
+    /// (fair to servers that preallocate their connection tables).
+    pub rss_total_per_conn_kib: Option<f64>,
     pub logins_per_s: Option<f64>,
     pub slowest_login_ms: Option<f64>,
     pub server_cpu_s: Option<f64>,
     pub bench_cpu_s: Option<f64>,
+    /// Why the scenario could not complete, if it could not.
+    pub error: Option<String>,
 }
 
 /// Connected clients with their reader tasks running.
 struct Crowd {
     writers: Vec<Arc<tokio::sync::Mutex<tokio::net::tcp::OwnedWriteHalf>>>,
     acks: Vec<mpsc::UnboundedReceiver<()>>,
-    readers: JoinSet<(usize, Received)>,
+    readers: Vec<tokio::task::JoinHandle<(usize, Received)>>,
     stop: CancellationToken,
     finished: Arc<AtomicUsize>,
     progress: Arc<Notify>,
@@ -101,12 +107,25 @@ async fn crowd(
 ) -> anyhow::Result<Crowd> {
     let started = Instant::now();
     let slots = Arc::new(Semaphore::new(CONNECT_CONCURRENCY));
-    let mut sessions: Vec<Option<Session>> = (0..n).map(|_| None).collect();
-    // Creators first, then everyone else.
+    let stop = CancellationToken::new();
+    let finished = Arc::new(AtomicUsize::new(0));
+    let progress = Arc::new(Notify::new());
+    type Joined = (
+        usize,
+        Arc<tokio::sync::Mutex<tokio::net::tcp::OwnedWriteHalf>>,
+        mpsc::UnboundedReceiver<()>,
+        tokio::task::JoinHandle<(usize, Received)>,
+    );
+    let mut clients: Vec<Option<Joined>> = (0..n).map(|_| None).collect();
+    // Creators first, then everyone else. Each client reads from the moment
+    // it has joined, as a real client does, so the join notices of those
+    // after it never pile up in the server.
     for phase in [0..rooms.min(n), rooms.min(n)..n] {
         let mut set = JoinSet::new();
         for i in phase {
             let (target, slots) = (target.clone(), slots.clone());
+            let (stop, finished, progress) = (stop.clone(), finished.clone(), progress.clone());
+            let expected = expected(i);
             set.spawn(async move {
                 let _slot = slots.acquire_owned().await?;
                 let mut session = target
@@ -115,45 +134,43 @@ async fn crowd(
                     .await?;
                 let room = target.room(i % rooms);
                 target.proto.join(&mut session, &room, i < rooms).await?;
-                anyhow::Ok((i, session))
+                let (ack_tx, ack_rx) = mpsc::unbounded_channel();
+                let writer = session.writer.clone();
+                let reader = tokio::spawn(read_all(
+                    target.proto,
+                    session,
+                    i as u32,
+                    expected,
+                    ack_tx,
+                    stop,
+                    finished,
+                    progress,
+                ));
+                anyhow::Ok((i, writer, ack_rx, reader))
             });
         }
         while let Some(joined) = set.join_next().await {
-            let (i, session) = joined??;
-            sessions[i] = Some(session);
+            let joined = joined??;
+            let i = joined.0;
+            clients[i] = Some(joined);
         }
     }
-    let setup = started.elapsed();
-
-    let stop = CancellationToken::new();
-    let finished = Arc::new(AtomicUsize::new(0));
-    let progress = Arc::new(Notify::new());
     let mut crowd = Crowd {
         writers: Vec::with_capacity(n),
         acks: Vec::with_capacity(n),
-        readers: JoinSet::new(),
-        stop: stop.clone(),
-        finished: finished.clone(),
-        progress: progress.clone(),
-        setup,
+        readers: Vec::with_capacity(n),
+        stop,
+        finished,
+        progress,
+        setup: started.elapsed(),
     };
-    for (i, session) in sessions.into_iter().enumerate() {
-        let Some(session) = session else {
+    for (i, client) in clients.into_iter().enumerate() {
+        let Some((_, writer, acks, reader)) = client else {
             anyhow::bail!("client {i} did not connect");
         };
-        let (ack_tx, ack_rx) = mpsc::unbounded_channel();
-        crowd.writers.push(session.writer.clone());
-        crowd.acks.push(ack_rx);
-        crowd.readers.spawn(read_all(
-            target.proto,
-            session,
-            i as u32,
-            expected(i),
-            ack_tx,
-            stop.clone(),
-            finished.clone(),
-            progress.clone(),
-        ));
+        crowd.writers.push(writer);
+        crowd.acks.push(acks);
+        crowd.readers.push(reader);
     }
     Ok(crowd)
 }
@@ -284,7 +301,7 @@ impl Crowd {
 
     /// Waits until every client has all it expects, or `limit` passes;
     /// then stops the readers and merges what they saw.
-    async fn finish(mut self, limit: Duration) -> (Received, usize) {
+    async fn finish(self, limit: Duration) -> (Received, usize) {
         let n = self.writers.len();
         let deadline = tokio::time::Instant::now() + limit;
         while self.finished.load(Ordering::Relaxed) < n {
@@ -298,7 +315,10 @@ impl Crowd {
         self.stop.cancel();
         let mut total = Received::new();
         let mut closed = 0;
-        while let Some(Ok((_, received))) = self.readers.join_next().await {
+        for reader in self.readers {
+            let Ok((_, received)) = reader.await else {
+                continue;
+            };
             if received.closed_early {
                 closed += 1;
             }
@@ -453,6 +473,7 @@ pub async fn idle(target: &Target, n: usize, rooms: usize) -> anyhow::Result<Rep
         rss_per_conn_kib: after
             .zip(before)
             .map(|(a, b)| a.saturating_sub(b) as f64 / n as f64),
+        rss_total_per_conn_kib: after.map(|a| a as f64 / n as f64),
         ..Report::default()
     };
     cpu.end(target, &mut report);
