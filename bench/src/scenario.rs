@@ -332,7 +332,14 @@ fn ms(us: u64) -> f64 {
     us as f64 / 1000.0
 }
 
-fn fill_latency(report: &mut Report, received: &Received) {
+/// Deliveries, losses, order and latency from what the receivers saw, the
+/// clock having started at `t0`.
+fn summarize(report: &mut Report, received: &Received, wanted: u64, t0: u64) {
+    report.deliveries = received.count;
+    report.lost = wanted.saturating_sub(received.count);
+    report.out_of_order = received.out_of_order;
+    let seconds = received.last_at_us.saturating_sub(t0) as f64 / 1e6;
+    report.deliveries_per_s = received.count as f64 / seconds.max(1e-6);
     let h = &received.latency;
     if h.is_empty() {
         return;
@@ -396,12 +403,7 @@ pub async fn fan_out(
     let (received, closed) = crowd.finish(Duration::from_secs(60)).await;
     cpu.end(target, &mut report);
     let wanted: u64 = (0..n).map(expected).sum();
-    report.deliveries = received.count;
-    report.lost = wanted.saturating_sub(received.count);
-    report.out_of_order = received.out_of_order;
-    let seconds = (received.last_at_us.saturating_sub(t0)) as f64 / 1e6;
-    report.deliveries_per_s = received.count as f64 / seconds.max(1e-6);
-    fill_latency(&mut report, &received);
+    summarize(&mut report, &received, wanted, t0);
     if closed > 0 {
         report
             .params
@@ -448,12 +450,7 @@ pub async fn paced(
     let (received, _) = crowd.finish(Duration::from_secs(30)).await;
     cpu.end(target, &mut report);
     let wanted: u64 = (0..n).map(expected).sum();
-    report.deliveries = received.count;
-    report.lost = wanted.saturating_sub(received.count);
-    report.out_of_order = received.out_of_order;
-    report.deliveries_per_s =
-        received.count as f64 / ((received.last_at_us.saturating_sub(t0)) as f64 / 1e6).max(1e-6);
-    fill_latency(&mut report, &received);
+    summarize(&mut report, &received, wanted, t0);
     Ok(report)
 }
 
@@ -515,13 +512,7 @@ pub async fn many_rooms(
     }
     let (received, _) = crowd.finish(Duration::from_secs(60)).await;
     cpu.end(target, &mut report);
-    let wanted = n as u64 * expected(0);
-    report.deliveries = received.count;
-    report.lost = wanted.saturating_sub(received.count);
-    report.out_of_order = received.out_of_order;
-    report.deliveries_per_s =
-        received.count as f64 / ((received.last_at_us.saturating_sub(t0)) as f64 / 1e6).max(1e-6);
-    fill_latency(&mut report, &received);
+    summarize(&mut report, &received, n as u64 * expected(0), t0);
     Ok(report)
 }
 

@@ -412,12 +412,16 @@ impl TertuliaApp {
         }
     }
 
-    fn login_screen(&mut self, ui: &mut egui::Ui) {
-        let progress = self
-            .attempt
+    /// The progress sentence of an attempt started from `screen`.
+    fn progress_from(&self, screen: Screen) -> Option<String> {
+        self.attempt
             .as_ref()
-            .filter(|a| a.from == Screen::Login)
-            .map(|a| a.progress.clone());
+            .filter(|a| a.from == screen)
+            .map(|a| a.progress.clone())
+    }
+
+    fn login_screen(&mut self, ui: &mut egui::Ui) {
+        let progress = self.progress_from(Screen::Login);
         match login_ui(ui, &mut self.login, progress.as_deref()) {
             Some(LoginAction::LogIn) => {
                 self.login.error = None;
@@ -438,11 +442,7 @@ impl TertuliaApp {
     }
 
     fn signup_screen(&mut self, ui: &mut egui::Ui) {
-        let progress = self
-            .attempt
-            .as_ref()
-            .filter(|a| a.from == Screen::Signup)
-            .map(|a| a.progress.clone());
+        let progress = self.progress_from(Screen::Signup);
         match signup_ui(
             ui,
             &mut self.signup,

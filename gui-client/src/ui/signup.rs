@@ -109,50 +109,49 @@ pub fn signup_ui(
         ui.add_space(10.0);
         card(ui, |ui| {
             let busy = connecting.is_some();
-            let before = (
-                form.first_names.clone(),
-                form.last_names.clone(),
-                form.login.clone(),
-                form.password.clone(),
-                form.confirm.clone(),
-                form.age.clone(),
-                form.gender,
-            );
+            let mut changed = false;
             ui.add_enabled_ui(!busy, |ui| {
                 field(ui, text::SERVER, server, false);
                 ui.add_space(6.0);
                 ui.columns(2, |columns| {
-                    field(
+                    changed |= field(
                         &mut columns[0],
                         text::FIRST_NAMES,
                         &mut form.first_names,
                         false,
-                    );
+                    )
+                    .changed();
                     field_error(&mut columns[0], form.errors.get(&Field::FirstNames));
-                    field(
+                    changed |= field(
                         &mut columns[1],
                         text::LAST_NAMES,
                         &mut form.last_names,
                         false,
-                    );
+                    )
+                    .changed();
                     field_error(&mut columns[1], form.errors.get(&Field::LastNames));
                 });
                 ui.add_space(6.0);
-                field(ui, text::LOGIN, &mut form.login, false).on_hover_text(text::LOGIN_HINT);
+                changed |= field(ui, text::LOGIN, &mut form.login, false)
+                    .on_hover_text(text::LOGIN_HINT)
+                    .changed();
                 field_error(ui, form.errors.get(&Field::Login));
                 ui.add_space(6.0);
                 ui.columns(2, |columns| {
-                    field(&mut columns[0], text::PASSWORD, &mut form.password, true);
-                    field(&mut columns[1], text::CONFIRM, &mut form.confirm, true);
+                    changed |=
+                        field(&mut columns[0], text::PASSWORD, &mut form.password, true).changed();
+                    changed |=
+                        field(&mut columns[1], text::CONFIRM, &mut form.confirm, true).changed();
                 });
                 field_error(ui, form.errors.get(&Field::Password));
                 ui.add_space(6.0);
                 ui.columns(2, |columns| {
-                    field(&mut columns[0], text::AGE, &mut form.age, false);
+                    changed |= field(&mut columns[0], text::AGE, &mut form.age, false).changed();
                     field_error(&mut columns[0], form.errors.get(&Field::Age));
                     let ui = &mut columns[1];
                     let label = ui.label(text::GENDER);
                     let shown = form.gender.map_or(text::CHOOSE, Gender::label);
+                    let before = form.gender;
                     egui::ComboBox::from_id_salt("gender")
                         .selected_text(shown)
                         .width(ui.available_width())
@@ -163,19 +162,10 @@ pub fn signup_ui(
                         })
                         .response
                         .labelled_by(label.id);
+                    changed |= form.gender != before;
                     field_error(ui, form.errors.get(&Field::Gender));
                 });
             });
-            let changed = before
-                != (
-                    form.first_names.clone(),
-                    form.last_names.clone(),
-                    form.login.clone(),
-                    form.password.clone(),
-                    form.confirm.clone(),
-                    form.age.clone(),
-                    form.gender,
-                );
             if changed && form.attempted {
                 form.validate();
             }
