@@ -302,12 +302,14 @@ impl TertuliaApp {
                     server: server.clone(),
                 };
                 chat.state.room = room;
-                chat.state.notice(text::back(&server));
                 chat.state.lists_stale = true;
-                if let Some(previous) = chat.room_before_drop.take()
-                    && previous != chat.state.default_room
-                {
-                    self.net.send(Request::JoinRoom { room: previous });
+                // Say it where the user is looking: the room being returned to.
+                match chat.room_before_drop.take() {
+                    Some(previous) if previous != chat.state.default_room => {
+                        chat.state.notice_in(&previous, text::back(&server));
+                        self.net.send(Request::JoinRoom { room: previous });
+                    }
+                    _ => chat.state.notice(text::back(&server)),
                 }
             }
             _ => {

@@ -99,6 +99,11 @@ impl ChatState {
         self.push(&room, Line::Notice(text.into()));
     }
 
+    /// Adds a notice to a given room's log (e.g. the room being returned to).
+    pub fn notice_in(&mut self, room: &str, text: impl Into<String>) {
+        self.push(room, Line::Notice(text.into()));
+    }
+
     pub fn info(&mut self, text: impl Into<String>) {
         let room = self.room.clone();
         self.push(&room, Line::Info(text.into()));

@@ -189,6 +189,36 @@ fn losing_the_server_shows_reconnecting_then_comes_back() {
 }
 
 #[test]
+fn after_a_network_drop_the_client_logs_back_in_and_returns_to_its_room() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let proxy = server.proxy();
+    // Luis owns the room, so it outlives Ana's connection.
+    let luis = Headless::sign_up(server.addr, "luis");
+    luis.net.send(Request::CreateRoom { room: "lab".into() });
+    let mut app = app(proxy.addr);
+    sign_up_through_the_form(&mut app, "ana");
+    wait_for_text(&mut app, "lab (1)");
+    app.get_by_label("lab (1)").click();
+    wait_for(&mut app, "ana in lab", |h| {
+        h.state().chat_state().is_some_and(|s| s.room == "lab")
+    });
+
+    proxy.cut();
+    wait_for_text(&mut app, "Connection lost — reconnecting");
+    wait_for_text(&mut app, "Connected again to");
+    wait_for(&mut app, "ana back in lab", |h| {
+        h.state().chat_state().is_some_and(|s| s.room == "lab")
+    });
+    wait_for_text(&mut app, "lab (2)");
+    luis.net.send(Request::Say {
+        text: "¿sigues ahí?".into(),
+    });
+    wait_for_text(&mut app, "luis: ¿sigues ahí?");
+    server.stop();
+}
+
+#[test]
 fn a_refused_connection_is_explained_and_can_be_retried() {
     // Port 9 on loopback: nothing listens there.
     let mut app = app("127.0.0.1:9".parse().unwrap());

@@ -61,6 +61,33 @@ impl Server {
         }
     }
 
+    /// A TCP proxy to this server whose connections can be cut on demand,
+    /// as a network failure would, while the server keeps running.
+    pub fn proxy(&self) -> Proxy {
+        let listener = self
+            .runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (cut, _) = tokio::sync::broadcast::channel::<()>(4);
+        let (server, cuts) = (self.addr, cut.clone());
+        self.runtime.spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                let mut cut = cuts.subscribe();
+                tokio::spawn(async move {
+                    let Ok(mut upstream) = tokio::net::TcpStream::connect(server).await else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut client, &mut upstream) => {}
+                        _ = cut.recv() => {}
+                    }
+                });
+            }
+        });
+        Proxy { addr, cut }
+    }
+
     pub fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
@@ -68,6 +95,18 @@ impl Server {
         if let Some(task) = self.task.take() {
             let _ = self.runtime.block_on(task);
         }
+    }
+}
+
+pub struct Proxy {
+    pub addr: SocketAddr,
+    cut: tokio::sync::broadcast::Sender<()>,
+}
+
+impl Proxy {
+    /// Drops every connection going through the proxy.
+    pub fn cut(&self) {
+        let _ = self.cut.send(());
     }
 }
 
