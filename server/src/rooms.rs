@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
 use tertulia_shared::codec::encode;
-use tertulia_shared::validate::fold;
+use tertulia_shared::validate::{cmp_logins, fold};
 use tertulia_shared::{
     ChatMessage, ErrorBody, ErrorCode, Event, MoveReason, PrivateMessage, RoomInfo, ServerMessage,
 };
@@ -366,7 +366,8 @@ impl State {
             .keys()
             .filter_map(|k| self.peers.get(k).map(|p| p.login.clone()))
             .collect();
-        members.sort_by_key(|m| fold(m));
+        // Called on every join: sorting must not allocate per comparison.
+        members.sort_unstable_by(|a, b| cmp_logins(a, b));
         (room.name.clone(), members)
     }
 

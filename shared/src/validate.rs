@@ -74,9 +74,21 @@ impl Gender {
 }
 
 /// Logins and room names are unique regardless of case: this is the key they
-/// are compared by.
+/// are compared by. (ASCII, the only alphabet of logins, takes the cheap path.)
 pub fn fold(name: &str) -> String {
-    name.to_lowercase()
+    if name.is_ascii() {
+        name.to_ascii_lowercase()
+    } else {
+        name.to_lowercase()
+    }
+}
+
+/// Orders logins regardless of case without allocating (logins are ASCII;
+/// other bytes compare as they are).
+pub fn cmp_logins(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
 /// 3–32 characters: ASCII letters, digits, `_`, `-`, `.`; starts with a letter.
@@ -283,6 +295,8 @@ mod tests {
     fn folding_makes_names_case_insensitive() {
         assert_eq!(fold("Ana"), fold("aNA"));
         assert_eq!(fold("FÍSICA"), "física");
+        assert_eq!(cmp_logins("ana", "BETO"), std::cmp::Ordering::Less);
+        assert_eq!(cmp_logins("Luis", "luis"), std::cmp::Ordering::Equal);
     }
 
     #[test]
