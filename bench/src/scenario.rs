@@ -85,6 +85,18 @@ pub struct Report {
     pub error: Option<String>,
 }
 
+impl Report {
+    fn new(scenario: &str, params: String, clients: usize, setup: Duration) -> Report {
+        Report {
+            scenario: scenario.to_owned(),
+            params,
+            clients,
+            setup_s: setup.as_secs_f64(),
+            ..Report::default()
+        }
+    }
+}
+
 /// Connected clients with their reader tasks running.
 struct Crowd {
     writers: Vec<Arc<tokio::sync::Mutex<tokio::net::tcp::OwnedWriteHalf>>>,
@@ -384,13 +396,12 @@ pub async fn fan_out(
         others as u64 * messages
     };
     let mut crowd = crowd(target, n, 1, expected).await?;
-    let mut report = Report {
-        scenario: "fan-out".into(),
-        params: format!("{n} clients, {senders}x{messages} msgs of {size} B"),
-        clients: n,
-        setup_s: crowd.setup.as_secs_f64(),
-        ..Report::default()
-    };
+    let mut report = Report::new(
+        "fan-out",
+        format!("{n} clients, {senders}x{messages} msgs of {size} B"),
+        n,
+        crowd.setup,
+    );
     let cpu = CpuWindow::start(target);
     let t0 = now_us();
     let room = target.room(0);
@@ -428,16 +439,15 @@ pub async fn paced(
         others as u64 * per_sender
     };
     let crowd = crowd(target, n, 1, expected).await?;
-    let mut report = Report {
-        scenario: "paced".into(),
-        params: format!(
+    let mut report = Report::new(
+        "paced",
+        format!(
             "{n} clients, {senders} senders x {rate} msg/s x {}s",
             duration.as_secs()
         ),
-        clients: n,
-        setup_s: crowd.setup.as_secs_f64(),
-        ..Report::default()
-    };
+        n,
+        crowd.setup,
+    );
     let cpu = CpuWindow::start(target);
     let t0 = now_us();
     let room = target.room(0);
@@ -463,15 +473,16 @@ pub async fn idle(target: &Target, n: usize, rooms: usize) -> anyhow::Result<Rep
     tokio::time::sleep(Duration::from_secs(2)).await;
     let after = target.server_rss();
     let mut report = Report {
-        scenario: "idle".into(),
-        params: format!("{n} clients over {rooms} rooms"),
-        clients: n,
-        setup_s: crowd.setup.as_secs_f64(),
         rss_per_conn_kib: after
             .zip(before)
             .map(|(a, b)| a.saturating_sub(b) as f64 / n as f64),
         rss_total_per_conn_kib: after.map(|a| a as f64 / n as f64),
-        ..Report::default()
+        ..Report::new(
+            "idle",
+            format!("{n} clients over {rooms} rooms"),
+            n,
+            crowd.setup,
+        )
     };
     cpu.end(target, &mut report);
     let (_, closed) = crowd.finish(Duration::ZERO).await;
@@ -495,13 +506,12 @@ pub async fn many_rooms(
     let n = rooms * per_room;
     let expected = move |_| (per_room as u64 - 1) * messages;
     let mut crowd = crowd(target, n, rooms, expected).await?;
-    let mut report = Report {
-        scenario: "many-rooms".into(),
-        params: format!("{rooms} rooms x {per_room} clients, each sending {messages}"),
-        clients: n,
-        setup_s: crowd.setup.as_secs_f64(),
-        ..Report::default()
-    };
+    let mut report = Report::new(
+        "many-rooms",
+        format!("{rooms} rooms x {per_room} clients, each sending {messages}"),
+        n,
+        crowd.setup,
+    );
     let cpu = CpuWindow::start(target);
     let t0 = now_us();
     let sending: Vec<_> = (0..n)

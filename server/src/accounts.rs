@@ -5,7 +5,7 @@
 //! `spawn_blocking`. The hash is computed or checked outside the connection
 //! lock, so a login storm hashes in parallel while the database stays serial.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -81,7 +81,6 @@ pub struct Accounts {
     /// Checked against when the login does not exist, so an unknown login
     /// takes as long to refuse as a wrong password.
     dummy_hash: Arc<str>,
-    path: Arc<PathBuf>,
 }
 
 impl Accounts {
@@ -106,12 +105,7 @@ impl Accounts {
             db: Arc::new(Mutex::new(db)),
             bcrypt_cost,
             dummy_hash: dummy_hash.into(),
-            path: Arc::new(path.to_owned()),
         })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     fn lock(db: &Mutex<Connection>) -> MutexGuard<'_, Connection> {

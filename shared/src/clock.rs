@@ -11,6 +11,12 @@
 
 use crate::protocol::TimestampMs;
 
+/// How far a Cristian estimate can be from the truth: half the round trip,
+/// rounded up.
+pub fn error_bound(rtt_ms: TimestampMs) -> TimestampMs {
+    (rtt_ms.max(0) + 1) / 2
+}
+
 /// One request/reply exchange, all in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sample {
@@ -82,7 +88,7 @@ impl ClockSync {
 
     /// How far the true offset can be from [`Self::offset_ms`]: ±rtt/2.
     pub fn error_bound_ms(&self) -> Option<TimestampMs> {
-        self.best.map(|s| (s.rtt() + 1) / 2)
+        self.best.map(|s| error_bound(s.rtt()))
     }
 
     /// The server's clock now, given the local clock now.

@@ -49,7 +49,7 @@ impl ClockView {
             Some(rtt) => format!(
                 "Clock offset {:+} ms (±{} ms), round trip {rtt} ms",
                 self.offset_ms,
-                (rtt + 1) / 2
+                tertulia_shared::clock::error_bound(rtt)
             ),
             None => text::NOT_SYNCED.to_owned(),
         }
