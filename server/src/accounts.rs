@@ -1,9 +1,9 @@
 //! Accounts in SQLite, passwords as bcrypt hashes.
 //!
 //! bcrypt is slow on purpose and SQLite does blocking file I/O, so neither may
-//! run on a tokio worker thread: every public method hands its work to
-//! `spawn_blocking`. The hash is computed or checked outside the connection
-//! lock, so a login storm hashes in parallel while the database stays serial.
+//! run on a tokio worker thread. SQLite work goes to `spawn_blocking`; bcrypt
+//! to the [`Hasher`]'s own threads and bounded queue, so a login storm can
+//! never make a database read wait behind password hashes.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -11,6 +11,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 use tertulia_shared::{ErrorBody, ErrorCode, Field, Registration};
+
+use crate::hasher::{Busy, Hasher};
 
 /// Schema history. Append new migrations; never edit a released one.
 const MIGRATIONS: &[M<'static>] = &[M::up(
@@ -41,6 +43,8 @@ pub enum AccountError {
     Bcrypt(#[from] bcrypt::BcryptError),
     #[error("background task failed: {0}")]
     Join(#[from] tokio::task::JoinError),
+    #[error("{0}")]
+    Busy(#[from] Busy),
 }
 
 impl From<AccountError> for ErrorBody {
@@ -54,6 +58,11 @@ impl From<AccountError> for ErrorBody {
             AccountError::BadCredentials => {
                 ErrorBody::new(ErrorCode::BadCredentials, "Wrong login or password.")
             }
+            AccountError::Busy(_) => ErrorBody::new(
+                ErrorCode::Busy,
+                "The server is busy checking other passwords; try again in a moment.",
+            )
+            .retry_after(std::time::Duration::from_secs(1)),
             other => {
                 tracing::error!("account storage failed: {other}");
                 ErrorBody::new(
@@ -77,6 +86,7 @@ pub struct AccountSummary {
 #[derive(Debug, Clone)]
 pub struct Accounts {
     db: Arc<Mutex<Connection>>,
+    hasher: Hasher,
     bcrypt_cost: u32,
     /// Checked against when the login does not exist, so an unknown login
     /// takes as long to refuse as a wrong password.
@@ -101,11 +111,26 @@ impl Accounts {
         db.busy_timeout(std::time::Duration::from_secs(5))?;
         Migrations::from_slice(MIGRATIONS).to_latest(&mut db)?;
         let dummy_hash = bcrypt::hash("not a real password", bcrypt_cost)?;
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let hasher = Hasher::new(threads, DEFAULT_HASH_QUEUE).map_err(|e| {
+            rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+                Some(format!("cannot start the password threads: {e}")),
+            )
+        })?;
         Ok(Accounts {
             db: Arc::new(Mutex::new(db)),
+            hasher,
             bcrypt_cost,
             dummy_hash: dummy_hash.into(),
         })
+    }
+
+    /// Uses `hasher` for bcrypt instead of the default one (one thread per
+    /// core, [`DEFAULT_HASH_QUEUE`] waiting jobs).
+    pub fn with_hasher(mut self, hasher: Hasher) -> Accounts {
+        self.hasher = hasher;
+        self
     }
 
     fn lock(db: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
@@ -124,24 +149,29 @@ impl Accounts {
 
     /// Creates an account. The form must already be validated.
     pub async fn register(&self, form: Registration) -> Result<(), AccountError> {
-        self.blocking(move |this| {
-            let taken = |db: &Connection| -> Result<bool, AccountError> {
-                Ok(db
-                    .query_row(
-                        "SELECT 1 FROM accounts WHERE login = ?1",
-                        [&form.login],
-                        |_| Ok(()),
-                    )
+        let login = form.login.clone();
+        // Cheap check first, so a taken login costs no bcrypt.
+        let taken = self
+            .blocking(move |this| {
+                Ok(Self::lock(&this.db)
+                    .query_row("SELECT 1 FROM accounts WHERE login = ?1", [&login], |_| {
+                        Ok(())
+                    })
                     .optional()?
                     .is_some())
-            };
-            // Cheap check first, so a taken login costs no bcrypt.
-            if taken(&Self::lock(&this.db))? {
-                return Err(AccountError::LoginTaken);
-            }
-            let hash = bcrypt::hash(form.password.expose(), this.bcrypt_cost)?;
-            let db = Self::lock(&this.db);
-            let inserted = db.execute(
+            })
+            .await?;
+        if taken {
+            return Err(AccountError::LoginTaken);
+        }
+        let cost = self.bcrypt_cost;
+        let password = form.password.clone();
+        let hash = self
+            .hasher
+            .run(move || bcrypt::hash(password.expose(), cost))
+            .await??;
+        self.blocking(move |this| {
+            let inserted = Self::lock(&this.db).execute(
                 "INSERT INTO accounts
                    (login, first_names, last_names, password_hash, age, gender, created_at_ms)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -170,26 +200,57 @@ impl Accounts {
     }
 
     /// Checks a login and password; returns the login as registered (its
-    /// original case).
+    /// original case). A hash made at another bcrypt cost than the server's
+    /// is replaced after a successful check, so every account ends up taking
+    /// the same time to check (no timing difference tells old accounts apart).
     pub async fn verify(&self, login: String, password: String) -> Result<String, AccountError> {
-        self.blocking(move |this| {
-            let row: Option<(String, String)> = Self::lock(&this.db)
-                .query_row(
-                    "SELECT login, password_hash FROM accounts WHERE login = ?1",
-                    [&login],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )
-                .optional()?;
-            match row {
-                Some((login, hash)) if bcrypt::verify(&password, &hash)? => Ok(login),
-                Some(_) => Err(AccountError::BadCredentials),
-                None => {
-                    let _ = bcrypt::verify(&password, &this.dummy_hash);
-                    Err(AccountError::BadCredentials)
+        let row: Option<(String, String)> = self
+            .blocking(move |this| {
+                Ok(Self::lock(&this.db)
+                    .query_row(
+                        "SELECT login, password_hash FROM accounts WHERE login = ?1",
+                        [&login],
+                        |row| Ok((row.get(0)?, row.get(1)?)),
+                    )
+                    .optional()?)
+            })
+            .await?;
+        let cost = self.bcrypt_cost;
+        let Some((login, hash)) = row else {
+            // Unknown login: as slow as a wrong password.
+            let dummy = self.dummy_hash.clone();
+            let _ = self.hasher.run(move || bcrypt::verify(password, &dummy)).await?;
+            return Err(AccountError::BadCredentials);
+        };
+        let checked = self
+            .hasher
+            .run(move || -> Result<Option<Option<String>>, bcrypt::BcryptError> {
+                if !bcrypt::verify(&password, &hash)? {
+                    return Ok(None);
                 }
+                if hash_cost(&hash) == Some(cost) {
+                    return Ok(Some(None));
+                }
+                Ok(Some(Some(bcrypt::hash(&password, cost)?)))
+            })
+            .await??;
+        match checked {
+            None => Err(AccountError::BadCredentials),
+            Some(None) => Ok(login),
+            Some(Some(rehashed)) => {
+                let who = login.clone();
+                self.blocking(move |this| {
+                    Self::lock(&this.db).execute(
+                        "UPDATE accounts SET password_hash = ?1 WHERE login = ?2",
+                        params![rehashed, who],
+                    )?;
+                    Ok(())
+                })
+                .await?;
+                tracing::info!(%login, "password hash upgraded to cost {cost}");
+                Ok(login)
             }
-        })
-        .await
+        }
     }
 
     /// The login as registered, if an account has it (any case).
@@ -206,14 +267,22 @@ impl Accounts {
         .await
     }
 
-    /// Every account, ordered by login.
-    pub async fn list(&self) -> Result<Vec<AccountSummary>, AccountError> {
-        self.blocking(|this| {
+    /// Up to `limit` accounts whose login sorts after `after` (regardless of
+    /// case), ordered by login.
+    pub async fn list_page(
+        &self,
+        after: Option<String>,
+        limit: usize,
+    ) -> Result<Vec<AccountSummary>, AccountError> {
+        self.blocking(move |this| {
             let db = Self::lock(&this.db);
             let mut statement = db.prepare_cached(
-                "SELECT login, first_names, last_names FROM accounts ORDER BY login COLLATE NOCASE",
+                "SELECT login, first_names, last_names FROM accounts
+                 WHERE ?1 IS NULL OR login > ?1 COLLATE NOCASE
+                 ORDER BY login COLLATE NOCASE LIMIT ?2",
             )?;
-            let rows = statement.query_map([], |row| {
+            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+            let rows = statement.query_map(params![after, limit], |row| {
                 Ok(AccountSummary {
                     login: row.get(0)?,
                     first_names: row.get(1)?,
@@ -224,6 +293,14 @@ impl Accounts {
         })
         .await
     }
+}
+
+/// Waiting jobs the default [`Hasher`] accepts before answering `busy`.
+pub const DEFAULT_HASH_QUEUE: usize = 64;
+
+/// The cost a bcrypt hash was made with (`$2b$12$…` → 12).
+fn hash_cost(hash: &str) -> Option<u32> {
+    hash.split('$').nth(2)?.parse().ok()
 }
 
 #[cfg(test)]
@@ -267,6 +344,54 @@ mod tests {
             accounts.verify("nobody".into(), "x".into()).await,
             Err(AccountError::BadCredentials)
         ));
+    }
+
+    #[tokio::test]
+    async fn an_older_cost_is_upgraded_at_the_next_login() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.db");
+        Accounts::open(&path, 4)
+            .unwrap()
+            .register(form("ana"))
+            .await
+            .unwrap();
+        let stored = |path: &Path| -> String {
+            Connection::open(path)
+                .unwrap()
+                .query_row("SELECT password_hash FROM accounts", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(hash_cost(&stored(&path)), Some(4));
+        let accounts = Accounts::open(&path, 5).unwrap();
+        assert!(accounts.verify("ana".into(), "wrong".into()).await.is_err());
+        assert_eq!(hash_cost(&stored(&path)), Some(4), "not on a failure");
+        accounts
+            .verify("ana".into(), "correct horse".into())
+            .await
+            .unwrap();
+        assert_eq!(hash_cost(&stored(&path)), Some(5));
+        accounts
+            .verify("ana".into(), "correct horse".into())
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn pages_follow_each_other_in_login_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let accounts = Accounts::open(&dir.path().join("a.db"), 4).unwrap();
+        for login in ["Carla", "ana", "beto", "Dani", "eva"] {
+            accounts.register(form(login)).await.unwrap();
+        }
+        let logins = |page: Vec<AccountSummary>| -> Vec<String> {
+            page.into_iter().map(|a| a.login).collect()
+        };
+        let first = logins(accounts.list_page(None, 2).await.unwrap());
+        assert_eq!(first, ["ana", "beto"]);
+        let second = logins(accounts.list_page(Some("BETO".into()), 2).await.unwrap());
+        assert_eq!(second, ["Carla", "Dani"]);
+        let last = logins(accounts.list_page(Some("dani".into()), 2).await.unwrap());
+        assert_eq!(last, ["eva"]);
     }
 
     #[tokio::test]

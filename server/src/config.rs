@@ -1,6 +1,10 @@
 //! Server settings that are not about storage (those belong to [`crate::accounts`]).
+//! Every limit here is a command-line option of `tertulia-server`; the
+//! defaults are what docs/SECURITY.md lists.
 
 use std::time::Duration;
+
+pub use crate::throttle::{Backoff, Rate};
 
 /// How the server behaves; `main` builds it from the command line, tests by hand.
 #[derive(Debug, Clone)]
@@ -9,13 +13,44 @@ pub struct Config {
     pub server_name: String,
     /// The room every client lands in; it always exists and cannot be deleted.
     pub default_room: String,
-    /// Connections beyond this get `server_full` and are closed.
+    /// Connections beyond this get `server_full` and are closed. Lowered at
+    /// start to what the open-file limit allows.
     pub max_connections: usize,
+    /// Connections from one address beyond this get `too_many_connections`.
+    pub max_per_address: usize,
+    /// Connections that have not logged in yet, in all; beyond this new ones
+    /// get `server_full`, so silent connections cannot take every slot.
+    pub max_anonymous: usize,
+    /// Connections from one address that have not logged in yet.
+    pub max_anonymous_per_address: usize,
+    /// A connection that has not said `hello` after this long is closed.
+    pub hello_timeout: Duration,
     /// A connection that has not logged in after this long is closed.
     pub login_timeout: Duration,
     /// Lines waiting to be written to one client; past this the client is
     /// disconnected as too slow instead of delaying its room.
     pub outbox_capacity: usize,
+    /// Longest a single socket write may take before the client is
+    /// disconnected as too slow.
+    pub write_timeout: Duration,
+    /// The kernel send buffer of each connection (`SO_SNDBUF`), so a client
+    /// that stops reading holds kilobytes of kernel memory, not megabytes.
+    pub send_buffer_bytes: usize,
+    /// `say` per connection.
+    pub message_rate: Rate,
+    /// `private` per connection.
+    pub private_rate: Rate,
+    /// `create_room`, `delete_room`, `join_room` and `leave_room` per connection.
+    pub room_rate: Rate,
+    /// Every request per connection; past it the server stops reading from
+    /// the connection until the allowance refills (no error, just slower).
+    pub request_rate: Rate,
+    /// Rooms one user may own at once.
+    pub max_rooms_per_user: usize,
+    /// Failed logins for one account from one address before waiting starts.
+    pub account_backoff: Backoff,
+    /// Failed logins from one address (any accounts) before waiting starts.
+    pub address_backoff: Backoff,
     /// On shutdown, how long connections get to flush before being dropped.
     pub shutdown_grace: Duration,
 }
@@ -26,9 +61,45 @@ impl Default for Config {
             server_name: format!("tertulia-server {}", env!("CARGO_PKG_VERSION")),
             default_room: "lobby".to_owned(),
             max_connections: 10_000,
+            max_per_address: 64,
+            max_anonymous: 1_000,
+            max_anonymous_per_address: 32,
+            hello_timeout: Duration::from_secs(10),
             login_timeout: Duration::from_secs(60),
             outbox_capacity: 1024,
+            write_timeout: Duration::from_secs(10),
+            send_buffer_bytes: 128 * 1024,
+            message_rate: Rate::new(5.0, 20),
+            private_rate: Rate::new(5.0, 20),
+            room_rate: Rate::new(1.0, 10),
+            request_rate: Rate::new(20.0, 100),
+            max_rooms_per_user: tertulia_shared::limits::ROOMS_PER_USER,
+            account_backoff: Backoff {
+                free_failures: 5,
+                first_wait: Duration::from_secs(1),
+                max_wait: Duration::from_secs(300),
+                forget_after: Duration::from_secs(15 * 60),
+            },
+            address_backoff: Backoff {
+                free_failures: 50,
+                first_wait: Duration::from_secs(1),
+                max_wait: Duration::from_secs(300),
+                forget_after: Duration::from_secs(15 * 60),
+            },
             shutdown_grace: Duration::from_secs(5),
+        }
+    }
+}
+
+impl Config {
+    /// No rate limits at all: for load benchmarks and tests that need speed.
+    pub fn unthrottled(self) -> Config {
+        Config {
+            message_rate: Rate::UNLIMITED,
+            private_rate: Rate::UNLIMITED,
+            room_rate: Rate::UNLIMITED,
+            request_rate: Rate::UNLIMITED,
+            ..self
         }
     }
 }

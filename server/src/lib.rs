@@ -1,18 +1,24 @@
 //! The Tertulia chat server: a tokio socket server with rooms in memory and
 //! accounts in SQLite.
 //!
-//! Where things are: [`server::run`] accepts connections; `session` runs one
-//! client; `cmd/` holds one file per request; [`rooms`] is the shared state of
-//! rooms and online users; [`accounts`] the SQLite database.
+//! Where things are: [`server::run`] accepts connections (`admission` decides
+//! who may); `session` runs one client; `cmd/` holds one file per request;
+//! [`rooms`] is the shared state of rooms and online users; [`accounts`] the
+//! SQLite database, with bcrypt on the [`hasher`]'s threads; [`throttle`] the
+//! rate limits and login backoff.
 
 pub mod accounts;
+mod admission;
 mod cmd;
 pub mod config;
 mod connection;
+pub mod hasher;
 mod outbox;
+mod page;
 pub mod rooms;
 pub mod server;
 mod session;
+pub mod throttle;
 
 pub use accounts::Accounts;
 pub use config::Config;

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
+use tertulia_server::config::{Backoff, Rate};
+use tertulia_server::hasher::Hasher;
 use tertulia_server::{Accounts, Config};
 use tertulia_shared::DEFAULT_PORT;
 use tertulia_shared::validate;
@@ -30,15 +32,72 @@ struct Cli {
     /// bcrypt work factor for password hashes (4–31; each step doubles the cost).
     #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(4..=31))]
     bcrypt_cost: u32,
-    /// Most simultaneous connections; more get a "server full" error.
+    /// Most simultaneous connections; more get a "server full" error
+    /// (lowered to what the open-file limit allows).
     #[arg(long, default_value_t = 10_000)]
     max_connections: usize,
+    /// Most simultaneous connections from one address.
+    #[arg(long, default_value_t = 64)]
+    max_per_address: usize,
+    /// Most connections that have not logged in yet, in all.
+    #[arg(long, default_value_t = 1000)]
+    max_anonymous: usize,
+    /// Most connections from one address that have not logged in yet.
+    #[arg(long, default_value_t = 32)]
+    max_anonymous_per_address: usize,
+    /// Seconds a connection may stay without saying hello.
+    #[arg(long, default_value_t = 10)]
+    hello_timeout: u64,
     /// Seconds a connection may stay without logging in.
     #[arg(long, default_value_t = 60)]
     login_timeout: u64,
     /// Lines that may wait for one client before it is disconnected as too slow.
     #[arg(long, default_value_t = 1024)]
     outbox_capacity: usize,
+    /// Seconds one socket write may take before the client is disconnected as too slow.
+    #[arg(long, default_value_t = 10)]
+    write_timeout: u64,
+    /// Kernel send buffer per connection, in KiB (0: the system's default).
+    #[arg(long, default_value_t = 128)]
+    send_buffer_kib: usize,
+    /// Chat messages per second per connection (0: no limit)…
+    #[arg(long, default_value_t = 5.0)]
+    message_rate: f64,
+    /// …and how many may come in a burst.
+    #[arg(long, default_value_t = 20)]
+    message_burst: u32,
+    /// Private messages per second per connection (0: no limit)…
+    #[arg(long, default_value_t = 5.0)]
+    private_rate: f64,
+    /// …and how many may come in a burst.
+    #[arg(long, default_value_t = 20)]
+    private_burst: u32,
+    /// Room creations, deletions, joins and leaves per second per connection (0: no limit)…
+    #[arg(long, default_value_t = 1.0)]
+    room_rate: f64,
+    /// …and how many may come in a burst.
+    #[arg(long, default_value_t = 10)]
+    room_burst: u32,
+    /// Requests of any kind per second per connection; past it the server
+    /// reads that connection more slowly (0: no limit)…
+    #[arg(long, default_value_t = 20.0)]
+    request_rate: f64,
+    /// …and how many may come in a burst.
+    #[arg(long, default_value_t = 100)]
+    request_burst: u32,
+    /// Rooms one user may own at once.
+    #[arg(long, default_value_t = 10)]
+    max_rooms_per_user: usize,
+    /// Failed logins for one account from one address before each further
+    /// attempt must wait (1 s, doubling up to 5 min).
+    #[arg(long, default_value_t = 5)]
+    login_free_failures: u32,
+    /// Failed logins from one address, any accounts, before waiting starts.
+    #[arg(long, default_value_t = 50)]
+    address_free_failures: u32,
+    /// Password checks that may wait for a bcrypt thread; more get "busy".
+    #[arg(long, default_value_t = 64)]
+    hash_queue: usize,
 }
 
 /// `accounts.db` in the per-user data directory (e.g.
@@ -77,9 +136,9 @@ async fn shutdown_signal() {
     }
 }
 
-/// Threads for blocking work (bcrypt, SQLite). bcrypt is CPU-bound, so more
-/// threads than cores only add memory: tokio's default of 512 let a login
-/// storm grow the process by a stack and a malloc arena per thread.
+/// Threads for blocking work (SQLite; bcrypt has its own threads). Few are
+/// needed: tokio's default of 512 let a login storm grow the process by a
+/// stack and a malloc arena per thread.
 fn blocking_threads() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get() * 2)
 }
@@ -100,16 +159,20 @@ async fn serve() -> anyhow::Result<()> {
         )
         .init();
     let cli = Cli::parse();
-    validate::room(&cli.default_room)
-        .map_err(|e| anyhow::anyhow!("--default-room: {}", e.message))?;
+    let default_room = validate::normalize_room(&cli.default_room);
+    validate::room(&default_room).map_err(|e| anyhow::anyhow!("--default-room: {}", e.message))?;
 
     let db_path = cli.db.clone().unwrap_or_else(default_db_path);
     let cost = cli.bcrypt_cost;
+    let hash_threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let hasher = Hasher::new(hash_threads, cli.hash_queue)
+        .context("cannot start the password-checking threads")?;
     let accounts = {
         let path = db_path.clone();
         tokio::task::spawn_blocking(move || Accounts::open(&path, cost))
             .await?
             .with_context(|| format!("cannot open the account database {}", db_path.display()))?
+            .with_hasher(hasher)
     };
 
     let address = SocketAddr::new(cli.bind, cli.port);
@@ -119,12 +182,32 @@ async fn serve() -> anyhow::Result<()> {
             cli.port
         )
     })?;
+    let defaults = Config::default();
     let config = Config {
-        default_room: cli.default_room,
+        default_room,
         max_connections: cli.max_connections,
+        max_per_address: cli.max_per_address,
+        max_anonymous: cli.max_anonymous,
+        max_anonymous_per_address: cli.max_anonymous_per_address,
+        hello_timeout: Duration::from_secs(cli.hello_timeout),
         login_timeout: Duration::from_secs(cli.login_timeout),
         outbox_capacity: cli.outbox_capacity,
-        ..Config::default()
+        write_timeout: Duration::from_secs(cli.write_timeout.max(1)),
+        send_buffer_bytes: cli.send_buffer_kib * 1024,
+        message_rate: Rate::new(cli.message_rate, cli.message_burst),
+        private_rate: Rate::new(cli.private_rate, cli.private_burst),
+        room_rate: Rate::new(cli.room_rate, cli.room_burst),
+        request_rate: Rate::new(cli.request_rate, cli.request_burst),
+        max_rooms_per_user: cli.max_rooms_per_user,
+        account_backoff: Backoff {
+            free_failures: cli.login_free_failures,
+            ..defaults.account_backoff
+        },
+        address_backoff: Backoff {
+            free_failures: cli.address_free_failures,
+            ..defaults.address_backoff
+        },
+        ..defaults
     };
     tracing::info!(
         "Tertulia listening on {} (accounts in {}, default room {:?})",

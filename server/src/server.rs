@@ -1,20 +1,22 @@
-//! The accept loop: connection limit, accept-error backoff, graceful shutdown.
+//! The accept loop: admission control, accept-error backoff, graceful shutdown.
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tertulia_shared::{ErrorBody, ErrorCode, ServerMessage};
+use tertulia_shared::{ErrorBody, ServerMessage};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::accounts::Accounts;
+use crate::admission::{Admission, Caps};
 use crate::config::Config;
 use crate::connection::Connection;
 use crate::rooms::Hub;
 use crate::session;
+use crate::throttle::LoginThrottle;
 
 /// What every connection task shares: cheap to clone.
 #[derive(Debug, Clone)]
@@ -22,6 +24,38 @@ pub(crate) struct Shared {
     pub hub: Hub,
     pub accounts: Accounts,
     pub config: Arc<Config>,
+    pub logins: Arc<Mutex<LoginThrottle>>,
+}
+
+/// Descriptors kept free for everything that is not a client: the
+/// listener, the database and its journal, the runtime, and the refusals
+/// below, so that a full server can still say so.
+const RESERVED_FDS: u64 = 64;
+
+/// Refusals (`server_full`…) that may linger at once to make sure the
+/// client reads them; past this a refusal is written without waiting and
+/// the connection closed at once.
+const REFUSALS_IN_FLIGHT: usize = 32;
+
+/// The connection limit the open-file limit allows: raises the soft limit
+/// to the hard one first, then keeps [`RESERVED_FDS`] aside.
+fn connection_limit(wanted: usize) -> usize {
+    #[cfg(unix)]
+    {
+        let soft = rlimit::increase_nofile_limit(u64::MAX)
+            .or_else(|_| rlimit::getrlimit(rlimit::Resource::NOFILE).map(|(soft, _)| soft));
+        if let Ok(soft) = soft {
+            let allowed = usize::try_from(soft.saturating_sub(RESERVED_FDS).max(1)).unwrap_or(usize::MAX);
+            if allowed < wanted {
+                tracing::warn!(
+                    "the open-file limit ({soft}) allows {allowed} connections, not {wanted}; \
+                     raise it with `ulimit -n` for more"
+                );
+                return allowed;
+            }
+        }
+    }
+    wanted
 }
 
 /// Accepts and serves clients until `shutdown` completes, then tells every
@@ -32,14 +66,24 @@ pub async fn run(
     accounts: Accounts,
     shutdown: impl Future<Output = ()>,
 ) {
+    let admission = Admission::new(Caps {
+        total: connection_limit(config.max_connections),
+        per_address: config.max_per_address,
+        anonymous: config.max_anonymous,
+        anonymous_per_address: config.max_anonymous_per_address,
+    });
     let shared = Shared {
         hub: Hub::new(&config.default_room),
         accounts,
+        logins: Arc::new(Mutex::new(LoginThrottle::new(
+            config.account_backoff,
+            config.address_backoff,
+        ))),
         config: Arc::new(config),
     };
     let stop = CancellationToken::new();
     let tracker = TaskTracker::new();
-    let slots = Arc::new(Semaphore::new(shared.config.max_connections));
+    let refusals = Arc::new(Semaphore::new(REFUSALS_IN_FLIGHT));
     tokio::pin!(shutdown);
 
     let mut backoff = Duration::ZERO;
@@ -67,24 +111,27 @@ pub async fn run(
                 }
             }
         };
-        let conn = Connection::new(stream, peer);
-        match slots.clone().try_acquire_owned() {
-            Ok(slot) => {
+        let conn = Connection::new(stream, peer, shared.config.send_buffer_bytes);
+        match admission.admit(peer.ip()) {
+            Ok(ticket) => {
                 tracing::debug!(%peer, "connection accepted");
                 let shared = shared.clone();
                 let stop = stop.clone();
-                tracker.spawn(async move {
-                    session::serve(conn, shared, stop).await;
-                    drop(slot);
-                });
+                tracker.spawn(session::serve(conn, shared, ticket, stop));
             }
-            Err(_) => {
-                tracing::warn!(
-                    %peer,
-                    "refused: server full ({} connections)",
-                    shared.config.max_connections
-                );
-                tracker.spawn(refuse_full(conn, shared.config.max_connections));
+            Err(refusal) => {
+                tracing::warn!(%peer, code = ?refusal.code, "refused: {}", refusal.message);
+                match refusals.clone().try_acquire_owned() {
+                    Ok(slot) => {
+                        tracker.spawn(async move {
+                            refuse(conn, refusal).await;
+                            drop(slot);
+                        });
+                    }
+                    Err(_) => {
+                        conn.try_send_now(&ServerMessage::Error { id: None, error: refusal });
+                    }
+                }
             }
         }
     }
@@ -102,17 +149,14 @@ pub async fn run(
     }
 }
 
-async fn refuse_full(mut conn: Connection, max: usize) {
-    let refusal = ServerMessage::Error {
-        id: None,
-        error: ErrorBody::new(
-            ErrorCode::ServerFull,
-            format!("The server is full ({max} connections); try again later."),
-        ),
-    };
-    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+/// Tells a refused connection why, then closes it (bounded in time).
+async fn refuse(mut conn: Connection, error: ErrorBody) {
+    let refusal = ServerMessage::Error { id: None, error };
+    let _ = tokio::time::timeout(Duration::from_millis(500), async {
         conn.send(&refusal).await?;
-        conn.close().await
+        conn.close().await?;
+        conn.discard_input().await;
+        Ok::<(), std::io::Error>(())
     })
     .await;
 }

@@ -1,31 +1,46 @@
 //! One client's life on the server: handshake → anonymous → logged in → gone.
 //!
-//! [`serve`] runs one task per connection. It waits on four things at once:
-//! the server shutting down, the client's outgoing queue overflowing (kick),
-//! the login deadline, and the next event to forward or request to answer.
-//! Replies to the client's own requests are written directly; events from
-//! other clients arrive through the bounded [`Outbox`] queue.
+//! [`serve`] runs one task per connection and is the connection's only
+//! writer. Replies to the client's own requests and events from other
+//! clients go through the same bounded [`Outbox`] queue, so they reach the
+//! client in the order they happened and a client that does not read fills
+//! its queue and is dropped, whatever it sends. Every socket write has a
+//! deadline, and the task watches the shutdown, the queue overflowing and the
+//! hello and login deadlines while it waits for anything.
 
 use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use bytes::Bytes;
-use tertulia_shared::codec::{DecodeError, decode_request};
+use tertulia_shared::codec::{DecodeError, decode_request, encode};
 use tertulia_shared::{ClientRequest, ErrorBody, ErrorCode, Event, ServerMessage};
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use crate::admission::Ticket;
 use crate::cmd;
 use crate::connection::{Connection, ReadError};
 use crate::outbox::{self, Inbox, Outbox};
 use crate::server::Shared;
+use crate::throttle::TokenBucket;
 
 /// Most queued lines written with one system call.
 const WRITE_BATCH: usize = 256;
 
-/// How long a farewell (error or shutdown notice) may take to write before
-/// the connection is dropped anyway.
+/// How long a farewell (the last lines, an error or shutdown notice) may
+/// take before the connection is dropped anyway.
 const FAREWELL_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// One connection's allowance per kind of request.
+#[derive(Debug)]
+pub(crate) struct Buckets {
+    pub say: TokenBucket,
+    pub private: TokenBucket,
+    pub rooms: TokenBucket,
+    /// Every request: past it the connection is read more slowly.
+    pub requests: TokenBucket,
+}
 
 /// The per-connection state the commands read and change.
 #[derive(Debug)]
@@ -38,6 +53,10 @@ pub(crate) struct Session {
     pub login: Option<String>,
     /// This client's own queue, handed to the hub at login.
     pub outbox: Outbox,
+    /// This connection's place in the connection limits, given back as soon
+    /// as the session ends (before the farewell lingers).
+    pub ticket: Option<Ticket>,
+    pub buckets: Buckets,
     /// Set by a command that ends the connection after its reply (`logout`,
     /// a refused `hello`).
     pub closing: bool,
@@ -65,17 +84,28 @@ impl Session {
         }
     }
 
+    /// Takes one token from `bucket`, or refuses with `rate_limited`.
+    pub fn within(bucket: &mut TokenBucket, what: &str) -> Result<(), ErrorBody> {
+        bucket.take(std::time::Instant::now()).map_err(|wait| {
+            ErrorBody::new(
+                ErrorCode::RateLimited,
+                format!("Too many {what} too fast; wait a moment and try again."),
+            )
+            .retry_after(wait)
+        })
+    }
+
     /// Answers one line: a reply or an error, always exactly one.
     async fn answer(&mut self, line: &str) -> ServerMessage {
         match decode_request(line) {
             Err(DecodeError { id, error }) => {
-                tracing::debug!(peer = %self.peer, "malformed request: {}", error.message);
+                tracing::debug!(peer = %self.peer, "malformed request: {:?}", error.message);
                 ServerMessage::Error { id, error }
             }
             Ok(ClientRequest { id, request }) => match cmd::apply(self, request).await {
                 Ok(result) => ServerMessage::Reply { id, result },
                 Err(error) => {
-                    tracing::debug!(peer = %self.peer, code = ?error.code, "request refused: {}", error.message);
+                    tracing::debug!(peer = %self.peer, code = ?error.code, "request refused: {:?}", error.message);
                     ServerMessage::Error { id, error }
                 }
             },
@@ -87,9 +117,12 @@ impl Session {
 #[derive(Debug)]
 enum End {
     ClientClosed,
+    ClientReset,
     Logout,
     Shutdown,
     TooSlow,
+    WriteTimeout,
+    HelloTimeout,
     LoginTimeout,
     LineTooLong,
     NotUtf8,
@@ -97,47 +130,74 @@ enum End {
 }
 
 /// Serves one client until it leaves, misbehaves or the server stops.
-pub(crate) async fn serve(mut conn: Connection, shared: Shared, shutdown: CancellationToken) {
-    let (outbox, inbox) = outbox::channel(shared.config.outbox_capacity);
-    let login_deadline = tokio::time::sleep(shared.config.login_timeout);
-    tokio::pin!(login_deadline);
+pub(crate) async fn serve(
+    mut conn: Connection,
+    shared: Shared,
+    ticket: Ticket,
+    shutdown: CancellationToken,
+) {
+    let config = shared.config.clone();
+    let (outbox, inbox) = outbox::channel(config.outbox_capacity);
+    let hello_deadline = tokio::time::sleep(config.hello_timeout);
+    let login_deadline = tokio::time::sleep(config.login_timeout);
+    tokio::pin!(hello_deadline, login_deadline);
+    let now = std::time::Instant::now();
     let mut session = Session {
         shared,
         peer: conn.peer(),
         greeted: false,
         login: None,
         outbox,
+        ticket: Some(ticket),
+        buckets: Buckets {
+            say: TokenBucket::new(config.message_rate, now),
+            private: TokenBucket::new(config.private_rate, now),
+            rooms: TokenBucket::new(config.room_rate, now),
+            requests: TokenBucket::new(config.request_rate, now),
+        },
         closing: false,
     };
     let mut batch: Vec<Bytes> = Vec::new();
+    // Past the request rate, reading pauses until this instant.
+    let mut read_again: Option<Instant> = None;
 
     let end = loop {
         tokio::select! {
             biased;
             () = shutdown.cancelled() => break End::Shutdown,
             () = inbox.kicked() => break End::TooSlow,
+            () = &mut hello_deadline, if !session.greeted => break End::HelloTimeout,
             () = &mut login_deadline, if session.login.is_none() => break End::LoginTimeout,
             () = inbox.recv_many(&mut batch, WRITE_BATCH) => {
                 let written = tokio::select! {
-                    written = conn.write_lines(&batch) => written,
-                    () = inbox.kicked() => break End::TooSlow,
+                    biased;
+                    () = shutdown.cancelled() => break End::Shutdown,
+                    written = tokio::time::timeout(config.write_timeout, conn.write_lines(&batch)) => written,
                 };
                 batch.clear();
-                if let Err(e) = written {
-                    break End::Io(e);
+                match written {
+                    Err(_) => break End::WriteTimeout,
+                    Ok(Err(e)) => break End::Io(e),
+                    Ok(Ok(())) => {}
                 }
             }
-            line = conn.read_line() => match line {
+            () = sleep_until(read_again), if read_again.is_some() => read_again = None,
+            line = conn.read_line(), if read_again.is_none() => match line {
                 Ok(Some(line)) => {
                     // Boxed: the state of the deepest request (a login waiting
                     // for bcrypt) then lives on the heap only while it runs,
                     // instead of in every idle connection's task.
-                    let reply = Box::pin(session.answer(&line)).await;
-                    if let Err(e) = conn.send(&reply).await {
-                        break End::Io(e);
-                    }
+                    let reply = tokio::select! {
+                        reply = Box::pin(session.answer(&line)) => reply,
+                        () = conn.reset_by_peer() => break End::ClientReset,
+                        () = shutdown.cancelled() => break End::Shutdown,
+                    };
+                    session.outbox.push(&encode(&reply));
                     if session.closing {
                         break End::Logout;
+                    }
+                    if let Err(wait) = session.buckets.requests.take(std::time::Instant::now()) {
+                        read_again = Some(Instant::now() + wait);
                     }
                 }
                 Ok(None) => break End::ClientClosed,
@@ -148,15 +208,23 @@ pub(crate) async fn serve(mut conn: Connection, shared: Shared, shutdown: Cancel
         }
     };
 
-    farewell(&mut conn, &end, &inbox, &mut batch).await;
     if let Some(login) = &session.login {
         session.shared.hub.leave_server(login);
     }
+    session.ticket.take();
+    farewell(&mut conn, &end, &inbox, &mut batch).await;
     log_end(&session, &end);
 }
 
-/// Tells the client why the connection ends, when there is something to say,
-/// then closes our side. Bounded in time: a client that does not read is not
+async fn sleep_until(deadline: Option<Instant>) {
+    if let Some(deadline) = deadline {
+        tokio::time::sleep_until(deadline).await;
+    }
+}
+
+/// Delivers what is still queued (unless the client is too slow for it or
+/// gone), tells the client why the connection ends when there is something
+/// to say, then closes. Bounded in time: a client that does not read is not
 /// waited for.
 async fn farewell(conn: &mut Connection, end: &End, inbox: &Inbox, batch: &mut Vec<Bytes>) {
     let error = |code, message: &str| ServerMessage::Error {
@@ -164,18 +232,18 @@ async fn farewell(conn: &mut Connection, end: &End, inbox: &Inbox, batch: &mut V
         error: ErrorBody::new(code, message),
     };
     let last_word = match end {
-        End::Shutdown => {
-            // Events already queued are delivered before the notice.
-            inbox.try_recv_many(batch, usize::MAX);
-            Some(ServerMessage::Event {
-                event: Event::Shutdown {
-                    message: "The server is shutting down.".to_owned(),
-                },
-            })
-        }
-        End::TooSlow => Some(error(
+        End::Shutdown => Some(ServerMessage::Event {
+            event: Event::Shutdown {
+                message: "The server is shutting down.".to_owned(),
+            },
+        }),
+        End::TooSlow | End::WriteTimeout => Some(error(
             ErrorCode::TooSlow,
             "Disconnected: messages were arriving faster than this client read them.",
+        )),
+        End::HelloTimeout => Some(error(
+            ErrorCode::LoginTimeout,
+            "Disconnected: no hello within the time limit.",
         )),
         End::LoginTimeout => Some(error(
             ErrorCode::LoginTimeout,
@@ -192,8 +260,15 @@ async fn farewell(conn: &mut Connection, end: &End, inbox: &Inbox, batch: &mut V
             ErrorCode::Malformed,
             "Disconnected: the data was not UTF-8 text.",
         )),
-        End::ClientClosed | End::Logout | End::Io(_) => None,
+        End::ClientClosed | End::ClientReset | End::Logout | End::Io(_) => None,
     };
+    let deliver_queue = !matches!(
+        end,
+        End::TooSlow | End::WriteTimeout | End::ClientReset | End::Io(_)
+    );
+    if deliver_queue {
+        inbox.try_recv_many(batch, usize::MAX);
+    }
     let goodbye = async {
         if !batch.is_empty() {
             conn.write_lines(batch).await?;
@@ -201,7 +276,9 @@ async fn farewell(conn: &mut Connection, end: &End, inbox: &Inbox, batch: &mut V
         if let Some(message) = &last_word {
             conn.send(message).await?;
         }
-        conn.close().await
+        conn.close().await?;
+        conn.discard_input().await;
+        Ok::<(), io::Error>(())
     };
     // The peer may already be gone; nothing more to do about it.
     let _ = tokio::time::timeout(FAREWELL_TIMEOUT, goodbye).await;
@@ -212,6 +289,7 @@ fn log_end(session: &Session, end: &End) {
     let who = session.login.as_deref().unwrap_or("-");
     match end {
         End::ClientClosed => tracing::info!(%peer, login = who, "client disconnected"),
+        End::ClientReset => tracing::info!(%peer, login = who, "client vanished (connection reset)"),
         End::Logout => tracing::info!(%peer, login = who, "client logged out"),
         End::Shutdown => tracing::debug!(%peer, login = who, "closed for shutdown"),
         End::TooSlow => tracing::warn!(
@@ -219,6 +297,12 @@ fn log_end(session: &Session, end: &End) {
             "disconnected: outgoing queue full ({} lines), the client is not reading",
             session.shared.config.outbox_capacity
         ),
+        End::WriteTimeout => tracing::warn!(
+            %peer, login = who,
+            "disconnected: a write took longer than {:?}, the client is not reading",
+            session.shared.config.write_timeout
+        ),
+        End::HelloTimeout => tracing::info!(%peer, "disconnected: no hello in time"),
         End::LoginTimeout => tracing::info!(%peer, "disconnected: no login in time"),
         End::LineTooLong => tracing::warn!(%peer, login = who, "disconnected: line too long"),
         End::NotUtf8 => tracing::warn!(%peer, login = who, "disconnected: data is not UTF-8"),

@@ -65,7 +65,7 @@ async fn requests_before_hello_or_login_are_refused() {
     let (server, _dir) = TestServer::start().await;
     let mut client = server.client().await;
     assert_eq!(
-        code(client.request(Request::ListRooms).await),
+        code(client.request(Request::ListRooms { after: None }).await),
         ErrorCode::HandshakeRequired
     );
     assert_eq!(
@@ -80,9 +80,9 @@ async fn requests_before_hello_or_login_are_refused() {
             room: "lobby".into(),
         },
         Request::LeaveRoom,
-        Request::ListRooms,
+        Request::ListRooms { after: None },
         Request::DeleteRoom { room: "r".into() },
-        Request::ListUsers,
+        Request::ListUsers { after: None },
         Request::Private {
             to: "ana".into(),
             text: "hi".into(),
@@ -284,7 +284,9 @@ async fn create_join_leave_list_and_delete_rooms() {
         ana.create("Física").await,
         Ok(Reply::Joined {
             room: "Física".into(),
-            members: vec!["ana".into()]
+            members: vec!["ana".into()],
+            member_count: 1,
+            members_next: None,
         })
     );
     assert_eq!(
@@ -310,8 +312,8 @@ async fn create_join_leave_list_and_delete_rooms() {
     );
 
     // list: counts and creators, the default room first
-    match luis.request(Request::ListRooms).await {
-        Ok(Reply::RoomList { rooms }) => {
+    match luis.request(Request::ListRooms { after: None }).await {
+        Ok(Reply::RoomList { rooms, next: None }) => {
             let shown: Vec<_> = rooms
                 .iter()
                 .map(|r| {
@@ -336,7 +338,9 @@ async fn create_join_leave_list_and_delete_rooms() {
         luis.join("física").await,
         Ok(Reply::Joined {
             room: "Física".into(),
-            members: vec!["ana".into(), "luis".into()]
+            members: vec!["ana".into(), "luis".into()],
+            member_count: 2,
+            members_next: None,
         })
     );
     assert_eq!(
@@ -511,8 +515,8 @@ async fn show_users_lists_everyone_with_presence_and_room() {
     gone.until_closed().await;
     let mut luis = server.user("Luis").await;
     luis.create("lab").await.unwrap();
-    match ana.request(Request::ListUsers).await {
-        Ok(Reply::UserList { users }) => {
+    match ana.request(Request::ListUsers { after: None }).await {
+        Ok(Reply::UserList { users, next: None }) => {
             let shown: Vec<_> = users
                 .iter()
                 .map(|u| (u.login.as_str(), u.online, u.room.as_deref()))
@@ -647,7 +651,9 @@ async fn the_documented_example_session_works_line_by_line() {
         results[3],
         Reply::Joined {
             room: "física".into(),
-            members: vec!["ana".into()]
+            members: vec!["ana".into()],
+            member_count: 1,
+            members_next: None,
         }
     );
     let Reply::Sent { message } = &results[4] else {

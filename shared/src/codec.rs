@@ -1,17 +1,62 @@
 //! JSON-lines framing, the same on both sides: one JSON object per line,
 //! UTF-8, `\n`-terminated, at most [`MAX_LINE_BYTES`] bytes.
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
-use tokio_util::codec::LinesCodec;
+use tokio_util::codec::{Decoder, Encoder, LinesCodec, LinesCodecError};
 
 use crate::limits::MAX_LINE_BYTES;
 use crate::protocol::{ClientRequest, ErrorBody, ErrorCode, RequestId};
 
 /// The line framer both sides use; it refuses lines over the limit instead of
 /// buffering them without end.
-pub fn line_codec() -> LinesCodec {
-    LinesCodec::new_with_max_length(MAX_LINE_BYTES)
+pub fn line_codec() -> LineCodec {
+    LineCodec::default()
+}
+
+/// [`LinesCodec`] with the protocol's limit counted the protocol's way: the
+/// `\r` of a `\r\n` ending is not part of the line, so a line of exactly
+/// [`MAX_LINE_BYTES`] bytes is accepted with either ending.
+#[derive(Debug)]
+pub struct LineCodec(LinesCodec);
+
+impl Default for LineCodec {
+    fn default() -> Self {
+        // One byte of slack for the `\r`; the real limit is checked below.
+        LineCodec(LinesCodec::new_with_max_length(MAX_LINE_BYTES + 1))
+    }
+}
+
+impl Decoder for LineCodec {
+    type Item = String;
+    type Error = LinesCodecError;
+
+    fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<String>, LinesCodecError> {
+        Self::checked(self.0.decode(buf)?)
+    }
+
+    fn decode_eof(&mut self, buf: &mut BytesMut) -> Result<Option<String>, LinesCodecError> {
+        Self::checked(self.0.decode_eof(buf)?)
+    }
+}
+
+impl LineCodec {
+    fn checked(line: Option<String>) -> Result<Option<String>, LinesCodecError> {
+        match line {
+            Some(line) if line.len() > MAX_LINE_BYTES => {
+                Err(LinesCodecError::MaxLineLengthExceeded)
+            }
+            other => Ok(other),
+        }
+    }
+}
+
+impl<T: AsRef<str>> Encoder<T> for LineCodec {
+    type Error = LinesCodecError;
+
+    fn encode(&mut self, line: T, buf: &mut BytesMut) -> Result<(), LinesCodecError> {
+        self.0.encode(line, buf)
+    }
 }
 
 /// One message as a complete line, newline included, ready to write (or to
@@ -62,8 +107,6 @@ pub fn decode<T: DeserializeOwned>(line: &str) -> Result<T, serde_json::Error> {
 mod tests {
     use super::*;
     use crate::protocol::{Request, ServerMessage};
-    use bytes::BytesMut;
-    use tokio_util::codec::{Decoder, LinesCodecError};
 
     #[test]
     fn encode_ends_with_exactly_one_newline() {
@@ -115,9 +158,30 @@ mod tests {
             codec.decode(&mut buf).ok().flatten().as_deref(),
             Some("{\"type\":\"time\"}")
         );
-        let mut huge = BytesMut::from(vec![b'x'; MAX_LINE_BYTES + 1].as_slice());
+        let mut huge = BytesMut::from(vec![b'x'; MAX_LINE_BYTES + 2].as_slice());
         assert!(matches!(
             codec.decode(&mut huge),
+            Err(LinesCodecError::MaxLineLengthExceeded)
+        ));
+    }
+
+    #[test]
+    fn the_limit_excludes_the_line_ending() {
+        for ending in [&b"\n"[..], b"\r\n"] {
+            let mut codec = line_codec();
+            let mut line = vec![b'x'; MAX_LINE_BYTES];
+            line.extend_from_slice(ending);
+            let mut buf = BytesMut::from(line.as_slice());
+            assert_eq!(
+                codec.decode(&mut buf).ok().flatten().map(|l| l.len()),
+                Some(MAX_LINE_BYTES)
+            );
+        }
+        let mut codec = line_codec();
+        let mut over = vec![b'x'; MAX_LINE_BYTES + 1];
+        over.push(b'\n');
+        assert!(matches!(
+            codec.decode(&mut BytesMut::from(over.as_slice())),
             Err(LinesCodecError::MaxLineLengthExceeded)
         ));
     }

@@ -52,9 +52,9 @@ impl Command {
             Command::JoinRoom(room) => Request::JoinRoom { room: room.clone() },
             Command::LeaveRoom => Request::LeaveRoom,
             Command::Exit => Request::Logout,
-            Command::ListRooms => Request::ListRooms,
+            Command::ListRooms => Request::ListRooms { after: None },
             Command::DeleteRoom(room) => Request::DeleteRoom { room: room.clone() },
-            Command::ShowUsers => Request::ListUsers,
+            Command::ShowUsers => Request::ListUsers { after: None },
             Command::Private { to, text } => Request::Private {
                 to: to.clone(),
                 text: text.clone(),
@@ -382,7 +382,10 @@ mod tests {
             other => panic!("{other:?}"),
         };
         assert_eq!(request("#exit"), Some(Request::Logout));
-        assert_eq!(request("#show users"), Some(Request::ListUsers));
+        assert_eq!(
+            request("#show users"),
+            Some(Request::ListUsers { after: None })
+        );
         assert_eq!(
             request("#\\private ana hi"),
             Some(Request::Private {

@@ -72,14 +72,27 @@ pub enum Request {
     },
     /// `#eR`
     LeaveRoom,
-    /// `#lR`
-    ListRooms,
+    /// `#lR`: one page of rooms; `after` is the previous page's `next`.
+    ListRooms {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after: Option<String>,
+    },
     /// `#dR <room>`
     DeleteRoom {
         room: String,
     },
-    /// `#show users`
-    ListUsers,
+    /// `#show users`: one page of users; `after` is the previous page's `next`.
+    ListUsers {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after: Option<String>,
+    },
+    /// One page of a room's members; `after` is the previous page's `next`
+    /// (or the `members_next` of `joined` / `logged_in`).
+    ListMembers {
+        room: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after: Option<String>,
+    },
     /// `#\private <user> <message>`
     Private {
         to: String,
@@ -96,7 +109,9 @@ pub struct Registration {
     pub last_names: String,
     pub login: String,
     pub password: Password,
-    pub age: u32,
+    /// Signed on the wire so that a negative age is an `invalid_field`
+    /// error about `age`, not an unreadable request.
+    pub age: i64,
     pub gender: Gender,
 }
 
@@ -147,15 +162,44 @@ pub struct ErrorBody {
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<Field>,
+    /// For `rate_limited`, `too_many_attempts` and `busy`: how long to wait
+    /// before the same request can succeed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
+}
+
+/// Longest `message` in an error, in characters: messages may quote what the
+/// client sent, and no server line may outgrow the line limit because of it.
+pub const ERROR_MESSAGE_MAX_CHARS: usize = 300;
+
+/// `text` cut to at most `max` characters, with `…` when something was cut.
+pub fn truncate_chars(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_owned(),
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+    }
 }
 
 impl ErrorBody {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let message = if message.len() > ERROR_MESSAGE_MAX_CHARS {
+            truncate_chars(&message, ERROR_MESSAGE_MAX_CHARS)
+        } else {
+            message
+        };
         Self {
             code,
-            message: message.into(),
+            message,
             field: None,
+            retry_after_ms: None,
         }
+    }
+
+    /// Tells the client when to try again.
+    pub fn retry_after(mut self, wait: std::time::Duration) -> Self {
+        self.retry_after_ms = Some(u64::try_from(wait.as_millis()).unwrap_or(u64::MAX).max(1));
+        self
     }
 
     /// Names the request field the error is about (so a form can show it there).
@@ -165,11 +209,7 @@ impl ErrorBody {
     }
 
     pub fn invalid_field(field: Field, message: impl Into<String>) -> Self {
-        Self {
-            code: ErrorCode::InvalidField,
-            message: message.into(),
-            field: Some(field),
-        }
+        Self::new(ErrorCode::InvalidField, message).with_field(field)
     }
 }
 
@@ -207,7 +247,19 @@ pub enum ErrorCode {
     UserOffline,
     /// The server has no room for another connection; it is closed.
     ServerFull,
-    /// The connection did not log in in time; it is closed.
+    /// Too many connections from the same address; the new one is closed.
+    TooManyConnections,
+    /// The request came faster than the server's rate limit allows;
+    /// `retry_after_ms` says when it can succeed. Nothing happened.
+    RateLimited,
+    /// The user already owns as many rooms as the server allows.
+    TooManyRooms,
+    /// Too many failed logins for this account or address; `retry_after_ms`
+    /// says when the next attempt will be checked.
+    TooManyAttempts,
+    /// The server is too busy checking passwords; try again after `retry_after_ms`.
+    Busy,
+    /// The connection did not say `hello` or log in in time; it is closed.
     LoginTimeout,
     /// The client does not read fast enough; it is disconnected.
     TooSlow,
@@ -268,7 +320,13 @@ pub enum Reply {
     LoggedIn {
         login: String,
         room: String,
+        /// The first page of the room's members (see `members_next`).
         members: Vec<String>,
+        /// How many people are in the room.
+        member_count: usize,
+        /// Present when more members follow: pass it to `list_members` as `after`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        members_next: Option<String>,
         server_time_ms: TimestampMs,
     },
     /// Answer to `logout`; the server closes the connection after it.
@@ -280,7 +338,13 @@ pub enum Reply {
     /// Answer to `create_room` and `join_room`: the client is now in `room`.
     Joined {
         room: String,
+        /// The first page of the room's members (see `members_next`).
         members: Vec<String>,
+        /// How many people are in the room.
+        member_count: usize,
+        /// Present when more members follow: pass it to `list_members` as `after`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        members_next: Option<String>,
     },
     /// Answer to `leave_room`: the client is now in `room` (the default room).
     /// `changed` is false when it already was there.
@@ -288,14 +352,27 @@ pub enum Reply {
         room: String,
         changed: bool,
     },
+    /// One page of rooms; `next` is present when more pages follow.
     RoomList {
         rooms: Vec<RoomInfo>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        next: Option<String>,
     },
     RoomDeleted {
         room: String,
     },
+    /// One page of users; `next` is present when more pages follow.
     UserList {
         users: Vec<UserInfo>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        next: Option<String>,
+    },
+    /// One page of a room's members; `next` is present when more pages follow.
+    MemberList {
+        room: String,
+        members: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        next: Option<String>,
     },
     /// Answer to `private`: the stamped copy the recipient received.
     PrivateSent {
@@ -403,7 +480,7 @@ mod tests {
         let no_id: ClientRequest =
             serde_json::from_str(r#"{"type":"list_rooms"}"#).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(no_id.id, None);
-        assert_eq!(no_id.request, Request::ListRooms);
+        assert_eq!(no_id.request, Request::ListRooms { after: None });
     }
 
     #[test]
@@ -460,6 +537,7 @@ mod tests {
                         creator: None,
                         is_default: true,
                     }],
+                    next: None,
                 },
             },
         ];

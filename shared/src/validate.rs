@@ -2,6 +2,8 @@
 //! authority). Each rule returns a sentence a person can act on.
 
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+use unicode_security::{GeneralSecurityProfile, MixedScript};
 
 use crate::limits::*;
 use crate::protocol::{ErrorBody, Field, Registration};
@@ -115,8 +117,29 @@ pub fn login(login: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
+/// The form a room name is stored and compared in: Unicode NFC, so that
+/// `física` typed with a combining accent is the same room as the precomposed one.
+pub fn normalize_room(name: &str) -> String {
+    if name.is_ascii() {
+        name.to_owned()
+    } else {
+        name.nfc().collect()
+    }
+}
+
+/// What two room names that look alike have in common: the UTS #39 skeleton
+/// of the case-folded name (`lobby` and `1obby` share one). The server
+/// refuses a new room whose skeleton an existing room already has.
+pub fn room_skeleton(name: &str) -> String {
+    unicode_security::skeleton(&fold(name)).collect()
+}
+
 /// 1–32 characters: letters (accents welcome), digits, `_`, `-`, `.`; no spaces,
-/// so a room name is always one word in a `#` command.
+/// so a room name is always one word in a `#` command. Expects the name in
+/// NFC ([`normalize_room`]). Refuses what lets one name pose as another:
+/// characters outside Unicode's recommended identifier set (fullwidth and
+/// mathematical letters, stray combining marks, invisible and direction
+/// controls) and letters of several scripts mixed (`fіsica`, with a Cyrillic `і`).
 pub fn room(room: &str) -> Result<(), FieldError> {
     let n = room.chars().count();
     if n == 0 {
@@ -137,7 +160,50 @@ pub fn room(room: &str) -> Result<(), FieldError> {
             "A room name uses only letters, digits and _ - . (no spaces).",
         );
     }
+    if !room.is_ascii() {
+        if !room
+            .chars()
+            .all(|c| c.is_ascii() || c.identifier_allowed())
+        {
+            return fail(
+                Field::Room,
+                "A room name uses ordinary letters only (no fullwidth, styled or combining characters).",
+            );
+        }
+        if !room.is_single_script() {
+            return fail(
+                Field::Room,
+                "A room name cannot mix alphabets (e.g. Latin and Cyrillic letters that look alike).",
+            );
+        }
+    }
     Ok(())
+}
+
+/// Characters that change how the text around them is displayed without
+/// showing themselves: bidirectional embeddings, overrides and isolates
+/// (which can make a line read backwards), and line or paragraph separators
+/// (which can make one message look like several).
+pub fn is_layout_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+}
+
+/// Characters that draw nothing: Unicode's default-ignorable code points plus
+/// the blank letters that render as empty space (Hangul fillers, the blank
+/// Braille pattern).
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{2800}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}' | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// True when `text` shows nothing a person can read: only spaces and
+/// invisible characters.
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| c.is_whitespace() || is_invisible(c))
 }
 
 /// First names or last names: 1–64 characters, not blank, no control characters.
@@ -147,7 +213,7 @@ pub fn person_name(field: Field, name: &str) -> Result<(), FieldError> {
     } else {
         "First names"
     };
-    if name.trim().is_empty() {
+    if is_blank(name) {
         return fail(field, format!("{what} cannot be empty."));
     }
     if name.chars().count() > PERSON_NAME_MAX_CHARS {
@@ -156,8 +222,11 @@ pub fn person_name(field: Field, name: &str) -> Result<(), FieldError> {
             format!("{what} have at most {PERSON_NAME_MAX_CHARS} characters."),
         );
     }
-    if name.chars().any(char::is_control) {
-        return fail(field, format!("{what} cannot contain control characters."));
+    if name.chars().any(|c| c.is_control() || is_layout_control(c)) {
+        return fail(
+            field,
+            format!("{what} cannot contain control or text-direction characters."),
+        );
     }
     Ok(())
 }
@@ -178,7 +247,7 @@ pub fn password(password: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
-pub fn age(age: u32) -> Result<(), FieldError> {
+pub fn age(age: i64) -> Result<(), FieldError> {
     if !(AGE_MIN..=AGE_MAX).contains(&age) {
         return fail(
             Field::Age,
@@ -188,10 +257,11 @@ pub fn age(age: u32) -> Result<(), FieldError> {
     Ok(())
 }
 
-/// Chat or private message text: 1–2000 characters, not blank; line breaks and
-/// tabs allowed, other control characters not.
+/// Chat or private message text: 1–2000 characters with something visible;
+/// line breaks and tabs allowed, other control characters and text-direction
+/// controls not.
 pub fn message(text: &str) -> Result<(), FieldError> {
-    if text.trim().is_empty() {
+    if is_blank(text) {
         return fail(Field::Text, "A message cannot be empty.");
     }
     if text.chars().count() > MESSAGE_MAX_CHARS {
@@ -202,9 +272,12 @@ pub fn message(text: &str) -> Result<(), FieldError> {
     }
     if text
         .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+        .any(|c| (c.is_control() && !matches!(c, '\n' | '\t')) || is_layout_control(c))
     {
-        return fail(Field::Text, "A message cannot contain control characters.");
+        return fail(
+            Field::Text,
+            "A message cannot contain control or text-direction characters.",
+        );
     }
     Ok(())
 }
@@ -289,6 +362,39 @@ mod tests {
         assert!(message("bell\u{7}").is_err());
         assert!(message(&"é".repeat(MESSAGE_MAX_CHARS)).is_ok());
         assert!(message(&"é".repeat(MESSAGE_MAX_CHARS + 1)).is_err());
+    }
+
+    #[test]
+    fn rooms_that_pose_as_others_are_refused() {
+        let refused = |name: &str| room(&normalize_room(name)).is_err();
+        for bad in [
+            "f\u{456}sica",        // Cyrillic і among Latin letters
+            "lobb\u{443}",         // Cyrillic у
+            "ｌｏｂｂｙ",            // fullwidth
+            "𝐥𝐨𝐛𝐛𝐲",                // mathematical bold
+            "lobby\u{345}",        // a combining mark that composes with nothing
+            "lo\u{200B}bby",       // zero-width space
+            "\u{202E}ybbol",       // right-to-left override
+        ] {
+            assert!(refused(bad), "{bad:?} should be refused");
+        }
+        for ok in ["física", "fi\u{301}sica", "año-2", "Ελληνικά", "русский", "日本語"] {
+            assert!(!refused(ok), "{ok:?} should be accepted");
+        }
+        assert_eq!(normalize_room("fi\u{301}sica"), "física");
+        assert_eq!(room_skeleton("lobby"), room_skeleton("LOBBY"));
+        assert_eq!(room_skeleton("lobby"), room_skeleton("1obby"));
+        assert_ne!(room_skeleton("física"), room_skeleton("fisica2"));
+    }
+
+    #[test]
+    fn invisible_and_direction_tricks_are_refused_in_text() {
+        for bad in ["\u{200B}", "\u{3164}\u{3164}", "\u{2800}", " \u{FEFF} ", "a\u{202E}b", "a\u{2028}b"] {
+            assert!(message(bad).is_err(), "{bad:?}");
+            assert!(person_name(Field::FirstNames, bad).is_err(), "{bad:?}");
+        }
+        assert!(message("dos\nlíneas\ty tab 🙂").is_ok());
+        assert!(message("עברית and English").is_ok());
     }
 
     #[test]

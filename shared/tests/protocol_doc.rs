@@ -54,6 +54,7 @@ fn every_example_line_is_exact() {
         "list_rooms",
         "delete_room",
         "list_users",
+        "list_members",
         "private",
         "time",
     ];
@@ -88,6 +89,11 @@ fn every_error_code_is_documented() {
         UserNotFound,
         UserOffline,
         ServerFull,
+        TooManyConnections,
+        RateLimited,
+        TooManyRooms,
+        TooManyAttempts,
+        Busy,
         LoginTimeout,
         TooSlow,
         Internal,
@@ -114,6 +120,11 @@ fn every_error_code_is_documented() {
             | UserNotFound
             | UserOffline
             | ServerFull
+            | TooManyConnections
+            | RateLimited
+            | TooManyRooms
+            | TooManyAttempts
+            | Busy
             | LoginTimeout
             | TooSlow
             | Internal => {}

@@ -15,7 +15,8 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::mpsc;
-use tokio_util::codec::{FramedRead, LinesCodec};
+use tertulia_shared::codec::LineCodec;
+use tokio_util::codec::FramedRead;
 
 use super::errors;
 use super::{
@@ -336,7 +337,7 @@ async fn establish(
 
 /// One open connection.
 struct Link {
-    reader: FramedRead<OwnedReadHalf, LinesCodec>,
+    reader: FramedRead<OwnedReadHalf, LineCodec>,
     writer: OwnedWriteHalf,
     out: Out,
     server: String,

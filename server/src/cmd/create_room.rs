@@ -2,11 +2,16 @@ use tertulia_shared::{ErrorBody, Reply, validate};
 
 use crate::session::Session;
 
-/// `create_room` (`#cR`): the creator is moved into the new room.
+/// `create_room` (`#cR`): the creator is moved into the new room. The name
+/// is stored in NFC; names that break the rules, or look like an existing
+/// room's, are refused.
 pub(super) fn apply(session: &mut Session, room: &str) -> Result<Reply, ErrorBody> {
     let login = session.logged_in()?;
-    validate::room(room)?;
-    let (room, members) = session.shared.hub.create_room(&login, room)?;
-    tracing::info!(%login, %room, "room created");
-    Ok(Reply::Joined { room, members })
+    let room = validate::normalize_room(room);
+    validate::room(&room)?;
+    Session::within(&mut session.buckets.rooms, "room changes")?;
+    let max_owned = session.shared.config.max_rooms_per_user;
+    let view = session.shared.hub.create_room(&login, &room, max_owned)?;
+    tracing::info!(%login, room = ?view.room, "room created");
+    Ok(view.into())
 }

@@ -21,7 +21,7 @@ pub(super) fn apply(session: &mut Session, version: u32, client: &str) -> Result
     }
     validate::client_name(client)?;
     session.greeted = true;
-    tracing::debug!(peer = %session.peer, client, "hello");
+    tracing::debug!(peer = %session.peer, client = ?client, "hello");
     Ok(Reply::Welcome {
         version: PROTOCOL_VERSION,
         server: session.shared.config.server_name.clone(),

@@ -5,6 +5,7 @@ use crate::session::Session;
 /// `leave_room` (`#eR`): back to the default room; no effect when already there.
 pub(super) fn apply(session: &mut Session) -> Result<Reply, ErrorBody> {
     let login = session.logged_in()?;
+    Session::within(&mut session.buckets.rooms, "room changes")?;
     let (room, changed) = session.shared.hub.leave_room(&login)?;
     Ok(Reply::Left { room, changed })
 }

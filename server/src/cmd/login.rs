@@ -1,25 +1,73 @@
-use tertulia_shared::{ErrorBody, Password, Reply};
+use std::time::Instant;
 
+use tertulia_shared::validate::fold;
+use tertulia_shared::{ErrorBody, ErrorCode, Password, Reply};
+
+use crate::accounts::AccountError;
 use crate::session::Session;
 
-/// `login`: checks the password, then puts the user online in the default room.
+/// `login`: checks the password, then puts the user online in the default
+/// room. Repeated failures for an account from one address, or from one
+/// address for any accounts, make the next attempts wait (`too_many_attempts`).
 pub(super) async fn apply(
     session: &mut Session,
     login: String,
     password: Password,
 ) -> Result<Reply, ErrorBody> {
     session.require_anonymous()?;
-    let login = session.shared.accounts.verify(login, password.0).await?;
-    let (room, members) = session
+    let address = session.peer.ip().to_canonical();
+    let account = fold(&login);
+    let throttle = session.shared.logins.clone();
+    let too_many = |wait| {
+        ErrorBody::new(
+            ErrorCode::TooManyAttempts,
+            "Too many failed logins; wait a little before trying again.",
+        )
+        .retry_after(wait)
+    };
+    let allowed = throttle
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .check(&account, address, Instant::now());
+    if let Err(wait) = allowed {
+        tracing::info!(peer = %session.peer, login = ?login, "login refused: too many failed attempts");
+        return Err(too_many(wait));
+    }
+    let login = match session.shared.accounts.verify(login.clone(), password.0).await {
+        Ok(login) => login,
+        Err(AccountError::BadCredentials) => {
+            let wait = throttle
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .fail(&account, address, Instant::now());
+            tracing::info!(peer = %session.peer, login = ?login, "failed login");
+            return Err(if wait.is_zero() {
+                AccountError::BadCredentials.into()
+            } else {
+                too_many(wait)
+            });
+        }
+        Err(other) => return Err(other.into()),
+    };
+    throttle
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .succeed(&account, address);
+    let view = session
         .shared
         .hub
         .join_server(&login, session.outbox.clone())?;
     tracing::info!(peer = %session.peer, %login, "logged in");
     session.login = Some(login.clone());
+    if let Some(ticket) = &mut session.ticket {
+        ticket.logged_in();
+    }
     Ok(Reply::LoggedIn {
         login,
-        room,
-        members,
+        room: view.room,
+        members: view.members,
+        member_count: view.member_count,
+        members_next: view.members_next,
         server_time_ms: crate::now_ms(),
     })
 }

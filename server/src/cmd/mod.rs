@@ -7,6 +7,7 @@ mod delete_room;
 mod hello;
 mod join_room;
 mod leave_room;
+mod list_members;
 mod list_rooms;
 mod list_users;
 mod login;
@@ -36,9 +37,12 @@ pub(crate) async fn apply(session: &mut Session, request: Request) -> Result<Rep
         Request::CreateRoom { room } => create_room::apply(session, &room),
         Request::JoinRoom { room } => join_room::apply(session, &room),
         Request::LeaveRoom => leave_room::apply(session),
-        Request::ListRooms => list_rooms::apply(session),
+        Request::ListRooms { after } => list_rooms::apply(session, after.as_deref()),
         Request::DeleteRoom { room } => delete_room::apply(session, &room),
-        Request::ListUsers => list_users::apply(session).await,
+        Request::ListUsers { after } => list_users::apply(session, after).await,
+        Request::ListMembers { room, after } => {
+            list_members::apply(session, &room, after.as_deref())
+        }
         Request::Private { to, text } => private::apply(session, &to, text).await,
     }
 }

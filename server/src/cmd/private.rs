@@ -10,6 +10,7 @@ pub(super) async fn apply(
 ) -> Result<Reply, ErrorBody> {
     let from = session.logged_in()?;
     validate::message(&text)?;
+    Session::within(&mut session.buckets.private, "private messages")?;
     if let Some(message) = session.shared.hub.private(&from, to, text, crate::now_ms()) {
         return Ok(Reply::PrivateSent { message });
     }

@@ -6,6 +6,7 @@ use crate::session::Session;
 pub(super) fn apply(session: &mut Session, text: String) -> Result<Reply, ErrorBody> {
     let login = session.logged_in()?;
     validate::message(&text)?;
+    Session::within(&mut session.buckets.say, "messages")?;
     let message = session.shared.hub.say(&login, text, crate::now_ms())?;
     Ok(Reply::Sent { message })
 }

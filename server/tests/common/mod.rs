@@ -21,17 +21,20 @@ use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use tokio_util::codec::{FramedRead, LinesCodec};
+use tertulia_shared::codec::LineCodec;
+use tokio_util::codec::FramedRead;
 
 /// How long a test waits for something that should arrive.
 pub const PATIENCE: Duration = Duration::from_secs(10);
 
 pub const PASSWORD: &str = "contraseña-segura";
 
+/// The default limits, except for rates: most tests send faster than a
+/// person types. The abuse tests set the limits they exercise.
 pub fn test_config() -> Config {
     Config {
         shutdown_grace: Duration::from_secs(2),
-        ..Config::default()
+        ..Config::default().unthrottled()
     }
 }
 
@@ -125,7 +128,7 @@ pub fn registration(login: &str) -> Registration {
 
 /// A line-by-line protocol client over a real TCP socket.
 pub struct TestClient {
-    reader: FramedRead<OwnedReadHalf, LinesCodec>,
+    reader: FramedRead<OwnedReadHalf, LineCodec>,
     writer: OwnedWriteHalf,
     next_id: u64,
     /// Events that arrived while waiting for a reply.
@@ -270,8 +273,8 @@ impl TestClient {
 
     /// `(room, members)` of every room.
     pub async fn rooms(&mut self) -> Vec<(String, usize)> {
-        match self.request(Request::ListRooms).await {
-            Ok(Reply::RoomList { rooms }) => {
+        match self.request(Request::ListRooms { after: None }).await {
+            Ok(Reply::RoomList { rooms, next: None }) => {
                 rooms.into_iter().map(|r| (r.name, r.members)).collect()
             }
             other => panic!("list_rooms: {other:?}"),

@@ -1,0 +1,19 @@
+use tertulia_shared::{ErrorBody, Reply};
+
+use crate::session::Session;
+
+/// `list_members`: one page of a room's members, for rooms too full to list
+/// in one `joined` line.
+pub(super) fn apply(
+    session: &mut Session,
+    room: &str,
+    after: Option<&str>,
+) -> Result<Reply, ErrorBody> {
+    session.logged_in()?;
+    let (room, members, next) = session.shared.hub.list_members(room, after)?;
+    Ok(Reply::MemberList {
+        room,
+        members,
+        next,
+    })
+}

@@ -1,0 +1,354 @@
+//! Who is online and which rooms exist: the server's only shared in-memory state.
+//!
+//! [`Hub`] is a cheap `Clone` handle around one `std::sync::Mutex`. Every method
+//! takes the lock for a short, synchronous section (no `.await` inside, so it
+//! can never be held across one) and delivers by pushing into bounded
+//! per-client queues, so a slow client can never stall the lock or its room:
+//! when its queue is full it is kicked instead.
+//!
+//! Each event is serialized once into a [`Bytes`](bytes::Bytes) line; every
+//! recipient gets a clone of the same buffer.
+
+mod state;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tertulia_shared::validate::{fold, room_skeleton};
+use tertulia_shared::{ChatMessage, ErrorBody, ErrorCode, Event, MoveReason, PrivateMessage, RoomInfo};
+
+pub use crate::outbox::Outbox;
+use crate::page;
+use state::{Peer, Room, State, event_line, room_key};
+pub use state::RoomView;
+
+/// Shared handle to the rooms and the online users.
+#[derive(Debug, Clone)]
+pub struct Hub {
+    state: Arc<Mutex<State>>,
+}
+
+fn not_logged_in() -> ErrorBody {
+    ErrorBody::new(ErrorCode::NotAuthenticated, "You are not logged in.")
+}
+
+fn room_not_found(name: &str) -> ErrorBody {
+    ErrorBody::new(
+        ErrorCode::RoomNotFound,
+        format!("There is no room called {name}. Type #lR to see the rooms."),
+    )
+}
+
+impl Hub {
+    pub fn new(default_room: &str) -> Hub {
+        let key = room_key(default_room);
+        let lobby = Room {
+            name: default_room.to_owned(),
+            creator: None,
+            skeleton: room_skeleton(default_room),
+            members: BTreeMap::new(),
+        };
+        Hub {
+            state: Arc::new(Mutex::new(State {
+                closing: false,
+                default_room: key.clone(),
+                peers: HashMap::new(),
+                rooms: BTreeMap::from([(key, lobby)]),
+            })),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave the maps half-updated in
+        // a way that matters more than stopping the whole server would.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Puts a freshly authenticated user online, in the default room.
+    pub fn join_server(&self, login: &str, outbox: Outbox) -> Result<RoomView, ErrorBody> {
+        let key = fold(login);
+        let mut state = self.lock();
+        if state.peers.contains_key(&key) {
+            return Err(ErrorBody::new(
+                ErrorCode::AlreadyConnected,
+                format!("{login} is already connected from another window or machine."),
+            ));
+        }
+        let default_room = state.default_room.clone();
+        state.peers.insert(
+            key.clone(),
+            Peer {
+                login: login.to_owned(),
+                room: default_room.clone(),
+                outbox: outbox.clone(),
+            },
+        );
+        state.enter(&key, &default_room, login, outbox);
+        Ok(state.room_view(&default_room))
+    }
+
+    /// Stops announcing departures: every client is about to get the
+    /// shutdown notice instead.
+    pub fn begin_shutdown(&self) {
+        self.lock().closing = true;
+    }
+
+    /// Takes a user offline: leaves their room and deletes every room they
+    /// created (at most `max_rooms_per_user`, so a departure costs each
+    /// bystander a bounded number of lines).
+    pub fn leave_server(&self, login: &str) {
+        let key = fold(login);
+        let mut state = self.lock();
+        let Some(peer) = state.peers.remove(&key) else {
+            return;
+        };
+        if state.closing {
+            if let Some(room) = state.rooms.get_mut(&peer.room) {
+                room.members.remove(&key);
+            }
+            return;
+        }
+        state.exit(&key, &peer.room, &peer.login);
+        for room_key in state.rooms_created_by(&key) {
+            state.delete(&room_key, MoveReason::CreatorLeft);
+        }
+    }
+
+    /// Stamps a room message and delivers it to everyone in the sender's room,
+    /// the sender included.
+    pub fn say(&self, login: &str, text: String, time_ms: i64) -> Result<ChatMessage, ErrorBody> {
+        let key = fold(login);
+        let state = self.lock();
+        let peer = state.peers.get(&key).ok_or_else(not_logged_in)?;
+        let room = state.rooms.get(&peer.room).ok_or_else(not_logged_in)?;
+        let message = ChatMessage {
+            room: room.name.clone(),
+            from: peer.login.clone(),
+            text,
+            time_ms,
+        };
+        room.deliver(&event_line(Event::Message(message.clone())));
+        Ok(message)
+    }
+
+    /// `#cR`: creates a room owned by `login` and moves them into it. `name`
+    /// must be valid and in NFC. Refused when the user already owns
+    /// `max_owned` rooms, or when the name is, or looks like, a room's name.
+    pub fn create_room(
+        &self,
+        login: &str,
+        name: &str,
+        max_owned: usize,
+    ) -> Result<RoomView, ErrorBody> {
+        let key = fold(login);
+        let room_key = room_key(name);
+        let skeleton = room_skeleton(name);
+        let mut state = self.lock();
+        if !state.peers.contains_key(&key) {
+            return Err(not_logged_in());
+        }
+        if let Some(existing) = state
+            .rooms
+            .get(&room_key)
+            .or_else(|| state.rooms.values().find(|r| r.skeleton == skeleton))
+        {
+            let looks = if fold(&existing.name) == room_key {
+                String::new()
+            } else {
+                format!(" ({name} would look the same)")
+            };
+            return Err(ErrorBody::new(
+                ErrorCode::RoomExists,
+                format!(
+                    "A room called {} already exists{looks}. Join it with #gR {}.",
+                    existing.name, existing.name
+                ),
+            ));
+        }
+        let owned = state.rooms_created_by(&key).len();
+        if owned >= max_owned {
+            return Err(ErrorBody::new(
+                ErrorCode::TooManyRooms,
+                format!("You already have {owned} rooms; delete one (#dR) before creating another."),
+            ));
+        }
+        state.rooms.insert(
+            room_key.clone(),
+            Room {
+                name: name.to_owned(),
+                creator: Some(key.clone()),
+                skeleton,
+                members: BTreeMap::new(),
+            },
+        );
+        let created = event_line(Event::RoomCreated {
+            room: name.to_owned(),
+            creator: login.to_owned(),
+        });
+        for peer in state.peers.values() {
+            peer.outbox.push(&created);
+        }
+        state.move_peer(&key, &room_key);
+        Ok(state.room_view(&room_key))
+    }
+
+    /// `#gR`: moves `login` into an existing room.
+    pub fn join_room(&self, login: &str, name: &str) -> Result<RoomView, ErrorBody> {
+        let key = fold(login);
+        let room_key = room_key(name);
+        let mut state = self.lock();
+        let current = &state.peers.get(&key).ok_or_else(not_logged_in)?.room;
+        let room = state
+            .rooms
+            .get(&room_key)
+            .ok_or_else(|| room_not_found(name))?;
+        if *current == room_key {
+            return Err(ErrorBody::new(
+                ErrorCode::AlreadyInRoom,
+                format!("You are already in {}.", room.name),
+            ));
+        }
+        state.move_peer(&key, &room_key);
+        Ok(state.room_view(&room_key))
+    }
+
+    /// `#eR`: back to the default room. Returns its name and whether anything changed.
+    pub fn leave_room(&self, login: &str) -> Result<(String, bool), ErrorBody> {
+        let key = fold(login);
+        let mut state = self.lock();
+        let current = state
+            .peers
+            .get(&key)
+            .ok_or_else(not_logged_in)?
+            .room
+            .clone();
+        let default_room = state.default_room.clone();
+        let changed = current != default_room;
+        if changed {
+            state.move_peer(&key, &default_room);
+        }
+        Ok((state.room_name(&default_room), changed))
+    }
+
+    /// `#dR`: deletes a room its creator names; members go to the default room.
+    pub fn delete_room(&self, login: &str, name: &str) -> Result<String, ErrorBody> {
+        let key = fold(login);
+        let room_key = room_key(name);
+        let mut state = self.lock();
+        if !state.peers.contains_key(&key) {
+            return Err(not_logged_in());
+        }
+        let room = state
+            .rooms
+            .get(&room_key)
+            .ok_or_else(|| room_not_found(name))?;
+        let room_name = room.name.clone();
+        match &room.creator {
+            None => {
+                return Err(ErrorBody::new(
+                    ErrorCode::CannotDeleteDefaultRoom,
+                    format!("{room_name} is the default room; it cannot be deleted."),
+                ));
+            }
+            Some(creator) if *creator != key => {
+                return Err(ErrorBody::new(
+                    ErrorCode::NotRoomOwner,
+                    format!("Only the creator of {room_name} can delete it."),
+                ));
+            }
+            Some(_) => {}
+        }
+        state.delete(&room_key, MoveReason::RoomDeleted);
+        Ok(room_name)
+    }
+
+    /// `#lR`: one page of rooms with their participant counts: the default
+    /// room first, then the others by name, starting after the room `after`.
+    pub fn list_rooms(&self, after: Option<&str>) -> (Vec<RoomInfo>, Option<String>) {
+        let state = self.lock();
+        let info = |room: &Room| RoomInfo {
+            name: room.name.clone(),
+            members: room.members.len(),
+            creator: room.creator.as_ref().map(|c| {
+                state
+                    .peers
+                    .get(c)
+                    .map_or_else(|| c.clone(), |p| p.login.clone())
+            }),
+            is_default: room.creator.is_none(),
+        };
+        let default_first = match after {
+            None => state.rooms.get(&state.default_room),
+            Some(_) => None,
+        };
+        let start = after.map_or(Bound::Unbounded, |a| Bound::Excluded(room_key(a)));
+        let others = state
+            .rooms
+            .range((start, Bound::Unbounded))
+            .filter(|(key, _)| **key != state.default_room);
+        let rooms = default_first
+            .map(|room| (state.default_room.clone(), room))
+            .into_iter()
+            .chain(others.map(|(key, room)| (key.clone(), room)))
+            .map(|(key, room)| (key, info(room)));
+        page::fill(rooms)
+    }
+
+    /// One page of the members of the room called `name`, after `after`.
+    pub fn list_members(
+        &self,
+        name: &str,
+        after: Option<&str>,
+    ) -> Result<(String, Vec<String>, Option<String>), ErrorBody> {
+        let state = self.lock();
+        let room = state
+            .rooms
+            .get(&room_key(name))
+            .ok_or_else(|| room_not_found(name))?;
+        let (members, next) = state.members_page(room, after);
+        Ok((room.name.clone(), members, next))
+    }
+
+    /// The room each of `logins` is in, `None` for those offline.
+    pub fn rooms_of<'a>(&self, logins: impl IntoIterator<Item = &'a str>) -> Vec<Option<String>> {
+        let state = self.lock();
+        logins
+            .into_iter()
+            .map(|login| {
+                let peer = state.peers.get(&fold(login))?;
+                Some(state.room_name(&peer.room))
+            })
+            .collect()
+    }
+
+    /// Delivers a private message if `to` is online; `None` if not.
+    pub fn private(
+        &self,
+        from: &str,
+        to: &str,
+        text: String,
+        time_ms: i64,
+    ) -> Option<PrivateMessage> {
+        let state = self.lock();
+        let recipient = state.peers.get(&fold(to))?;
+        let message = PrivateMessage {
+            from: from.to_owned(),
+            to: recipient.login.clone(),
+            text,
+            time_ms,
+        };
+        recipient
+            .outbox
+            .push(&event_line(Event::Private(message.clone())));
+        Some(message)
+    }
+
+    pub fn online_count(&self) -> usize {
+        self.lock().peers.len()
+    }
+}

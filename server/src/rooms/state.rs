@@ -1,0 +1,196 @@
+//! The data behind the [`Hub`](super::Hub) lock and the moves that keep it
+//! consistent: every change of membership goes through `enter`, `exit` and
+//! `delete`, which also tell the people concerned.
+
+use std::collections::{BTreeMap, HashMap};
+
+use bytes::Bytes;
+use tertulia_shared::codec::encode;
+use tertulia_shared::validate::{fold, normalize_room};
+use tertulia_shared::{Event, MoveReason, ServerMessage};
+
+use crate::outbox::Outbox;
+use crate::page;
+
+/// Logins and room names folded to lower case (room names in NFC first):
+/// the keys they are compared and sorted by.
+pub(super) type Key = String;
+
+pub(super) fn room_key(name: &str) -> Key {
+    fold(&normalize_room(name))
+}
+
+#[derive(Debug)]
+pub(super) struct Peer {
+    pub login: String,
+    pub room: Key,
+    pub outbox: Outbox,
+}
+
+#[derive(Debug)]
+pub(super) struct Room {
+    pub name: String,
+    /// `None` for the default room.
+    pub creator: Option<Key>,
+    /// What the name looks like (see `validate::room_skeleton`).
+    pub skeleton: String,
+    /// Sorted by key, so member lists page in login order.
+    pub members: BTreeMap<Key, Outbox>,
+}
+
+impl Room {
+    pub fn deliver(&self, line: &Bytes) {
+        for outbox in self.members.values() {
+            outbox.push(line);
+        }
+    }
+}
+
+/// A room as a client sees it on entering: its name, the first page of its
+/// members, how many they are, and where the next page starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomView {
+    pub room: String,
+    pub members: Vec<String>,
+    pub member_count: usize,
+    pub members_next: Option<String>,
+}
+
+impl From<RoomView> for tertulia_shared::Reply {
+    /// The `joined` reply that tells a client it is in the room.
+    fn from(view: RoomView) -> Self {
+        tertulia_shared::Reply::Joined {
+            room: view.room,
+            members: view.members,
+            member_count: view.member_count,
+            members_next: view.members_next,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct State {
+    /// Set once the server is stopping: departures are no longer announced,
+    /// which would cost one line per remaining client for each leaving one.
+    pub closing: bool,
+    pub default_room: Key,
+    pub peers: HashMap<Key, Peer>,
+    /// Sorted by key, so room lists page in name order.
+    pub rooms: BTreeMap<Key, Room>,
+}
+
+pub(super) fn event_line(event: Event) -> Bytes {
+    encode(&ServerMessage::Event { event })
+}
+
+impl State {
+    pub fn room_name(&self, room_key: &str) -> String {
+        self.rooms
+            .get(room_key)
+            .map_or_else(|| room_key.to_owned(), |r| r.name.clone())
+    }
+
+    /// One page of a room's members' logins, in login order, after `after`.
+    pub fn members_page(&self, room: &Room, after: Option<&str>) -> (Vec<String>, Option<Key>) {
+        let start = match after {
+            Some(after) => std::ops::Bound::Excluded(fold(after)),
+            None => std::ops::Bound::Unbounded,
+        };
+        let members = room
+            .members
+            .range((start, std::ops::Bound::Unbounded))
+            .filter_map(|(key, _)| self.peers.get(key).map(|p| (key.clone(), p.login.clone())));
+        page::fill(members)
+    }
+
+    /// What a client entering `room_key` is told about it.
+    pub fn room_view(&self, room_key: &str) -> RoomView {
+        let Some(room) = self.rooms.get(room_key) else {
+            return RoomView {
+                room: room_key.to_owned(),
+                members: Vec::new(),
+                member_count: 0,
+                members_next: None,
+            };
+        };
+        let (members, members_next) = self.members_page(room, None);
+        RoomView {
+            room: room.name.clone(),
+            members,
+            member_count: room.members.len(),
+            members_next,
+        }
+    }
+
+    /// Adds a member to a room and tells the others.
+    pub fn enter(&mut self, key: &str, room_key: &str, login: &str, outbox: Outbox) {
+        if let Some(room) = self.rooms.get_mut(room_key) {
+            room.deliver(&event_line(Event::MemberJoined {
+                room: room.name.clone(),
+                login: login.to_owned(),
+            }));
+            room.members.insert(key.to_owned(), outbox);
+        }
+    }
+
+    /// Removes a member from a room and tells the others.
+    pub fn exit(&mut self, key: &str, room_key: &str, login: &str) {
+        if let Some(room) = self.rooms.get_mut(room_key)
+            && room.members.remove(key).is_some()
+        {
+            room.deliver(&event_line(Event::MemberLeft {
+                room: room.name.clone(),
+                login: login.to_owned(),
+            }));
+        }
+    }
+
+    pub fn move_peer(&mut self, key: &str, to_room: &str) {
+        let Some(peer) = self.peers.get_mut(key) else {
+            return;
+        };
+        let from_room = std::mem::replace(&mut peer.room, to_room.to_owned());
+        let login = peer.login.clone();
+        let outbox = peer.outbox.clone();
+        self.exit(key, &from_room, &login);
+        self.enter(key, to_room, &login, outbox);
+    }
+
+    /// Rooms `key` created, by key.
+    pub fn rooms_created_by(&self, key: &str) -> Vec<Key> {
+        self.rooms
+            .iter()
+            .filter(|(_, room)| room.creator.as_deref() == Some(key))
+            .map(|(room_key, _)| room_key.clone())
+            .collect()
+    }
+
+    /// Removes a room; tells everyone, and moves its members to the default room.
+    pub fn delete(&mut self, room_key: &str, reason: MoveReason) {
+        let Some(room) = self.rooms.remove(room_key) else {
+            return;
+        };
+        let deleted = event_line(Event::RoomDeleted {
+            room: room.name.clone(),
+            reason,
+        });
+        for peer in self.peers.values() {
+            peer.outbox.push(&deleted);
+        }
+        let default_room = self.default_room.clone();
+        let moved = event_line(Event::MovedToDefault {
+            room: self.room_name(&default_room),
+            from_room: room.name.clone(),
+            reason,
+        });
+        for (key, outbox) in room.members {
+            outbox.push(&moved);
+            let Some(peer) = self.peers.get_mut(&key) else {
+                continue;
+            };
+            peer.room = default_room.clone();
+            let login = peer.login.clone();
+            self.enter(&key, &default_room, &login, outbox);
+        }
+    }
+}

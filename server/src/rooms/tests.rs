@@ -1,0 +1,145 @@
+use super::*;
+use tertulia_shared::ServerMessage;
+use crate::outbox::{Inbox, channel};
+use tertulia_shared::codec::decode;
+
+fn drain(rx: &mut Inbox) -> Vec<Event> {
+    let mut events = Vec::new();
+    let mut lines = Vec::new();
+    rx.try_recv_many(&mut lines, usize::MAX);
+    for line in lines {
+        let text = String::from_utf8_lossy(&line);
+        match decode::<ServerMessage>(text.trim_end()) {
+            Ok(ServerMessage::Event { event }) => events.push(event),
+            other => panic!("not an event: {other:?}"),
+        }
+    }
+    events
+}
+
+#[test]
+fn a_full_queue_kicks_the_client_instead_of_blocking() {
+    let hub = Hub::new("lobby");
+    let (slow, _slow_rx) = channel(2);
+    let (fast, mut fast_rx) = channel(100);
+    hub.join_server("slow", slow.clone()).unwrap();
+    hub.join_server("fast", fast).unwrap();
+    for i in 0..5 {
+        hub.say("fast", format!("m{i}"), 0).unwrap();
+    }
+    assert!(slow.is_kicked());
+    assert_eq!(drain(&mut fast_rx).len(), 5);
+}
+
+#[test]
+fn one_buffer_is_shared_by_every_recipient() {
+    let hub = Hub::new("lobby");
+    let (a, mut a_rx) = channel(10);
+    let (b, mut b_rx) = channel(10);
+    hub.join_server("a", a).unwrap();
+    hub.join_server("b", b).unwrap();
+    let _ = (drain(&mut a_rx), drain(&mut b_rx));
+    hub.say("a", "hola".into(), 1).unwrap();
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    a_rx.try_recv_many(&mut x, 1);
+    b_rx.try_recv_many(&mut y, 1);
+    let (Some(x), Some(y)) = (x.first(), y.first()) else {
+        panic!("both should have the message");
+    };
+    assert_eq!(x.as_ptr(), y.as_ptr(), "same allocation, not a copy");
+}
+
+#[test]
+fn creator_leaving_moves_members_back_with_a_notice() {
+    let hub = Hub::new("lobby");
+    let (owner, _owner_rx) = channel(100);
+    let (guest, mut guest_rx) = channel(100);
+    hub.join_server("owner", owner).unwrap();
+    hub.join_server("guest", guest).unwrap();
+    hub.create_room("owner", "Física", 10).unwrap();
+    hub.join_room("guest", "FÍSICA").unwrap();
+    drain(&mut guest_rx);
+    hub.leave_server("owner");
+    let events = drain(&mut guest_rx);
+    assert!(events.contains(&Event::MovedToDefault {
+        room: "lobby".into(),
+        from_room: "Física".into(),
+        reason: MoveReason::CreatorLeft
+    }));
+    let (rooms, _) = hub.list_rooms(None);
+    assert_eq!(rooms.len(), 1);
+    assert_eq!((rooms[0].name.as_str(), rooms[0].members), ("lobby", 1));
+}
+
+#[test]
+fn a_room_that_looks_like_another_is_refused() {
+    let hub = Hub::new("lobby");
+    let (ana, _rx) = channel(100);
+    hub.join_server("ana", ana).unwrap();
+    for lookalike in ["LOBBY", "1obby"] {
+        let refused = hub.create_room("ana", lookalike, 10).unwrap_err();
+        assert_eq!(refused.code, ErrorCode::RoomExists, "{lookalike}");
+    }
+    // An accent is visible: these two are different rooms.
+    hub.create_room("ana", "física", 10).unwrap();
+    hub.create_room("ana", "fisica", 10).unwrap();
+}
+
+#[test]
+fn a_user_owns_a_bounded_number_of_rooms() {
+    let hub = Hub::new("lobby");
+    let (ana, _rx) = channel(1000);
+    hub.join_server("ana", ana).unwrap();
+    for n in 0..3 {
+        hub.create_room("ana", &format!("r{n}"), 3).unwrap();
+    }
+    let refused = hub.create_room("ana", "r9", 3).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::TooManyRooms);
+    hub.delete_room("ana", "r0").unwrap();
+    hub.create_room("ana", "r9", 3).unwrap();
+}
+
+#[test]
+fn rooms_and_members_come_in_pages_that_join_up() {
+    let hub = Hub::new("lobby");
+    let mut inboxes = Vec::new();
+    for n in 0..600 {
+        let (outbox, inbox) = channel(10_000);
+        inboxes.push(inbox);
+        hub.join_server(&format!("user{n:04}"), outbox).unwrap();
+    }
+    for n in 0..300 {
+        hub.create_room(&format!("user{n:04}"), &format!("sala-{n:04}"), 10)
+            .unwrap();
+    }
+    let mut rooms = Vec::new();
+    let mut after: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let (page, next) = hub.list_rooms(after.as_deref());
+        let json = serde_json::to_vec(&page).unwrap();
+        assert!(json.len() < tertulia_shared::limits::MAX_LINE_BYTES);
+        rooms.extend(page.into_iter().map(|r| r.name));
+        pages += 1;
+        match next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    assert!(pages > 1);
+    assert_eq!(rooms.len(), 301);
+    assert_eq!(rooms[0], "lobby");
+    assert!(rooms[1..].windows(2).all(|w| w[0] < w[1]), "in name order");
+
+    let mut members = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let (_, page, next) = hub.list_members("lobby", after.as_deref()).unwrap();
+        members.extend(page);
+        match next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(members.len(), 300, "the other 300 moved into their rooms");
+}
