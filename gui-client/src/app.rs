@@ -205,10 +205,11 @@ impl TertuliaApp {
                 login,
                 room,
                 members,
+                member_count,
                 default_room,
                 resumed,
                 ..
-            } => self.on_logged_in(login, room, members, default_room, resumed),
+            } => self.on_logged_in(login, room, members, member_count, default_room, resumed),
             NetEvent::AuthRefused(error) => self.on_refused(error),
             NetEvent::ConnectFailed { message } => {
                 let from = self.attempt.take().map_or(Screen::Login, |a| a.from);
@@ -286,6 +287,7 @@ impl TertuliaApp {
         login: String,
         room: String,
         members: Vec<String>,
+        member_count: usize,
         default_room: String,
         resumed: bool,
     ) {
@@ -314,7 +316,7 @@ impl TertuliaApp {
             }
             _ => {
                 self.chat = Some(ChatSession {
-                    state: ChatState::new(&login, &room, &members, &default_room),
+                    state: ChatState::new(&login, &room, &members, member_count, &default_room),
                     link: LinkStatus::Connected {
                         server: server.clone(),
                     },
@@ -368,8 +370,8 @@ impl TertuliaApp {
         if due || soon {
             chat.state.lists_stale = false;
             chat.last_refresh = Some(Instant::now());
-            self.net.send(Request::ListRooms);
-            self.net.send(Request::ListUsers);
+            self.net.send(Request::ListRooms { after: None });
+            self.net.send(Request::ListUsers { after: None });
         }
     }
 

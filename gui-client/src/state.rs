@@ -65,7 +65,14 @@ pub struct ChatState {
 }
 
 impl ChatState {
-    pub fn new(login: &str, room: &str, members: &[String], default_room: &str) -> ChatState {
+    /// `members` may be the first page only; `member_count` counts them all.
+    pub fn new(
+        login: &str,
+        room: &str,
+        members: &[String],
+        member_count: usize,
+        default_room: &str,
+    ) -> ChatState {
         let mut state = ChatState {
             login: login.to_owned(),
             default_room: default_room.to_owned(),
@@ -75,7 +82,7 @@ impl ChatState {
         };
         state.notice(format!(
             "Welcome, {login}! You are in {room} with {}. Type #help to see the commands.",
-            people(members, login)
+            people(members, member_count, login)
         ));
         state
     }
@@ -197,11 +204,16 @@ impl ChatState {
     /// the command, so its result is shown in the log.
     pub fn apply_reply(&mut self, reply: Reply, typed: bool) {
         match reply {
-            Reply::Joined { room, members } => {
+            Reply::Joined {
+                room,
+                members,
+                member_count,
+                ..
+            } => {
                 self.enter(&room);
                 self.notice(format!(
                     "You are in {room} with {}.",
-                    people(&members, &self.login.clone())
+                    people(&members, member_count, &self.login.clone())
                 ));
             }
             Reply::Left { room, changed } => {
@@ -212,7 +224,7 @@ impl ChatState {
                     self.notice(format!("You are already in {room}, the default room."));
                 }
             }
-            Reply::RoomList { rooms } => {
+            Reply::RoomList { rooms, .. } => {
                 if typed {
                     let lines: Vec<String> = rooms
                         .iter()
@@ -232,7 +244,7 @@ impl ChatState {
                 }
                 self.rooms = rooms;
             }
-            Reply::UserList { users } => {
+            Reply::UserList { users, .. } => {
                 if typed {
                     let lines: Vec<String> = users
                         .iter()
@@ -270,6 +282,7 @@ impl ChatState {
             | Reply::Welcome { .. }
             | Reply::Registered { .. }
             | Reply::LoggedIn { .. }
+            | Reply::MemberList { .. }
             | Reply::Bye => {}
         }
     }
@@ -321,9 +334,13 @@ fn count(n: usize, one: &str, many: &str) -> String {
     }
 }
 
-/// "nobody else", "luis", "luis and eva", "3 others".
-fn people(members: &[String], me: &str) -> String {
+/// "nobody else", "luis", "luis and eva", "3 others". `members` may be only
+/// the first page of a big room; `count` is everyone in it, `me` included.
+fn people(members: &[String], count: usize, me: &str) -> String {
     let others: Vec<&String> = members.iter().filter(|m| fold(m) != fold(me)).collect();
+    if members.len() < count {
+        return format!("{} others", count.saturating_sub(1));
+    }
     match others.as_slice() {
         [] => "nobody else yet".to_owned(),
         [one] => (*one).clone(),
@@ -346,7 +363,7 @@ mod tests {
     }
 
     fn state() -> ChatState {
-        ChatState::new("ana", "lobby", &["ana".into(), "luis".into()], "lobby")
+        ChatState::new("ana", "lobby", &["ana".into(), "luis".into()], 2, "lobby")
     }
 
     fn message(room: &str, from: &str, text: &str) -> Event {
@@ -384,6 +401,8 @@ mod tests {
             Reply::Joined {
                 room: "Física".into(),
                 members: vec!["ana".into()],
+                member_count: 1,
+                members_next: None,
             },
             false,
         );
@@ -408,11 +427,22 @@ mod tests {
     }
 
     #[test]
+    fn a_big_room_is_described_by_its_count() {
+        let s = ChatState::new("ana", "lobby", &["ana".into(), "beto".into()], 480, "lobby");
+        assert!(
+            matches!(s.log().last(), Some(Line::Notice(n)) if n.contains("479 others")),
+            "{:?}",
+            s.log()
+        );
+    }
+
+    #[test]
     fn the_room_list_follows_creation_and_deletion() {
         let mut s = state();
         s.apply_reply(
             Reply::RoomList {
                 rooms: vec![room("lobby", 2, None)],
+                next: None,
             },
             false,
         );
@@ -445,6 +475,7 @@ mod tests {
         s.apply_reply(
             Reply::RoomList {
                 rooms: vec![room("lobby", 1, None), room("física", 3, Some("eva"))],
+                next: None,
             },
             true,
         );

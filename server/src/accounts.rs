@@ -219,20 +219,25 @@ impl Accounts {
         let Some((login, hash)) = row else {
             // Unknown login: as slow as a wrong password.
             let dummy = self.dummy_hash.clone();
-            let _ = self.hasher.run(move || bcrypt::verify(password, &dummy)).await?;
+            let _ = self
+                .hasher
+                .run(move || bcrypt::verify(password, &dummy))
+                .await?;
             return Err(AccountError::BadCredentials);
         };
         let checked = self
             .hasher
-            .run(move || -> Result<Option<Option<String>>, bcrypt::BcryptError> {
-                if !bcrypt::verify(&password, &hash)? {
-                    return Ok(None);
-                }
-                if hash_cost(&hash) == Some(cost) {
-                    return Ok(Some(None));
-                }
-                Ok(Some(Some(bcrypt::hash(&password, cost)?)))
-            })
+            .run(
+                move || -> Result<Option<Option<String>>, bcrypt::BcryptError> {
+                    if !bcrypt::verify(&password, &hash)? {
+                        return Ok(None);
+                    }
+                    if hash_cost(&hash) == Some(cost) {
+                        return Ok(Some(None));
+                    }
+                    Ok(Some(Some(bcrypt::hash(&password, cost)?)))
+                },
+            )
             .await??;
         match checked {
             None => Err(AccountError::BadCredentials),

@@ -67,11 +67,7 @@ impl Admission {
         let address = canonical(address);
         let caps = self.caps;
         let mut counts = self.lock();
-        let (mine, mine_anonymous) = counts
-            .by_address
-            .get(&address)
-            .copied()
-            .unwrap_or_default();
+        let (mine, mine_anonymous) = counts.by_address.get(&address).copied().unwrap_or_default();
         if counts.total >= caps.total {
             return Err(ErrorBody::new(
                 ErrorCode::ServerFull,
@@ -192,7 +188,10 @@ mod tests {
     fn dropping_a_ticket_gives_the_place_back() {
         let admission = Admission::new(caps());
         let tickets: Vec<Ticket> = (1..=6).map(|n| admission.admit(ip(n)).unwrap()).collect();
-        assert_eq!(admission.admit(ip(7)).unwrap_err().code, ErrorCode::ServerFull);
+        assert_eq!(
+            admission.admit(ip(7)).unwrap_err().code,
+            ErrorCode::ServerFull
+        );
         drop(tickets);
         assert_eq!(admission.open(), 0);
         assert!(admission.lock().by_address.is_empty());
@@ -208,7 +207,10 @@ mod tests {
             ticket.logged_in();
             tickets.push(ticket);
         }
-        assert_eq!(admission.admit(ip(11)).unwrap_err().code, ErrorCode::ServerFull);
+        assert_eq!(
+            admission.admit(ip(11)).unwrap_err().code,
+            ErrorCode::ServerFull
+        );
     }
 
     #[test]

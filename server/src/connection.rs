@@ -7,11 +7,11 @@ use std::net::SocketAddr;
 use bytes::Bytes;
 use futures_util::StreamExt;
 use tertulia_shared::ServerMessage;
+use tertulia_shared::codec::LineCodec;
 use tertulia_shared::codec::{encode, line_codec};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
-use tertulia_shared::codec::LineCodec;
 use tokio_util::codec::{FramedRead, LinesCodecError};
 
 /// Why no line could be read.

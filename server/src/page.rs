@@ -7,7 +7,9 @@ use tertulia_shared::limits::PAGE_BUDGET_BYTES;
 /// Takes items (each with the key it is sorted by) until their JSON would
 /// pass [`PAGE_BUDGET_BYTES`]. Returns the page and, when items remain, the
 /// key of the last one taken: the cursor the next page starts after.
-pub(crate) fn fill<K, T: Serialize>(items: impl IntoIterator<Item = (K, T)>) -> (Vec<T>, Option<K>) {
+pub(crate) fn fill<K, T: Serialize>(
+    items: impl IntoIterator<Item = (K, T)>,
+) -> (Vec<T>, Option<K>) {
     fill_within(items, PAGE_BUDGET_BYTES)
 }
 

@@ -45,7 +45,8 @@ fn connection_limit(wanted: usize) -> usize {
         let soft = rlimit::increase_nofile_limit(u64::MAX)
             .or_else(|_| rlimit::getrlimit(rlimit::Resource::NOFILE).map(|(soft, _)| soft));
         if let Ok(soft) = soft {
-            let allowed = usize::try_from(soft.saturating_sub(RESERVED_FDS).max(1)).unwrap_or(usize::MAX);
+            let allowed =
+                usize::try_from(soft.saturating_sub(RESERVED_FDS).max(1)).unwrap_or(usize::MAX);
             if allowed < wanted {
                 tracing::warn!(
                     "the open-file limit ({soft}) allows {allowed} connections, not {wanted}; \
@@ -129,7 +130,10 @@ pub async fn run(
                         });
                     }
                     Err(_) => {
-                        conn.try_send_now(&ServerMessage::Error { id: None, error: refusal });
+                        conn.try_send_now(&ServerMessage::Error {
+                            id: None,
+                            error: refusal,
+                        });
                     }
                 }
             }

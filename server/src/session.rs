@@ -289,7 +289,9 @@ fn log_end(session: &Session, end: &End) {
     let who = session.login.as_deref().unwrap_or("-");
     match end {
         End::ClientClosed => tracing::info!(%peer, login = who, "client disconnected"),
-        End::ClientReset => tracing::info!(%peer, login = who, "client vanished (connection reset)"),
+        End::ClientReset => {
+            tracing::info!(%peer, login = who, "client vanished (connection reset)")
+        }
         End::Logout => tracing::info!(%peer, login = who, "client logged out"),
         End::Shutdown => tracing::debug!(%peer, login = who, "closed for shutdown"),
         End::TooSlow => tracing::warn!(

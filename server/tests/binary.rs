@@ -151,7 +151,12 @@ async fn sigterm_tells_clients_and_exits_cleanly() {
 async fn at_the_file_descriptor_limit_newcomers_hear_that_the_server_is_full() {
     let server = Running::start_with(
         Some(128),
-        &["--max-per-address", "1000", "--max-anonymous-per-address", "1000"],
+        &[
+            "--max-per-address",
+            "1000",
+            "--max-anonymous-per-address",
+            "1000",
+        ],
     );
     let mut ana = user(server.addr, "ana").await;
     // More connections than the server has descriptors for: each one is

@@ -161,10 +161,7 @@ pub fn room(room: &str) -> Result<(), FieldError> {
         );
     }
     if !room.is_ascii() {
-        if !room
-            .chars()
-            .all(|c| c.is_ascii() || c.identifier_allowed())
-        {
+        if !room.chars().all(|c| c.is_ascii() || c.identifier_allowed()) {
             return fail(
                 Field::Room,
                 "A room name uses ordinary letters only (no fullwidth, styled or combining characters).",
@@ -368,17 +365,24 @@ mod tests {
     fn rooms_that_pose_as_others_are_refused() {
         let refused = |name: &str| room(&normalize_room(name)).is_err();
         for bad in [
-            "f\u{456}sica",        // Cyrillic і among Latin letters
-            "lobb\u{443}",         // Cyrillic у
-            "ｌｏｂｂｙ",            // fullwidth
-            "𝐥𝐨𝐛𝐛𝐲",                // mathematical bold
-            "lobby\u{345}",        // a combining mark that composes with nothing
-            "lo\u{200B}bby",       // zero-width space
-            "\u{202E}ybbol",       // right-to-left override
+            "f\u{456}sica",  // Cyrillic і among Latin letters
+            "lobb\u{443}",   // Cyrillic у
+            "ｌｏｂｂｙ",    // fullwidth
+            "𝐥𝐨𝐛𝐛𝐲",         // mathematical bold
+            "lobby\u{345}",  // a combining mark that composes with nothing
+            "lo\u{200B}bby", // zero-width space
+            "\u{202E}ybbol", // right-to-left override
         ] {
             assert!(refused(bad), "{bad:?} should be refused");
         }
-        for ok in ["física", "fi\u{301}sica", "año-2", "Ελληνικά", "русский", "日本語"] {
+        for ok in [
+            "física",
+            "fi\u{301}sica",
+            "año-2",
+            "Ελληνικά",
+            "русский",
+            "日本語",
+        ] {
             assert!(!refused(ok), "{ok:?} should be accepted");
         }
         assert_eq!(normalize_room("fi\u{301}sica"), "física");
@@ -389,7 +393,14 @@ mod tests {
 
     #[test]
     fn invisible_and_direction_tricks_are_refused_in_text() {
-        for bad in ["\u{200B}", "\u{3164}\u{3164}", "\u{2800}", " \u{FEFF} ", "a\u{202E}b", "a\u{2028}b"] {
+        for bad in [
+            "\u{200B}",
+            "\u{3164}\u{3164}",
+            "\u{2800}",
+            " \u{FEFF} ",
+            "a\u{202E}b",
+            "a\u{2028}b",
+        ] {
             assert!(message(bad).is_err(), "{bad:?}");
             assert!(person_name(Field::FirstNames, bad).is_err(), "{bad:?}");
         }

@@ -1,11 +1,13 @@
 //! The network thread's work: connect, log in, serve the session, reconnect.
 
+use std::collections::HashMap;
 use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use tertulia_shared::clock::{ClockSync, Sample};
+use tertulia_shared::codec::LineCodec;
 use tertulia_shared::codec::{decode, encode, line_codec};
 use tertulia_shared::{
     ClientRequest, ErrorBody, ErrorCode, Event, PROTOCOL_VERSION, Password, Registration, Reply,
@@ -15,7 +17,6 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::mpsc;
-use tertulia_shared::codec::LineCodec;
 use tokio_util::codec::FramedRead;
 
 use super::errors;
@@ -133,6 +134,7 @@ impl Worker {
                         login: welcome.login,
                         room: welcome.room,
                         members: welcome.members,
+                        member_count: welcome.member_count,
                         default_room: welcome.default_room,
                         server_name: welcome.server_name,
                         resumed,
@@ -238,6 +240,7 @@ struct Welcome {
     login: String,
     room: String,
     members: Vec<String>,
+    member_count: usize,
     default_room: String,
     server_name: String,
 }
@@ -318,6 +321,7 @@ async fn establish(
             login,
             room,
             members,
+            member_count,
             ..
         } => Ok((
             link,
@@ -325,6 +329,7 @@ async fn establish(
                 login,
                 room,
                 members,
+                member_count,
                 default_room,
                 server_name,
             },
@@ -342,6 +347,9 @@ struct Link {
     out: Out,
     server: String,
     next_id: RequestId,
+    /// Paged lists being gathered: the id of the request for the next page
+    /// → the UI's request id and the pages so far.
+    paging: HashMap<RequestId, (RequestId, Reply)>,
 }
 
 impl Link {
@@ -353,6 +361,34 @@ impl Link {
             out,
             server,
             next_id: INTERNAL_IDS,
+            paging: HashMap::new(),
+        }
+    }
+
+    /// A reply for one of the UI's requests, or for a page fetched on its
+    /// behalf: a list with more pages is gathered, anything else forwarded.
+    async fn gather(&mut self, id: RequestId, result: Reply) -> io::Result<()> {
+        let (ui_id, pages) = match self.paging.remove(&id) {
+            None => (id, result),
+            Some((ui_id, mut pages)) => {
+                append_page(&mut pages, result);
+                (ui_id, pages)
+            }
+        };
+        match pages_next(&pages) {
+            None => {
+                self.out.emit(NetEvent::Reply {
+                    id: ui_id,
+                    result: pages,
+                });
+                Ok(())
+            }
+            Some(request) => {
+                let id = self.next_id;
+                self.next_id += 1;
+                self.paging.insert(id, (ui_id, pages));
+                self.write(id, request).await
+            }
         }
     }
 
@@ -448,12 +484,17 @@ impl Link {
                             });
                         }
                     }
-                    Ok(Some(ServerMessage::Reply { id, result })) => {
-                        if let Some(id) = id.filter(|id| *id < INTERNAL_IDS) {
-                            self.out.emit(NetEvent::Reply { id, result });
+                    Ok(Some(ServerMessage::Reply { id: Some(id), result }))
+                        if id < INTERNAL_IDS || self.paging.contains_key(&id) =>
+                    {
+                        if let Err(e) = self.gather(id, result).await {
+                            return End::Lost(errors::connection_lost(&e));
                         }
                     }
+                    Ok(Some(ServerMessage::Reply { .. })) => {}
                     Ok(Some(ServerMessage::Error { id, error })) => {
+                        // A failed page fails the request it was fetched for.
+                        let id = id.map(|id| self.paging.remove(&id).map_or(id, |(ui, _)| ui));
                         self.out.emit(NetEvent::Failed { id, error });
                     }
                     Ok(Some(ServerMessage::Event { event })) => {
@@ -514,5 +555,86 @@ impl Link {
                 }
             }
         }
+    }
+}
+
+/// The request for the page after `reply`, if it is a list with more pages.
+fn pages_next(reply: &Reply) -> Option<Request> {
+    match reply {
+        Reply::RoomList {
+            next: Some(after), ..
+        } => Some(Request::ListRooms {
+            after: Some(after.clone()),
+        }),
+        Reply::UserList {
+            next: Some(after), ..
+        } => Some(Request::ListUsers {
+            after: Some(after.clone()),
+        }),
+        _ => None,
+    }
+}
+
+/// Adds `page` to the pages gathered so far; `next` becomes the page's.
+fn append_page(pages: &mut Reply, page: Reply) {
+    match (pages, page) {
+        (
+            Reply::RoomList { rooms, next },
+            Reply::RoomList {
+                rooms: more,
+                next: then,
+            },
+        ) => {
+            rooms.extend(more);
+            *next = then;
+        }
+        (
+            Reply::UserList { users, next },
+            Reply::UserList {
+                users: more,
+                next: then,
+            },
+        ) => {
+            users.extend(more);
+            *next = then;
+        }
+        // Not a page of the same list: stop gathering.
+        (Reply::RoomList { next, .. } | Reply::UserList { next, .. }, _) => *next = None,
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tertulia_shared::RoomInfo;
+
+    fn rooms(names: &[&str], next: Option<&str>) -> Reply {
+        Reply::RoomList {
+            rooms: names
+                .iter()
+                .map(|n| RoomInfo {
+                    name: (*n).into(),
+                    members: 0,
+                    creator: None,
+                    is_default: false,
+                })
+                .collect(),
+            next: next.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn pages_join_up_and_ask_for_what_follows() {
+        let mut pages = rooms(&["a", "b"], Some("b"));
+        assert_eq!(
+            pages_next(&pages),
+            Some(Request::ListRooms {
+                after: Some("b".into())
+            })
+        );
+        append_page(&mut pages, rooms(&["c"], None));
+        assert_eq!(pages, rooms(&["a", "b", "c"], None));
+        assert_eq!(pages_next(&pages), None);
     }
 }

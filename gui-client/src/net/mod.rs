@@ -53,7 +53,9 @@ pub enum NetEvent {
     LoggedIn {
         login: String,
         room: String,
+        /// The first page of the room's members.
         members: Vec<String>,
+        member_count: usize,
         default_room: String,
         server_name: String,
         resumed: bool,
@@ -73,6 +75,8 @@ pub enum NetEvent {
     Closed {
         message: String,
     },
+    /// The answer to a request. A paged list (`room_list`, `user_list`)
+    /// arrives whole: the network thread fetches the further pages first.
     Reply {
         id: RequestId,
         result: Reply,

@@ -52,7 +52,7 @@ impl SignupForm {
     /// Runs every rule; returns the registration when all pass.
     pub fn validate(&mut self) -> Option<Registration> {
         self.errors.clear();
-        let age = self.age.trim().parse::<u32>();
+        let age = self.age.trim().parse::<i64>();
         let form = Registration {
             first_names: self.first_names.trim().to_owned(),
             last_names: self.last_names.trim().to_owned(),

@@ -10,7 +10,10 @@ const ROWS_PER_PAGE: usize = 300;
 
 /// `list_users` (`#show users`): one page of registered users in login
 /// order, each with the room they are in when online.
-pub(super) async fn apply(session: &mut Session, after: Option<String>) -> Result<Reply, ErrorBody> {
+pub(super) async fn apply(
+    session: &mut Session,
+    after: Option<String>,
+) -> Result<Reply, ErrorBody> {
     session.logged_in()?;
     let after = after.map(|a| fold(&a));
     let accounts = session

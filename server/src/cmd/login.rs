@@ -25,21 +25,28 @@ pub(super) async fn apply(
         )
         .retry_after(wait)
     };
-    let allowed = throttle
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .check(&account, address, Instant::now());
+    let allowed =
+        throttle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .check(&account, address, Instant::now());
     if let Err(wait) = allowed {
         tracing::info!(peer = %session.peer, login = ?login, "login refused: too many failed attempts");
         return Err(too_many(wait));
     }
-    let login = match session.shared.accounts.verify(login.clone(), password.0).await {
+    let login = match session
+        .shared
+        .accounts
+        .verify(login.clone(), password.0)
+        .await
+    {
         Ok(login) => login,
         Err(AccountError::BadCredentials) => {
-            let wait = throttle
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .fail(&account, address, Instant::now());
+            let wait = throttle.lock().unwrap_or_else(|p| p.into_inner()).fail(
+                &account,
+                address,
+                Instant::now(),
+            );
             tracing::info!(peer = %session.peer, login = ?login, "failed login");
             return Err(if wait.is_zero() {
                 AccountError::BadCredentials.into()

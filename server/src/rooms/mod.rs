@@ -18,12 +18,14 @@ use std::ops::Bound;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tertulia_shared::validate::{fold, room_skeleton};
-use tertulia_shared::{ChatMessage, ErrorBody, ErrorCode, Event, MoveReason, PrivateMessage, RoomInfo};
+use tertulia_shared::{
+    ChatMessage, ErrorBody, ErrorCode, Event, MoveReason, PrivateMessage, RoomInfo,
+};
 
 pub use crate::outbox::Outbox;
 use crate::page;
-use state::{Peer, Room, State, event_line, room_key};
 pub use state::RoomView;
+use state::{Peer, Room, State, event_line, room_key};
 
 /// Shared handle to the rooms and the online users.
 #[derive(Debug, Clone)]
@@ -174,7 +176,9 @@ impl Hub {
         if owned >= max_owned {
             return Err(ErrorBody::new(
                 ErrorCode::TooManyRooms,
-                format!("You already have {owned} rooms; delete one (#dR) before creating another."),
+                format!(
+                    "You already have {owned} rooms; delete one (#dR) before creating another."
+                ),
             ));
         }
         state.rooms.insert(

@@ -1,6 +1,6 @@
 use super::*;
-use tertulia_shared::ServerMessage;
 use crate::outbox::{Inbox, channel};
+use tertulia_shared::ServerMessage;
 use tertulia_shared::codec::decode;
 
 fn drain(rx: &mut Inbox) -> Vec<Event> {

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use tertulia_server::{Accounts, Config};
+use tertulia_shared::codec::LineCodec;
 use tertulia_shared::codec::{decode, encode, line_codec};
 use tertulia_shared::validate::Gender;
 use tertulia_shared::{
@@ -21,7 +22,6 @@ use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use tertulia_shared::codec::LineCodec;
 use tokio_util::codec::FramedRead;
 
 /// How long a test waits for something that should arrive.
