@@ -196,8 +196,8 @@ pub(crate) async fn serve(
                     if session.closing {
                         break End::Logout;
                     }
-                    if let Err(wait) = session.buckets.requests.take(std::time::Instant::now()) {
-                        read_again = Some(Instant::now() + wait);
+                    if let Some(pause) = session.buckets.requests.charge(std::time::Instant::now()) {
+                        read_again = Some(Instant::now() + pause);
                     }
                 }
                 Ok(None) => break End::ClientClosed,

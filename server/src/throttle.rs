@@ -74,6 +74,20 @@ impl TokenBucket {
     }
 }
 
+impl TokenBucket {
+    /// Charges one token even when none is left (the request was already
+    /// read): returns how long the caller should pause so the balance is
+    /// back to zero, for slowing a connection down instead of refusing.
+    pub fn charge(&mut self, now: Instant) -> Option<Duration> {
+        if self.rate.is_unlimited() {
+            return None;
+        }
+        self.refill(now);
+        self.tokens -= 1.0;
+        (self.tokens < 0.0).then(|| Duration::from_secs_f64(-self.tokens / self.rate.per_second))
+    }
+}
+
 /// How failed logins slow down the next attempts.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Backoff {
@@ -226,6 +240,19 @@ mod tests {
             assert_eq!(bucket.take(much_later), Ok(()));
         }
         assert!(bucket.take(much_later).is_err());
+    }
+
+    #[test]
+    fn charging_past_empty_asks_for_a_pause_that_pays_the_debt() {
+        let start = Instant::now();
+        let mut bucket = TokenBucket::new(Rate::new(100.0, 2), start);
+        assert_eq!(bucket.charge(start), None);
+        assert_eq!(bucket.charge(start), None);
+        let pause = bucket.charge(start).unwrap();
+        assert!((pause.as_secs_f64() - 0.01).abs() < 1e-6, "{pause:?}");
+        let after = start + pause;
+        let again = bucket.charge(after).unwrap();
+        assert!((again.as_secs_f64() - 0.01).abs() < 1e-6, "{again:?}");
     }
 
     #[test]

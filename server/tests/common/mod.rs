@@ -66,6 +66,16 @@ impl TestServer {
             .await
             .expect("join")
             .expect("open db");
+        TestServer::start_with_accounts(db_path, accounts, config).await
+    }
+
+    /// Starts a server on accounts opened by the test (another bcrypt cost
+    /// or password queue).
+    pub async fn start_with_accounts(
+        db_path: PathBuf,
+        accounts: Accounts,
+        config: Config,
+    ) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -138,6 +148,28 @@ pub struct TestClient {
 impl TestClient {
     pub async fn connect(addr: SocketAddr) -> TestClient {
         let stream = TcpStream::connect(addr).await.expect("connect");
+        TestClient::over(stream)
+    }
+
+    /// Connects from the loopback address `from` (127.0.0.2 is another
+    /// "machine" as far as the server's per-address limits go), with a
+    /// small receive buffer when asked, for clients that stop reading.
+    pub async fn connect_from(
+        addr: SocketAddr,
+        from: [u8; 4],
+        receive_buffer: Option<u32>,
+    ) -> TestClient {
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        if let Some(bytes) = receive_buffer {
+            socket.set_recv_buffer_size(bytes).expect("SO_RCVBUF");
+        }
+        socket
+            .bind(SocketAddr::from((from, 0)))
+            .expect("bind a loopback address");
+        TestClient::over(socket.connect(addr).await.expect("connect"))
+    }
+
+    fn over(stream: TcpStream) -> TestClient {
         let (read, write) = stream.into_split();
         TestClient {
             reader: FramedRead::new(read, line_codec()),
@@ -224,6 +256,19 @@ impl TestClient {
 
     pub fn drain_events(&mut self) -> Vec<Event> {
         self.events.drain(..).collect()
+    }
+
+    /// Every line until the server closes the connection (or resets it),
+    /// unparsed: for counting what a client that stopped reading was sent.
+    pub async fn raw_lines_until_closed(&mut self) -> Vec<String> {
+        let mut lines = Vec::new();
+        loop {
+            match tokio::time::timeout(PATIENCE, self.reader.next()).await {
+                Err(_) => panic!("the server did not close the connection"),
+                Ok(Some(Ok(line))) => lines.push(line),
+                Ok(Some(Err(_)) | None) => return lines,
+            }
+        }
     }
 
     /// Reads until the server closes the connection; returns what came before.
