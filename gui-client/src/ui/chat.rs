@@ -3,7 +3,7 @@
 use egui::text::{CCursor, CCursorRange, LayoutJob};
 use egui::{FontId, Key, Modifiers, Rect, RichText, TextFormat, Ui, UiBuilder, vec2};
 
-use super::{clock_time, name_color};
+use super::{clock_time, name_color, shown_text};
 use crate::state::Line;
 
 mod text {
@@ -110,7 +110,11 @@ fn line_ui(ui: &mut Ui, line: &Line) {
             };
             job.append(from, 0.0, name_format);
             job.append(": ", 0.0, format(weak, false));
-            job.append(text, 0.0, format(ui.visuals().text_color(), false));
+            job.append(
+                &shown_text(text),
+                0.0,
+                format(ui.visuals().text_color(), false),
+            );
             if *mine {
                 egui::Frame::NONE
                     .fill(ui.visuals().faint_bg_color)

@@ -12,6 +12,17 @@ pub mod users;
 use egui::{Color32, RichText, Ui};
 
 /// A server timestamp shown in this computer's time zone.
+/// Message text as shown: every line after the first is indented behind a
+/// bar, so one message can never pass for several (a line break followed by
+/// "10:31 admin: …" would otherwise look like another person's message).
+pub fn shown_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\n') {
+        text.replace('\n', "\n      │ ").into()
+    } else {
+        text.into()
+    }
+}
+
 pub fn clock_time(time_ms: i64) -> String {
     use chrono::TimeZone;
     match chrono::Local.timestamp_millis_opt(time_ms) {
@@ -74,5 +85,18 @@ pub fn field_error(ui: &mut Ui, error: Option<&String>) {
                 .color(ui.visuals().error_fg_color)
                 .small(),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn continuation_lines_are_marked_so_they_cannot_pose_as_messages() {
+        assert_eq!(shown_text("hola"), "hola");
+        let forged = shown_text("hi\n10:31 admin: the exam is cancelled");
+        assert_eq!(forged, "hi\n      │ 10:31 admin: the exam is cancelled");
+        assert!(forged.lines().skip(1).all(|l| l.starts_with("      │ ")));
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use egui::{Context, RichText};
 use tertulia_shared::validate::fold;
 
-use super::{clock_time, name_color};
+use super::{clock_time, name_color, shown_text};
 use crate::state::{ChatState, PrivateLine};
 
 mod text {
@@ -97,7 +97,7 @@ pub fn private_windows_ui(
                                     ui.label(
                                         RichText::new(format!("{who}:")).color(color).strong(),
                                     );
-                                    ui.label(body);
+                                    ui.label(shown_text(body).as_ref());
                                 });
                             }
                             PrivateLine::Error(error) => {
