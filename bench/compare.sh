@@ -46,13 +46,27 @@ wait_port() {
 # --outbox-capacity 100000: the per-client queue, raised like the daemons'
 #   send queues below, so a slow reader in the generator is not disconnected.
 # --max-connections 30000: above the largest scenario.
+# The abuse limits are lifted like the daemons' flood protection below:
+#   --*-rate 0: no rate limits (the fan-out senders go as fast as they can);
+#   --max-per-address/--max-anonymous*: every bench client comes from 127.0.0.1.
+unlimited=(--message-rate 0 --private-rate 0 --room-rate 0 --request-rate 0
+  --max-per-address 100000 --max-anonymous 100000 --max-anonymous-per-address 100000)
 target/release/tertulia-server --bind 127.0.0.1 --port 17878 --db "$work/bench.db" \
   --bcrypt-cost 4 --outbox-capacity 100000 --max-connections 30000 --login-timeout 600 \
-  2>"$work/tertulia.log" &
+  "${unlimited[@]}" 2>"$work/tertulia.log" &
 tertulia_pid=$!; pids+=("$tertulia_pid")
+# --hash-queue 1000: the 200 logins of the storm wait for bcrypt instead of
+#   hearing "busy" (the bench would retry them anyway).
 target/release/tertulia-server --bind 127.0.0.1 --port 17879 --db "$work/storm.db" \
-  --bcrypt-cost 12 --max-connections 30000 2>"$work/tertulia-storm.log" &
+  --bcrypt-cost 12 --max-connections 30000 --hash-queue 1000 "${unlimited[@]}" \
+  2>"$work/tertulia-storm.log" &
 storm_pid=$!; pids+=("$storm_pid")
+# The abuse scenario runs against the defaults, every limit on: only the
+# bcrypt cost is lowered, as above. Its clients come from 127.0.1.x, one
+# address each, like machines in a lab; the attackers from 127.0.0.2-4.
+target/release/tertulia-server --bind 127.0.0.1 --port 17880 --db "$work/abuse.db" \
+  --bcrypt-cost 4 2>"$work/tertulia-abuse.log" &
+abuse_pid=$!; pids+=("$abuse_pid")
 
 # --- InspIRCd 3 ----------------------------------------------------------
 # <connect>: one class for everyone, limits lifted:
@@ -107,7 +121,7 @@ EOF
 ngircd --nodaemon --config "$work/ngircd.conf" >"$work/ngircd.out" 2>&1 &
 ngircd_pid=$!; pids+=("$ngircd_pid")
 
-for port in 17878 17879 16667 16668; do wait_port "$port"; done
+for port in 17878 17879 17880 16667 16668; do wait_port "$port"; done
 
 run() { # label proto port pid scenarios
   echo "== $1 =="
@@ -117,6 +131,7 @@ run() { # label proto port pid scenarios
 scenarios=fan-out,paced,idle,many-rooms
 run tertulia tertulia 17878 "$tertulia_pid" "$scenarios"
 run tertulia tertulia 17879 "$storm_pid" login-storm
+run tertulia tertulia 17880 "$abuse_pid" abuse
 run inspircd irc 16667 "$inspircd_pid" "$scenarios,login-storm"
 run ngircd irc 16668 "$ngircd_pid" "$scenarios,login-storm"
 

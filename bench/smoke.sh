@@ -6,19 +6,31 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 work=$(mktemp -d)
 port=$((20000 + RANDOM % 20000))
 cargo build -q -p tertulia-server -p tertulia-bench
+# The load scenarios run with the rate limits lifted (as in compare.sh); the
+# abuse scenario against a second server with every default limit on.
 target/debug/tertulia-server --bind 127.0.0.1 --port "$port" --bcrypt-cost 4 \
-  --db "$work/smoke.db" 2>"$work/server.log" &
+  --db "$work/smoke.db" --message-rate 0 --private-rate 0 --room-rate 0 --request-rate 0 \
+  2>"$work/server.log" &
 server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+target/debug/tertulia-server --bind 127.0.0.1 --port "$((port + 1))" --bcrypt-cost 4 \
+  --db "$work/abuse.db" 2>"$work/abuse.log" &
+abuse=$!
+trap 'kill $server $abuse 2>/dev/null; rm -rf "$work"' EXIT
+for p in "$port" "$((port + 1))"; do
+  for _ in $(seq 100); do (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null && break; sleep 0.1; done
+done
 target/debug/tertulia-bench --addr "127.0.0.1:$port" --server-pid "$server" --preset smoke \
   --scenarios fan-out,paced,idle,many-rooms,login-storm >"$work/results.jsonl" 2>"$work/table.txt"
+target/debug/tertulia-bench --addr "127.0.0.1:$((port + 1))" --server-pid "$abuse" --preset smoke \
+  --scenarios abuse >>"$work/results.jsonl" 2>>"$work/table.txt"
 python3 - "$work/results.jsonl" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-assert len(rows) == 5, rows
-bad = [r for r in rows if r["lost"] or r["out_of_order"]]
+assert len(rows) == 7, rows
+bad = [r for r in rows if r["lost"] or r["out_of_order"] or r.get("error")]
 assert not bad, bad
-assert all(r["deliveries"] > 0 for r in rows if r["scenario"] in ("fan-out", "paced", "many-rooms")), rows
-print(f"bench smoke ok: {len(rows)} scenarios, nothing lost or reordered")
+assert all(r["deliveries"] > 0 for r in rows if r["scenario"] in ("fan-out", "paced", "many-rooms", "abuse", "abuse-base")), rows
+abuse = [r for r in rows if r["scenario"].startswith("abuse")]
+assert all(" 0 legitimate clients disconnected" in r["params"] for r in abuse), abuse
+print(f"bench smoke ok: {len(rows)} scenarios, nothing lost or reordered, no legitimate client disconnected")
 PY

@@ -2,6 +2,7 @@
 //! server on loopback (Tertulia, or an IRC daemon for comparison).
 //! Prints a table and one JSON line per scenario.
 
+mod abuse;
 mod measure;
 mod proto;
 mod scenario;
@@ -33,6 +34,9 @@ enum Scenario {
     Idle,
     ManyRooms,
     LoginStorm,
+    /// Legitimate clients with and without a flooder, a non-reader and a
+    /// slot filler (Tertulia only; run it against default limits).
+    Abuse,
 }
 
 /// Load generator for chat servers on this machine.
@@ -154,6 +158,20 @@ async fn run(cli: &Cli, target: &mut Target) -> anyhow::Result<Vec<Report>> {
                     "many-rooms",
                 ));
             }
+            (Scenario::Abuse, p) => {
+                let (n, senders, secs) = match p {
+                    Full => (100, 20, 20),
+                    Quick => (100, 20, 10),
+                    Smoke => (10, 3, 2),
+                };
+                for attack in [false, true] {
+                    next_tag!();
+                    batch.push(outcome(
+                        abuse::lab(target, n, senders, 2, Duration::from_secs(secs), attack).await,
+                        "abuse",
+                    ));
+                }
+            }
             (Scenario::LoginStorm, p) => {
                 let n = match p {
                     Full => 200,
@@ -256,6 +274,7 @@ fn main() -> anyhow::Result<()> {
         pid: cli.server_pid.map(|p| p.to_string()),
         run_id,
         tag: 'a',
+        spread: false,
     };
     eprintln!("{}", header());
     let limit = Duration::from_secs(cli.time_limit);

@@ -41,10 +41,19 @@ impl Proto {
         name: &str,
         register: bool,
     ) -> anyhow::Result<Session> {
-        let stream = TcpStream::connect(addr)
-            .await
-            .with_context(|| format!("connect {addr}"))?;
-        stream.set_nodelay(true)?;
+        self.connect_from(addr, None, name, register).await
+    }
+
+    /// [`Self::connect`] from a given loopback address (`127.0.1.7`…), so
+    /// that each simulated machine has its own, as in a real lab.
+    pub async fn connect_from(
+        self,
+        addr: std::net::SocketAddr,
+        from: Option<std::net::IpAddr>,
+        name: &str,
+        register: bool,
+    ) -> anyhow::Result<Session> {
+        let stream = open(addr, from, None).await?;
         let (read, write) = stream.into_split();
         let mut session = Session {
             reader: BufReader::with_capacity(64 * 1024, read),
@@ -58,14 +67,7 @@ impl Proto {
                     client: "tertulia-bench".into(),
                 }];
                 if register {
-                    steps.push(Request::Register(Registration {
-                        first_names: "Bench".into(),
-                        last_names: "Client".into(),
-                        login: name.into(),
-                        password: Password(PASSWORD.into()),
-                        age: 30,
-                        gender: Gender::PreferNotToSay,
-                    }));
+                    steps.push(Request::Register(registration(name)));
                 }
                 steps.push(Request::Login {
                     login: name.into(),
@@ -73,10 +75,14 @@ impl Proto {
                 });
                 for (id, step) in steps.into_iter().enumerate() {
                     let id = id as u64 + 1;
-                    session
-                        .write(&encode(&ClientRequest::new(id, step)))
-                        .await?;
-                    session.expect_reply(id).await?;
+                    let line = encode(&ClientRequest::new(id, step));
+                    session.write(&line).await?;
+                    // A server checking as many passwords as it can says
+                    // when to come back, as a real client would.
+                    while let Some(wait) = session.expect_reply(id).await? {
+                        tokio::time::sleep(wait).await;
+                        session.write(&line).await?;
+                    }
                 }
             }
             Proto::Irc => {
@@ -101,7 +107,10 @@ impl Proto {
                 session
                     .write(&encode(&ClientRequest::new(100, request)))
                     .await?;
-                session.expect_reply(100).await
+                match session.expect_reply(100).await? {
+                    None => Ok(()),
+                    Some(_) => bail!("{} was told to wait before joining", session.name),
+                }
             }
             Proto::Irc => {
                 session
@@ -190,18 +199,67 @@ impl Session {
         }
     }
 
-    async fn expect_reply(&mut self, id: u64) -> anyhow::Result<()> {
+    /// Waits for the answer to `id`: `None` for a reply, `Some(wait)` when
+    /// the server is busy and says to retry after `wait`.
+    async fn expect_reply(&mut self, id: u64) -> anyhow::Result<Option<Duration>> {
         let reply = format!(r#"{{"type":"reply","id":{id},"#);
         let error = format!(r#"{{"type":"error","id":{id},"#);
         let mut line = String::new();
         loop {
             self.next_line(&mut line).await?;
             if line.starts_with(&reply) {
-                return Ok(());
+                return Ok(None);
+            }
+            if line.starts_with(&error) && line.contains(r#""code":"busy""#) {
+                let wait = serde_json::from_str::<serde_json::Value>(&line)
+                    .ok()
+                    .and_then(|v| v["retry_after_ms"].as_u64())
+                    .unwrap_or(1000);
+                return Ok(Some(Duration::from_millis(wait)));
             }
             if line.starts_with(&error) || line.starts_with(r#"{"type":"error","id":null"#) {
                 bail!("{} refused: {}", self.name, line.trim_end());
             }
         }
     }
+}
+
+/// The signup form of bench user `login`.
+pub fn registration(login: &str) -> Registration {
+    Registration {
+        first_names: "Bench".into(),
+        last_names: "Client".into(),
+        login: login.into(),
+        password: Password(PASSWORD.into()),
+        age: 30,
+        gender: Gender::PreferNotToSay,
+    }
+}
+
+/// A TCP connection to `addr`, from `from` when given, with a receive
+/// buffer of `receive_buffer` bytes when given (for clients that stop reading).
+pub async fn open(
+    addr: std::net::SocketAddr,
+    from: Option<std::net::IpAddr>,
+    receive_buffer: Option<u32>,
+) -> anyhow::Result<TcpStream> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    if let Some(bytes) = receive_buffer {
+        socket.set_recv_buffer_size(bytes)?;
+    }
+    if let Some(ip) = from {
+        socket
+            .bind(std::net::SocketAddr::new(ip, 0))
+            .with_context(|| format!("bind {ip}"))?;
+    }
+    let stream = socket
+        .connect(addr)
+        .await
+        .with_context(|| format!("connect {addr}"))?;
+    stream.set_nodelay(true)?;
+    Ok(stream)
 }

@@ -32,6 +32,9 @@ pub struct Target {
     pub run_id: String,
     /// Makes names unique across scenarios (an IRC nick may linger briefly).
     pub tag: char,
+    /// Each client connects from its own loopback address (127.0.1.1,
+    /// 127.0.1.2…), like machines in a lab, instead of all from one.
+    pub spread: bool,
 }
 
 impl Target {
@@ -43,8 +46,21 @@ impl Target {
         }
     }
 
-    fn room(&self, index: usize) -> String {
+    /// A Tertulia login for a named role (`flood`…), unique to this run.
+    pub fn name_of(&self, who: &str) -> String {
+        format!("b{}{}{who}", self.run_id, self.tag)
+    }
+
+    pub(crate) fn room(&self, index: usize) -> String {
         format!("r{}{}{index}", self.run_id, self.tag)
+    }
+
+    /// The loopback address client `index` connects from, when spread.
+    pub fn address(&self, index: usize) -> Option<std::net::IpAddr> {
+        self.spread.then(|| {
+            let (hi, lo) = (index / 250, index % 250);
+            std::net::IpAddr::from([127, 0, 1 + hi as u8, 1 + lo as u8])
+        })
     }
 
     fn server_cpu(&self) -> Option<f64> {
@@ -86,7 +102,7 @@ pub struct Report {
 }
 
 impl Report {
-    fn new(scenario: &str, params: String, clients: usize, setup: Duration) -> Report {
+    pub(crate) fn new(scenario: &str, params: String, clients: usize, setup: Duration) -> Report {
         Report {
             scenario: scenario.to_owned(),
             params,
@@ -98,20 +114,20 @@ impl Report {
 }
 
 /// Connected clients with their reader tasks running.
-struct Crowd {
+pub(crate) struct Crowd {
     writers: Vec<Arc<tokio::sync::Mutex<tokio::net::tcp::OwnedWriteHalf>>>,
     acks: Vec<mpsc::UnboundedReceiver<()>>,
     readers: Vec<tokio::task::JoinHandle<(usize, Received)>>,
     stop: CancellationToken,
     finished: Arc<AtomicUsize>,
     progress: Arc<Notify>,
-    setup: Duration,
+    pub(crate) setup: Duration,
 }
 
 /// Connects `n` clients; client `i` joins room `room_of(i)`. Creators (first
 /// client of each room) connect first. `expected(i)` is how many benchmark
 /// messages client `i` should receive.
-async fn crowd(
+pub(crate) async fn crowd(
     target: &Target,
     n: usize,
     rooms: usize,
@@ -142,7 +158,7 @@ async fn crowd(
                 let _slot = slots.acquire_owned().await?;
                 let mut session = target
                     .proto
-                    .connect(target.addr, &target.name(i), true)
+                    .connect_from(target.addr, target.address(i), &target.name(i), true)
                     .await?;
                 let room = target.room(i % rooms);
                 target.proto.join(&mut session, &room, i < rooms).await?;
@@ -288,7 +304,7 @@ impl Crowd {
     }
 
     /// Sends `rate` messages per second from client `i` for `duration`.
-    fn send_paced(
+    pub(crate) fn send_paced(
         &self,
         proto: Proto,
         i: usize,
@@ -313,7 +329,7 @@ impl Crowd {
 
     /// Waits until every client has all it expects, or `limit` passes;
     /// then stops the readers and merges what they saw.
-    async fn finish(self, limit: Duration) -> (Received, usize) {
+    pub(crate) async fn finish(self, limit: Duration) -> (Received, usize) {
         let n = self.writers.len();
         let deadline = tokio::time::Instant::now() + limit;
         while self.finished.load(Ordering::Relaxed) < n {
@@ -346,7 +362,7 @@ fn ms(us: u64) -> f64 {
 
 /// Deliveries, losses, order and latency from what the receivers saw, the
 /// clock having started at `t0`.
-fn summarize(report: &mut Report, received: &Received, wanted: u64, t0: u64) {
+pub(crate) fn summarize(report: &mut Report, received: &Received, wanted: u64, t0: u64) {
     report.deliveries = received.count;
     report.lost = wanted.saturating_sub(received.count);
     report.out_of_order = received.out_of_order;
@@ -363,20 +379,20 @@ fn summarize(report: &mut Report, received: &Received, wanted: u64, t0: u64) {
 }
 
 /// Runs `body` between two CPU readings of the bench and the server.
-struct CpuWindow {
+pub(crate) struct CpuWindow {
     bench: Option<f64>,
     server: Option<f64>,
 }
 
 impl CpuWindow {
-    fn start(target: &Target) -> CpuWindow {
+    pub(crate) fn start(target: &Target) -> CpuWindow {
         CpuWindow {
             bench: cpu_seconds("self"),
             server: target.server_cpu(),
         }
     }
 
-    fn end(self, target: &Target, report: &mut Report) {
+    pub(crate) fn end(self, target: &Target, report: &mut Report) {
         report.bench_cpu_s = cpu_seconds("self").zip(self.bench).map(|(b, a)| b - a);
         report.server_cpu_s = target.server_cpu().zip(self.server).map(|(b, a)| b - a);
     }
