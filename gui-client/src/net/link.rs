@@ -430,7 +430,9 @@ impl Link {
         self.next_id += 1;
         let server = self.server.clone();
         let lost = |e: &io::Error| Failure::Network(errors::connection_lost(e));
-        self.write(id, request).await.map_err(|e| lost(&e))?;
+        self.write(id, request.clone())
+            .await
+            .map_err(|e| lost(&e))?;
         loop {
             let message = tokio::time::timeout(CONNECT_TIMEOUT, self.read())
                 .await
@@ -444,6 +446,17 @@ impl Link {
                 }
                 Some(ServerMessage::Reply { id: got, result }) if got == Some(id) => {
                     return Ok(result);
+                }
+                // Checking as many passwords as it can: ask again when told.
+                Some(ServerMessage::Error { id: got, error })
+                    if got == Some(id) && error.code == ErrorCode::Busy =>
+                {
+                    let wait = Duration::from_millis(error.retry_after_ms.unwrap_or(1000))
+                        .min(CONNECT_TIMEOUT);
+                    tokio::time::sleep(wait).await;
+                    self.write(id, request.clone())
+                        .await
+                        .map_err(|e| lost(&e))?;
                 }
                 Some(ServerMessage::Error { error, .. }) => {
                     return Err(match error.code {
