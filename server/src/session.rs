@@ -13,9 +13,11 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use bytes::Bytes;
+use std::pin::Pin;
 use tertulia_shared::codec::{DecodeError, decode_request, encode};
 use tertulia_shared::{ClientRequest, ErrorBody, ErrorCode, Event, ServerMessage};
-use tokio::time::Instant;
+
+use tokio::time::{Instant, Sleep};
 use tokio_util::sync::CancellationToken;
 
 use crate::admission::Ticket;
@@ -138,9 +140,11 @@ pub(crate) async fn serve(
 ) {
     let config = shared.config.clone();
     let (outbox, inbox) = outbox::channel(config.outbox_capacity);
-    let hello_deadline = tokio::time::sleep(config.hello_timeout);
-    let login_deadline = tokio::time::sleep(config.login_timeout);
-    tokio::pin!(hello_deadline, login_deadline);
+    // One timer for both deadlines (hello, then login), boxed like every
+    // other timer here: an idle connection's task should stay small.
+    let started = Instant::now();
+    let mut deadline = Box::pin(tokio::time::sleep(config.hello_timeout));
+    let mut greeted = false;
     let now = std::time::Instant::now();
     let mut session = Session {
         shared,
@@ -158,21 +162,25 @@ pub(crate) async fn serve(
         closing: false,
     };
     let mut batch: Vec<Bytes> = Vec::new();
-    // Past the request rate, reading pauses until this instant.
-    let mut read_again: Option<Instant> = None;
+    // Past the request rate, reading pauses until this timer fires.
+    let mut paused: Option<Pin<Box<Sleep>>> = None;
 
     let end = loop {
         tokio::select! {
             biased;
             () = shutdown.cancelled() => break End::Shutdown,
             () = inbox.kicked() => break End::TooSlow,
-            () = &mut hello_deadline, if !session.greeted => break End::HelloTimeout,
-            () = &mut login_deadline, if session.login.is_none() => break End::LoginTimeout,
+            () = deadline.as_mut(), if session.login.is_none() => {
+                break if session.greeted { End::LoginTimeout } else { End::HelloTimeout };
+            }
             () = inbox.recv_many(&mut batch, WRITE_BATCH) => {
+                // The write first: when the socket takes it at once (the
+                // usual case) the shutdown token, shared by every
+                // connection, is not even polled.
                 let written = tokio::select! {
                     biased;
+                    written = Box::pin(tokio::time::timeout(config.write_timeout, conn.write_lines(&batch))) => written,
                     () = shutdown.cancelled() => break End::Shutdown,
-                    written = tokio::time::timeout(config.write_timeout, conn.write_lines(&batch)) => written,
                 };
                 batch.clear();
                 match written {
@@ -181,8 +189,8 @@ pub(crate) async fn serve(
                     Ok(Ok(())) => {}
                 }
             }
-            () = sleep_until(read_again), if read_again.is_some() => read_again = None,
-            line = conn.read_line(), if read_again.is_none() => match line {
+            () = wake(&mut paused), if paused.is_some() => paused = None,
+            line = conn.read_line(), if paused.is_none() => match line {
                 Ok(Some(line)) => {
                     // Boxed: the state of the deepest request (a login waiting
                     // for bcrypt) then lives on the heap only while it runs,
@@ -196,8 +204,12 @@ pub(crate) async fn serve(
                     if session.closing {
                         break End::Logout;
                     }
+                    if session.greeted && !greeted {
+                        greeted = true;
+                        deadline.as_mut().reset(started + config.login_timeout);
+                    }
                     if let Some(pause) = session.buckets.requests.charge(std::time::Instant::now()) {
-                        read_again = Some(Instant::now() + pause);
+                        paused = Some(Box::pin(tokio::time::sleep(pause)));
                     }
                 }
                 Ok(None) => break End::ClientClosed,
@@ -212,13 +224,15 @@ pub(crate) async fn serve(
         session.shared.hub.leave_server(login);
     }
     session.ticket.take();
-    farewell(&mut conn, &end, &inbox, &mut batch).await;
+    // Boxed: its timers and writes would otherwise make every task bigger.
+    Box::pin(farewell(&mut conn, &end, &inbox, &mut batch)).await;
     log_end(&session, &end);
 }
 
-async fn sleep_until(deadline: Option<Instant>) {
-    if let Some(deadline) = deadline {
-        tokio::time::sleep_until(deadline).await;
+/// Waits for the pause timer, if there is one.
+async fn wake(paused: &mut Option<Pin<Box<Sleep>>>) {
+    if let Some(timer) = paused {
+        timer.as_mut().await;
     }
 }
 

@@ -9,7 +9,6 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::{PASSWORD, TestClient, TestServer, code, test_config};
@@ -526,13 +525,7 @@ async fn try_login(
 
 #[tokio::test]
 async fn guessing_a_password_is_slowed_down_without_locking_out_the_owner() {
-    let capture = LogCapture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::INFO)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (capture, _guard) = common::capture_logs(tracing::Level::INFO);
 
     let (server, _dir) = TestServer::start_with(guessing_config()).await;
     server
@@ -562,7 +555,7 @@ async fn guessing_a_password_is_slowed_down_without_locking_out_the_owner() {
     assert!(owner.login("ana").await.is_ok());
     server.stop().await;
 
-    let log = String::from_utf8_lossy(&capture.0.lock().unwrap()).into_owned();
+    let log = capture.text();
     let failures = log.lines().filter(|l| l.contains("failed login")).count();
     assert_eq!(failures, 4, "{log}");
     assert!(log.contains("127.0.0.2"), "the address is logged: {log}");
@@ -682,13 +675,7 @@ async fn look_alike_rooms_and_invisible_text_are_refused() {
 
 #[tokio::test]
 async fn input_cannot_forge_log_lines() {
-    let capture = LogCapture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (capture, _guard) = common::capture_logs(tracing::Level::TRACE);
     let (server, _dir) = TestServer::start().await;
     let mut c = server.greeted().await;
     c.send_raw(b"{\"id\":1,\"type\":\"x\\n INFO forged: admin logged in\"}\n")
@@ -701,7 +688,7 @@ async fn input_cannot_forge_log_lines() {
         })
         .await;
     server.stop().await;
-    let log = String::from_utf8_lossy(&capture.0.lock().unwrap()).into_owned();
+    let log = capture.text();
     assert!(log.contains("forged"), "the capture works: {log}");
     for line in log.lines() {
         assert!(
@@ -744,21 +731,4 @@ async fn a_line_at_the_limit_ending_in_crlf_is_accepted() {
     assert_eq!(line.len(), MAX_LINE_BYTES + 2);
     c.send_raw(line.as_bytes()).await;
     assert!(matches!(c.reply_to(Some(3)).await, Ok(Reply::Time { .. })));
-}
-
-/// Collects every log line the server writes during a test.
-#[derive(Clone, Default)]
-struct LogCapture(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for LogCapture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }

@@ -6,7 +6,6 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::{TestServer, code, test_config};
@@ -231,33 +230,9 @@ async fn graceful_shutdown_tells_every_client() {
     assert_eq!(texts, ["last words", "<shutdown>"]);
 }
 
-/// Collects every log line the server writes during a test.
-#[derive(Clone, Default)]
-struct LogCapture(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for LogCapture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn passwords_never_reach_the_log() {
-    let capture = LogCapture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    // This test runs on a current-thread runtime: every server task logs here.
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (capture, _guard) = common::capture_logs(tracing::Level::TRACE);
 
     let (server, _dir) = TestServer::start().await;
     let mut ana = server.user("ana").await;
@@ -278,7 +253,7 @@ async fn passwords_never_reach_the_log() {
     assert_eq!(code(bad), ErrorCode::BadCredentials);
     server.stop().await;
 
-    let log = String::from_utf8_lossy(&capture.0.lock().unwrap()).into_owned();
+    let log = capture.text();
     assert!(log.contains("logged in"), "the capture works: {log}");
     assert!(log.contains("request refused"), "{log}");
     for secret in [common::PASSWORD, "wrong-secret-123"] {
