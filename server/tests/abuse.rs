@@ -625,6 +625,7 @@ async fn a_client_that_stops_reading_costs_little_kernel_memory_and_hears_why() 
     // ~5.7 MB went to the room; the sleeper held a bounded part of it.
     let lines = sleeper.raw_lines_until_closed().await;
     let bytes: usize = lines.iter().map(|l| l.len() + 1).sum();
+    eprintln!("the non-reader was sent {bytes} bytes in all");
     assert!(bytes < 1024 * 1024, "{bytes} bytes were buffered for it");
     let last: ServerMessage = tertulia_shared::codec::decode(lines.last().unwrap()).unwrap();
     assert_eq!(
