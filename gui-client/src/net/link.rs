@@ -1,4 +1,5 @@
-//! The network thread's work: connect, log in, serve the session, reconnect.
+//! One connection: connect, say hello, log in, then serve the session
+//! (requests out, answers and events in, clock samples) until it ends.
 
 use std::collections::HashMap;
 use std::io;
@@ -20,9 +21,10 @@ use tokio::sync::mpsc;
 use tokio_util::codec::FramedRead;
 
 use super::errors;
+use super::pages::{append_page, pages_next};
 use super::{
     CONNECT_TIMEOUT, INTERNAL_IDS, NetCommand, NetEvent, NetStats, SILENCE_LIMIT, display_server,
-    elapsed_since, local_now_ms, retry_delay, split_server,
+    elapsed_since, local_now_ms, split_server,
 };
 
 /// Clock samples per synchronisation round, and the pause between rounds.
@@ -31,33 +33,27 @@ const SYNC_EVERY: Duration = Duration::from_secs(60);
 
 /// Where events go: the channel, plus the UI's wake-up call.
 #[derive(Clone)]
-struct Out {
-    events: crossbeam_channel::Sender<NetEvent>,
-    wake: Arc<dyn Fn() + Send + Sync>,
-    stats: Arc<Mutex<NetStats>>,
+pub(super) struct Out {
+    pub events: crossbeam_channel::Sender<NetEvent>,
+    pub wake: Arc<dyn Fn() + Send + Sync>,
+    pub stats: Arc<Mutex<NetStats>>,
 }
 
 impl Out {
-    fn emit(&self, event: NetEvent) {
+    pub(super) fn emit(&self, event: NetEvent) {
         // The UI may be gone (window closed); nothing to do then.
         let _ = self.events.send(event);
         (self.wake)();
     }
 
-    fn stats(&self, change: impl FnOnce(&mut NetStats)) {
+    pub(super) fn stats(&self, change: impl FnOnce(&mut NetStats)) {
         let mut stats = self.stats.lock().unwrap_or_else(|p| p.into_inner());
         change(&mut stats);
     }
 }
 
-/// The network thread.
-pub(super) struct Worker {
-    commands: mpsc::UnboundedReceiver<NetCommand>,
-    out: Out,
-}
-
 /// Why an attempt to connect and log in failed.
-enum Failure {
+pub(super) enum Failure {
     /// The server refused the credentials or the form: do not retry.
     Refused(ErrorBody),
     /// The network or the server is not there: retrying may help.
@@ -67,186 +63,24 @@ enum Failure {
 }
 
 /// How a logged-in session ended.
-enum End {
+pub(super) enum End {
     Logout,
     Cancel,
     Lost(String),
 }
 
-impl Worker {
-    pub(super) fn new(
-        commands: mpsc::UnboundedReceiver<NetCommand>,
-        events: crossbeam_channel::Sender<NetEvent>,
-        wake: Arc<dyn Fn() + Send + Sync>,
-        stats: Arc<Mutex<NetStats>>,
-    ) -> Worker {
-        Worker {
-            commands,
-            out: Out {
-                events,
-                wake,
-                stats,
-            },
-        }
-    }
-
-    pub(super) async fn run(mut self) {
-        while let Some(command) = self.commands.recv().await {
-            match command {
-                NetCommand::Connect {
-                    server,
-                    login,
-                    password,
-                    register,
-                } => self.connect(server, login, password, register).await,
-                NetCommand::Send { id, .. } => self.out.emit(not_connected(id)),
-                NetCommand::Logout | NetCommand::Cancel => {}
-            }
-        }
-    }
-
-    /// Connects, logs in and serves; after a lost session, reconnects with
-    /// backoff until it works again, the credentials are refused, or the user
-    /// gives up.
-    async fn connect(
-        &mut self,
-        server: String,
-        login: String,
-        password: Password,
-        mut register: Option<Registration>,
-    ) {
-        let mut attempt = 0;
-        let mut resumed = false;
-        loop {
-            attempt += 1;
-            self.out.emit(NetEvent::Connecting {
-                server: server.clone(),
-                attempt,
-            });
-            let establishing = establish(&self.out, &server, &login, &password, register.as_ref());
-            let result = tokio::select! {
-                result = establishing => result,
-                () = interruption(&mut self.commands, &self.out) => Err(Failure::Interrupted),
-            };
-            let mut link = match result {
-                Ok((link, welcome)) => {
-                    self.out.emit(NetEvent::LoggedIn {
-                        login: welcome.login,
-                        room: welcome.room,
-                        members: welcome.members,
-                        member_count: welcome.member_count,
-                        default_room: welcome.default_room,
-                        server_name: welcome.server_name,
-                        resumed,
-                    });
-                    link
-                }
-                Err(Failure::Refused(error)) => {
-                    self.out.emit(NetEvent::AuthRefused(error));
-                    return;
-                }
-                Err(Failure::Interrupted) => {
-                    self.out.emit(NetEvent::Closed {
-                        message: "Disconnected.".into(),
-                    });
-                    return;
-                }
-                Err(Failure::Network(message)) if !resumed => {
-                    self.out.emit(NetEvent::ConnectFailed { message });
-                    return;
-                }
-                Err(Failure::Network(message)) => {
-                    if !self.pause(message, retry_delay(attempt)).await {
-                        return;
-                    }
-                    continue;
-                }
-            };
-            // Logged in: the account exists now, and later attempts only log in.
-            register = None;
-            attempt = 0;
-            self.out.stats(|s| {
-                s.server = Some(server.clone());
-                s.connected_since = Some(chrono::Local::now());
-                if resumed {
-                    s.reconnections += 1;
-                }
-            });
-            let end = link.serve(&mut self.commands).await;
-            self.out.stats(|s| s.connected_since = None);
-            match end {
-                End::Logout => {
-                    self.out.emit(NetEvent::Closed {
-                        message: "You left the chat.".into(),
-                    });
-                    return;
-                }
-                End::Cancel => {
-                    self.out.emit(NetEvent::Closed {
-                        message: "Disconnected.".into(),
-                    });
-                    return;
-                }
-                End::Lost(message) => {
-                    resumed = true;
-                    if !self.pause(message, retry_delay(1)).await {
-                        return;
-                    }
-                }
-            }
-        }
-    }
-
-    /// Tells the UI the link is down and waits `delay` before the next
-    /// attempt. Returns false if the user gave up meanwhile.
-    async fn pause(&mut self, message: String, delay: Duration) -> bool {
-        self.out.emit(NetEvent::Disconnected {
-            message,
-            retry_in: delay,
-        });
-        tokio::select! {
-            () = tokio::time::sleep(delay) => true,
-            () = interruption(&mut self.commands, &self.out) => {
-                self.out.emit(NetEvent::Closed { message: "Disconnected.".into() });
-                false
-            }
-        }
-    }
-}
-
-fn not_connected(id: RequestId) -> NetEvent {
-    NetEvent::Failed {
-        id: Some(id),
-        error: ErrorBody::new(
-            ErrorCode::NotAuthenticated,
-            "Not connected to the server right now; try again when the status bar says Connected.",
-        ),
-    }
-}
-
-/// Resolves when the user cancels or logs out; refuses requests meanwhile.
-async fn interruption(commands: &mut mpsc::UnboundedReceiver<NetCommand>, out: &Out) {
-    loop {
-        match commands.recv().await {
-            None | Some(NetCommand::Cancel) | Some(NetCommand::Logout) => return,
-            Some(NetCommand::Send { id, .. }) => out.emit(not_connected(id)),
-            Some(NetCommand::Connect { .. }) => {}
-        }
-    }
-}
-
 /// What a successful login tells us.
-struct Welcome {
-    login: String,
-    room: String,
-    members: Vec<String>,
-    member_count: usize,
-    default_room: String,
-    server_name: String,
+pub(super) struct Welcome {
+    pub login: String,
+    pub room: String,
+    pub members: Vec<String>,
+    pub member_count: usize,
+    pub default_room: String,
+    pub server_name: String,
 }
 
 /// Opens the TCP connection, says hello, registers if asked, logs in.
-async fn establish(
+pub(super) async fn establish(
     out: &Out,
     server: &str,
     login: &str,
@@ -341,7 +175,7 @@ async fn establish(
 }
 
 /// One open connection.
-struct Link {
+pub(super) struct Link {
     reader: FramedRead<OwnedReadHalf, LineCodec>,
     writer: OwnedWriteHalf,
     out: Out,
@@ -474,7 +308,10 @@ impl Link {
     }
 
     /// Forwards requests and answers until the session ends.
-    async fn serve(&mut self, commands: &mut mpsc::UnboundedReceiver<NetCommand>) -> End {
+    pub(super) async fn serve(
+        &mut self,
+        commands: &mut mpsc::UnboundedReceiver<NetCommand>,
+    ) -> End {
         let mut clock = ClockSync::new();
         let mut samples_left = SYNC_SAMPLES;
         let mut next_round = Instant::now() + SYNC_EVERY;
@@ -568,86 +405,5 @@ impl Link {
                 }
             }
         }
-    }
-}
-
-/// The request for the page after `reply`, if it is a list with more pages.
-fn pages_next(reply: &Reply) -> Option<Request> {
-    match reply {
-        Reply::RoomList {
-            next: Some(after), ..
-        } => Some(Request::ListRooms {
-            after: Some(after.clone()),
-        }),
-        Reply::UserList {
-            next: Some(after), ..
-        } => Some(Request::ListUsers {
-            after: Some(after.clone()),
-        }),
-        _ => None,
-    }
-}
-
-/// Adds `page` to the pages gathered so far; `next` becomes the page's.
-fn append_page(pages: &mut Reply, page: Reply) {
-    match (pages, page) {
-        (
-            Reply::RoomList { rooms, next },
-            Reply::RoomList {
-                rooms: more,
-                next: then,
-            },
-        ) => {
-            rooms.extend(more);
-            *next = then;
-        }
-        (
-            Reply::UserList { users, next },
-            Reply::UserList {
-                users: more,
-                next: then,
-            },
-        ) => {
-            users.extend(more);
-            *next = then;
-        }
-        // Not a page of the same list: stop gathering.
-        (Reply::RoomList { next, .. } | Reply::UserList { next, .. }, _) => *next = None,
-        _ => {}
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use tertulia_shared::RoomInfo;
-
-    fn rooms(names: &[&str], next: Option<&str>) -> Reply {
-        Reply::RoomList {
-            rooms: names
-                .iter()
-                .map(|n| RoomInfo {
-                    name: (*n).into(),
-                    members: 0,
-                    creator: None,
-                    is_default: false,
-                })
-                .collect(),
-            next: next.map(Into::into),
-        }
-    }
-
-    #[test]
-    fn pages_join_up_and_ask_for_what_follows() {
-        let mut pages = rooms(&["a", "b"], Some("b"));
-        assert_eq!(
-            pages_next(&pages),
-            Some(Request::ListRooms {
-                after: Some("b".into())
-            })
-        );
-        append_page(&mut pages, rooms(&["c"], None));
-        assert_eq!(pages, rooms(&["a", "b", "c"], None));
-        assert_eq!(pages_next(&pages), None);
     }
 }

@@ -8,6 +8,8 @@
 
 mod errors;
 mod link;
+mod pages;
+mod worker;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -128,7 +130,7 @@ impl NetHandle {
         let (command_tx, command_rx) = mpsc::unbounded_channel();
         let (event_tx, event_rx) = crossbeam_channel::unbounded();
         let stats = Arc::new(Mutex::new(NetStats::default()));
-        let worker = link::Worker::new(command_rx, event_tx, Arc::new(wake), stats.clone());
+        let worker = worker::Worker::new(command_rx, event_tx, Arc::new(wake), stats.clone());
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;

@@ -1,0 +1,180 @@
+//! The network thread's policy: connect and log in, serve the session, and
+//! after a lost session reconnect with backoff until it works again, the
+//! credentials are refused, or the user gives up.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tertulia_shared::{ErrorBody, ErrorCode, Password, Registration, RequestId};
+use tokio::sync::mpsc;
+
+use super::link::{End, Failure, Out, establish};
+use super::{NetCommand, NetEvent, NetStats, retry_delay};
+
+/// The network thread.
+pub(super) struct Worker {
+    commands: mpsc::UnboundedReceiver<NetCommand>,
+    out: Out,
+}
+
+impl Worker {
+    pub(super) fn new(
+        commands: mpsc::UnboundedReceiver<NetCommand>,
+        events: crossbeam_channel::Sender<NetEvent>,
+        wake: Arc<dyn Fn() + Send + Sync>,
+        stats: Arc<Mutex<NetStats>>,
+    ) -> Worker {
+        Worker {
+            commands,
+            out: Out {
+                events,
+                wake,
+                stats,
+            },
+        }
+    }
+
+    pub(super) async fn run(mut self) {
+        while let Some(command) = self.commands.recv().await {
+            match command {
+                NetCommand::Connect {
+                    server,
+                    login,
+                    password,
+                    register,
+                } => self.connect(server, login, password, register).await,
+                NetCommand::Send { id, .. } => self.out.emit(not_connected(id)),
+                NetCommand::Logout | NetCommand::Cancel => {}
+            }
+        }
+    }
+
+    /// Connects, logs in and serves; after a lost session, reconnects with
+    /// backoff until it works again, the credentials are refused, or the user
+    /// gives up.
+    async fn connect(
+        &mut self,
+        server: String,
+        login: String,
+        password: Password,
+        mut register: Option<Registration>,
+    ) {
+        let mut attempt = 0;
+        let mut resumed = false;
+        loop {
+            attempt += 1;
+            self.out.emit(NetEvent::Connecting {
+                server: server.clone(),
+                attempt,
+            });
+            let establishing = establish(&self.out, &server, &login, &password, register.as_ref());
+            let result = tokio::select! {
+                result = establishing => result,
+                () = interruption(&mut self.commands, &self.out) => Err(Failure::Interrupted),
+            };
+            let mut link = match result {
+                Ok((link, welcome)) => {
+                    self.out.emit(NetEvent::LoggedIn {
+                        login: welcome.login,
+                        room: welcome.room,
+                        members: welcome.members,
+                        member_count: welcome.member_count,
+                        default_room: welcome.default_room,
+                        server_name: welcome.server_name,
+                        resumed,
+                    });
+                    link
+                }
+                Err(Failure::Refused(error)) => {
+                    self.out.emit(NetEvent::AuthRefused(error));
+                    return;
+                }
+                Err(Failure::Interrupted) => {
+                    self.out.emit(NetEvent::Closed {
+                        message: "Disconnected.".into(),
+                    });
+                    return;
+                }
+                Err(Failure::Network(message)) if !resumed => {
+                    self.out.emit(NetEvent::ConnectFailed { message });
+                    return;
+                }
+                Err(Failure::Network(message)) => {
+                    if !self.pause(message, retry_delay(attempt)).await {
+                        return;
+                    }
+                    continue;
+                }
+            };
+            // Logged in: the account exists now, and later attempts only log in.
+            register = None;
+            attempt = 0;
+            self.out.stats(|s| {
+                s.server = Some(server.clone());
+                s.connected_since = Some(chrono::Local::now());
+                if resumed {
+                    s.reconnections += 1;
+                }
+            });
+            let end = link.serve(&mut self.commands).await;
+            self.out.stats(|s| s.connected_since = None);
+            match end {
+                End::Logout => {
+                    self.out.emit(NetEvent::Closed {
+                        message: "You left the chat.".into(),
+                    });
+                    return;
+                }
+                End::Cancel => {
+                    self.out.emit(NetEvent::Closed {
+                        message: "Disconnected.".into(),
+                    });
+                    return;
+                }
+                End::Lost(message) => {
+                    resumed = true;
+                    if !self.pause(message, retry_delay(1)).await {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Tells the UI the link is down and waits `delay` before the next
+    /// attempt. Returns false if the user gave up meanwhile.
+    async fn pause(&mut self, message: String, delay: Duration) -> bool {
+        self.out.emit(NetEvent::Disconnected {
+            message,
+            retry_in: delay,
+        });
+        tokio::select! {
+            () = tokio::time::sleep(delay) => true,
+            () = interruption(&mut self.commands, &self.out) => {
+                self.out.emit(NetEvent::Closed { message: "Disconnected.".into() });
+                false
+            }
+        }
+    }
+}
+
+fn not_connected(id: RequestId) -> NetEvent {
+    NetEvent::Failed {
+        id: Some(id),
+        error: ErrorBody::new(
+            ErrorCode::NotAuthenticated,
+            "Not connected to the server right now; try again when the status bar says Connected.",
+        ),
+    }
+}
+
+/// Resolves when the user cancels or logs out; refuses requests meanwhile.
+async fn interruption(commands: &mut mpsc::UnboundedReceiver<NetCommand>, out: &Out) {
+    loop {
+        match commands.recv().await {
+            None | Some(NetCommand::Cancel) | Some(NetCommand::Logout) => return,
+            Some(NetCommand::Send { id, .. }) => out.emit(not_connected(id)),
+            Some(NetCommand::Connect { .. }) => {}
+        }
+    }
+}
