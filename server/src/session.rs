@@ -55,8 +55,8 @@ pub(crate) struct Session {
     pub login: Option<String>,
     /// This client's own queue, handed to the hub at login.
     pub outbox: Outbox,
-    /// This connection's place in the connection limits, given back as soon
-    /// as the session ends (before the farewell lingers).
+    /// This connection's place in the connection limits, held until the
+    /// socket is closed (farewell included): the limits count descriptors.
     pub ticket: Option<Ticket>,
     pub buckets: Buckets,
     /// Set by a command that ends the connection after its reply (`logout`,
@@ -143,7 +143,8 @@ pub(crate) async fn serve(
     // One timer for both deadlines (hello, then login), boxed like every
     // other timer here: an idle connection's task should stay small.
     let started = Instant::now();
-    let mut deadline = Box::pin(tokio::time::sleep(config.hello_timeout));
+    let first_deadline = config.hello_timeout.min(config.login_timeout);
+    let mut deadline = Box::pin(tokio::time::sleep(first_deadline));
     let mut greeted = false;
     let now = std::time::Instant::now();
     let mut session = Session {
@@ -223,9 +224,10 @@ pub(crate) async fn serve(
     if let Some(login) = &session.login {
         session.shared.hub.leave_server(login);
     }
-    session.ticket.take();
     // Boxed: its timers and writes would otherwise make every task bigger.
     Box::pin(farewell(&mut conn, &end, &inbox, &mut batch)).await;
+    drop(conn);
+    session.ticket.take();
     log_end(&session, &end);
 }
 

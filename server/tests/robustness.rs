@@ -145,8 +145,34 @@ async fn past_the_connection_limit_clients_hear_that_the_server_is_full() {
     // A freed slot is usable again.
     ana.request(Request::Logout).await.unwrap();
     ana.until_closed().await;
-    let mut fourth = server.client().await;
-    fourth.hello().await;
+    drop(ana);
+    // The place is free once the server has closed ana's socket, which it
+    // does in its own time: try until it is.
+    let deadline = std::time::Instant::now() + common::PATIENCE;
+    loop {
+        let mut fourth = server.client().await;
+        fourth
+            .send_raw(&tertulia_shared::codec::encode(
+                &tertulia_shared::ClientRequest::new(
+                    1,
+                    Request::Hello {
+                        version: tertulia_shared::PROTOCOL_VERSION,
+                        client: "fourth".into(),
+                    },
+                ),
+            ))
+            .await;
+        match fourth.next_message().await {
+            Some(ServerMessage::Reply { .. }) => break,
+            Some(m) if error_code(&m) == Some(ErrorCode::ServerFull) => {}
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the place never came back"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
 
 #[tokio::test]
