@@ -95,7 +95,7 @@ fn render_screenshots() {
     );
     wait_for_text(&mut app, "ana: ¡Gracias, Marta!");
     luis.net.send(Request::Say {
-        text: "Perfecto. Yo llevo el cable de consola.".into(),
+        text: "Perfecto. Yo llevo:\nel cable de consola\n14:05 marta: y el portátil".into(),
     });
     wait_for_text(&mut app, "luis: Perfecto.");
     say(&mut app, "#lR");
