@@ -18,10 +18,11 @@ pub(super) async fn apply(
     let address = session.peer.ip().to_canonical();
     let account = fold(&login);
     let throttle = session.shared.logins.clone();
-    let too_many = |wait| {
+    let too_many = |wait: std::time::Duration| {
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
         ErrorBody::new(
             ErrorCode::TooManyAttempts,
-            "Too many failed logins; wait a little before trying again.",
+            format!("Too many failed logins; try again in {seconds} seconds."),
         )
         .retry_after(wait)
     };
