@@ -51,8 +51,11 @@ wait_port() {
 #   --max-per-address/--max-anonymous*: every bench client comes from 127.0.0.1.
 unlimited=(--message-rate 0 --private-rate 0 --room-rate 0 --request-rate 0
   --max-per-address 100000 --max-anonymous 100000 --max-anonymous-per-address 100000)
+# --login-timeout/--idle-timeout 600: bench clients that only listen send no
+#   heartbeat (IRC daemons get long ping timeouts below for the same reason).
 target/release/tertulia-server --bind 127.0.0.1 --port 17878 --db "$work/bench.db" \
   --bcrypt-cost 4 --outbox-capacity 100000 --max-connections 30000 --login-timeout 600 \
+  --idle-timeout 600 \
   "${unlimited[@]}" 2>"$work/tertulia.log" &
 tertulia_pid=$!; pids+=("$tertulia_pid")
 # --hash-queue 1000: the 200 logins of the storm wait for bcrypt instead of
@@ -65,7 +68,7 @@ storm_pid=$!; pids+=("$storm_pid")
 # bcrypt cost is lowered, as above. Its clients come from 127.0.1.x, one
 # address each, like machines in a lab; the attackers from 127.0.0.2-4.
 target/release/tertulia-server --bind 127.0.0.1 --port 17880 --db "$work/abuse.db" \
-  --bcrypt-cost 4 2>"$work/tertulia-abuse.log" &
+  --bcrypt-cost 4 --idle-timeout 600 2>"$work/tertulia-abuse.log" &
 abuse_pid=$!; pids+=("$abuse_pid")
 
 # --- InspIRCd 3 ----------------------------------------------------------

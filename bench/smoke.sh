@@ -10,10 +10,11 @@ cargo build -q -p tertulia-server -p tertulia-bench
 # abuse scenario against a second server with every default limit on.
 target/debug/tertulia-server --bind 127.0.0.1 --port "$port" --bcrypt-cost 4 \
   --db "$work/smoke.db" --message-rate 0 --private-rate 0 --room-rate 0 --request-rate 0 \
+  --idle-timeout 600 \
   2>"$work/server.log" &
 server=$!
 target/debug/tertulia-server --bind 127.0.0.1 --port "$((port + 1))" --bcrypt-cost 4 \
-  --db "$work/abuse.db" 2>"$work/abuse.log" &
+  --db "$work/abuse.db" --idle-timeout 600 2>"$work/abuse.log" &
 abuse=$!
 trap 'kill $server $abuse 2>/dev/null; rm -rf "$work"' EXIT
 for p in "$port" "$((port + 1))"; do

@@ -196,7 +196,9 @@ impl ChatState {
                     "The room {from_room} {why}; you are back in {room}."
                 ));
             }
-            Event::Shutdown { message } => self.notice(message),
+            Event::Shutdown { message } | Event::SessionReplaced { message } => {
+                self.notice(message)
+            }
         }
     }
 

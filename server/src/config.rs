@@ -27,6 +27,12 @@ pub struct Config {
     pub hello_timeout: Duration,
     /// A connection that has not logged in after this long is closed.
     pub login_timeout: Duration,
+    /// A logged-in connection silent for this long is closed: its computer
+    /// is probably gone. Clients send `time` as a heartbeat well within it.
+    pub idle_timeout: Duration,
+    /// TCP keepalive probes start after this much silence, so the kernel
+    /// also notices a vanished peer (0: off).
+    pub keepalive: Duration,
     /// Lines waiting to be written to one client; past this the client is
     /// disconnected as too slow instead of delaying its room.
     pub outbox_capacity: usize,
@@ -66,6 +72,8 @@ impl Default for Config {
             max_anonymous_per_address: 32,
             hello_timeout: Duration::from_secs(10),
             login_timeout: Duration::from_secs(60),
+            idle_timeout: Duration::from_secs(45),
+            keepalive: Duration::from_secs(20),
             outbox_capacity: 1024,
             write_timeout: Duration::from_secs(10),
             send_buffer_bytes: 128 * 1024,

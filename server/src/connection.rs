@@ -3,6 +3,7 @@
 
 use std::io::{self, IoSlice};
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::StreamExt;
@@ -44,7 +45,12 @@ impl Connection {
     /// Wraps an accepted socket. `send_buffer` caps the kernel's send buffer
     /// for it (0 leaves the system default), so a client that stops reading
     /// pins kilobytes of kernel memory rather than megabytes.
-    pub fn new(stream: TcpStream, peer: SocketAddr, send_buffer: usize) -> Connection {
+    pub fn new(
+        stream: TcpStream,
+        peer: SocketAddr,
+        send_buffer: usize,
+        keepalive: Duration,
+    ) -> Connection {
         // We batch writes ourselves; Nagle would only add latency.
         if let Err(e) = stream.set_nodelay(true) {
             tracing::debug!(%peer, "cannot set TCP_NODELAY: {e}");
@@ -53,6 +59,17 @@ impl Connection {
             && let Err(e) = socket2::SockRef::from(&stream).set_send_buffer_size(send_buffer)
         {
             tracing::debug!(%peer, "cannot set SO_SNDBUF: {e}");
+        }
+        if !keepalive.is_zero() {
+            // Probes after `keepalive` of silence, then every third of it,
+            // three times: a vanished peer is noticed in about twice that.
+            let probes = socket2::TcpKeepalive::new()
+                .with_time(keepalive)
+                .with_interval((keepalive / 3).max(Duration::from_secs(1)))
+                .with_retries(3);
+            if let Err(e) = socket2::SockRef::from(&stream).set_tcp_keepalive(&probes) {
+                tracing::debug!(%peer, "cannot enable TCP keepalive: {e}");
+            }
         }
         let (read, write) = stream.into_split();
         Connection {

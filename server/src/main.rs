@@ -51,6 +51,13 @@ struct Cli {
     /// Seconds a connection may stay without logging in.
     #[arg(long, default_value_t = 60)]
     login_timeout: u64,
+    /// Seconds a logged-in connection may stay silent before it is taken for
+    /// gone (clients send a heartbeat every 15 s).
+    #[arg(long, default_value_t = 45)]
+    idle_timeout: u64,
+    /// Seconds of silence before TCP keepalive probes start (0: off).
+    #[arg(long, default_value_t = 20)]
+    keepalive: u64,
     /// Lines that may wait for one client before it is disconnected as too slow.
     #[arg(long, default_value_t = 1024)]
     outbox_capacity: usize,
@@ -191,6 +198,8 @@ async fn serve() -> anyhow::Result<()> {
         max_anonymous_per_address: cli.max_anonymous_per_address,
         hello_timeout: Duration::from_secs(cli.hello_timeout),
         login_timeout: Duration::from_secs(cli.login_timeout),
+        idle_timeout: Duration::from_secs(cli.idle_timeout.max(1)),
+        keepalive: Duration::from_secs(cli.keepalive),
         outbox_capacity: cli.outbox_capacity,
         write_timeout: Duration::from_secs(cli.write_timeout.max(1)),
         send_buffer_bytes: cli.send_buffer_kib * 1024,

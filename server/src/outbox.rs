@@ -17,6 +17,8 @@ struct Queue {
     lines: Mutex<VecDeque<Bytes>>,
     capacity: usize,
     kicked: AtomicBool,
+    /// Set when another connection took the session over.
+    replaced: AtomicBool,
     /// Wakes the connection when the queue stops being empty.
     ready: Notify,
     /// Wakes the connection when the queue overflowed.
@@ -43,6 +45,7 @@ pub fn channel(capacity: usize) -> (Outbox, Inbox) {
         lines: Mutex::new(VecDeque::new()),
         capacity: capacity.max(1),
         kicked: AtomicBool::new(false),
+        replaced: AtomicBool::new(false),
         ready: Notify::new(),
         kick: Notify::new(),
     });
@@ -74,6 +77,22 @@ impl Outbox {
         }
     }
 
+    /// Queues `last` whatever the queue's length, then ends the connection
+    /// after delivering what is queued: another login took the session over.
+    pub fn replace(&self, last: &Bytes) {
+        let queue = &self.0;
+        queue.lock().push_back(last.clone());
+        queue.replaced.store(true, Ordering::Relaxed);
+        queue.kicked.store(true, Ordering::Relaxed);
+        queue.ready.notify_one();
+        queue.kick.notify_one();
+    }
+
+    /// Whether `other` is this same queue (the same connection).
+    pub fn same(&self, other: &Outbox) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
     pub fn is_kicked(&self) -> bool {
         self.0.kicked.load(Ordering::Relaxed)
     }
@@ -102,7 +121,12 @@ impl Inbox {
         n
     }
 
-    /// Resolves once the queue has overflowed.
+    /// Whether the end came from a takeover rather than an overflow.
+    pub fn is_replaced(&self) -> bool {
+        self.0.replaced.load(Ordering::Relaxed)
+    }
+
+    /// Resolves once the queue has overflowed (or the session was replaced).
     pub async fn kicked(&self) {
         while !self.0.kicked.load(Ordering::Relaxed) {
             self.0.kick.notified().await;

@@ -112,7 +112,12 @@ pub async fn run(
                 }
             }
         };
-        let conn = Connection::new(stream, peer, shared.config.send_buffer_bytes);
+        let conn = Connection::new(
+            stream,
+            peer,
+            shared.config.send_buffer_bytes,
+            shared.config.keepalive,
+        );
         match admission.admit(peer.ip()) {
             Ok(ticket) => {
                 tracing::debug!(%peer, "connection accepted");

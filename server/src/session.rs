@@ -6,7 +6,7 @@
 //! client in the order they happened and a client that does not read fills
 //! its queue and is dropped, whatever it sends. Every socket write has a
 //! deadline, and the task watches the shutdown, the queue overflowing and the
-//! hello and login deadlines while it waits for anything.
+//! hello, login and idle deadlines while it waits for anything.
 
 use std::io;
 use std::net::SocketAddr;
@@ -126,6 +126,8 @@ enum End {
     WriteTimeout,
     HelloTimeout,
     LoginTimeout,
+    IdleTimeout,
+    Replaced,
     LineTooLong,
     NotUtf8,
     Io(io::Error),
@@ -140,12 +142,16 @@ pub(crate) async fn serve(
 ) {
     let config = shared.config.clone();
     let (outbox, inbox) = outbox::channel(config.outbox_capacity);
-    // One timer for both deadlines (hello, then login), boxed like every
-    // other timer here: an idle connection's task should stay small.
+    // One timer for every deadline (hello, then login, then idle), boxed
+    // like every other timer here: an idle connection's task should stay
+    // small. The idle deadline is checked lazily: reading a line only notes
+    // the time, and the timer, when it fires, re-arms from that.
     let started = Instant::now();
     let first_deadline = config.hello_timeout.min(config.login_timeout);
     let mut deadline = Box::pin(tokio::time::sleep(first_deadline));
     let mut greeted = false;
+    let mut last_heard = started;
+    let mut logged_in = false;
     let now = std::time::Instant::now();
     let mut session = Session {
         shared,
@@ -170,9 +176,18 @@ pub(crate) async fn serve(
         tokio::select! {
             biased;
             () = shutdown.cancelled() => break End::Shutdown,
-            () = inbox.kicked() => break End::TooSlow,
-            () = deadline.as_mut(), if session.login.is_none() => {
-                break if session.greeted { End::LoginTimeout } else { End::HelloTimeout };
+            () = inbox.kicked() => {
+                break if inbox.is_replaced() { End::Replaced } else { End::TooSlow };
+            }
+            () = deadline.as_mut() => {
+                if session.login.is_none() {
+                    break if session.greeted { End::LoginTimeout } else { End::HelloTimeout };
+                }
+                let idle_until = last_heard + config.idle_timeout;
+                if idle_until <= Instant::now() {
+                    break End::IdleTimeout;
+                }
+                deadline.as_mut().reset(idle_until);
             }
             () = inbox.recv_many(&mut batch, WRITE_BATCH) => {
                 // The write first: when the socket takes it at once (the
@@ -193,6 +208,7 @@ pub(crate) async fn serve(
             () = wake(&mut paused), if paused.is_some() => paused = None,
             line = conn.read_line(), if paused.is_none() => match line {
                 Ok(Some(line)) => {
+                    last_heard = Instant::now();
                     // Boxed: the state of the deepest request (a login waiting
                     // for bcrypt) then lives on the heap only while it runs,
                     // instead of in every idle connection's task.
@@ -209,6 +225,10 @@ pub(crate) async fn serve(
                         greeted = true;
                         deadline.as_mut().reset(started + config.login_timeout);
                     }
+                    if session.login.is_some() && !logged_in {
+                        logged_in = true;
+                        deadline.as_mut().reset(last_heard + config.idle_timeout);
+                    }
                     if let Some(pause) = session.buckets.requests.charge(std::time::Instant::now()) {
                         paused = Some(Box::pin(tokio::time::sleep(pause)));
                     }
@@ -222,7 +242,7 @@ pub(crate) async fn serve(
     };
 
     if let Some(login) = &session.login {
-        session.shared.hub.leave_server(login);
+        session.shared.hub.leave_server(login, &session.outbox);
     }
     // Boxed: its timers and writes would otherwise make every task bigger.
     Box::pin(farewell(&mut conn, &end, &inbox, &mut batch)).await;
@@ -265,6 +285,10 @@ async fn farewell(conn: &mut Connection, end: &End, inbox: &Inbox, batch: &mut V
             ErrorCode::LoginTimeout,
             "Disconnected: no login within the time limit.",
         )),
+        End::IdleTimeout => Some(error(
+            ErrorCode::IdleTimeout,
+            "Disconnected: nothing heard from this client for too long.",
+        )),
         End::LineTooLong => Some(error(
             ErrorCode::LineTooLong,
             &format!(
@@ -276,6 +300,8 @@ async fn farewell(conn: &mut Connection, end: &End, inbox: &Inbox, batch: &mut V
             ErrorCode::Malformed,
             "Disconnected: the data was not UTF-8 text.",
         )),
+        // The queue already ends with the `session_replaced` event.
+        End::Replaced => None,
         End::ClientClosed | End::ClientReset | End::Logout | End::Io(_) => None,
     };
     let deliver_queue = !matches!(
@@ -310,6 +336,14 @@ fn log_end(session: &Session, end: &End) {
         }
         End::Logout => tracing::info!(%peer, login = who, "client logged out"),
         End::Shutdown => tracing::debug!(%peer, login = who, "closed for shutdown"),
+        End::Replaced => {
+            tracing::info!(%peer, login = who, "session taken over by a new login")
+        }
+        End::IdleTimeout => tracing::info!(
+            %peer, login = who,
+            "disconnected: nothing heard for {:?} (a vanished computer?)",
+            session.shared.config.idle_timeout
+        ),
         End::TooSlow => tracing::warn!(
             %peer, login = who,
             "disconnected: outgoing queue full ({} lines), the client is not reading",

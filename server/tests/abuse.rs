@@ -101,21 +101,17 @@ async fn a_logged_in_client_that_never_reads_is_dropped_and_its_account_freed() 
         ..test_config()
     };
     let (server, _dir) = TestServer::start_with(config).await;
+    let mut luis = server.user("luis").await;
     let mut stuck = TestClient::connect_from(server.addr, ATTACKER, Some(4096)).await;
     stuck.hello().await;
     stuck.register("ana").await.unwrap();
     stuck.login("ana").await.unwrap();
     pipeline(&mut stuck, Request::Time, 20_000).await;
-    // The account is taken until the server gives up on the stuck session.
-    let mut again = eventually("the stuck session to end", || async {
-        let mut c = server.greeted().await;
-        match c.login("ana").await {
-            Ok(_) => Some(c),
-            Err(e) if e.code == ErrorCode::AlreadyConnected => None,
-            Err(e) => panic!("{e:?}"),
-        }
-    })
-    .await;
+    // The server gives up on the stuck session: ana goes offline.
+    luis.event_matching(|e| matches!(e, Event::MemberLeft { login, .. } if login == "ana"))
+        .await;
+    let mut again = server.greeted().await;
+    again.login("ana").await.unwrap();
     assert!(matches!(again.say("back").await, Reply::Sent { .. }));
 }
 

@@ -227,6 +227,8 @@ fn help_documents_every_option_and_the_default_port() {
         "--login-free-failures",
         "--address-free-failures",
         "--hash-queue",
+        "--idle-timeout",
+        "--keepalive",
         "7878",
     ] {
         assert!(help.contains(option), "{option} missing from:\n{help}");

@@ -9,6 +9,7 @@ mod common;
 use common::{TestClient, TestServer, code, registration};
 use tertulia_shared::{
     ChatMessage, ErrorCode, Event, Field, MoveReason, PROTOCOL_VERSION, Password, Reply, Request,
+    ServerMessage,
 };
 
 #[tokio::test]
@@ -189,7 +190,7 @@ async fn registration_errors_name_their_field() {
 }
 
 #[tokio::test]
-async fn bad_credentials_and_a_second_simultaneous_login() {
+async fn bad_credentials_and_a_login_that_takes_the_session_over() {
     let (server, _dir) = TestServer::start().await;
     let mut first = server.user("ana").await;
     let mut other = server.greeted().await;
@@ -201,15 +202,28 @@ async fn bad_credentials_and_a_second_simultaneous_login() {
         .await;
     assert_eq!(code(wrong), ErrorCode::BadCredentials);
     assert_eq!(code(other.login("nobody").await), ErrorCode::BadCredentials);
-    assert_eq!(code(other.login("ANA").await), ErrorCode::AlreadyConnected);
+    first.create("física").await.unwrap();
+    let mut luis = server.user("luis").await;
 
-    // Once the first connection is gone, the account can log in again.
-    first.request(Request::Logout).await.unwrap();
-    assert!(first.until_closed().await.is_empty());
+    // The right password on another connection takes the session over: the
+    // first hears why and is closed; the user stays online, rooms and all.
     assert!(matches!(
-        other.login("ana").await,
+        other.login("ANA").await,
         Ok(Reply::LoggedIn { .. })
     ));
+    let last = first.until_closed().await;
+    assert!(
+        matches!(
+            last.last(),
+            Some(ServerMessage::Event {
+                event: Event::SessionReplaced { .. }
+            })
+        ),
+        "{last:?}"
+    );
+    assert!(matches!(other.say("aquí sigo").await, Reply::Sent { .. }));
+    let rooms: Vec<String> = luis.rooms().await.into_iter().map(|(r, _)| r).collect();
+    assert_eq!(rooms, ["lobby", "física"]);
 }
 
 #[tokio::test]

@@ -235,7 +235,8 @@ pub enum ErrorCode {
     InvalidField,
     LoginTaken,
     BadCredentials,
-    /// The account is logged in on another connection.
+    /// The account is logged in on another connection. Not sent by this
+    /// version: a login replaces the other session (`session_replaced`).
     AlreadyConnected,
     RoomExists,
     RoomNotFound,
@@ -261,6 +262,9 @@ pub enum ErrorCode {
     Busy,
     /// The connection did not say `hello` or log in in time; it is closed.
     LoginTimeout,
+    /// Nothing was heard from a logged-in connection for the idle timeout
+    /// (a client sends `time` as a heartbeat); it is closed.
+    IdleTimeout,
     /// The client does not read fast enough; it is disconnected.
     TooSlow,
     /// Something failed on the server side (database…); the request had no effect.
@@ -457,6 +461,9 @@ pub enum Event {
     },
     /// The server is stopping; the connection closes right after.
     Shutdown { message: String },
+    /// The same account logged in on another connection, which now has the
+    /// session; this connection closes right after.
+    SessionReplaced { message: String },
 }
 
 #[cfg(test)]

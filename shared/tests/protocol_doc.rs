@@ -95,6 +95,7 @@ fn every_error_code_is_documented() {
         TooManyAttempts,
         Busy,
         LoginTimeout,
+        IdleTimeout,
         TooSlow,
         Internal,
     ];
@@ -126,6 +127,7 @@ fn every_error_code_is_documented() {
             | TooManyAttempts
             | Busy
             | LoginTimeout
+            | IdleTimeout
             | TooSlow
             | Internal => {}
         }

@@ -30,6 +30,10 @@ use super::{
 /// Clock samples per synchronisation round, and the pause between rounds.
 const SYNC_SAMPLES: u32 = 5;
 const SYNC_EVERY: Duration = Duration::from_secs(60);
+/// A clock sample is also sent whenever nothing else was for this long: the
+/// server takes a connection silent for its idle timeout (45 s by default)
+/// for a vanished computer.
+const HEARTBEAT_EVERY: Duration = Duration::from_secs(15);
 
 /// Where events go: the channel, plus the UI's wake-up call.
 #[derive(Clone)]
@@ -67,6 +71,8 @@ pub(super) enum End {
     Logout,
     Cancel,
     Lost(String),
+    /// The account logged in elsewhere: reconnecting would take it back.
+    Replaced(String),
 }
 
 /// What a successful login tells us.
@@ -181,6 +187,8 @@ pub(super) struct Link {
     out: Out,
     server: String,
     next_id: RequestId,
+    /// When a request was last sent (for the heartbeat).
+    last_write: Instant,
     /// Paged lists being gathered: the id of the request for the next page
     /// → the UI's request id and the pages so far.
     paging: HashMap<RequestId, (RequestId, Reply)>,
@@ -195,6 +203,7 @@ impl Link {
             out,
             server,
             next_id: INTERNAL_IDS,
+            last_write: Instant::now(),
             paging: HashMap::new(),
         }
     }
@@ -231,6 +240,7 @@ impl Link {
         tokio::time::timeout(SILENCE_LIMIT, self.writer.write_all(&line))
             .await
             .map_err(|_| io::Error::from(io::ErrorKind::TimedOut))??;
+        self.last_write = Instant::now();
         self.out.stats(|s| {
             s.bytes_sent += line.len() as u64;
             s.messages_sent += 1;
@@ -348,10 +358,18 @@ impl Link {
                         self.out.emit(NetEvent::Failed { id, error });
                     }
                     Ok(Some(ServerMessage::Event { event })) => {
-                        let shutdown = matches!(event, Event::Shutdown { .. });
+                        let end = match &event {
+                            Event::Shutdown { .. } => {
+                                Some(End::Lost("The server is shutting down.".into()))
+                            }
+                            Event::SessionReplaced { message } => {
+                                Some(End::Replaced(message.clone()))
+                            }
+                            _ => None,
+                        };
                         self.out.emit(NetEvent::Event(event));
-                        if shutdown {
-                            return End::Lost("The server is shutting down.".into());
+                        if let Some(end) = end {
+                            return end;
                         }
                     }
                     Ok(None) => return End::Lost("The server closed the connection.".into()),
@@ -386,6 +404,9 @@ impl Link {
                             ));
                         }
                         continue;
+                    }
+                    if samples_left == 0 && elapsed_since(self.last_write) >= HEARTBEAT_EVERY {
+                        samples_left = 1;
                     }
                     if samples_left == 0 && Instant::now() >= next_round {
                         clock.reset();

@@ -131,6 +131,10 @@ impl Worker {
                     });
                     return;
                 }
+                End::Replaced(message) => {
+                    self.out.emit(NetEvent::Closed { message });
+                    return;
+                }
                 End::Lost(message) => {
                     resumed = true;
                     if !self.pause(message, retry_delay(1)).await {

@@ -71,15 +71,20 @@ impl Hub {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Puts a freshly authenticated user online, in the default room.
+    /// Puts a freshly authenticated user online, in the default room. If
+    /// the account is online on another connection, that session is
+    /// replaced: it hears `session_replaced` and closes, while the rooms the
+    /// user created stay (the user is still here).
     pub fn join_server(&self, login: &str, outbox: Outbox) -> Result<RoomView, ErrorBody> {
         let key = fold(login);
         let mut state = self.lock();
-        if state.peers.contains_key(&key) {
-            return Err(ErrorBody::new(
-                ErrorCode::AlreadyConnected,
-                format!("{login} is already connected from another window or machine."),
-            ));
+        if let Some(old) = state.peers.remove(&key) {
+            state.exit(&key, &old.room, &old.login);
+            old.outbox.replace(&event_line(Event::SessionReplaced {
+                message: format!(
+                    "{login} logged in from another window or computer; this one is disconnected."
+                ),
+            }));
         }
         let default_room = state.default_room.clone();
         state.peers.insert(
@@ -100,12 +105,17 @@ impl Hub {
         self.lock().closing = true;
     }
 
-    /// Takes a user offline: leaves their room and deletes every room they
-    /// created (at most `max_rooms_per_user`, so a departure costs each
-    /// bystander a bounded number of lines).
-    pub fn leave_server(&self, login: &str) {
+    /// Takes a user offline when the connection with `outbox` ends: leaves
+    /// their room and deletes every room they created (at most
+    /// `max_rooms_per_user`, so a departure costs each bystander a bounded
+    /// number of lines). Nothing happens if another connection has taken
+    /// the session over since.
+    pub fn leave_server(&self, login: &str, outbox: &Outbox) {
         let key = fold(login);
         let mut state = self.lock();
+        if !state.peers.get(&key).is_some_and(|p| p.outbox.same(outbox)) {
+            return;
+        }
         let Some(peer) = state.peers.remove(&key) else {
             return;
         };

@@ -53,13 +53,14 @@ fn one_buffer_is_shared_by_every_recipient() {
 fn creator_leaving_moves_members_back_with_a_notice() {
     let hub = Hub::new("lobby");
     let (owner, _owner_rx) = channel(100);
+    let owner_outbox = owner.clone();
     let (guest, mut guest_rx) = channel(100);
     hub.join_server("owner", owner).unwrap();
     hub.join_server("guest", guest).unwrap();
     hub.create_room("owner", "Física", 10).unwrap();
     hub.join_room("guest", "FÍSICA").unwrap();
     drain(&mut guest_rx);
-    hub.leave_server("owner");
+    hub.leave_server("owner", &owner_outbox);
     let events = drain(&mut guest_rx);
     assert!(events.contains(&Event::MovedToDefault {
         room: "lobby".into(),
@@ -142,4 +143,29 @@ fn rooms_and_members_come_in_pages_that_join_up() {
         }
     }
     assert_eq!(members.len(), 300, "the other 300 moved into their rooms");
+}
+
+#[test]
+fn a_second_login_replaces_the_first_session_and_keeps_the_rooms() {
+    let hub = Hub::new("lobby");
+    let (first, mut first_rx) = channel(100);
+    let (second, _second_rx) = channel(100);
+    hub.join_server("ana", first.clone()).unwrap();
+    hub.create_room("ana", "física", 10).unwrap();
+    drain(&mut first_rx);
+    hub.join_server("ana", second.clone()).unwrap();
+    assert!(matches!(
+        drain(&mut first_rx).last(),
+        Some(Event::SessionReplaced { .. })
+    ));
+    assert!(first_rx.is_replaced());
+    // The old connection ending does not take the new one offline…
+    hub.leave_server("ana", &first);
+    assert_eq!(hub.online_count(), 1);
+    let (rooms, _) = hub.list_rooms(None);
+    assert_eq!(rooms.len(), 2, "her room is still there");
+    // …the new one ending does.
+    hub.leave_server("ana", &second);
+    assert_eq!(hub.online_count(), 0);
+    assert_eq!(hub.list_rooms(None).0.len(), 1);
 }
