@@ -256,3 +256,39 @@ fn signup_errors_appear_beside_their_fields_and_a_taken_login_too() {
     wait_for_text(&mut app, "That login is taken");
     server.stop();
 }
+
+#[test]
+fn logging_in_from_another_computer_takes_the_session_and_this_window_lets_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let mut app = app(server.addr);
+    sign_up_through_the_form(&mut app, "ana");
+    wait_for_text(&mut app, "Welcome, ana!");
+    // Ana moves to another machine and logs in there.
+    let elsewhere = common::Headless::log_in(server.addr, "ana");
+    wait_for_text(&mut app, "logged in from another window or computer");
+    assert!(
+        !has_text(&app, "Connected to"),
+        "the window is back at the login screen"
+    );
+    // It does not reconnect (which would take the session back): the other
+    // machine keeps it.
+    for _ in 0..30 {
+        app.step();
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let mut heard = Vec::new();
+    while let Some(event) = elsewhere.net.try_event() {
+        heard.push(event);
+    }
+    assert!(
+        !heard.iter().any(|e| matches!(
+            e,
+            NetEvent::Closed { .. }
+                | NetEvent::Disconnected { .. }
+                | NetEvent::Event(Event::SessionReplaced { .. })
+        )),
+        "the other computer kept the session: {heard:?}"
+    );
+    server.stop();
+}

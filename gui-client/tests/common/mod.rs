@@ -239,12 +239,21 @@ pub struct Headless {
 
 impl Headless {
     pub fn sign_up(server: SocketAddr, login: &str) -> Headless {
+        Headless::connect(server, login, Some(registration(login)))
+    }
+
+    /// Logs in to an existing account.
+    pub fn log_in(server: SocketAddr, login: &str) -> Headless {
+        Headless::connect(server, login, None)
+    }
+
+    fn connect(server: SocketAddr, login: &str, register: Option<Registration>) -> Headless {
         let net = NetHandle::spawn(|| {}).unwrap();
         net.command(NetCommand::Connect {
             server: server.to_string(),
             login: login.into(),
             password: Password(PASSWORD.into()),
-            register: Some(registration(login)),
+            register,
         });
         let headless = Headless { net };
         headless.wait(|e| matches!(e, NetEvent::LoggedIn { .. }));
