@@ -58,11 +58,11 @@ impl From<AccountError> for ErrorBody {
             AccountError::BadCredentials => {
                 ErrorBody::new(ErrorCode::BadCredentials, "Wrong login or password.")
             }
-            AccountError::Busy(_) => ErrorBody::new(
+            AccountError::Busy(Busy(drain)) => ErrorBody::new(
                 ErrorCode::Busy,
                 "The server is busy checking other passwords; try again in a moment.",
             )
-            .retry_after(std::time::Duration::from_secs(1)),
+            .retry_after(drain.max(std::time::Duration::from_millis(100))),
             other => {
                 tracing::error!("account storage failed: {other}");
                 ErrorBody::new(
@@ -88,6 +88,8 @@ pub struct Accounts {
     db: Arc<Mutex<Connection>>,
     hasher: Hasher,
     bcrypt_cost: u32,
+    /// How long one bcrypt check took when the database was opened.
+    per_hash: std::time::Duration,
     /// Checked against when the login does not exist, so an unknown login
     /// takes as long to refuse as a wrong password.
     dummy_hash: Arc<str>,
@@ -110,9 +112,13 @@ impl Accounts {
         db.pragma_update(None, "synchronous", "NORMAL")?;
         db.busy_timeout(std::time::Duration::from_secs(5))?;
         Migrations::from_slice(MIGRATIONS).to_latest(&mut db)?;
+        // Timed: how long one check takes sizes the password queue.
+        let started = std::time::Instant::now();
         let dummy_hash = bcrypt::hash("not a real password", bcrypt_cost)?;
+        let per_hash = started.elapsed();
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let hasher = Hasher::new(threads, DEFAULT_HASH_QUEUE).map_err(|e| {
+        let queue = Hasher::queue_for(threads, per_hash);
+        let hasher = Hasher::new(threads, queue, per_hash).map_err(|e| {
             rusqlite::Error::SqliteFailure(
                 rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
                 Some(format!("cannot start the password threads: {e}")),
@@ -122,15 +128,26 @@ impl Accounts {
             db: Arc::new(Mutex::new(db)),
             hasher,
             bcrypt_cost,
+            per_hash,
             dummy_hash: dummy_hash.into(),
         })
     }
 
     /// Uses `hasher` for bcrypt instead of the default one (one thread per
-    /// core, [`DEFAULT_HASH_QUEUE`] waiting jobs).
+    /// core, a queue of [`MAX_QUEUE_WAIT`](crate::hasher::MAX_QUEUE_WAIT) of work).
     pub fn with_hasher(mut self, hasher: Hasher) -> Accounts {
         self.hasher = hasher;
         self
+    }
+
+    /// How long one password check takes at this database's bcrypt cost.
+    pub fn per_hash(&self) -> std::time::Duration {
+        self.per_hash
+    }
+
+    /// Waiting password checks the queue holds before answering `busy`.
+    pub fn hash_queue(&self) -> usize {
+        self.hasher.queue()
     }
 
     fn lock(db: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
@@ -299,9 +316,6 @@ impl Accounts {
         .await
     }
 }
-
-/// Waiting jobs the default [`Hasher`] accepts before answering `busy`.
-pub const DEFAULT_HASH_QUEUE: usize = 64;
 
 /// The cost a bcrypt hash was made with (`$2b$12$…` → 12).
 fn hash_cost(hash: &str) -> Option<u32> {

@@ -8,27 +8,35 @@
 
 use std::sync::mpsc::{self, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::sync::oneshot;
 
 type Job = Box<dyn FnOnce() + Send>;
 
 /// The queue was full: the server is checking as many passwords as it can.
+/// Carries how long the queue takes to drain: when to try again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("too many passwords are being checked right now")]
-pub struct Busy;
+pub struct Busy(pub Duration);
+
+/// Longest a password check should wait in the queue: the default queue
+/// holds this much work, so a full queue means a wait no person accepts.
+pub const MAX_QUEUE_WAIT: Duration = Duration::from_secs(5);
 
 /// Cheap handle to the hashing threads.
 #[derive(Debug, Clone)]
 pub struct Hasher {
     jobs: SyncSender<Job>,
     queue: usize,
+    /// How long a full queue takes to drain.
+    drain: Duration,
 }
 
 impl Hasher {
-    /// Starts `threads` hashing threads with room for `queue` waiting jobs.
-    /// The threads end when the last handle is dropped.
-    pub fn new(threads: usize, queue: usize) -> std::io::Result<Hasher> {
+    /// Starts `threads` hashing threads with room for `queue` waiting jobs
+    /// of about `per_job` each. The threads end when the last handle is dropped.
+    pub fn new(threads: usize, queue: usize, per_job: Duration) -> std::io::Result<Hasher> {
         let (jobs, inbox) = mpsc::sync_channel::<Job>(queue);
         let inbox = Arc::new(Mutex::new(inbox));
         for n in 0..threads.max(1) {
@@ -50,7 +58,18 @@ impl Hasher {
                     }
                 })?;
         }
-        Ok(Hasher { jobs, queue })
+        let drain =
+            per_job.saturating_mul(u32::try_from(queue / threads.max(1)).unwrap_or(u32::MAX));
+        Ok(Hasher { jobs, queue, drain })
+    }
+
+    /// A queue that holds [`MAX_QUEUE_WAIT`] of work for `threads` threads
+    /// taking `per_job` each: long at a low bcrypt cost, short at a high one.
+    pub fn queue_for(threads: usize, per_job: Duration) -> usize {
+        let jobs = MAX_QUEUE_WAIT.as_secs_f64() / per_job.as_secs_f64().max(1e-6);
+        (jobs as usize)
+            .saturating_mul(threads.max(1))
+            .clamp(16, 4096)
     }
 
     /// How many jobs may wait.
@@ -74,11 +93,11 @@ impl Hasher {
         });
         match self.jobs.try_send(job) {
             Ok(()) => {}
-            Err(TrySendError::Full(_)) => return Err(Busy),
+            Err(TrySendError::Full(_)) => return Err(Busy(self.drain)),
             // The threads are gone (they only stop when every handle is).
-            Err(TrySendError::Disconnected(_)) => return Err(Busy),
+            Err(TrySendError::Disconnected(_)) => return Err(Busy(self.drain)),
         }
-        result.await.map_err(|_| Busy)
+        result.await.map_err(|_| Busy(self.drain))
     }
 }
 
@@ -86,17 +105,16 @@ impl Hasher {
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::time::Duration;
 
     #[tokio::test]
     async fn jobs_run_and_return_their_result() {
-        let hasher = Hasher::new(2, 4).unwrap();
+        let hasher = Hasher::new(2, 4, Duration::from_millis(1)).unwrap();
         assert_eq!(hasher.run(|| 6 * 7).await, Ok(42));
     }
 
     #[tokio::test]
     async fn a_full_queue_answers_busy_at_once() {
-        let hasher = Hasher::new(1, 1).unwrap();
+        let hasher = Hasher::new(1, 1, Duration::from_millis(300)).unwrap();
         let (release, blocked) = std::sync::mpsc::channel::<()>();
         // Occupies the only thread…
         let first = tokio::spawn({
@@ -111,15 +129,27 @@ mod tests {
         });
         tokio::time::sleep(Duration::from_millis(50)).await;
         // …so the next one is refused.
-        assert_eq!(hasher.run(|| true).await, Err(Busy));
+        assert_eq!(
+            hasher.run(|| true).await,
+            Err(Busy(Duration::from_millis(300)))
+        );
         release.send(()).unwrap();
         assert_eq!(first.await.unwrap(), Ok(true));
         assert_eq!(second.await.unwrap(), Ok(true));
     }
 
+    #[test]
+    fn the_default_queue_holds_a_few_seconds_of_work() {
+        // bcrypt cost 12 (~300 ms), two threads: 32 jobs, 5 s.
+        assert_eq!(Hasher::queue_for(2, Duration::from_millis(300)), 32);
+        // cost 4 (~1 ms): thousands, capped.
+        assert_eq!(Hasher::queue_for(2, Duration::from_millis(1)), 4096);
+        assert_eq!(Hasher::queue_for(1, Duration::from_secs(10)), 16);
+    }
+
     #[tokio::test]
     async fn a_job_whose_caller_left_is_skipped() {
-        let hasher = Hasher::new(1, 4).unwrap();
+        let hasher = Hasher::new(1, 4, Duration::from_millis(1)).unwrap();
         let ran = Arc::new(AtomicUsize::new(0));
         let (release, blocked) = std::sync::mpsc::channel::<()>();
         let first = tokio::spawn({

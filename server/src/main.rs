@@ -102,9 +102,10 @@ struct Cli {
     /// Failed logins from one address, any accounts, before waiting starts.
     #[arg(long, default_value_t = 50)]
     address_free_failures: u32,
-    /// Password checks that may wait for a bcrypt thread; more get "busy".
-    #[arg(long, default_value_t = 64)]
-    hash_queue: usize,
+    /// Password checks that may wait for a bcrypt thread; more get "busy"
+    /// [default: what the bcrypt threads check in 5 seconds].
+    #[arg(long)]
+    hash_queue: Option<usize>,
 }
 
 /// `accounts.db` in the per-user data directory (e.g.
@@ -171,16 +172,23 @@ async fn serve() -> anyhow::Result<()> {
 
     let db_path = cli.db.clone().unwrap_or_else(default_db_path);
     let cost = cli.bcrypt_cost;
-    let hash_threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let hasher = Hasher::new(hash_threads, cli.hash_queue)
-        .context("cannot start the password-checking threads")?;
-    let accounts = {
+    let mut accounts = {
         let path = db_path.clone();
         tokio::task::spawn_blocking(move || Accounts::open(&path, cost))
             .await?
             .with_context(|| format!("cannot open the account database {}", db_path.display()))?
-            .with_hasher(hasher)
     };
+    if let Some(queue) = cli.hash_queue {
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let hasher = Hasher::new(threads, queue, accounts.per_hash())
+            .context("cannot start the password-checking threads")?;
+        accounts = accounts.with_hasher(hasher);
+    }
+    tracing::info!(
+        "bcrypt cost {cost}: {:?} per password check, up to {} checks may wait",
+        accounts.per_hash(),
+        accounts.hash_queue()
+    );
 
     let address = SocketAddr::new(cli.bind, cli.port);
     let listener = TcpListener::bind(address).await.with_context(|| {

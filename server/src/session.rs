@@ -13,7 +13,9 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use bytes::Bytes;
+use std::future::Future;
 use std::pin::Pin;
+use std::task::Poll;
 use tertulia_shared::codec::{DecodeError, decode_request, encode};
 use tertulia_shared::{ClientRequest, ErrorBody, ErrorCode, Event, ServerMessage};
 
@@ -212,10 +214,22 @@ pub(crate) async fn serve(
                     // Boxed: the state of the deepest request (a login waiting
                     // for bcrypt) then lives on the heap only while it runs,
                     // instead of in every idle connection's task.
-                    let reply = tokio::select! {
-                        reply = Box::pin(session.answer(&line)) => reply,
-                        () = conn.reset_by_peer() => break End::ClientReset,
-                        () = shutdown.cancelled() => break End::Shutdown,
+                    let reply = {
+                        let mut answer = Box::pin(session.answer(&line));
+                        // Most requests answer at once; only one that waits (for
+                        // bcrypt or the database) also watches for the client
+                        // vanishing or the server stopping meanwhile.
+                        let first =
+                            std::future::poll_fn(|cx| Poll::Ready(answer.as_mut().poll(cx)))
+                                .await;
+                        match first {
+                            Poll::Ready(reply) => reply,
+                            Poll::Pending => tokio::select! {
+                                reply = answer => reply,
+                                () = conn.reset_by_peer() => break End::ClientReset,
+                                () = shutdown.cancelled() => break End::Shutdown,
+                            },
+                        }
                     };
                     session.outbox.push(&encode(&reply));
                     if session.closing {

@@ -564,7 +564,9 @@ async fn password_checks_queue_apart_from_the_database_and_answer_busy_when_full
     let path = dir.path().join("accounts.db");
     let accounts = tertulia_server::Accounts::open(&path, 10)
         .unwrap()
-        .with_hasher(tertulia_server::hasher::Hasher::new(1, 2).unwrap());
+        .with_hasher(
+            tertulia_server::hasher::Hasher::new(1, 2, Duration::from_millis(60)).unwrap(),
+        );
     let server = TestServer::start_with_accounts(path, accounts, test_config()).await;
     let mut ana = server.greeted().await;
     ana.register("ana").await.unwrap();
