@@ -100,14 +100,7 @@ impl Connection {
 
     /// Writes one message, on a line of its own even after a cut-off write.
     pub async fn send(&mut self, message: &ServerMessage) -> io::Result<()> {
-        if self.mid_line {
-            self.writer.write_all(b"\n").await?;
-            self.mid_line = false;
-        }
-        self.mid_line = true;
-        self.writer.write_all(&encode(message)).await?;
-        self.mid_line = false;
-        Ok(())
+        self.write_lines(&[encode(message)]).await
     }
 
     /// Writes one message only if the socket takes it at once (a fresh

@@ -12,13 +12,13 @@ use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use bytes::Bytes;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::Poll;
+
+use bytes::Bytes;
 use tertulia_shared::codec::{DecodeError, decode_request, encode};
 use tertulia_shared::{ClientRequest, ErrorBody, ErrorCode, Event, ServerMessage};
-
 use tokio::time::{Instant, Sleep};
 use tokio_util::sync::CancellationToken;
 
@@ -144,16 +144,15 @@ pub(crate) async fn serve(
 ) {
     let config = shared.config.clone();
     let (outbox, inbox) = outbox::channel(config.outbox_capacity);
-    // One timer for every deadline (hello, then login, then idle), boxed
-    // like every other timer here: an idle connection's task should stay
-    // small. The idle deadline is checked lazily: reading a line only notes
-    // the time, and the timer, when it fires, re-arms from that.
+    // One timer for every deadline (see `deadline`), boxed like every other
+    // timer here: an idle connection's task should stay small. It is moved
+    // only when the deadline comes earlier; a later one is picked up when
+    // the timer fires, so reading a line costs no timer update.
     let started = Instant::now();
-    let first_deadline = config.hello_timeout.min(config.login_timeout);
-    let mut deadline = Box::pin(tokio::time::sleep(first_deadline));
-    let mut greeted = false;
     let mut last_heard = started;
-    let mut logged_in = false;
+    let mut timer = Box::pin(tokio::time::sleep(
+        config.hello_timeout.min(config.login_timeout),
+    ));
     let now = std::time::Instant::now();
     let mut session = Session {
         shared,
@@ -181,15 +180,12 @@ pub(crate) async fn serve(
             () = inbox.kicked() => {
                 break if inbox.is_replaced() { End::Replaced } else { End::TooSlow };
             }
-            () = deadline.as_mut() => {
-                if session.login.is_none() {
-                    break if session.greeted { End::LoginTimeout } else { End::HelloTimeout };
+            () = timer.as_mut() => {
+                let (due, end) = deadline(&session, started, last_heard);
+                if due <= Instant::now() {
+                    break end;
                 }
-                let idle_until = last_heard + config.idle_timeout;
-                if idle_until <= Instant::now() {
-                    break End::IdleTimeout;
-                }
-                deadline.as_mut().reset(idle_until);
+                timer.as_mut().reset(due);
             }
             () = inbox.recv_many(&mut batch, WRITE_BATCH) => {
                 // The write first: when the socket takes it at once (the
@@ -235,13 +231,9 @@ pub(crate) async fn serve(
                     if session.closing {
                         break End::Logout;
                     }
-                    if session.greeted && !greeted {
-                        greeted = true;
-                        deadline.as_mut().reset(started + config.login_timeout);
-                    }
-                    if session.login.is_some() && !logged_in {
-                        logged_in = true;
-                        deadline.as_mut().reset(last_heard + config.idle_timeout);
+                    let (due, _) = deadline(&session, started, last_heard);
+                    if due < timer.deadline() {
+                        timer.as_mut().reset(due);
                     }
                     if let Some(pause) = session.buckets.requests.charge(std::time::Instant::now()) {
                         paused = Some(Box::pin(tokio::time::sleep(pause)));
@@ -263,6 +255,20 @@ pub(crate) async fn serve(
     drop(conn);
     session.ticket.take();
     log_end(&session, &end);
+}
+
+/// The deadline a connection is under, and how it ends if it passes: say
+/// `hello`, then log in, then never stay silent for the idle timeout.
+fn deadline(session: &Session, started: Instant, last_heard: Instant) -> (Instant, End) {
+    let config = &session.shared.config;
+    if !session.greeted {
+        let limit = config.hello_timeout.min(config.login_timeout);
+        (started + limit, End::HelloTimeout)
+    } else if session.login.is_none() {
+        (started + config.login_timeout, End::LoginTimeout)
+    } else {
+        (last_heard + config.idle_timeout, End::IdleTimeout)
+    }
 }
 
 /// Waits for the pause timer, if there is one.
