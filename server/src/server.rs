@@ -27,6 +27,13 @@ pub(crate) struct Shared {
     pub logins: Arc<Mutex<LoginThrottle>>,
 }
 
+impl Shared {
+    /// The failed-login record, locked for a short synchronous section.
+    pub fn logins(&self) -> std::sync::MutexGuard<'_, LoginThrottle> {
+        self.logins.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
 /// Descriptors kept free for everything that is not a client: the
 /// listener, the database and its journal, the runtime, and the refusals
 /// below, so that a full server can still say so.

@@ -5,8 +5,15 @@ use crate::page;
 use crate::session::Session;
 
 /// Accounts read per page: more than ever fit in one line, so a page is
-/// only ever cut by its size.
+/// only ever cut by its size, and a full read always leaves a cursor.
 const ROWS_PER_PAGE: usize = 300;
+
+/// The shortest a user can be as JSON (3-letter login, 1-letter names,
+/// offline), plus its comma.
+const MIN_USER_JSON: usize =
+    r#"{"login":"abc","first_names":"a","last_names":"b","online":false,"room":null},"#.len();
+
+const _: () = assert!(ROWS_PER_PAGE * MIN_USER_JSON > tertulia_shared::limits::PAGE_BUDGET_BYTES);
 
 /// `list_users` (`#show users`): one page of registered users in login
 /// order, each with the room they are in when online.
@@ -21,7 +28,6 @@ pub(super) async fn apply(
         .accounts
         .list_page(after, ROWS_PER_PAGE)
         .await?;
-    let read_all = accounts.len() < ROWS_PER_PAGE;
     let rooms = session
         .shared
         .hub
@@ -38,12 +44,6 @@ pub(super) async fn apply(
             },
         )
     });
-    let (users, cut_at) = page::fill(users);
-    let next = match cut_at {
-        Some(key) => Some(key),
-        // Everything read fitted: more pages only if there were more rows.
-        None if read_all => None,
-        None => users.last().map(|u| fold(&u.login)),
-    };
+    let (users, next) = page::fill(users);
     Ok(Reply::UserList { users, next })
 }

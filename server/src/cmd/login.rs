@@ -17,7 +17,6 @@ pub(super) async fn apply(
     session.require_anonymous()?;
     let address = session.peer.ip().to_canonical();
     let account = fold(&login);
-    let throttle = session.shared.logins.clone();
     let too_many = |wait: std::time::Duration| {
         let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
         ErrorBody::new(
@@ -26,11 +25,10 @@ pub(super) async fn apply(
         )
         .retry_after(wait)
     };
-    let allowed =
-        throttle
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .check(&account, address, Instant::now());
+    let allowed = session
+        .shared
+        .logins()
+        .check(&account, address, Instant::now());
     if let Err(wait) = allowed {
         tracing::info!(peer = %session.peer, login = ?login, "login refused: too many failed attempts");
         return Err(too_many(wait));
@@ -43,11 +41,10 @@ pub(super) async fn apply(
     {
         Ok(login) => login,
         Err(AccountError::BadCredentials) => {
-            let wait = throttle.lock().unwrap_or_else(|p| p.into_inner()).fail(
-                &account,
-                address,
-                Instant::now(),
-            );
+            let wait = session
+                .shared
+                .logins()
+                .fail(&account, address, Instant::now());
             tracing::info!(peer = %session.peer, login = ?login, "failed login");
             return Err(if wait.is_zero() {
                 AccountError::BadCredentials.into()
@@ -57,10 +54,7 @@ pub(super) async fn apply(
         }
         Err(other) => return Err(other.into()),
     };
-    throttle
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .succeed(&account, address);
+    session.shared.logins().succeed(&account, address);
     let view = session
         .shared
         .hub
