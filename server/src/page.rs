@@ -22,7 +22,7 @@ pub(crate) fn fill_within<K, T: Serialize>(
     let mut last = None;
     for (key, item) in items {
         // The item plus the comma that separates it from the next one.
-        let size = serde_json::to_vec(&item).map_or(budget, |json| json.len()) + 1;
+        let size = json_len(&item).unwrap_or(budget) + 1;
         if used + size > budget && !page.is_empty() {
             return (page, last);
         }
@@ -31,6 +31,24 @@ pub(crate) fn fill_within<K, T: Serialize>(
         last = Some(key);
     }
     (page, None)
+}
+
+/// How many bytes `item` takes as JSON, counted without building the text
+/// (pages are filled under the hub's lock).
+fn json_len<T: Serialize>(item: &T) -> Option<usize> {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, item).ok()?;
+    Some(count.0)
 }
 
 #[cfg(test)]
@@ -44,6 +62,11 @@ mod tests {
         let (page, next) = fill_within(items, 55);
         assert_eq!(page.len(), 5);
         assert_eq!(next, Some(4));
+    }
+
+    #[test]
+    fn sizes_are_those_of_the_json() {
+        assert_eq!(json_len(&"ñ\"").unwrap(), "\"ñ\\\"\"".len());
     }
 
     #[test]
