@@ -63,6 +63,11 @@ impl Hasher {
         Ok(Hasher { jobs, queue, drain })
     }
 
+    /// One hashing thread per core: bcrypt is CPU-bound.
+    pub fn default_threads() -> usize {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    }
+
     /// A queue that holds [`MAX_QUEUE_WAIT`] of work for `threads` threads
     /// taking `per_job` each: long at a low bcrypt cost, short at a high one.
     pub fn queue_for(threads: usize, per_job: Duration) -> usize {

@@ -179,8 +179,7 @@ async fn serve() -> anyhow::Result<()> {
             .with_context(|| format!("cannot open the account database {}", db_path.display()))?
     };
     if let Some(queue) = cli.hash_queue {
-        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let hasher = Hasher::new(threads, queue, accounts.per_hash())
+        let hasher = Hasher::new(Hasher::default_threads(), queue, accounts.per_hash())
             .context("cannot start the password-checking threads")?;
         accounts = accounts.with_hasher(hasher);
     }

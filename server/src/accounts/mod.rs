@@ -45,6 +45,8 @@ pub enum AccountError {
     Join(#[from] tokio::task::JoinError),
     #[error("{0}")]
     Busy(#[from] Busy),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
 }
 
 impl From<AccountError> for ErrorBody {
@@ -101,10 +103,7 @@ impl Accounts {
     pub fn open(path: &Path, bcrypt_cost: u32) -> Result<Accounts, AccountError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
-                rusqlite::Error::SqliteFailure(
-                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
-                    Some(format!("cannot create {}: {e}", dir.display())),
-                )
+                std::io::Error::new(e.kind(), format!("cannot create {}: {e}", dir.display()))
             })?;
         }
         let mut db = Connection::open(path)?;
@@ -116,14 +115,8 @@ impl Accounts {
         let started = std::time::Instant::now();
         let dummy_hash = bcrypt::hash("not a real password", bcrypt_cost)?;
         let per_hash = started.elapsed();
-        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let queue = Hasher::queue_for(threads, per_hash);
-        let hasher = Hasher::new(threads, queue, per_hash).map_err(|e| {
-            rusqlite::Error::SqliteFailure(
-                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
-                Some(format!("cannot start the password threads: {e}")),
-            )
-        })?;
+        let threads = Hasher::default_threads();
+        let hasher = Hasher::new(threads, Hasher::queue_for(threads, per_hash), per_hash)?;
         Ok(Accounts {
             db: Arc::new(Mutex::new(db)),
             hasher,
