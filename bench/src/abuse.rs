@@ -198,40 +198,14 @@ async fn flooder(
 /// Joins the room with a tiny receive buffer and never reads again.
 async fn non_reader(target: Target, room: String, stop: CancellationToken) -> anyhow::Result<()> {
     let stream = open(target.addr, Some(IpAddr::from(NON_READER)), Some(4096)).await?;
-    let (read, mut write) = stream.into_split();
-    let mut reader = tokio::io::BufReader::new(read);
-    let name = target.name_of("deaf");
-    let steps = [
-        Request::Hello {
-            version: tertulia_shared::PROTOCOL_VERSION,
-            client: "bench-non-reader".into(),
-        },
-        Request::Register(crate::proto::registration(&name)),
-        Request::Login {
-            login: name.clone(),
-            password: tertulia_shared::Password(crate::proto::PASSWORD.into()),
-        },
-        Request::JoinRoom { room },
-    ];
-    let mut line = String::new();
-    for (id, step) in steps.into_iter().enumerate() {
-        write
-            .write_all(&encode(&ClientRequest::new(id as u64 + 1, step)))
-            .await?;
-        let answer = format!(r#""id":{}"#, id + 1);
-        loop {
-            line.clear();
-            if reader.read_line(&mut line).await? == 0 {
-                anyhow::bail!("the server closed the non-reader during login");
-            }
-            if line.contains(&answer) {
-                break;
-            }
-        }
-    }
+    let mut session = target
+        .proto
+        .log_in_over(stream, &target.name_of("deaf"), true)
+        .await?;
+    target.proto.join(&mut session, &room, false).await?;
     // From here on nothing is read; the socket stays open until the end.
     stop.cancelled().await;
-    drop((reader, write));
+    drop(session);
     Ok(())
 }
 

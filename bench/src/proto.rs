@@ -54,6 +54,17 @@ impl Proto {
         register: bool,
     ) -> anyhow::Result<Session> {
         let stream = open(addr, from, None).await?;
+        self.log_in_over(stream, name, register).await
+    }
+
+    /// Logs in as `name` over an open connection (registering first when
+    /// `register`, for Tertulia).
+    pub async fn log_in_over(
+        self,
+        stream: TcpStream,
+        name: &str,
+        register: bool,
+    ) -> anyhow::Result<Session> {
         let (read, write) = stream.into_split();
         let mut session = Session {
             reader: BufReader::with_capacity(64 * 1024, read),
