@@ -59,6 +59,10 @@ pub struct Config {
     pub address_backoff: Backoff,
     /// On shutdown, how long connections get to flush before being dropped.
     pub shutdown_grace: Duration,
+    /// Messages each room keeps in memory and sends to whoever enters it.
+    pub history: usize,
+    /// Stored messages older than this are deleted.
+    pub keep: Duration,
 }
 
 impl Default for Config {
@@ -95,6 +99,8 @@ impl Default for Config {
                 forget_after: Duration::from_secs(15 * 60),
             },
             shutdown_grace: Duration::from_secs(5),
+            history: 50,
+            keep: Duration::from_secs(30 * 24 * 3600),
         }
     }
 }

@@ -4,7 +4,8 @@
 //! Where things are: [`server::run`] accepts connections (`admission` decides
 //! who may); `session` runs one client; `cmd/` holds one file per request;
 //! [`rooms`] is the shared state of rooms and online users; [`accounts`] the
-//! SQLite database, with bcrypt on the [`hasher`]'s threads; [`throttle`] the
+//! registered users, with bcrypt on the [`hasher`]'s threads; [`history`] the
+//! message log; both live in one SQLite file ([`storage`]); [`throttle`] the
 //! rate limits and login backoff.
 
 pub mod accounts;
@@ -12,17 +13,21 @@ mod admission;
 mod cmd;
 pub mod config;
 mod connection;
+mod db;
 pub mod hasher;
+pub mod history;
 mod outbox;
 mod page;
 pub mod rooms;
 pub mod server;
 mod session;
+pub mod storage;
 pub mod throttle;
 
 pub use accounts::Accounts;
 pub use config::Config;
 pub use server::run;
+pub use storage::Storage;
 
 /// The server's clock: milliseconds since the Unix epoch, UTC. Every
 /// timestamp the server sends comes from here.

@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::Parser;
 use tertulia_server::config::{Backoff, Rate};
 use tertulia_server::hasher::Hasher;
-use tertulia_server::{Accounts, Config};
+use tertulia_server::{Config, Storage};
 use tertulia_shared::DEFAULT_PORT;
 use tertulia_shared::validate;
 use tokio::net::TcpListener;
@@ -23,7 +23,8 @@ struct Cli {
     /// TCP port to listen on.
     #[arg(long, short, default_value_t = DEFAULT_PORT)]
     port: u16,
-    /// SQLite account database [default: accounts.db in the user's data directory].
+    /// SQLite database of accounts and messages [default: accounts.db in
+    /// the user's data directory].
     #[arg(long)]
     db: Option<PathBuf>,
     /// Name of the room every client lands in.
@@ -106,6 +107,13 @@ struct Cli {
     /// [default: what the bcrypt threads check in 5 seconds].
     #[arg(long)]
     hash_queue: Option<usize>,
+    /// Latest messages of a room sent to whoever enters it (older ones are
+    /// read with `history`).
+    #[arg(long, default_value_t = 50)]
+    history: usize,
+    /// Days messages are kept; older ones are deleted (0: keep forever).
+    #[arg(long, default_value_t = 30)]
+    keep_days: u64,
 }
 
 /// `accounts.db` in the per-user data directory (e.g.
@@ -172,21 +180,22 @@ async fn serve() -> anyhow::Result<()> {
 
     let db_path = cli.db.clone().unwrap_or_else(default_db_path);
     let cost = cli.bcrypt_cost;
-    let mut accounts = {
+    let mut storage = {
         let path = db_path.clone();
-        tokio::task::spawn_blocking(move || Accounts::open(&path, cost))
+        tokio::task::spawn_blocking(move || Storage::open(&path, cost))
             .await?
-            .with_context(|| format!("cannot open the account database {}", db_path.display()))?
+            .with_context(|| format!("cannot open the database {}", db_path.display()))?
     };
     if let Some(queue) = cli.hash_queue {
+        let accounts = storage.accounts;
         let hasher = Hasher::new(Hasher::default_threads(), queue, accounts.per_hash())
             .context("cannot start the password-checking threads")?;
-        accounts = accounts.with_hasher(hasher);
+        storage.accounts = accounts.with_hasher(hasher);
     }
     tracing::info!(
         "bcrypt cost {cost}: {:?} per password check, up to {} checks may wait",
-        accounts.per_hash(),
-        accounts.hash_queue()
+        storage.accounts.per_hash(),
+        storage.accounts.hash_queue()
     );
 
     let address = SocketAddr::new(cli.bind, cli.port);
@@ -215,6 +224,9 @@ async fn serve() -> anyhow::Result<()> {
         room_rate: Rate::new(cli.room_rate, cli.room_burst),
         request_rate: Rate::new(cli.request_rate, cli.request_burst),
         max_rooms_per_user: cli.max_rooms_per_user,
+        history: cli.history,
+        // "Forever" is a hundred years.
+        keep: Duration::from_secs(86_400 * if cli.keep_days == 0 { 36_500 } else { cli.keep_days }),
         account_backoff: Backoff {
             free_failures: cli.login_free_failures,
             ..defaults.account_backoff
@@ -226,12 +238,12 @@ async fn serve() -> anyhow::Result<()> {
         ..defaults
     };
     tracing::info!(
-        "Tertulia listening on {} (accounts in {}, default room {:?})",
+        "Tertulia listening on {} (database {}, default room {:?})",
         listener.local_addr()?,
         db_path.display(),
         config.default_room
     );
-    tertulia_server::run(listener, config, accounts, shutdown_signal()).await;
+    tertulia_server::run(listener, config, storage, shutdown_signal()).await;
     tracing::info!("stopped");
     Ok(())
 }

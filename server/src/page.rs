@@ -35,7 +35,7 @@ pub(crate) fn fill_within<K, T: Serialize>(
 
 /// How many bytes `item` takes as JSON, counted without building the text
 /// (pages are filled under the hub's lock).
-fn json_len<T: Serialize>(item: &T) -> Option<usize> {
+pub(crate) fn json_len<T: Serialize>(item: &T) -> Option<usize> {
     struct Count(usize);
     impl std::io::Write for Count {
         fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {

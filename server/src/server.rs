@@ -14,8 +14,10 @@ use crate::accounts::Accounts;
 use crate::admission::{Admission, Caps};
 use crate::config::Config;
 use crate::connection::Connection;
-use crate::rooms::Hub;
+use crate::history::{Entry, MessageLog};
+use crate::rooms::{Hub, Start, room_key};
 use crate::session;
+use crate::storage::Storage;
 use crate::throttle::LoginThrottle;
 
 /// What every connection task shares: cheap to clone.
@@ -23,6 +25,8 @@ use crate::throttle::LoginThrottle;
 pub(crate) struct Shared {
     pub hub: Hub,
     pub accounts: Accounts,
+    /// Where the hub stores messages (the same log it writes to).
+    pub log: MessageLog,
     pub config: Arc<Config>,
     pub logins: Arc<Mutex<LoginThrottle>>,
 }
@@ -66,14 +70,61 @@ fn connection_limit(wanted: usize) -> usize {
     wanted
 }
 
+/// How often messages past the retention period are deleted.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+
+/// The hub, starting from what the log holds.
+async fn hub(config: &Config, log: MessageLog, resume: crate::history::Resume) -> Hub {
+    let (key, name) = (room_key(&config.default_room), config.default_room.clone());
+    let count = config.history;
+    let reader = log.clone();
+    let recent = tokio::task::spawn_blocking(move || reader.recent_blocking(&key, &name, count))
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|read| read.map_err(|e| e.to_string()))
+        .unwrap_or_else(|e| {
+            tracing::error!("could not read the default room's history: {e}");
+            (Vec::new(), true)
+        });
+    Hub::new(
+        &config.default_room,
+        Start {
+            log,
+            resume,
+            history_len: config.history,
+            recent,
+        },
+    )
+}
+
+/// Deletes messages past the retention period now and every [`PRUNE_EVERY`].
+async fn prune(log: MessageLog, keep: Duration) {
+    let keep_ms = i64::try_from(keep.as_millis()).unwrap_or(i64::MAX);
+    let mut every = tokio::time::interval(PRUNE_EVERY);
+    loop {
+        every.tick().await;
+        let _ = log.append(Entry::Prune {
+            before_ms: crate::now_ms().saturating_sub(keep_ms),
+        });
+    }
+}
+
 /// Accepts and serves clients until `shutdown` completes, then tells every
-/// client, lets them flush (up to `config.shutdown_grace`) and returns.
+/// client, lets them flush (up to `config.shutdown_grace`), stores every
+/// message still queued and returns.
 pub async fn run(
     listener: TcpListener,
     config: Config,
-    accounts: Accounts,
+    storage: Storage,
     shutdown: impl Future<Output = ()>,
 ) {
+    let Storage {
+        accounts,
+        log,
+        resume,
+    } = storage;
+    let hub = hub(&config, log.clone(), resume).await;
+    let pruning = tokio::spawn(prune(log.clone(), config.keep));
     let admission = Admission::new(Caps {
         total: connection_limit(config.max_connections),
         per_address: config.max_per_address,
@@ -81,8 +132,9 @@ pub async fn run(
         anonymous_per_address: config.max_anonymous_per_address,
     });
     let shared = Shared {
-        hub: Hub::new(&config.default_room),
+        hub,
         accounts,
+        log: log.clone(),
         logins: Arc::new(Mutex::new(LoginThrottle::new(
             config.account_backoff,
             config.address_backoff,
@@ -163,6 +215,8 @@ pub async fn run(
     if tokio::time::timeout(grace, tracker.wait()).await.is_err() {
         tracing::warn!("some connections did not close within {grace:?}; dropping them");
     }
+    pruning.abort();
+    log.flush().await;
 }
 
 /// Tells a refused connection why, then closes it (bounded in time).

@@ -562,12 +562,11 @@ async fn guessing_a_password_is_slowed_down_without_locking_out_the_owner() {
 async fn password_checks_queue_apart_from_the_database_and_answer_busy_when_full() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("accounts.db");
-    let accounts = tertulia_server::Accounts::open(&path, 10)
-        .unwrap()
-        .with_hasher(
-            tertulia_server::hasher::Hasher::new(1, 2, Duration::from_millis(60)).unwrap(),
-        );
-    let server = TestServer::start_with_accounts(path, accounts, test_config()).await;
+    let mut storage = tertulia_server::Storage::open(&path, 10).unwrap();
+    storage.accounts = storage.accounts.with_hasher(
+        tertulia_server::hasher::Hasher::new(1, 2, Duration::from_millis(60)).unwrap(),
+    );
+    let server = TestServer::start_with_storage(path, storage, test_config()).await;
     let mut ana = server.greeted().await;
     ana.register("ana").await.unwrap();
     ana.login("ana").await.unwrap();

@@ -39,7 +39,7 @@ impl Server {
     /// On a given database and address (to restart "the same" server).
     pub fn start_at(db: PathBuf, addr: SocketAddr) -> Server {
         let runtime = tokio::runtime::Runtime::new().unwrap();
-        let accounts = tertulia_server::Accounts::open(&db, 4).unwrap();
+        let storage = tertulia_server::Storage::open(&db, 4).unwrap();
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind(addr))
             .unwrap();
@@ -49,7 +49,7 @@ impl Server {
             shutdown_grace: Duration::from_secs(1),
             ..tertulia_server::Config::default()
         };
-        let task = runtime.spawn(tertulia_server::run(listener, config, accounts, async {
+        let task = runtime.spawn(tertulia_server::run(listener, config, storage, async {
             let _ = stopped.await;
         }));
         Server {

@@ -9,24 +9,9 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{Connection, OptionalExtension, params};
-use rusqlite_migration::{M, Migrations};
 use tertulia_shared::{ErrorBody, ErrorCode, Field, Registration};
 
 use crate::hasher::{Busy, Hasher};
-
-/// Schema history. Append new migrations; never edit a released one.
-const MIGRATIONS: &[M<'static>] = &[M::up(
-    "CREATE TABLE accounts (
-        id            INTEGER PRIMARY KEY,
-        login         TEXT NOT NULL UNIQUE COLLATE NOCASE,
-        first_names   TEXT NOT NULL,
-        last_names    TEXT NOT NULL,
-        password_hash TEXT NOT NULL,
-        age           INTEGER NOT NULL,
-        gender        TEXT NOT NULL,
-        created_at_ms INTEGER NOT NULL
-    );",
-)];
 
 /// Why an account operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -37,8 +22,8 @@ pub enum AccountError {
     BadCredentials,
     #[error("database: {0}")]
     Database(#[from] rusqlite::Error),
-    #[error("migrations: {0}")]
-    Migration(#[from] rusqlite_migration::Error),
+    #[error("{0}")]
+    Open(#[from] crate::db::DbError),
     #[error("bcrypt: {0}")]
     Bcrypt(#[from] bcrypt::BcryptError),
     #[error("background task failed: {0}")]
@@ -101,16 +86,7 @@ impl Accounts {
     /// Opens (creating if needed) the database at `path` and brings its schema
     /// up to date. Blocking: call it before serving, or from a blocking thread.
     pub fn open(path: &Path, bcrypt_cost: u32) -> Result<Accounts, AccountError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                std::io::Error::new(e.kind(), format!("cannot create {}: {e}", dir.display()))
-            })?;
-        }
-        let mut db = Connection::open(path)?;
-        db.pragma_update(None, "journal_mode", "WAL")?;
-        db.pragma_update(None, "synchronous", "NORMAL")?;
-        db.busy_timeout(std::time::Duration::from_secs(5))?;
-        Migrations::from_slice(MIGRATIONS).to_latest(&mut db)?;
+        let db = crate::db::connect(path)?;
         // Timed: how long one check takes sizes the password queue.
         let started = std::time::Instant::now();
         let dummy_hash = bcrypt::hash("not a real password", bcrypt_cost)?;

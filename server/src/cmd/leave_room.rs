@@ -6,6 +6,15 @@ use crate::session::Session;
 pub(super) fn apply(session: &mut Session) -> Result<Reply, ErrorBody> {
     let login = session.logged_in()?;
     Session::within(&mut session.buckets.rooms, "room changes")?;
-    let (room, changed) = session.shared.hub.leave_room(&login)?;
-    Ok(Reply::Left { room, changed })
+    let (view, changed) = session.shared.hub.leave_room(&login)?;
+    let (history, history_more) = match changed {
+        true => (view.history, view.history_more),
+        false => (Vec::new(), false),
+    };
+    Ok(Reply::Left {
+        room: view.room,
+        changed,
+        history,
+        history_more,
+    })
 }

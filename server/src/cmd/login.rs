@@ -1,13 +1,15 @@
 use std::time::Instant;
 
+use tertulia_shared::codec::encode;
 use tertulia_shared::validate::fold;
-use tertulia_shared::{ErrorBody, ErrorCode, Password, Reply};
+use tertulia_shared::{ErrorBody, ErrorCode, Event, MessageId, Password, Reply, ServerMessage};
 
 use crate::accounts::AccountError;
+use crate::history::Entry;
 use crate::session::Session;
 
 /// `login`: checks the password, then puts the user online in the default
-/// room. Repeated failures for an account from one address, or from one
+/// room and delivers the private messages that arrived while they were away. Repeated failures for an account from one address, or from one
 /// address for any accounts, make the next attempts wait (`too_many_attempts`).
 pub(super) async fn apply(
     session: &mut Session,
@@ -55,7 +57,7 @@ pub(super) async fn apply(
         Err(other) => return Err(other.into()),
     };
     session.shared.logins().succeed(&account, address);
-    let view = session
+    let (view, last_id) = session
         .shared
         .hub
         .join_server(&login, session.outbox.clone())?;
@@ -64,12 +66,44 @@ pub(super) async fn apply(
     if let Some(ticket) = &mut session.ticket {
         ticket.logged_in();
     }
+    let queued_privates = deliver_queued(session, &login, last_id).await;
     Ok(Reply::LoggedIn {
         login,
         room: view.room,
         members: view.members,
         member_count: view.member_count,
         members_next: view.members_next,
+        history: view.history,
+        history_more: view.history_more,
+        queued_privates,
         server_time_ms: crate::now_ms(),
     })
+}
+
+/// Pushes the private messages queued for `login` up to `up_to` (the user
+/// is online now: later ones arrive live) and marks them delivered.
+async fn deliver_queued(session: &Session, login: &str, up_to: MessageId) -> usize {
+    let log = &session.shared.log;
+    // Everything queued up to `up_to` must be readable first.
+    let _ = log.stored(up_to).await;
+    let queued = match log.queued_privates(fold(login), up_to).await {
+        Ok(queued) => queued,
+        Err(e) => {
+            tracing::error!(%login, "could not read the queued private messages: {e}");
+            return 0;
+        }
+    };
+    for message in &queued {
+        session.outbox.push(&encode(&ServerMessage::Event {
+            event: Event::Private(message.clone()),
+        }));
+    }
+    if let Some(last) = queued.last() {
+        tracing::info!(%login, count = queued.len(), "delivered private messages queued while away");
+        let _ = log.append(Entry::Delivered {
+            login: login.to_owned(),
+            up_to: last.id,
+        });
+    }
+    queued.len()
 }

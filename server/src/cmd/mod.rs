@@ -5,6 +5,7 @@
 mod create_room;
 mod delete_room;
 mod hello;
+mod history;
 mod join_room;
 mod leave_room;
 mod list_members;
@@ -13,6 +14,7 @@ mod list_users;
 mod login;
 mod logout;
 mod private;
+mod private_history;
 mod register;
 mod say;
 mod time;
@@ -44,5 +46,14 @@ pub(crate) async fn apply(session: &mut Session, request: Request) -> Result<Rep
             list_members::apply(session, &room, after.as_deref())
         }
         Request::Private { to, text } => private::apply(session, &to, text).await,
+        Request::History {
+            room,
+            before_id,
+            after_id,
+        } => history::apply(session, &room, before_id, after_id).await,
+        Request::PrivateHistory {
+            before_id,
+            after_id,
+        } => private_history::apply(session, before_id, after_id).await,
     }
 }

@@ -1,8 +1,11 @@
 use tertulia_shared::{ErrorBody, ErrorCode, Field, Reply, validate};
 
+use crate::rooms::PrivateOutcome;
 use crate::session::Session;
 
-/// `private` (`#\private`): to any online user, whatever room either is in.
+/// `private` (`#\private`): to any registered user, whatever room either is
+/// in. Delivered at once if they are online, at their next login if not;
+/// the reply waits until the message is stored.
 pub(super) async fn apply(
     session: &mut Session,
     to: &str,
@@ -11,9 +14,6 @@ pub(super) async fn apply(
     let from = session.logged_in()?;
     validate::message(&text)?;
     Session::within(&mut session.buckets.private, "private messages")?;
-    if let Some(message) = session.shared.hub.private(&from, to, text, crate::now_ms()) {
-        return Ok(Reply::PrivateSent { message });
-    }
     let not_found = || {
         ErrorBody::new(
             ErrorCode::UserNotFound,
@@ -21,15 +21,22 @@ pub(super) async fn apply(
         )
         .with_field(Field::To)
     };
-    if validate::login(to).is_err() {
-        return Err(not_found());
+    let hub = &session.shared.hub;
+    let mut outcome = hub.private(&from, to, text, None)?;
+    if let PrivateOutcome::Offline(text) = outcome {
+        if validate::login(to).is_err() {
+            return Err(not_found());
+        }
+        let Some(login) = session.shared.accounts.find(to.to_owned()).await? else {
+            return Err(not_found());
+        };
+        outcome = session.shared.hub.private(&from, to, text, Some(&login))?;
     }
-    match session.shared.accounts.find(to.to_owned()).await? {
-        Some(login) => Err(ErrorBody::new(
-            ErrorCode::UserOffline,
-            format!("{login} is not connected right now."),
-        )
-        .with_field(Field::To)),
-        None => Err(not_found()),
-    }
+    let (message, queued) = match outcome {
+        PrivateOutcome::Delivered(message) => (message, false),
+        PrivateOutcome::Queued(message) => (message, true),
+        PrivateOutcome::Offline(_) => return Err(not_found()),
+    };
+    session.reply_when_stored(message.id);
+    Ok(Reply::PrivateSent { message, queued })
 }

@@ -19,13 +19,15 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tertulia_shared::validate::{fold, room_skeleton};
 use tertulia_shared::{
-    ChatMessage, ErrorBody, ErrorCode, Event, MoveReason, PrivateMessage, RoomInfo,
+    ChatMessage, ErrorBody, ErrorCode, Event, MessageId, MoveReason, PrivateMessage, RoomInfo,
 };
 
+use crate::history::{Entry, LogFull, MessageLog, Resume};
 pub use crate::outbox::Outbox;
 use crate::page;
+pub(crate) use state::room_key;
 pub use state::RoomView;
-use state::{Peer, Room, State, event_line, room_key};
+use state::{Peer, Room, State, event_line};
 
 /// Shared handle to the rooms and the online users.
 #[derive(Debug, Clone)]
@@ -44,23 +46,70 @@ fn room_not_found(name: &str) -> ErrorBody {
     )
 }
 
+fn log_full(_: LogFull) -> ErrorBody {
+    ErrorBody::new(
+        ErrorCode::Busy,
+        "The server is saving messages more slowly than they arrive; try again in a moment.",
+    )
+    .retry_after(std::time::Duration::from_secs(1))
+}
+
+/// What the hub starts from: the message log, where it stands, how many
+/// messages each room keeps in memory, and the default room's latest ones.
+#[derive(Debug)]
+pub struct Start {
+    pub log: MessageLog,
+    pub resume: Resume,
+    pub history_len: usize,
+    /// The default room's latest messages, oldest first, and whether older
+    /// ones are stored.
+    pub recent: (Vec<ChatMessage>, bool),
+}
+
+/// How a private message went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrivateOutcome {
+    Delivered(PrivateMessage),
+    /// Stored for the recipient's next login.
+    Queued(PrivateMessage),
+    /// The recipient is offline and not known to be registered: the text back.
+    Offline(String),
+}
+
 impl Hub {
-    pub fn new(default_room: &str) -> Hub {
+    /// The hub, with only the default room. Rooms do not survive a
+    /// restart, so their stored history is forgotten.
+    pub fn new(default_room: &str, start: Start) -> Hub {
         let key = room_key(default_room);
-        let lobby = Room {
-            name: default_room.to_owned(),
-            creator: None,
-            skeleton: room_skeleton(default_room),
-            members: BTreeMap::new(),
-        };
+        let mut lobby = Room::new(default_room, None, room_skeleton(default_room), 0);
+        let (recent, older) = start.recent;
+        lobby.recent = recent.into_iter().map(Arc::new).collect();
+        lobby.older = older;
+        let _ = start.log.append(Entry::ForgetRoomsExcept {
+            room_key: key.clone(),
+        });
         Hub {
             state: Arc::new(Mutex::new(State {
                 closing: false,
                 default_room: key.clone(),
                 peers: HashMap::new(),
                 rooms: BTreeMap::from([(key, lobby)]),
+                log: start.log,
+                next_id: start.resume.next_id,
+                last_stamp: start.resume.last_stamp_ms,
+                history_len: start.history_len,
             })),
         }
+    }
+
+    /// The message log the hub writes to.
+    pub fn log(&self) -> MessageLog {
+        self.lock().log.clone()
+    }
+
+    /// The last message id given out so far.
+    pub fn last_id(&self) -> MessageId {
+        self.lock().last_id()
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -74,8 +123,14 @@ impl Hub {
     /// Puts a freshly authenticated user online, in the default room. If
     /// the account is online on another connection, that session is
     /// replaced: it hears `session_replaced` and closes, while the rooms the
-    /// user created stay (the user is still here).
-    pub fn join_server(&self, login: &str, outbox: Outbox) -> Result<RoomView, ErrorBody> {
+    /// user created stay (the user is still here). Also returns the last
+    /// message id given out: private messages after it are delivered live,
+    /// those up to it that were queued must be fetched from the log.
+    pub fn join_server(
+        &self,
+        login: &str,
+        outbox: Outbox,
+    ) -> Result<(RoomView, MessageId), ErrorBody> {
         let key = fold(login);
         let mut state = self.lock();
         if let Some(old) = state.peers.remove(&key) {
@@ -96,7 +151,7 @@ impl Hub {
             },
         );
         state.enter(&key, &default_room, login, outbox);
-        Ok(state.room_view(&default_room))
+        Ok((state.room_view(&default_room), state.last_id()))
     }
 
     /// Stops announcing departures: every client is about to get the
@@ -131,21 +186,33 @@ impl Hub {
         }
     }
 
-    /// Stamps a room message and delivers it to everyone in the sender's room,
-    /// the sender included.
-    pub fn say(&self, login: &str, text: String, time_ms: i64) -> Result<ChatMessage, ErrorBody> {
+    /// Stamps a room message, queues it for the log and delivers it to
+    /// everyone in the sender's room, the sender included.
+    pub fn say(&self, login: &str, text: String) -> Result<ChatMessage, ErrorBody> {
         let key = fold(login);
-        let state = self.lock();
+        let mut guard = self.lock();
+        let state = &mut *guard;
         let peer = state.peers.get(&key).ok_or_else(not_logged_in)?;
-        let room = state.rooms.get(&peer.room).ok_or_else(not_logged_in)?;
-        let message = ChatMessage {
+        let (id, time_ms) = state.next_stamp();
+        let room = state.rooms.get_mut(&peer.room).ok_or_else(not_logged_in)?;
+        let message = Arc::new(ChatMessage {
+            id,
             room: room.name.clone(),
             from: peer.login.clone(),
             text,
             time_ms,
-        };
-        room.deliver(&event_line(Event::Message(message.clone())));
-        Ok(message)
+        });
+        state
+            .log
+            .append(Entry::Room {
+                room_key: peer.room.clone(),
+                message: message.clone(),
+            })
+            .map_err(log_full)?;
+        room.deliver(&event_line(Event::Message((*message).clone())));
+        room.remember(message.clone(), state.history_len);
+        state.stamped(time_ms);
+        Ok(Arc::unwrap_or_clone(message))
     }
 
     /// `#cR`: creates a room owned by `login` and moves them into it. `name`
@@ -191,14 +258,10 @@ impl Hub {
                 ),
             ));
         }
+        let first_id = state.next_id;
         state.rooms.insert(
             room_key.clone(),
-            Room {
-                name: name.to_owned(),
-                creator: Some(key.clone()),
-                skeleton,
-                members: BTreeMap::new(),
-            },
+            Room::new(name, Some(key.clone()), skeleton, first_id),
         );
         let created = event_line(Event::RoomCreated {
             room: name.to_owned(),
@@ -231,8 +294,8 @@ impl Hub {
         Ok(state.room_view(&room_key))
     }
 
-    /// `#eR`: back to the default room. Returns its name and whether anything changed.
-    pub fn leave_room(&self, login: &str) -> Result<(String, bool), ErrorBody> {
+    /// `#eR`: back to the default room. Returns it and whether anything changed.
+    pub fn leave_room(&self, login: &str) -> Result<(RoomView, bool), ErrorBody> {
         let key = fold(login);
         let mut state = self.lock();
         let current = state
@@ -246,7 +309,7 @@ impl Hub {
         if changed {
             state.move_peer(&key, &default_room);
         }
-        Ok((state.room_name(&default_room), changed))
+        Ok((state.room_view(&default_room), changed))
     }
 
     /// `#dR`: deletes a room its creator names; members go to the default room.
@@ -328,6 +391,15 @@ impl Hub {
         Ok((room.name.clone(), members, next))
     }
 
+    /// What reading a room's history needs: its key, its name and the
+    /// first id its messages can have.
+    pub fn history_of(&self, name: &str) -> Result<(String, String, MessageId), ErrorBody> {
+        let key = room_key(name);
+        let state = self.lock();
+        let room = state.rooms.get(&key).ok_or_else(|| room_not_found(name))?;
+        Ok((key, room.name.clone(), room.first_id))
+    }
+
     /// The room each of `logins` is in, `None` for those offline.
     pub fn rooms_of<'a>(&self, logins: impl IntoIterator<Item = &'a str>) -> Vec<Option<String>> {
         let state = self.lock();
@@ -340,26 +412,49 @@ impl Hub {
             .collect()
     }
 
-    /// Delivers a private message if `to` is online; `None` if not.
+    /// Stamps a private message, queues it for the log and delivers it if
+    /// `to` is online. If not, and `registered` is the recipient's login as
+    /// registered, it is stored for their next login; otherwise the text
+    /// comes back (the caller checks the accounts and tries again).
     pub fn private(
         &self,
         from: &str,
         to: &str,
         text: String,
-        time_ms: i64,
-    ) -> Option<PrivateMessage> {
-        let state = self.lock();
-        let recipient = state.peers.get(&fold(to))?;
+        registered: Option<&str>,
+    ) -> Result<PrivateOutcome, ErrorBody> {
+        let mut state = self.lock();
+        let recipient = state.peers.get(&fold(to));
+        let to = match (recipient, registered) {
+            (Some(peer), _) => peer.login.clone(),
+            (None, Some(login)) => login.to_owned(),
+            (None, None) => return Ok(PrivateOutcome::Offline(text)),
+        };
+        let (id, time_ms) = state.next_stamp();
         let message = PrivateMessage {
+            id,
             from: from.to_owned(),
-            to: recipient.login.clone(),
+            to,
             text,
             time_ms,
         };
-        recipient
-            .outbox
-            .push(&event_line(Event::Private(message.clone())));
-        Some(message)
+        let pending = recipient.is_none();
+        let line = (!pending).then(|| event_line(Event::Private(message.clone())));
+        state
+            .log
+            .append(Entry::Private {
+                message: message.clone(),
+                pending,
+            })
+            .map_err(log_full)?;
+        state.stamped(time_ms);
+        match (line, state.peers.get(&fold(&message.to))) {
+            (Some(line), Some(peer)) => {
+                peer.outbox.push(&line);
+                Ok(PrivateOutcome::Delivered(message))
+            }
+            _ => Ok(PrivateOutcome::Queued(message)),
+        }
     }
 
     pub fn online_count(&self) -> usize {

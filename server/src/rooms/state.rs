@@ -2,21 +2,29 @@
 //! consistent: every change of membership goes through `enter`, `exit` and
 //! `delete`, which also tell the people concerned.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use tertulia_shared::codec::encode;
+use tertulia_shared::limits::PAGE_BUDGET_BYTES;
 use tertulia_shared::validate::{fold, normalize_room};
-use tertulia_shared::{Event, MoveReason, ServerMessage};
+use tertulia_shared::{ChatMessage, Event, MessageId, MoveReason, ServerMessage, TimestampMs};
 
+use crate::history::{Entry, MessageLog};
 use crate::outbox::Outbox;
 use crate::page;
+
+/// `joined` and `logged_in` carry a page of members and the latest
+/// messages; each gets half of a page's budget, so the line always fits.
+const JOINED_MEMBERS_BUDGET: usize = PAGE_BUDGET_BYTES / 2;
+const JOINED_HISTORY_BUDGET: usize = PAGE_BUDGET_BYTES / 2;
 
 /// Logins and room names folded to lower case (room names in NFC first):
 /// the keys they are compared and sorted by.
 pub(super) type Key = String;
 
-pub(super) fn room_key(name: &str) -> Key {
+pub(crate) fn room_key(name: &str) -> Key {
     fold(&normalize_room(name))
 }
 
@@ -36,13 +44,61 @@ pub(super) struct Room {
     pub skeleton: String,
     /// Sorted by key, so member lists page in login order.
     pub members: BTreeMap<Key, Outbox>,
+    /// The latest messages, oldest first, for whoever enters.
+    pub recent: VecDeque<Arc<ChatMessage>>,
+    /// Older messages than `recent` are stored.
+    pub older: bool,
+    /// The first id this room's messages can have: a room deleted and
+    /// created again does not show the old one's history.
+    pub first_id: MessageId,
 }
 
 impl Room {
+    pub fn new(name: &str, creator: Option<Key>, skeleton: String, first_id: MessageId) -> Room {
+        Room {
+            name: name.to_owned(),
+            creator,
+            skeleton,
+            members: BTreeMap::new(),
+            recent: VecDeque::new(),
+            older: false,
+            first_id,
+        }
+    }
+
     pub fn deliver(&self, line: &Bytes) {
         for outbox in self.members.values() {
             outbox.push(line);
         }
+    }
+
+    /// Keeps `message` among the latest `keep`.
+    pub fn remember(&mut self, message: Arc<ChatMessage>, keep: usize) {
+        if self.recent.len() >= keep {
+            self.recent.pop_front();
+            self.older = true;
+        }
+        if keep > 0 {
+            self.recent.push_back(message);
+        } else {
+            self.older = true;
+        }
+    }
+
+    /// The latest messages that fit `budget` bytes, oldest first, and
+    /// whether older ones exist.
+    fn latest(&self, budget: usize) -> (Vec<ChatMessage>, bool) {
+        let mut used = 0;
+        let mut taken = Vec::new();
+        for message in self.recent.iter().rev() {
+            let size = page::json_len(&**message).unwrap_or(budget) + 1;
+            if used + size > budget {
+                return (taken.into_iter().rev().collect(), true);
+            }
+            used += size;
+            taken.push((**message).clone());
+        }
+        (taken.into_iter().rev().collect(), self.older)
     }
 }
 
@@ -54,6 +110,10 @@ pub struct RoomView {
     pub members: Vec<String>,
     pub member_count: usize,
     pub members_next: Option<String>,
+    /// The room's latest messages, oldest first.
+    pub history: Vec<ChatMessage>,
+    /// Older messages than `history` are stored.
+    pub history_more: bool,
 }
 
 impl From<RoomView> for tertulia_shared::Reply {
@@ -64,6 +124,8 @@ impl From<RoomView> for tertulia_shared::Reply {
             members: view.members,
             member_count: view.member_count,
             members_next: view.members_next,
+            history: view.history,
+            history_more: view.history_more,
         }
     }
 }
@@ -77,6 +139,14 @@ pub(super) struct State {
     pub peers: HashMap<Key, Peer>,
     /// Sorted by key, so room lists page in name order.
     pub rooms: BTreeMap<Key, Room>,
+    /// Where every message is stored.
+    pub log: MessageLog,
+    /// The id the next message gets.
+    pub next_id: MessageId,
+    /// The latest stamp given out: stamps never go back.
+    pub last_stamp: TimestampMs,
+    /// Messages each room keeps in memory for whoever enters.
+    pub history_len: usize,
 }
 
 pub(super) fn event_line(event: Event) -> Bytes {
@@ -90,8 +160,34 @@ impl State {
             .map_or_else(|| room_key.to_owned(), |r| r.name.clone())
     }
 
+    /// The id and stamp of the next message: taken under the lock that
+    /// also delivers it, so delivery order, id order and stamp order agree.
+    pub fn next_stamp(&self) -> (MessageId, TimestampMs) {
+        (self.next_id, crate::now_ms().max(self.last_stamp))
+    }
+
+    /// Records that the message stamped by `next_stamp` was logged.
+    pub fn stamped(&mut self, time_ms: TimestampMs) {
+        self.next_id += 1;
+        self.last_stamp = time_ms;
+    }
+
+    /// The last id given out.
+    pub fn last_id(&self) -> MessageId {
+        self.next_id.saturating_sub(1)
+    }
+
     /// One page of a room's members' logins, in login order, after `after`.
     pub fn members_page(&self, room: &Room, after: Option<&str>) -> (Vec<String>, Option<Key>) {
+        self.members_page_within(room, after, PAGE_BUDGET_BYTES)
+    }
+
+    fn members_page_within(
+        &self,
+        room: &Room,
+        after: Option<&str>,
+        budget: usize,
+    ) -> (Vec<String>, Option<Key>) {
         let start = match after {
             Some(after) => std::ops::Bound::Excluded(fold(after)),
             None => std::ops::Bound::Unbounded,
@@ -100,7 +196,7 @@ impl State {
             .members
             .range((start, std::ops::Bound::Unbounded))
             .filter_map(|(key, _)| self.peers.get(key).map(|p| (key.clone(), p.login.clone())));
-        page::fill(members)
+        page::fill_within(members, budget)
     }
 
     /// What a client entering `room_key` is told about it.
@@ -111,14 +207,19 @@ impl State {
                 members: Vec::new(),
                 member_count: 0,
                 members_next: None,
+                history: Vec::new(),
+                history_more: false,
             };
         };
-        let (members, members_next) = self.members_page(room, None);
+        let (members, members_next) = self.members_page_within(room, None, JOINED_MEMBERS_BUDGET);
+        let (history, history_more) = room.latest(JOINED_HISTORY_BUDGET);
         RoomView {
             room: room.name.clone(),
             members,
             member_count: room.members.len(),
             members_next,
+            history,
+            history_more,
         }
     }
 
@@ -170,6 +271,11 @@ impl State {
         let Some(room) = self.rooms.remove(room_key) else {
             return;
         };
+        // If the queue is full the history stays until the next start; it
+        // can never show in a new room of that name (see `Room::first_id`).
+        let _ = self.log.append(Entry::ForgetRoom {
+            room_key: room_key.to_owned(),
+        });
         let deleted = event_line(Event::RoomDeleted {
             room: room.name.clone(),
             reason,

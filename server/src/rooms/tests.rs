@@ -17,15 +17,28 @@ fn drain(rx: &mut Inbox) -> Vec<Event> {
     events
 }
 
+/// A hub whose log is in a temporary database.
+fn hub() -> (Hub, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let (log, resume) = MessageLog::open(&dir.path().join("t.db")).unwrap();
+    let start = Start {
+        log,
+        resume,
+        history_len: 3,
+        recent: (Vec::new(), false),
+    };
+    (Hub::new("lobby", start), dir)
+}
+
 #[test]
 fn a_full_queue_kicks_the_client_instead_of_blocking() {
-    let hub = Hub::new("lobby");
+    let (hub, _dir) = hub();
     let (slow, _slow_rx) = channel(2);
     let (fast, mut fast_rx) = channel(100);
     hub.join_server("slow", slow.clone()).unwrap();
     hub.join_server("fast", fast).unwrap();
     for i in 0..5 {
-        hub.say("fast", format!("m{i}"), 0).unwrap();
+        hub.say("fast", format!("m{i}")).unwrap();
     }
     assert!(slow.is_kicked());
     assert_eq!(drain(&mut fast_rx).len(), 5);
@@ -33,13 +46,13 @@ fn a_full_queue_kicks_the_client_instead_of_blocking() {
 
 #[test]
 fn one_buffer_is_shared_by_every_recipient() {
-    let hub = Hub::new("lobby");
+    let (hub, _dir) = hub();
     let (a, mut a_rx) = channel(10);
     let (b, mut b_rx) = channel(10);
     hub.join_server("a", a).unwrap();
     hub.join_server("b", b).unwrap();
     let _ = (drain(&mut a_rx), drain(&mut b_rx));
-    hub.say("a", "hola".into(), 1).unwrap();
+    hub.say("a", "hola".into()).unwrap();
     let (mut x, mut y) = (Vec::new(), Vec::new());
     a_rx.try_recv_many(&mut x, 1);
     b_rx.try_recv_many(&mut y, 1);
@@ -51,7 +64,7 @@ fn one_buffer_is_shared_by_every_recipient() {
 
 #[test]
 fn creator_leaving_moves_members_back_with_a_notice() {
-    let hub = Hub::new("lobby");
+    let (hub, _dir) = hub();
     let (owner, _owner_rx) = channel(100);
     let owner_outbox = owner.clone();
     let (guest, mut guest_rx) = channel(100);
@@ -74,7 +87,7 @@ fn creator_leaving_moves_members_back_with_a_notice() {
 
 #[test]
 fn a_room_that_looks_like_another_is_refused() {
-    let hub = Hub::new("lobby");
+    let (hub, _dir) = hub();
     let (ana, _rx) = channel(100);
     hub.join_server("ana", ana).unwrap();
     for lookalike in ["LOBBY", "1obby"] {
@@ -88,7 +101,7 @@ fn a_room_that_looks_like_another_is_refused() {
 
 #[test]
 fn a_user_owns_a_bounded_number_of_rooms() {
-    let hub = Hub::new("lobby");
+    let (hub, _dir) = hub();
     let (ana, _rx) = channel(1000);
     hub.join_server("ana", ana).unwrap();
     for n in 0..3 {
@@ -102,7 +115,7 @@ fn a_user_owns_a_bounded_number_of_rooms() {
 
 #[test]
 fn rooms_and_members_come_in_pages_that_join_up() {
-    let hub = Hub::new("lobby");
+    let (hub, _dir) = hub();
     let mut inboxes = Vec::new();
     for n in 0..600 {
         let (outbox, inbox) = channel(10_000);
@@ -147,7 +160,7 @@ fn rooms_and_members_come_in_pages_that_join_up() {
 
 #[test]
 fn a_second_login_replaces_the_first_session_and_keeps_the_rooms() {
-    let hub = Hub::new("lobby");
+    let (hub, _dir) = hub();
     let (first, mut first_rx) = channel(100);
     let (second, _second_rx) = channel(100);
     hub.join_server("ana", first.clone()).unwrap();

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use tertulia_server::{Accounts, Config};
+use tertulia_server::{Config, Storage};
 use tertulia_shared::codec::LineCodec;
 use tertulia_shared::codec::{decode, encode, line_codec};
 use tertulia_shared::validate::Gender;
@@ -63,18 +63,18 @@ impl TestServer {
     /// Starts a server on an existing (or new) database file.
     pub async fn start_on(db_path: PathBuf, config: Config) -> TestServer {
         let path = db_path.clone();
-        let accounts = tokio::task::spawn_blocking(move || Accounts::open(&path, 4))
+        let storage = tokio::task::spawn_blocking(move || Storage::open(&path, 4))
             .await
             .expect("join")
             .expect("open db");
-        TestServer::start_with_accounts(db_path, accounts, config).await
+        TestServer::start_with_storage(db_path, storage, config).await
     }
 
-    /// Starts a server on accounts opened by the test (another bcrypt cost
-    /// or password queue).
-    pub async fn start_with_accounts(
+    /// Starts a server on a database opened by the test (another bcrypt
+    /// cost or password queue).
+    pub async fn start_with_storage(
         db_path: PathBuf,
-        accounts: Accounts,
+        storage: Storage,
         config: Config,
     ) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -82,7 +82,7 @@ impl TestServer {
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(tertulia_server::run(listener, config, accounts, async {
+        let task = tokio::spawn(tertulia_server::run(listener, config, storage, async {
             let _ = stopped.await;
         }));
         TestServer {

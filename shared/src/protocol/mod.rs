@@ -24,6 +24,10 @@ pub type RequestId = u64;
 /// Milliseconds since the Unix epoch, UTC, as measured by the server's clock.
 pub type TimestampMs = i64;
 
+/// A message's place in the server's log: assigned by the server, strictly
+/// increasing across rooms and private messages, never reused.
+pub type MessageId = u64;
+
 /// One line sent by a client: an optional `id` plus the request itself.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClientRequest {
@@ -98,8 +102,26 @@ pub enum Request {
         to: String,
         text: String,
     },
-    /// The server's clock, for Cristian's time synchronisation.
+    /// The server's clock, for Cristian's time synchronisation. Also the
+    /// heartbeat: a logged-in client silent for the idle timeout is closed.
     Time,
+    /// One page of a room's stored messages: the newest ones before
+    /// `before_id` (or the newest of all), or the oldest ones after
+    /// `after_id` (catching up after a reconnection).
+    History {
+        room: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        before_id: Option<MessageId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after_id: Option<MessageId>,
+    },
+    /// The same for the private messages this user sent or received.
+    PrivateHistory {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        before_id: Option<MessageId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after_id: Option<MessageId>,
+    },
 }
 
 /// The signup form.
@@ -245,6 +267,8 @@ pub enum ErrorCode {
     /// The client is already in the room it asked to join.
     AlreadyInRoom,
     UserNotFound,
+    /// Not sent by this version: a private message to a registered user
+    /// who is offline is stored and delivered at their next login.
     UserOffline,
     /// The server has no room for another connection; it is closed.
     ServerFull,
@@ -331,11 +355,21 @@ pub enum Reply {
         /// Present when more members follow: pass it to `list_members` as `after`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         members_next: Option<String>,
+        /// The room's latest messages, oldest first (see [`Reply::Joined`]).
+        #[serde(default)]
+        history: Vec<ChatMessage>,
+        #[serde(default)]
+        history_more: bool,
+        /// How many private messages arrived while the user was offline;
+        /// they were pushed as `private` events just before this reply.
+        #[serde(default)]
+        queued_privates: usize,
         server_time_ms: TimestampMs,
     },
     /// Answer to `logout`; the server closes the connection after it.
     Bye,
-    /// Answer to `say`: the stamped message that everyone in the room receives.
+    /// Answer to `say`: the stamped, stored message that everyone in the
+    /// room receives.
     Sent {
         message: ChatMessage,
     },
@@ -349,12 +383,24 @@ pub enum Reply {
         /// Present when more members follow: pass it to `list_members` as `after`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         members_next: Option<String>,
+        /// The room's latest messages, oldest first, as many as fit the
+        /// line. `history_more`: older ones exist (`history` with
+        /// `before_id` = the first one's id pages back).
+        #[serde(default)]
+        history: Vec<ChatMessage>,
+        #[serde(default)]
+        history_more: bool,
     },
     /// Answer to `leave_room`: the client is now in `room` (the default room).
-    /// `changed` is false when it already was there.
+    /// `changed` is false when it already was there; when it is true,
+    /// `history` is the default room's latest messages as in `joined`.
     Left {
         room: String,
         changed: bool,
+        #[serde(default)]
+        history: Vec<ChatMessage>,
+        #[serde(default)]
+        history_more: bool,
     },
     /// One page of rooms; `next` is present when more pages follow.
     RoomList {
@@ -378,9 +424,24 @@ pub enum Reply {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         next: Option<String>,
     },
-    /// Answer to `private`: the stamped copy the recipient received.
+    /// Answer to `private`: the stamped, stored message. `queued`: the
+    /// recipient is offline and gets it at their next login.
     PrivateSent {
         message: PrivateMessage,
+        #[serde(default)]
+        queued: bool,
+    },
+    /// Answer to `history`: stored messages of `room`, oldest first.
+    /// `more`: further messages exist in the direction asked.
+    History {
+        room: String,
+        messages: Vec<ChatMessage>,
+        more: bool,
+    },
+    /// Answer to `private_history`, the same for private messages.
+    PrivateHistory {
+        messages: Vec<PrivateMessage>,
+        more: bool,
     },
     Time {
         server_time_ms: TimestampMs,
@@ -411,6 +472,7 @@ pub struct UserInfo {
 /// A room message, stamped by the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChatMessage {
+    pub id: MessageId,
     pub room: String,
     /// The sender's login, as the server knows it.
     pub from: String,
@@ -421,6 +483,7 @@ pub struct ChatMessage {
 /// A private message, stamped by the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrivateMessage {
+    pub id: MessageId,
     pub from: String,
     pub to: String,
     pub text: String,

@@ -55,6 +55,7 @@ fn every_server_message_round_trips() {
     let messages = vec![
         ServerMessage::Event {
             event: Event::Message(ChatMessage {
+                id: 41,
                 room: "lobby".into(),
                 from: "ana".into(),
                 text: "¿qué tal? ñandú".into(),
@@ -75,6 +76,19 @@ fn every_server_message_round_trips() {
                     is_default: true,
                 }],
                 next: None,
+            },
+        },
+        ServerMessage::Reply {
+            id: Some(4),
+            result: Reply::PrivateHistory {
+                messages: vec![PrivateMessage {
+                    id: 42,
+                    from: "ana".into(),
+                    to: "luis".into(),
+                    text: "¿vienes?".into(),
+                    time_ms: 1_700_000_000_001,
+                }],
+                more: false,
             },
         },
     ];

@@ -8,9 +8,10 @@
 //! deadline, and the task watches the shutdown, the queue overflowing and the
 //! hello, login and idle deadlines while it waits for anything.
 
-use std::io;
+mod farewell;
+mod held;
+
 use std::net::SocketAddr;
-use std::time::Duration;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -18,23 +19,21 @@ use std::task::Poll;
 
 use bytes::Bytes;
 use tertulia_shared::codec::{DecodeError, decode_request, encode};
-use tertulia_shared::{ClientRequest, ErrorBody, ErrorCode, Event, ServerMessage};
+use tertulia_shared::{ClientRequest, ErrorBody, ErrorCode, MessageId, ServerMessage};
 use tokio::time::{Instant, Sleep};
 use tokio_util::sync::CancellationToken;
 
 use crate::admission::Ticket;
 use crate::cmd;
 use crate::connection::{Connection, ReadError};
-use crate::outbox::{self, Inbox, Outbox};
+use crate::outbox::{self, Outbox};
+use farewell::{End, FAREWELL_TIMEOUT, farewell, log_end};
+use held::Held;
 use crate::server::Shared;
 use crate::throttle::TokenBucket;
 
 /// Most queued lines written with one system call.
 const WRITE_BATCH: usize = 256;
-
-/// How long a farewell (the last lines, an error or shutdown notice) may
-/// take before the connection is dropped anyway.
-const FAREWELL_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// One connection's allowance per kind of request.
 #[derive(Debug)]
@@ -64,6 +63,8 @@ pub(crate) struct Session {
     /// Set by a command that ends the connection after its reply (`logout`,
     /// a refused `hello`).
     pub closing: bool,
+    /// Set by a command whose reply promises that this message is stored.
+    pub awaiting: Option<MessageId>,
 }
 
 impl Session {
@@ -75,6 +76,11 @@ impl Session {
                 "Log in first (or create an account).",
             )
         })
+    }
+
+    /// Holds this request's reply until message `id` is stored.
+    pub fn reply_when_stored(&mut self, id: MessageId) {
+        self.awaiting = Some(id);
     }
 
     /// Refuses `login` and `register` on a connection that is already logged in.
@@ -117,24 +123,6 @@ impl Session {
     }
 }
 
-/// How a connection ended.
-#[derive(Debug)]
-enum End {
-    ClientClosed,
-    ClientReset,
-    Logout,
-    Shutdown,
-    TooSlow,
-    WriteTimeout,
-    HelloTimeout,
-    LoginTimeout,
-    IdleTimeout,
-    Replaced,
-    LineTooLong,
-    NotUtf8,
-    Io(io::Error),
-}
-
 /// Serves one client until it leaves, misbehaves or the server stops.
 pub(crate) async fn serve(
     mut conn: Connection,
@@ -168,7 +156,10 @@ pub(crate) async fn serve(
             requests: TokenBucket::new(config.request_rate, now),
         },
         closing: false,
+        awaiting: None,
     };
+    let log = session.shared.log.clone();
+    let mut held = Held::default();
     let mut batch: Vec<Bytes> = Vec::new();
     // Past the request rate, reading pauses until this timer fires.
     let mut paused: Option<Pin<Box<Sleep>>> = None;
@@ -203,6 +194,7 @@ pub(crate) async fn serve(
                     Ok(Ok(())) => {}
                 }
             }
+            () = held.ready(&log) => held.release(&log, &session.outbox),
             () = wake(&mut paused), if paused.is_some() => paused = None,
             line = conn.read_line(), if paused.is_none() => match line {
                 Ok(Some(line)) => {
@@ -227,7 +219,11 @@ pub(crate) async fn serve(
                             },
                         }
                     };
-                    session.outbox.push(&encode(&reply));
+                    let request = match &reply {
+                        ServerMessage::Reply { id, .. } | ServerMessage::Error { id, .. } => *id,
+                        ServerMessage::Event { .. } => None,
+                    };
+                    held.send(&session.outbox, session.awaiting.take(), request, encode(&reply));
                     if session.closing {
                         break End::Logout;
                     }
@@ -250,6 +246,9 @@ pub(crate) async fn serve(
     if let Some(login) = &session.login {
         session.shared.hub.leave_server(login, &session.outbox);
     }
+    // Replies still waiting for the log go out with the rest of the queue.
+    held.all_ready(&log, FAREWELL_TIMEOUT).await;
+    held.release(&log, &session.outbox);
     // Boxed: its timers and writes would otherwise make every task bigger.
     Box::pin(farewell(&mut conn, &end, &inbox, &mut batch)).await;
     drop(conn);
@@ -275,111 +274,5 @@ fn deadline(session: &Session, started: Instant, last_heard: Instant) -> (Instan
 async fn wake(paused: &mut Option<Pin<Box<Sleep>>>) {
     if let Some(timer) = paused {
         timer.as_mut().await;
-    }
-}
-
-/// Delivers what is still queued (unless the client is too slow for it or
-/// gone), tells the client why the connection ends when there is something
-/// to say, then closes. Bounded in time: a client that does not read is not
-/// waited for.
-async fn farewell(conn: &mut Connection, end: &End, inbox: &Inbox, batch: &mut Vec<Bytes>) {
-    let error = |code, message: &str| ServerMessage::Error {
-        id: None,
-        error: ErrorBody::new(code, message),
-    };
-    let last_word = match end {
-        End::Shutdown => Some(ServerMessage::Event {
-            event: Event::Shutdown {
-                message: "The server is shutting down.".to_owned(),
-            },
-        }),
-        End::TooSlow | End::WriteTimeout => Some(error(
-            ErrorCode::TooSlow,
-            "Disconnected: messages were arriving faster than this client read them.",
-        )),
-        End::HelloTimeout => Some(error(
-            ErrorCode::LoginTimeout,
-            "Disconnected: no hello within the time limit.",
-        )),
-        End::LoginTimeout => Some(error(
-            ErrorCode::LoginTimeout,
-            "Disconnected: no login within the time limit.",
-        )),
-        End::IdleTimeout => Some(error(
-            ErrorCode::IdleTimeout,
-            "Disconnected: nothing heard from this client for too long.",
-        )),
-        End::LineTooLong => Some(error(
-            ErrorCode::LineTooLong,
-            &format!(
-                "Disconnected: a line was longer than {} bytes.",
-                tertulia_shared::limits::MAX_LINE_BYTES
-            ),
-        )),
-        End::NotUtf8 => Some(error(
-            ErrorCode::Malformed,
-            "Disconnected: the data was not UTF-8 text.",
-        )),
-        // The queue already ends with the `session_replaced` event.
-        End::Replaced => None,
-        End::ClientClosed | End::ClientReset | End::Logout | End::Io(_) => None,
-    };
-    let deliver_queue = !matches!(
-        end,
-        End::TooSlow | End::WriteTimeout | End::ClientReset | End::Io(_)
-    );
-    if deliver_queue {
-        inbox.try_recv_many(batch, usize::MAX);
-    }
-    let goodbye = async {
-        if !batch.is_empty() {
-            conn.write_lines(batch).await?;
-        }
-        if let Some(message) = &last_word {
-            conn.send(message).await?;
-        }
-        conn.close().await?;
-        conn.discard_input().await;
-        Ok::<(), io::Error>(())
-    };
-    // The peer may already be gone; nothing more to do about it.
-    let _ = tokio::time::timeout(FAREWELL_TIMEOUT, goodbye).await;
-}
-
-fn log_end(session: &Session, end: &End) {
-    let peer = session.peer;
-    let who = session.login.as_deref().unwrap_or("-");
-    match end {
-        End::ClientClosed => tracing::info!(%peer, login = who, "client disconnected"),
-        End::ClientReset => {
-            tracing::info!(%peer, login = who, "client vanished (connection reset)")
-        }
-        End::Logout => tracing::info!(%peer, login = who, "client logged out"),
-        End::Shutdown => tracing::debug!(%peer, login = who, "closed for shutdown"),
-        End::Replaced => {
-            tracing::info!(%peer, login = who, "session taken over by a new login")
-        }
-        End::IdleTimeout => tracing::info!(
-            %peer, login = who,
-            "disconnected: nothing heard for {:?} (a vanished computer?)",
-            session.shared.config.idle_timeout
-        ),
-        End::TooSlow => tracing::warn!(
-            %peer, login = who,
-            "disconnected: outgoing queue full ({} lines), the client is not reading",
-            session.shared.config.outbox_capacity
-        ),
-        End::WriteTimeout => tracing::warn!(
-            %peer, login = who,
-            "disconnected: a write took longer than {:?}, the client is not reading",
-            session.shared.config.write_timeout
-        ),
-        End::HelloTimeout => tracing::info!(%peer, "disconnected: no hello in time"),
-        End::LoginTimeout => tracing::info!(%peer, "disconnected: no login in time"),
-        End::LineTooLong => tracing::warn!(%peer, login = who, "disconnected: line too long"),
-        End::NotUtf8 => tracing::warn!(%peer, login = who, "disconnected: data is not UTF-8"),
-        End::Io(e) => {
-            tracing::info!(%peer, login = who, "connection lost: {}", crate::describe_io_error(e))
-        }
     }
 }

@@ -1,0 +1,72 @@
+//! The server's one SQLite file: its schema and how every connection to it
+//! is opened. Accounts ([`crate::accounts`]) and the message log
+//! ([`crate::history`]) each keep their own connections to it.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+
+/// Schema history. Append new migrations; never edit a released one.
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(
+        "CREATE TABLE accounts (
+            id            INTEGER PRIMARY KEY,
+            login         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            first_names   TEXT NOT NULL,
+            last_names    TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            age           INTEGER NOT NULL,
+            gender        TEXT NOT NULL,
+            created_at_ms INTEGER NOT NULL
+        );",
+    ),
+    // Every room and private message. `id` is assigned by the server, not by
+    // SQLite; AUTOINCREMENT keeps the highest one ever stored in
+    // `sqlite_sequence`, so pruning never lets an id come back.
+    M::up(
+        "CREATE TABLE messages (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            room          TEXT,             -- room key; NULL for a private message
+            sender        TEXT NOT NULL,    -- login as registered
+            recipient     TEXT,             -- private messages only
+            sender_key    TEXT,             -- folded logins, private messages only
+            recipient_key TEXT,
+            text          TEXT NOT NULL,
+            time_ms       INTEGER NOT NULL,
+            pending       INTEGER NOT NULL DEFAULT 0  -- waits for its offline recipient
+        );
+        CREATE INDEX messages_by_room ON messages(room, id) WHERE room IS NOT NULL;
+        CREATE INDEX messages_to ON messages(recipient_key, id) WHERE room IS NULL;
+        CREATE INDEX messages_from ON messages(sender_key, id) WHERE room IS NULL;",
+    ),
+];
+
+/// Opens `path` (creating it and its directory if needed), sets it up for
+/// concurrent readers and one writer, and brings the schema up to date.
+pub(crate) fn connect(path: &Path) -> Result<Connection, DbError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            std::io::Error::new(e.kind(), format!("cannot create {}: {e}", dir.display()))
+        })?;
+    }
+    let mut db = Connection::open(path)?;
+    // WAL: readers never wait for the writer. NORMAL: a commit survives the
+    // process being killed; only a power cut may lose the last moments.
+    db.pragma_update(None, "journal_mode", "WAL")?;
+    db.pragma_update(None, "synchronous", "NORMAL")?;
+    db.busy_timeout(std::time::Duration::from_secs(5))?;
+    Migrations::from_slice(MIGRATIONS).to_latest(&mut db)?;
+    Ok(db)
+}
+
+/// Why the database could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database: {0}")]
+    Database(#[from] rusqlite::Error),
+    #[error("migrations: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}

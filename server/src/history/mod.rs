@@ -1,0 +1,217 @@
+//! The message log: every room and private message, kept in SQLite.
+//!
+//! The hub assigns each message its id and stamp under its lock and hands
+//! it to [`MessageLog::append`], which only queues it: one writer thread
+//! ([`writer`]) stores whatever has queued up in one transaction (group
+//! commit), then publishes the highest id stored. A session answers `sent`
+//! only once its message is stored ([`MessageLog::stored`]), without ever
+//! holding up the fan-out or its own reading. Reads (history pages, queued
+//! private messages) use their own connection on the blocking pool.
+
+mod read;
+mod writer;
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+use std::sync::mpsc::{SyncSender, TrySendError};
+use std::sync::{Arc, Mutex};
+
+use rusqlite::Connection;
+use tertulia_shared::{ChatMessage, MessageId, PrivateMessage, TimestampMs};
+use tokio::sync::watch;
+
+use crate::db::DbError;
+pub use read::Page;
+
+/// Messages (and other changes) waiting for the writer at most; past this
+/// `say` and `private` answer `busy` instead of letting memory grow.
+pub const QUEUE_CAPACITY: usize = 65_536;
+
+/// A change to the log, applied by the writer in the order queued.
+#[derive(Debug)]
+pub(crate) enum Entry {
+    Room {
+        room_key: String,
+        message: Arc<ChatMessage>,
+    },
+    Private {
+        message: PrivateMessage,
+        /// The recipient was offline: deliver at their next login.
+        pending: bool,
+    },
+    /// A room was deleted: its history goes with it.
+    ForgetRoom { room_key: String },
+    /// At start: rooms other than the default one did not survive the restart.
+    ForgetRoomsExcept { room_key: String },
+    /// The private messages queued for `login` up to `up_to` were delivered.
+    Delivered { login: String, up_to: MessageId },
+    /// Retention: messages stamped before this go.
+    Prune { before_ms: TimestampMs },
+    /// Answered once everything queued before it is stored.
+    Flush(tokio::sync::oneshot::Sender<()>),
+}
+
+/// The writer's queue is full: the disk is slower than the chat.
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("the message log is full")]
+pub struct LogFull;
+
+/// A message that was delivered but could not be stored.
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("message {0} could not be stored")]
+pub struct NotStored(pub MessageId);
+
+#[derive(Debug)]
+struct Inner {
+    queue: SyncSender<Entry>,
+    /// The highest id stored (or given up on, see `lost`).
+    stored: watch::Receiver<MessageId>,
+    /// Id ranges whose transaction failed even after retries.
+    lost: Arc<Mutex<Vec<(MessageId, MessageId)>>>,
+    reader: Mutex<Connection>,
+}
+
+/// Shared handle to the message log (cheap to clone).
+#[derive(Debug, Clone)]
+pub struct MessageLog {
+    inner: Arc<Inner>,
+}
+
+/// Where the log stood when it was opened.
+#[derive(Debug, Clone, Copy)]
+pub struct Resume {
+    /// The first id to give out.
+    pub next_id: MessageId,
+    /// The latest stamp stored: stamps never go back, even if the clock does.
+    pub last_stamp_ms: TimestampMs,
+}
+
+impl MessageLog {
+    /// Opens the log in the database at `path` and starts its writer.
+    /// Blocking: call it before serving, or from a blocking thread.
+    pub fn open(path: &Path) -> Result<(MessageLog, Resume), DbError> {
+        let writer = crate::db::connect(path)?;
+        let reader = crate::db::connect(path)?;
+        let resume = read::resume(&reader)?;
+        let (queue, entries) = std::sync::mpsc::sync_channel(QUEUE_CAPACITY);
+        let (stored_tx, stored) = watch::channel(resume.next_id.saturating_sub(1));
+        let lost = Arc::new(Mutex::new(Vec::new()));
+        writer::spawn(writer, entries, stored_tx, lost.clone())?;
+        let log = MessageLog {
+            inner: Arc::new(Inner {
+                queue,
+                stored,
+                lost,
+                reader: Mutex::new(reader),
+            }),
+        };
+        Ok((log, resume))
+    }
+
+    /// Queues a change without waiting (the hub calls it under its lock, so
+    /// the queue's order is the ids' order).
+    pub(crate) fn append(&self, entry: Entry) -> Result<(), LogFull> {
+        match self.inner.queue.try_send(entry) {
+            Ok(()) => Ok(()),
+            Err(TrySendError::Full(_)) => Err(LogFull),
+            Err(TrySendError::Disconnected(_)) => {
+                tracing::error!("the message log writer has stopped");
+                Err(LogFull)
+            }
+        }
+    }
+
+    /// Waits until message `id` (and every one before it) is stored.
+    pub async fn stored(&self, id: MessageId) -> Result<(), NotStored> {
+        let mut stored = self.inner.stored.clone();
+        // The writer never stops while a handle exists; if it did, nothing
+        // more will be stored.
+        if stored.wait_for(|high| *high >= id).await.is_err() {
+            return Err(NotStored(id));
+        }
+        self.check(id).unwrap_or(Err(NotStored(id)))
+    }
+
+    /// Whether message `id` is stored yet: `None` while it is still queued.
+    pub fn check(&self, id: MessageId) -> Option<Result<(), NotStored>> {
+        if *self.inner.stored.borrow() < id {
+            return None;
+        }
+        let lost = self.inner.lost.lock().unwrap_or_else(|p| p.into_inner());
+        if lost.iter().any(|(low, high)| (*low..=*high).contains(&id)) {
+            return Some(Err(NotStored(id)));
+        }
+        Some(Ok(()))
+    }
+
+    /// Waits until everything queued so far is stored.
+    pub async fn flush(&self) {
+        let (done, stored) = tokio::sync::oneshot::channel();
+        if self.append(Entry::Flush(done)).is_ok() {
+            let _ = stored.await;
+        }
+    }
+
+    /// Runs a read on a blocking thread with the reader connection.
+    async fn read<T, F>(&self, work: F) -> Result<T, rusqlite::Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, rusqlite::Error> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let reader = inner.reader.lock().unwrap_or_else(|p| p.into_inner());
+            work(&reader)
+        })
+        .await
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?
+    }
+
+    /// One page of a room's stored messages (see [`Page`]), named
+    /// `room_name`, from id `first_id` on (an older room of that name
+    /// is not this one).
+    pub async fn room_page(
+        &self,
+        room_key: String,
+        room_name: String,
+        page: Page,
+        first_id: MessageId,
+    ) -> Result<(Vec<ChatMessage>, bool), rusqlite::Error> {
+        self.read(move |db| read::room_page(db, &room_key, &room_name, page, first_id))
+            .await
+    }
+
+    /// One page of the private messages `login` sent or received.
+    pub async fn private_page(
+        &self,
+        login_key: String,
+        page: Page,
+    ) -> Result<(Vec<PrivateMessage>, bool), rusqlite::Error> {
+        self.read(move |db| read::private_page(db, &login_key, page))
+            .await
+    }
+
+    /// The private messages queued for `login_key` while they were
+    /// offline, up to `up_to`, oldest first.
+    pub async fn queued_privates(
+        &self,
+        login_key: String,
+        up_to: MessageId,
+    ) -> Result<Vec<PrivateMessage>, rusqlite::Error> {
+        self.read(move |db| read::queued_privates(db, &login_key, up_to))
+            .await
+    }
+
+    /// The latest `count` messages of a room, oldest first, and whether
+    /// older ones exist. Blocking: for start-up.
+    pub fn recent_blocking(
+        &self,
+        room_key: &str,
+        room_name: &str,
+        count: usize,
+    ) -> Result<(Vec<ChatMessage>, bool), rusqlite::Error> {
+        let reader = self.inner.reader.lock().unwrap_or_else(|p| p.into_inner());
+        read::recent(&reader, room_key, room_name, count)
+    }
+}

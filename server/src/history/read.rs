@@ -1,0 +1,193 @@
+//! The log's queries, each cut into pages that fit the protocol's line.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use tertulia_shared::{ChatMessage, MessageId, PrivateMessage};
+
+use super::{QUEUE_CAPACITY, Resume};
+use crate::page;
+
+/// Rows read for one page at most (a page of short messages stops here
+/// before it reaches the byte budget).
+const PAGE_ROWS: usize = 200;
+/// One more than a page, to know whether more follow.
+const ROWS_READ: i64 = PAGE_ROWS as i64 + 1;
+
+/// Which part of a history to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    /// The newest messages.
+    Latest,
+    /// The newest messages older than this id (scrolling back).
+    Before(MessageId),
+    /// The oldest messages newer than this id (catching up).
+    After(MessageId),
+}
+
+impl Page {
+    /// The id range and order a page reads: `(low, high, newest_first)`,
+    /// both bounds exclusive.
+    fn bounds(self) -> (i64, i64, bool) {
+        let id = |id: MessageId| i64::try_from(id).unwrap_or(i64::MAX);
+        match self {
+            Page::Latest => (0, i64::MAX, true),
+            Page::Before(before) => (0, id(before), true),
+            Page::After(after) => (id(after), i64::MAX, false),
+        }
+    }
+}
+
+/// Where ids and stamps resume. Ids skip [`QUEUE_CAPACITY`] past the
+/// highest one stored: ids given out but not yet stored when the server
+/// was killed were seen by clients and must never name another message.
+pub(super) fn resume(db: &Connection) -> Result<Resume, rusqlite::Error> {
+    let sequence: Option<i64> = db
+        .query_row(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'messages'",
+            [],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let last_stamp_ms: Option<i64> = db
+        .query_row(
+            "SELECT time_ms FROM messages ORDER BY id DESC LIMIT 1",
+            [],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let highest = sequence.map_or(0, |s| u64::try_from(s).unwrap_or(0));
+    let gap = if highest == 0 { 0 } else { QUEUE_CAPACITY as u64 };
+    Ok(Resume {
+        next_id: highest + gap + 1,
+        last_stamp_ms: last_stamp_ms.unwrap_or(0),
+    })
+}
+
+fn id_of(value: i64) -> MessageId {
+    u64::try_from(value).unwrap_or(0)
+}
+
+/// Fills a page from rows read in the page's order; `more` when rows remain.
+fn fill<T: serde::Serialize>(rows: Vec<T>, newest_first: bool) -> (Vec<T>, bool) {
+    let read = rows.len();
+    let (mut page, cut) = page::fill(rows.into_iter().map(|row| ((), row)));
+    let more = cut.is_some() || read > PAGE_ROWS;
+    page.truncate(PAGE_ROWS);
+    if newest_first {
+        page.reverse();
+    }
+    (page, more)
+}
+
+pub(super) fn room_page(
+    db: &Connection,
+    room_key: &str,
+    room_name: &str,
+    page: Page,
+    first_id: MessageId,
+) -> Result<(Vec<ChatMessage>, bool), rusqlite::Error> {
+    let (low, high, newest_first) = page.bounds();
+    let low = low.max(i64::try_from(first_id).unwrap_or(i64::MAX) - 1);
+    let sql = if newest_first {
+        "SELECT id, sender, text, time_ms FROM messages
+         WHERE room = ?1 AND id > ?2 AND id < ?3 ORDER BY id DESC LIMIT ?4"
+    } else {
+        "SELECT id, sender, text, time_ms FROM messages
+         WHERE room = ?1 AND id > ?2 AND id < ?3 ORDER BY id ASC LIMIT ?4"
+    };
+    let mut statement = db.prepare_cached(sql)?;
+    let rows = statement
+        .query_map(params![room_key, low, high, ROWS_READ], |row| {
+            chat_message(row, room_name)
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(fill(rows, newest_first))
+}
+
+fn chat_message(row: &Row<'_>, room_name: &str) -> Result<ChatMessage, rusqlite::Error> {
+    Ok(ChatMessage {
+        id: id_of(row.get(0)?),
+        room: room_name.to_owned(),
+        from: row.get(1)?,
+        text: row.get(2)?,
+        time_ms: row.get(3)?,
+    })
+}
+
+fn private_message(row: &Row<'_>) -> Result<PrivateMessage, rusqlite::Error> {
+    Ok(PrivateMessage {
+        id: id_of(row.get(0)?),
+        from: row.get(1)?,
+        to: row.get(2)?,
+        text: row.get(3)?,
+        time_ms: row.get(4)?,
+    })
+}
+
+pub(super) fn private_page(
+    db: &Connection,
+    login_key: &str,
+    page: Page,
+) -> Result<(Vec<PrivateMessage>, bool), rusqlite::Error> {
+    let (low, high, newest_first) = page.bounds();
+    // Two index ranges (received, sent) merged by the union.
+    let sql = if newest_first {
+        "SELECT id, sender, recipient, text, time_ms FROM messages
+         WHERE room IS NULL AND recipient_key = ?1 AND id > ?2 AND id < ?3
+         UNION ALL
+         SELECT id, sender, recipient, text, time_ms FROM messages
+         WHERE room IS NULL AND sender_key = ?1 AND recipient_key <> ?1 AND id > ?2 AND id < ?3
+         ORDER BY id DESC LIMIT ?4"
+    } else {
+        "SELECT id, sender, recipient, text, time_ms FROM messages
+         WHERE room IS NULL AND recipient_key = ?1 AND id > ?2 AND id < ?3
+         UNION ALL
+         SELECT id, sender, recipient, text, time_ms FROM messages
+         WHERE room IS NULL AND sender_key = ?1 AND recipient_key <> ?1 AND id > ?2 AND id < ?3
+         ORDER BY id ASC LIMIT ?4"
+    };
+    let mut statement = db.prepare_cached(sql)?;
+    let rows = statement
+        .query_map(
+            params![login_key, low, high, ROWS_READ],
+            private_message,
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(fill(rows, newest_first))
+}
+
+pub(super) fn queued_privates(
+    db: &Connection,
+    login_key: &str,
+    up_to: MessageId,
+) -> Result<Vec<PrivateMessage>, rusqlite::Error> {
+    let up_to = i64::try_from(up_to).unwrap_or(i64::MAX);
+    let mut statement = db.prepare_cached(
+        "SELECT id, sender, recipient, text, time_ms FROM messages
+         WHERE room IS NULL AND recipient_key = ?1 AND pending = 1 AND id <= ?2
+         ORDER BY id",
+    )?;
+    statement
+        .query_map(params![login_key, up_to], private_message)?
+        .collect()
+}
+
+pub(super) fn recent(
+    db: &Connection,
+    room_key: &str,
+    room_name: &str,
+    count: usize,
+) -> Result<(Vec<ChatMessage>, bool), rusqlite::Error> {
+    let mut statement = db.prepare_cached(
+        "SELECT id, sender, text, time_ms FROM messages
+         WHERE room = ?1 ORDER BY id DESC LIMIT ?2",
+    )?;
+    let mut rows = statement
+        .query_map(params![room_key, i64::try_from(count).unwrap_or(i64::MAX - 1) + 1], |row| {
+            chat_message(row, room_name)
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let more = rows.len() > count;
+    rows.truncate(count);
+    rows.reverse();
+    Ok((rows, more))
+}

@@ -1,0 +1,173 @@
+//! The log's only writer: a thread that stores whatever has queued up in
+//! one transaction, then tells the sessions how far the log is stored.
+
+use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rusqlite::{Connection, params};
+use tertulia_shared::MessageId;
+use tertulia_shared::validate::fold;
+use tokio::sync::watch;
+
+use super::Entry;
+
+/// Most entries stored in one transaction.
+const MAX_BATCH: usize = 4096;
+
+/// Attempts at a failing transaction before its messages are given up on.
+const ATTEMPTS: u32 = 3;
+
+/// Lost ranges remembered (the oldest are forgotten past this).
+const MAX_LOST: usize = 1024;
+
+pub(super) fn spawn(
+    db: Connection,
+    entries: Receiver<Entry>,
+    stored: watch::Sender<MessageId>,
+    lost: Arc<Mutex<Vec<(MessageId, MessageId)>>>,
+) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("message-log".into())
+        .spawn(move || run(db, &entries, &stored, &lost))?;
+    Ok(())
+}
+
+fn run(
+    mut db: Connection,
+    entries: &Receiver<Entry>,
+    stored: &watch::Sender<MessageId>,
+    lost: &Mutex<Vec<(MessageId, MessageId)>>,
+) {
+    let mut batch = Vec::new();
+    // Ends when every handle (and so every sender) is gone.
+    while let Ok(first) = entries.recv() {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match entries.try_recv() {
+                Ok(entry) => batch.push(entry),
+                Err(_) => break,
+            }
+        }
+        let ids = batch.iter().filter_map(Entry::id);
+        let range = ids.clone().min().zip(ids.max());
+        if let Err(e) = store_with_retries(&mut db, &batch) {
+            tracing::error!(
+                "could not store {} messages in the log, giving up on them: {e}",
+                batch.len()
+            );
+            if let Some(range) = range {
+                let mut lost = lost.lock().unwrap_or_else(|p| p.into_inner());
+                if lost.len() >= MAX_LOST {
+                    lost.remove(0);
+                }
+                lost.push(range);
+            }
+        }
+        if let Some((_, high)) = range {
+            stored.send_if_modified(|stored| {
+                let moved = high > *stored;
+                *stored = (*stored).max(high);
+                moved
+            });
+        }
+        for entry in batch.drain(..) {
+            if let Entry::Flush(done) = entry {
+                let _ = done.send(());
+            }
+        }
+    }
+}
+
+impl Entry {
+    fn id(&self) -> Option<MessageId> {
+        match self {
+            Entry::Room { message, .. } => Some(message.id),
+            Entry::Private { message, .. } => Some(message.id),
+            _ => None,
+        }
+    }
+}
+
+fn store_with_retries(db: &mut Connection, batch: &[Entry]) -> Result<(), rusqlite::Error> {
+    let mut attempt = 1;
+    loop {
+        match store(db, batch) {
+            Ok(()) => return Ok(()),
+            Err(e) if attempt >= ATTEMPTS => return Err(e),
+            Err(e) => {
+                tracing::warn!("storing messages failed (attempt {attempt}), retrying: {e}");
+                std::thread::sleep(Duration::from_millis(200) * attempt);
+                attempt += 1;
+            }
+        }
+    }
+}
+
+fn sql_id(id: MessageId) -> i64 {
+    i64::try_from(id).unwrap_or(i64::MAX)
+}
+
+/// Applies a batch in one transaction.
+fn store(db: &mut Connection, batch: &[Entry]) -> Result<(), rusqlite::Error> {
+    let tx = db.transaction()?;
+    for entry in batch {
+        match entry {
+            Entry::Room { room_key, message } => {
+                tx.prepare_cached(
+                    "INSERT INTO messages (id, room, sender, text, time_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(params![
+                    sql_id(message.id),
+                    room_key,
+                    message.from,
+                    message.text,
+                    message.time_ms
+                ])?;
+            }
+            Entry::Private { message, pending } => {
+                tx.prepare_cached(
+                    "INSERT INTO messages
+                       (id, sender, recipient, sender_key, recipient_key, text, time_ms, pending)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )?
+                .execute(params![
+                    sql_id(message.id),
+                    message.from,
+                    message.to,
+                    fold(&message.from),
+                    fold(&message.to),
+                    message.text,
+                    message.time_ms,
+                    pending
+                ])?;
+            }
+            Entry::ForgetRoom { room_key } => {
+                tx.prepare_cached("DELETE FROM messages WHERE room = ?1")?
+                    .execute([room_key])?;
+            }
+            Entry::ForgetRoomsExcept { room_key } => {
+                tx.prepare_cached("DELETE FROM messages WHERE room IS NOT NULL AND room <> ?1")?
+                    .execute([room_key])?;
+            }
+            Entry::Delivered { login, up_to } => {
+                tx.prepare_cached(
+                    "UPDATE messages SET pending = 0
+                     WHERE room IS NULL AND recipient_key = ?1 AND pending = 1 AND id <= ?2",
+                )?
+                .execute(params![fold(login), sql_id(*up_to)])?;
+            }
+            Entry::Prune { before_ms } => {
+                let pruned = tx
+                    .prepare_cached("DELETE FROM messages WHERE time_ms < ?1")?
+                    .execute([before_ms])?;
+                if pruned > 0 {
+                    tracing::info!("pruned {pruned} messages past the retention period");
+                }
+            }
+            Entry::Flush(_) => {}
+        }
+    }
+    tx.commit()
+}

@@ -1,0 +1,91 @@
+//! Replies held back until the message log has stored what they confirm.
+//!
+//! `sent` and `private_sent` promise that the message is stored, but the
+//! session must not stop reading (or the fan-out wait) for the disk: the
+//! reply waits here while the connection goes on. Replies keep their
+//! order, so a reply behind a held one waits too.
+
+use std::collections::VecDeque;
+
+use bytes::Bytes;
+use tertulia_shared::codec::encode;
+use tertulia_shared::{ErrorBody, ErrorCode, MessageId, RequestId, ServerMessage};
+
+use crate::history::{MessageLog, NotStored};
+use crate::outbox::Outbox;
+
+#[derive(Debug)]
+struct HeldReply {
+    /// The message that must be stored first (0: none, only the order).
+    stored: MessageId,
+    request: Option<RequestId>,
+    line: Bytes,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Held {
+    replies: VecDeque<HeldReply>,
+}
+
+impl Held {
+    /// Sends `line` now, or holds it until message `stored` is in the log
+    /// and every reply held before it has gone.
+    pub fn send(
+        &mut self,
+        outbox: &Outbox,
+        stored: Option<MessageId>,
+        request: Option<RequestId>,
+        line: Bytes,
+    ) {
+        if stored.is_none() && self.replies.is_empty() {
+            outbox.push(&line);
+            return;
+        }
+        self.replies.push_back(HeldReply {
+            stored: stored.unwrap_or(0),
+            request,
+            line,
+        });
+    }
+
+    /// Waits until the first held reply may go (forever when none is held).
+    pub async fn ready(&self, log: &MessageLog) {
+        match self.replies.front() {
+            // `release` finds out whether it was stored or lost.
+            Some(first) => {
+                let _ = log.stored(first.stored).await;
+            }
+            None => std::future::pending().await,
+        }
+    }
+
+    /// Waits (at most `limit`) until every held reply may go.
+    pub async fn all_ready(&self, log: &MessageLog, limit: std::time::Duration) {
+        if let Some(last) = self.replies.iter().map(|r| r.stored).max() {
+            let _ = tokio::time::timeout(limit, log.stored(last)).await;
+        }
+    }
+
+    /// Sends every reply whose message is stored, in order; a message the
+    /// log gave up on gets an error instead of its reply.
+    pub fn release(&mut self, log: &MessageLog, outbox: &Outbox) {
+        while let Some(first) = self.replies.front() {
+            match log.check(first.stored) {
+                None => return,
+                Some(Ok(())) => outbox.push(&first.line),
+                Some(Err(NotStored(id))) => {
+                    tracing::error!("message {id} was delivered but could not be stored");
+                    outbox.push(&encode(&ServerMessage::Error {
+                        id: first.request,
+                        error: ErrorBody::new(
+                            ErrorCode::Internal,
+                            "Your message was delivered but the server could not save it; \
+                             it will be missing from the history.",
+                        ),
+                    }));
+                }
+            }
+            self.replies.pop_front();
+        }
+    }
+}
