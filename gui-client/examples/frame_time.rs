@@ -29,6 +29,7 @@ fn room(n: usize) -> Room {
         .map(|i| match i % 10 {
             9 => Line::Notice(format!("user{} joined lobby.", i % 37)),
             _ => Line::Chat {
+                id: i as u64 + 1,
                 from: format!("user{}", i % 37),
                 text: texts[i % texts.len()].to_owned(),
                 time_ms: 1_795_330_000_000 + i as i64 * 1000,
@@ -70,7 +71,9 @@ fn report(what: &str, mut times: Vec<Duration>) {
 fn main() {
     for n in [100, 10_000] {
         let mut harness = Harness::builder().with_size([800.0, 600.0]).build_ui_state(
-            |ui, room: &mut Room| messages_ui(ui, &mut room.view, &room.lines, "lobby"),
+            |ui, room: &mut Room| {
+                messages_ui(ui, &mut room.view, &room.lines, "lobby", 0);
+            },
             room(n),
         );
         // First frames lay out what is visible and settle the scroll position.

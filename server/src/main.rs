@@ -226,7 +226,14 @@ async fn serve() -> anyhow::Result<()> {
         max_rooms_per_user: cli.max_rooms_per_user,
         history: cli.history,
         // "Forever" is a hundred years.
-        keep: Duration::from_secs(86_400 * if cli.keep_days == 0 { 36_500 } else { cli.keep_days }),
+        keep: Duration::from_secs(
+            86_400
+                * if cli.keep_days == 0 {
+                    36_500
+                } else {
+                    cli.keep_days
+                },
+        ),
         account_backoff: Backoff {
             free_failures: cli.login_free_failures,
             ..defaults.account_backoff

@@ -23,8 +23,8 @@ use tokio_util::codec::FramedRead;
 use super::errors;
 use super::pages::{append_page, pages_next};
 use super::{
-    CONNECT_TIMEOUT, INTERNAL_IDS, NetCommand, NetEvent, NetStats, SILENCE_LIMIT, display_server,
-    elapsed_since, local_now_ms, split_server,
+    Arrival, CONNECT_TIMEOUT, INTERNAL_IDS, NetCommand, NetEvent, NetStats, SILENCE_LIMIT,
+    display_server, elapsed_since, local_now_ms, split_server,
 };
 
 /// Clock samples per synchronisation round, and the pause between rounds.
@@ -75,16 +75,6 @@ pub(super) enum End {
     Replaced(String),
 }
 
-/// What a successful login tells us.
-pub(super) struct Welcome {
-    pub login: String,
-    pub room: String,
-    pub members: Vec<String>,
-    pub member_count: usize,
-    pub default_room: String,
-    pub server_name: String,
-}
-
 /// Opens the TCP connection, says hello, registers if asked, logs in.
 pub(super) async fn establish(
     out: &Out,
@@ -92,7 +82,7 @@ pub(super) async fn establish(
     login: &str,
     password: &Password,
     register: Option<&Registration>,
-) -> Result<(Link, Welcome), Failure> {
+) -> Result<(Link, Arrival), Failure> {
     let (host, port) = split_server(server).map_err(Failure::Network)?;
     let shown = display_server(&host, port);
     let addresses: Vec<_> = match tokio::time::timeout(
@@ -162,16 +152,22 @@ pub(super) async fn establish(
             room,
             members,
             member_count,
+            history,
+            history_more,
+            queued_privates,
             ..
         } => Ok((
             link,
-            Welcome {
+            Arrival {
                 login,
                 room,
                 members,
                 member_count,
                 default_room,
                 server_name,
+                history,
+                history_more,
+                queued_privates,
             },
         )),
         other => Err(Failure::Network(format!(
@@ -192,6 +188,10 @@ pub(super) struct Link {
     /// Paged lists being gathered: the id of the request for the next page
     /// → the UI's request id and the pages so far.
     paging: HashMap<RequestId, (RequestId, Reply)>,
+    /// Events that arrived during the handshake (the private messages
+    /// queued while the user was away come just before `logged_in`): the
+    /// UI gets them after it knows it is logged in.
+    held: Vec<Event>,
 }
 
 impl Link {
@@ -205,6 +205,14 @@ impl Link {
             next_id: INTERNAL_IDS,
             last_write: Instant::now(),
             paging: HashMap::new(),
+            held: Vec::new(),
+        }
+    }
+
+    /// Passes on the events held during the handshake.
+    pub(super) fn release_held(&mut self) {
+        for event in self.held.drain(..) {
+            self.out.emit(NetEvent::Event(event));
         }
     }
 
@@ -268,7 +276,7 @@ impl Link {
     }
 
     /// Sends an internal request during the handshake and waits for its
-    /// answer, forwarding any event that arrives meanwhile.
+    /// answer, holding any event that arrives meanwhile.
     async fn handshake(&mut self, request: Request) -> Result<Reply, Failure> {
         let id = self.next_id;
         self.next_id += 1;
@@ -311,7 +319,7 @@ impl Link {
                         _ => Failure::Refused(error),
                     });
                 }
-                Some(ServerMessage::Event { event }) => self.out.emit(NetEvent::Event(event)),
+                Some(ServerMessage::Event { event }) => self.held.push(event),
                 Some(ServerMessage::Reply { .. }) => {}
             }
         }

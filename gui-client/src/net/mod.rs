@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tertulia_shared::{DEFAULT_PORT, Request};
+use tertulia_shared::{ChatMessage, DEFAULT_PORT, Request};
 use tertulia_shared::{ErrorBody, Event, Password, Registration, Reply, RequestId};
 use tokio::sync::mpsc;
 
@@ -51,15 +51,10 @@ pub enum NetEvent {
     Registered {
         login: String,
     },
-    /// Logged in and placed in `room`. `resumed` is true after a reconnection.
+    /// Logged in. `resumed` is true after a reconnection. Events that came
+    /// with the login (private messages queued while away) follow it.
     LoggedIn {
-        login: String,
-        room: String,
-        /// The first page of the room's members.
-        members: Vec<String>,
-        member_count: usize,
-        default_room: String,
-        server_name: String,
+        arrival: Arrival,
         resumed: bool,
     },
     /// The server refused the login or the signup: nothing will be retried.
@@ -93,6 +88,24 @@ pub enum NetEvent {
         offset_ms: i64,
         rtt_ms: i64,
     },
+}
+
+/// What a successful login tells the client.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arrival {
+    pub login: String,
+    /// The room the user is placed in (the default room).
+    pub room: String,
+    /// The first page of the room's members.
+    pub members: Vec<String>,
+    pub member_count: usize,
+    pub default_room: String,
+    pub server_name: String,
+    /// The room's latest messages, and whether older ones exist.
+    pub history: Vec<ChatMessage>,
+    pub history_more: bool,
+    /// Private messages that arrived while the user was offline.
+    pub queued_privates: usize,
 }
 
 /// Traffic counters for `#net`.

@@ -73,16 +73,9 @@ impl Worker {
                 () = interruption(&mut self.commands, &self.out) => Err(Failure::Interrupted),
             };
             let mut link = match result {
-                Ok((link, welcome)) => {
-                    self.out.emit(NetEvent::LoggedIn {
-                        login: welcome.login,
-                        room: welcome.room,
-                        members: welcome.members,
-                        member_count: welcome.member_count,
-                        default_room: welcome.default_room,
-                        server_name: welcome.server_name,
-                        resumed,
-                    });
+                Ok((mut link, arrival)) => {
+                    self.out.emit(NetEvent::LoggedIn { arrival, resumed });
+                    link.release_held();
                     link
                 }
                 Err(Failure::Refused(error)) => {

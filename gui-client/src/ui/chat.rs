@@ -21,6 +21,10 @@ pub struct MessageView {
     heights: Vec<f32>,
     width: f32,
     room: String,
+    /// Lines the log had received on top when last drawn.
+    prepended: usize,
+    /// Where the view was scrolled to when last drawn.
+    offset: f32,
 }
 
 /// A first guess for a row never drawn: one text line per `\n`.
@@ -31,52 +35,74 @@ fn estimate(line: &Line, row: f32) -> f32 {
     row * (1 + text.matches('\n').count()) as f32
 }
 
-pub fn messages_ui(ui: &mut Ui, view: &mut MessageView, lines: &[Line], room: &str) {
+/// The room's log. `prepended` counts the lines the log has received on
+/// top so far: when older messages arrive the view keeps showing what it
+/// showed. Returns true when the view is scrolled to the very top (time to
+/// load older messages, if there are any).
+pub fn messages_ui(
+    ui: &mut Ui,
+    view: &mut MessageView,
+    lines: &[Line],
+    room: &str,
+    prepended: usize,
+) -> bool {
     let row = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
     if view.room != room {
         view.heights.clear();
         view.room = room.to_owned();
+        view.prepended = prepended;
+    }
+    let mut shift = 0.0;
+    if prepended > view.prepended {
+        let added = (prepended - view.prepended).min(lines.len());
+        let estimates: Vec<f32> = lines[..added].iter().map(|l| estimate(l, row)).collect();
+        shift = estimates.iter().sum::<f32>();
+        view.heights.splice(0..0, estimates);
+        view.prepended = prepended;
     }
     view.heights.truncate(lines.len());
     let known = view.heights.len();
     view.heights
         .extend(lines[known..].iter().map(|line| estimate(line, row)));
 
-    egui::ScrollArea::vertical()
+    let mut area = egui::ScrollArea::vertical()
         .id_salt(("messages", room))
         .stick_to_bottom(true)
-        .auto_shrink(false)
-        .show_viewport(ui, |ui, viewport| {
-            let width = ui.available_width();
-            if (width - view.width).abs() > 0.5 {
-                // Wrapping changed: fall back to estimates until rows are redrawn.
-                view.width = width;
-                for (height, line) in view.heights.iter_mut().zip(lines) {
-                    *height = estimate(line, row);
-                }
+        .auto_shrink(false);
+    if shift > 0.0 {
+        area = area.vertical_scroll_offset(view.offset + shift);
+    }
+    let output = area.show_viewport(ui, |ui, viewport| {
+        let width = ui.available_width();
+        if (width - view.width).abs() > 0.5 {
+            // Wrapping changed: fall back to estimates until rows are redrawn.
+            view.width = width;
+            for (height, line) in view.heights.iter_mut().zip(lines) {
+                *height = estimate(line, row);
             }
-            ui.set_height(view.heights.iter().sum::<f32>());
-            let top = ui.max_rect().top();
-            let left = ui.max_rect().left();
-            let mut y = 0.0;
-            let mut index = 0;
-            while index < lines.len() && y + view.heights[index] < viewport.min.y {
-                y += view.heights[index];
-                index += 1;
-            }
-            while index < lines.len() && y <= viewport.max.y {
-                let space =
-                    Rect::from_min_size(egui::pos2(left, top + y), vec2(width, f32::INFINITY));
-                let drawn = ui
-                    .scope_builder(UiBuilder::new().id_salt(index).max_rect(space), |ui| {
-                        line_ui(ui, &lines[index])
-                    });
-                let height = drawn.response.rect.height() + ui.spacing().item_spacing.y;
-                view.heights[index] = height;
-                y += height;
-                index += 1;
-            }
-        });
+        }
+        ui.set_height(view.heights.iter().sum::<f32>());
+        let top = ui.max_rect().top();
+        let left = ui.max_rect().left();
+        let mut y = 0.0;
+        let mut index = 0;
+        while index < lines.len() && y + view.heights[index] < viewport.min.y {
+            y += view.heights[index];
+            index += 1;
+        }
+        while index < lines.len() && y <= viewport.max.y {
+            let space = Rect::from_min_size(egui::pos2(left, top + y), vec2(width, f32::INFINITY));
+            let drawn = ui.scope_builder(UiBuilder::new().id_salt(index).max_rect(space), |ui| {
+                line_ui(ui, &lines[index])
+            });
+            let height = drawn.response.rect.height() + ui.spacing().item_spacing.y;
+            view.heights[index] = height;
+            y += height;
+            index += 1;
+        }
+    });
+    view.offset = output.state.clamped_offset().y;
+    view.offset <= 0.5 && shift == 0.0
 }
 
 /// One row of the log.
@@ -90,6 +116,7 @@ fn line_ui(ui: &mut Ui, line: &Line) {
             text,
             time_ms,
             mine,
+            ..
         } => {
             let mut job = LayoutJob::default();
             let format = |color, italics| TextFormat {

@@ -86,6 +86,7 @@ pub fn private_windows_ui(
                                 mine,
                                 text: body,
                                 time_ms,
+                                ..
                             } => {
                                 ui.horizontal_wrapped(|ui| {
                                     ui.label(RichText::new(clock_time(*time_ms)).weak());

@@ -9,9 +9,9 @@
 //! private messages) use their own connection on the blocking pool.
 
 mod read;
-mod writer;
 #[cfg(test)]
 mod tests;
+mod writer;
 
 use std::path::Path;
 use std::sync::mpsc::{SyncSender, TrySendError};

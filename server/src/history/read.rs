@@ -55,7 +55,11 @@ pub(super) fn resume(db: &Connection) -> Result<Resume, rusqlite::Error> {
         )
         .optional()?;
     let highest = sequence.map_or(0, |s| u64::try_from(s).unwrap_or(0));
-    let gap = if highest == 0 { 0 } else { QUEUE_CAPACITY as u64 };
+    let gap = if highest == 0 {
+        0
+    } else {
+        QUEUE_CAPACITY as u64
+    };
     Ok(Resume {
         next_id: highest + gap + 1,
         last_stamp_ms: last_stamp_ms.unwrap_or(0),
@@ -147,10 +151,7 @@ pub(super) fn private_page(
     };
     let mut statement = db.prepare_cached(sql)?;
     let rows = statement
-        .query_map(
-            params![login_key, low, high, ROWS_READ],
-            private_message,
-        )?
+        .query_map(params![login_key, low, high, ROWS_READ], private_message)?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(fill(rows, newest_first))
 }
@@ -182,9 +183,10 @@ pub(super) fn recent(
          WHERE room = ?1 ORDER BY id DESC LIMIT ?2",
     )?;
     let mut rows = statement
-        .query_map(params![room_key, i64::try_from(count).unwrap_or(i64::MAX - 1) + 1], |row| {
-            chat_message(row, room_name)
-        })?
+        .query_map(
+            params![room_key, i64::try_from(count).unwrap_or(i64::MAX - 1) + 1],
+            |row| chat_message(row, room_name),
+        )?
         .collect::<Result<Vec<_>, _>>()?;
     let more = rows.len() > count;
     rows.truncate(count);

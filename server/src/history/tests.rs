@@ -45,7 +45,10 @@ async fn a_message_is_reported_stored_once_committed_and_readable_then() {
         .await
         .unwrap();
     assert_eq!(page.len(), 1);
-    assert_eq!((page[0].id, page[0].text.as_str(), more), (1, "hola", false));
+    assert_eq!(
+        (page[0].id, page[0].text.as_str(), more),
+        (1, "hola", false)
+    );
 }
 
 #[tokio::test]
@@ -63,7 +66,10 @@ async fn pages_go_back_and_forward_in_id_order_and_say_when_more_remain() {
     let (older, _) = page(Page::Before(latest[0].id)).await.unwrap();
     assert_eq!(older.last().unwrap().id, latest[0].id - 1);
     let (after, more) = page(Page::After(440)).await.unwrap();
-    assert_eq!(after.iter().map(|m| m.id).collect::<Vec<_>>(), (441..=450).collect::<Vec<_>>());
+    assert_eq!(
+        after.iter().map(|m| m.id).collect::<Vec<_>>(),
+        (441..=450).collect::<Vec<_>>()
+    );
     assert!(!more);
     // A room created after id 445 does not see what an older room of the
     // same name said.
@@ -95,7 +101,11 @@ async fn a_page_of_long_messages_fits_the_line() {
             more,
         },
     });
-    assert!(line.len() <= tertulia_shared::limits::MAX_LINE_BYTES, "{}", line.len());
+    assert!(
+        line.len() <= tertulia_shared::limits::MAX_LINE_BYTES,
+        "{}",
+        line.len()
+    );
 }
 
 #[tokio::test]
@@ -113,9 +123,17 @@ async fn queued_privates_are_read_once_delivered_is_recorded() {
     })
     .unwrap();
     log.flush().await;
-    assert!(log.queued_privates("luis".into(), 3).await.unwrap().is_empty());
+    assert!(
+        log.queued_privates("luis".into(), 3)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // Sent and received both show in the conversation history.
-    let (ana, _) = log.private_page("ana".into(), Page::After(0)).await.unwrap();
+    let (ana, _) = log
+        .private_page("ana".into(), Page::After(0))
+        .await
+        .unwrap();
     assert_eq!(ana.iter().map(|m| m.id).collect::<Vec<_>>(), [1, 3]);
 }
 

@@ -25,8 +25,8 @@ use tertulia_shared::{
 use crate::history::{Entry, LogFull, MessageLog, Resume};
 pub use crate::outbox::Outbox;
 use crate::page;
-pub(crate) use state::room_key;
 pub use state::RoomView;
+pub(crate) use state::room_key;
 use state::{Peer, Room, State, event_line};
 
 /// Shared handle to the rooms and the online users.

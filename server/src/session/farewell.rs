@@ -36,7 +36,12 @@ pub(super) enum End {
 /// gone), tells the client why the connection ends when there is something
 /// to say, then closes. Bounded in time: a client that does not read is not
 /// waited for.
-pub(super) async fn farewell(conn: &mut Connection, end: &End, inbox: &Inbox, batch: &mut Vec<Bytes>) {
+pub(super) async fn farewell(
+    conn: &mut Connection,
+    end: &End,
+    inbox: &Inbox,
+    batch: &mut Vec<Bytes>,
+) {
     let error = |code, message: &str| ServerMessage::Error {
         id: None,
         error: ErrorBody::new(code, message),

@@ -27,10 +27,10 @@ use crate::admission::Ticket;
 use crate::cmd;
 use crate::connection::{Connection, ReadError};
 use crate::outbox::{self, Outbox};
-use farewell::{End, FAREWELL_TIMEOUT, farewell, log_end};
-use held::Held;
 use crate::server::Shared;
 use crate::throttle::TokenBucket;
+use farewell::{End, FAREWELL_TIMEOUT, farewell, log_end};
+use held::Held;
 
 /// Most queued lines written with one system call.
 const WRITE_BATCH: usize = 256;

@@ -1,22 +1,24 @@
 //! The eframe application: drains network events, draws the current screen,
 //! then applies what the user asked for.
 
-use std::collections::{HashMap, HashSet};
+mod session;
+
 use std::time::{Duration, Instant};
 
 use tertulia_shared::command::{self, Command, Input, ParseError};
-use tertulia_shared::{ErrorBody, ErrorCode, Password, Registration, Request, RequestId};
+use tertulia_shared::{ErrorBody, ErrorCode, Password, Registration, Request};
 
-use crate::net::{NetCommand, NetEvent, NetHandle, local_now_ms};
+use crate::net::{Arrival, NetCommand, NetEvent, NetHandle, local_now_ms};
 use crate::settings::{Settings, SettingsStore};
-use crate::state::{ChatState, PrivateLine};
-use crate::ui::chat::{InputBox, MessageView, input_ui, messages_ui};
+use crate::state::ChatState;
+use crate::ui::chat::{input_ui, messages_ui};
 use crate::ui::login::{LoginAction, LoginForm, login_ui};
 use crate::ui::private::private_windows_ui;
-use crate::ui::rooms::{RoomAction, RoomsPanel, rooms_ui};
+use crate::ui::rooms::{RoomAction, rooms_ui};
 use crate::ui::signup::{SignupAction, SignupForm, signup_ui};
 use crate::ui::status::{ClockView, LinkStatus, status_ui};
 use crate::ui::users::users_ui;
+use session::{ChatSession, Pending};
 
 mod text {
     pub fn connecting(server: &str, attempt: u32) -> String {
@@ -28,12 +30,6 @@ mod text {
     }
     pub fn lost(message: &str, secs: u64) -> String {
         format!("{message} Reconnecting in {secs} s…")
-    }
-    pub fn back(server: &str) -> String {
-        format!("Connected again to {server}.")
-    }
-    pub fn private_to(to: &str, text: &str) -> String {
-        format!("Private message to {to}: {text}")
     }
     pub const ACCOUNT_CREATED: &str = "Account created.";
 }
@@ -63,25 +59,6 @@ enum Screen {
 struct Attempt {
     progress: String,
     from: Screen,
-}
-
-/// Everything that exists only while logged in.
-#[derive(Debug)]
-struct ChatSession {
-    state: ChatState,
-    server: String,
-    link: LinkStatus,
-    input: InputBox,
-    view: MessageView,
-    rooms: RoomsPanel,
-    private_drafts: HashMap<String, String>,
-    /// Requests typed by the user: their results are printed in the log.
-    typed: HashSet<RequestId>,
-    /// Private messages in flight, by request id, to file their errors.
-    private_to: HashMap<RequestId, String>,
-    last_refresh: Option<Instant>,
-    /// The room to return to after a reconnection.
-    room_before_drop: Option<String>,
 }
 
 pub struct TertuliaApp {
@@ -201,15 +178,7 @@ impl TertuliaApp {
                     a.progress = text::ACCOUNT_CREATED.into();
                 }
             }
-            NetEvent::LoggedIn {
-                login,
-                room,
-                members,
-                member_count,
-                default_room,
-                resumed,
-                ..
-            } => self.on_logged_in(login, room, members, member_count, default_room, resumed),
+            NetEvent::LoggedIn { arrival, resumed } => self.on_logged_in(arrival, resumed),
             NetEvent::AuthRefused(error) => self.on_refused(error),
             NetEvent::ConnectFailed { message } => {
                 let from = self.attempt.take().map_or(Screen::Login, |a| a.from);
@@ -222,6 +191,7 @@ impl TertuliaApp {
                 if let Some(chat) = &mut self.chat {
                     if matches!(chat.link, LinkStatus::Connected { .. }) {
                         chat.room_before_drop = Some(chat.state.room.clone());
+                        chat.resume_from = Some(chat.state.last_seen);
                         chat.state.error(text::lost(&message, retry_in.as_secs()));
                     }
                     chat.link = LinkStatus::Reconnecting {
@@ -241,31 +211,12 @@ impl TertuliaApp {
             }
             NetEvent::Reply { id, result } => {
                 if let Some(chat) = &mut self.chat {
-                    chat.private_to.remove(&id);
-                    let typed = chat.typed.remove(&id);
-                    if typed && let tertulia_shared::Reply::PrivateSent { message } = &result {
-                        chat.state
-                            .info(text::private_to(&message.to, &message.text));
-                    }
-                    chat.state.apply_reply(result, typed);
+                    chat.on_reply(&self.net, id, result);
                 }
             }
             NetEvent::Failed { id, error } => {
                 if let Some(chat) = &mut self.chat {
-                    let to = id.and_then(|id| chat.private_to.remove(&id));
-                    let typed = id.is_some_and(|id| chat.typed.remove(&id));
-                    match to {
-                        Some(to) => {
-                            chat.state
-                                .conversation(&to)
-                                .lines
-                                .push(PrivateLine::Error(error.message.clone()));
-                            if typed {
-                                chat.state.error(error.message);
-                            }
-                        }
-                        None => chat.state.error(error.message),
-                    }
+                    chat.on_failed(id, error);
                 }
             }
             NetEvent::Event(event) => {
@@ -282,55 +233,17 @@ impl TertuliaApp {
         }
     }
 
-    fn on_logged_in(
-        &mut self,
-        login: String,
-        room: String,
-        members: Vec<String>,
-        member_count: usize,
-        default_room: String,
-        resumed: bool,
-    ) {
+    fn on_logged_in(&mut self, arrival: Arrival, resumed: bool) {
         self.attempt = None;
         self.login.error = None;
         self.screen = Screen::Chat;
         let server = self.login.server.trim().to_owned();
         self.settings.server = server.clone();
-        self.settings.login = login.clone();
+        self.settings.login = arrival.login.clone();
         self.store.save(&self.settings);
         match (&mut self.chat, resumed) {
-            (Some(chat), true) => {
-                chat.link = LinkStatus::Connected {
-                    server: server.clone(),
-                };
-                chat.state.room = room;
-                chat.state.lists_stale = true;
-                // Say it where the user is looking: the room being returned to.
-                match chat.room_before_drop.take() {
-                    Some(previous) if previous != chat.state.default_room => {
-                        chat.state.notice_in(&previous, text::back(&server));
-                        self.net.send(Request::JoinRoom { room: previous });
-                    }
-                    _ => chat.state.notice(text::back(&server)),
-                }
-            }
-            _ => {
-                self.chat = Some(ChatSession {
-                    state: ChatState::new(&login, &room, &members, member_count, &default_room),
-                    link: LinkStatus::Connected {
-                        server: server.clone(),
-                    },
-                    server,
-                    input: InputBox::default(),
-                    view: MessageView::default(),
-                    rooms: RoomsPanel::default(),
-                    private_drafts: HashMap::new(),
-                    typed: HashSet::new(),
-                    private_to: HashMap::new(),
-                    last_refresh: None,
-                    room_before_drop: None,
-                });
-            }
+            (Some(chat), true) => chat.resume(&self.net, &server, arrival),
+            _ => self.chat = Some(ChatSession::new(arrival, server)),
         }
     }
 
@@ -382,7 +295,8 @@ impl TertuliaApp {
             Ok(Input::Chat(text)) => {
                 match tertulia_shared::validate::message(&text) {
                     Ok(()) => {
-                        self.net.send(Request::Say { text });
+                        let request = Request::Say { text: text.clone() };
+                        chat.send(&self.net, request, Pending::Say(text));
                     }
                     Err(e) => chat.state.error(e.message),
                 }
@@ -406,11 +320,13 @@ impl TertuliaApp {
             }
             other => {
                 if let Some(request) = other.to_request() {
-                    let id = self.net.send(request);
+                    let id = match other {
+                        Command::Private { to, text } => {
+                            chat.send(&self.net, request, Pending::Private { to, text })
+                        }
+                        _ => self.net.send(request),
+                    };
                     chat.typed.insert(id);
-                    if let Command::Private { to, .. } = other {
-                        chat.private_to.insert(id, to);
-                    }
                 }
             }
         }
@@ -501,16 +417,23 @@ impl TertuliaApp {
             });
             ui.separator();
             let room = chat.state.room.clone();
-            messages_ui(ui, &mut chat.view, chat.state.log(), &room);
+            let prepended = chat.state.prepended(&room);
+            if messages_ui(ui, &mut chat.view, chat.state.log(), &room, prepended) {
+                chat.load_older(&self.net);
+            }
         });
         let sends = private_windows_ui(ui.ctx(), &mut chat.state, &mut chat.private_drafts);
 
         for send in sends {
-            let id = self.net.send(Request::Private {
+            let request = Request::Private {
                 to: send.to.clone(),
+                text: send.text.clone(),
+            };
+            let pending = Pending::Private {
+                to: send.to,
                 text: send.text,
-            });
-            chat.private_to.insert(id, send.to);
+            };
+            chat.send(&self.net, request, pending);
         }
         if let Some(login) = open_private {
             chat.state.open_conversation(&login);

@@ -1,17 +1,25 @@
 //! What the chat screen shows, as plain data. It changes only through
-//! [`ChatState::apply_event`], [`ChatState::apply_reply`] and a few explicit
-//! user actions, so every rule here is unit-tested without a window.
+//! [`ChatState::apply_event`], [`ChatState::apply_reply`], the history it is
+//! given ([`history`]) and a few explicit user actions, so every rule here
+//! is unit-tested without a window.
+
+mod history;
 
 use std::collections::{BTreeMap, HashMap};
 
 use tertulia_shared::validate::fold;
-use tertulia_shared::{ChatMessage, Event, MoveReason, PrivateMessage, Reply, RoomInfo, UserInfo};
+use tertulia_shared::{
+    ChatMessage, Event, MessageId, MoveReason, PrivateMessage, Reply, RoomInfo, UserInfo,
+};
+
+pub use history::Direction;
 
 /// One line of a room's log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Line {
     /// A chat message, stamped by the server.
     Chat {
+        id: MessageId,
         from: String,
         text: String,
         time_ms: i64,
@@ -40,6 +48,7 @@ pub struct Conversation {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PrivateLine {
     Message {
+        id: MessageId,
         mine: bool,
         text: String,
         time_ms: i64,
@@ -62,16 +71,26 @@ pub struct ChatState {
     pub conversations: BTreeMap<String, Conversation>,
     /// Set when the room or user lists probably changed: the app refreshes them.
     pub lists_stale: bool,
+    /// The highest message id received (rooms and privates): a reconnected
+    /// client asks for what came after it.
+    pub last_seen: MessageId,
+    /// Rooms whose older messages can still be loaded: the id to load before.
+    older: HashMap<String, MessageId>,
+    /// Lines inserted at the top of each room's log so far (the view keeps
+    /// its place when older messages arrive).
+    prepended: HashMap<String, usize>,
 }
 
 impl ChatState {
     /// `members` may be the first page only; `member_count` counts them all.
+    /// `history` is the room's latest messages and whether older ones exist.
     pub fn new(
         login: &str,
         room: &str,
         members: &[String],
         member_count: usize,
         default_room: &str,
+        history: (Vec<ChatMessage>, bool),
     ) -> ChatState {
         let mut state = ChatState {
             login: login.to_owned(),
@@ -80,6 +99,7 @@ impl ChatState {
             lists_stale: true,
             ..ChatState::default()
         };
+        state.add_history(room, history.0, history.1, Direction::Entering);
         state.notice(format!(
             "Welcome, {login}! You are in {room} with {}. Type #help to see the commands.",
             people(members, member_count, login)
@@ -138,22 +158,9 @@ impl ChatState {
     /// A server-pushed event.
     pub fn apply_event(&mut self, event: Event) {
         match event {
-            Event::Message(ChatMessage {
-                room,
-                from,
-                text,
-                time_ms,
-            }) => {
-                let mine = self.is_mine(&from);
-                self.push(
-                    &room,
-                    Line::Chat {
-                        from,
-                        text,
-                        time_ms,
-                        mine,
-                    },
-                );
+            Event::Message(message) => {
+                let room = message.room.clone();
+                self.add_history(&room, vec![message], false, Direction::Newer);
             }
             Event::Private(message) => self.receive_private(message),
             Event::MemberJoined { room, login } => {
@@ -210,16 +217,25 @@ impl ChatState {
                 room,
                 members,
                 member_count,
+                history,
+                history_more,
                 ..
             } => {
+                self.add_history(&room, history, history_more, Direction::Entering);
                 self.enter(&room);
                 self.notice(format!(
                     "You are in {room} with {}.",
                     people(&members, member_count, &self.login.clone())
                 ));
             }
-            Reply::Left { room, changed } => {
+            Reply::Left {
+                room,
+                changed,
+                history,
+                history_more,
+            } => {
                 if changed {
+                    self.add_history(&room, history, history_more, Direction::Entering);
                     self.enter(&room);
                     self.notice(format!("You are back in {room}."));
                 } else {
@@ -270,13 +286,16 @@ impl ChatState {
                 self.notice(format!("You deleted the room {room}."));
                 self.lists_stale = true;
             }
-            Reply::PrivateSent { message } => {
-                let conversation = self.conversation(&message.to);
-                conversation.lines.push(PrivateLine::Message {
-                    mine: true,
-                    text: message.text,
-                    time_ms: message.time_ms,
-                });
+            Reply::PrivateSent { message, .. } => self.add_private(message),
+            Reply::History {
+                room,
+                messages,
+                more,
+            } => self.add_history(&room, messages, more, Direction::Older),
+            Reply::PrivateHistory { messages, .. } => {
+                for message in messages {
+                    self.add_private(message);
+                }
             }
             // Shown through the events they cause, or not shown at all.
             Reply::Sent { .. }
@@ -300,14 +319,7 @@ impl ChatState {
     }
 
     fn receive_private(&mut self, message: PrivateMessage) {
-        let conversation = self.conversation(&message.from);
-        conversation.lines.push(PrivateLine::Message {
-            mine: false,
-            text: message.text,
-            time_ms: message.time_ms,
-        });
-        conversation.unread += 1;
-        conversation.open = true;
+        self.add_private(message);
     }
 
     /// Opens (or brings back) the window of a conversation.
@@ -352,170 +364,4 @@ fn people(members: &[String], count: usize, me: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn room(name: &str, members: usize, creator: Option<&str>) -> RoomInfo {
-        RoomInfo {
-            name: name.into(),
-            members,
-            creator: creator.map(Into::into),
-            is_default: creator.is_none(),
-        }
-    }
-
-    fn state() -> ChatState {
-        ChatState::new("ana", "lobby", &["ana".into(), "luis".into()], 2, "lobby")
-    }
-
-    fn message(room: &str, from: &str, text: &str) -> Event {
-        Event::Message(ChatMessage {
-            room: room.into(),
-            from: from.into(),
-            text: text.into(),
-            time_ms: 5,
-        })
-    }
-
-    #[test]
-    fn messages_go_to_their_own_room_log() {
-        let mut s = state();
-        s.apply_event(message("lobby", "luis", "hola"));
-        s.apply_event(message("Física", "eva", "elsewhere"));
-        s.apply_event(message("lobby", "ANA", "mine"));
-        let chats: Vec<_> = s
-            .log()
-            .iter()
-            .filter_map(|l| match l {
-                Line::Chat { text, mine, .. } => Some((text.as_str(), *mine)),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(chats, [("hola", false), ("mine", true)]);
-        assert_eq!(s.log_of("física").len(), 1);
-    }
-
-    #[test]
-    fn joining_leaving_and_being_moved_change_the_current_room() {
-        let mut s = state();
-        s.lists_stale = false;
-        s.apply_reply(
-            Reply::Joined {
-                room: "Física".into(),
-                members: vec!["ana".into()],
-                member_count: 1,
-                members_next: None,
-            },
-            false,
-        );
-        assert_eq!(s.room, "Física");
-        assert!(s.lists_stale);
-        assert!(matches!(s.log().last(), Some(Line::Notice(n)) if n.contains("nobody else")));
-        s.apply_event(Event::MovedToDefault {
-            room: "lobby".into(),
-            from_room: "Física".into(),
-            reason: MoveReason::CreatorLeft,
-        });
-        assert_eq!(s.room, "lobby");
-        assert!(matches!(s.log().last(), Some(Line::Notice(n)) if n.contains("creator left")));
-        s.apply_reply(
-            Reply::Left {
-                room: "lobby".into(),
-                changed: false,
-            },
-            true,
-        );
-        assert!(matches!(s.log().last(), Some(Line::Notice(n)) if n.contains("already")));
-    }
-
-    #[test]
-    fn a_big_room_is_described_by_its_count() {
-        let s = ChatState::new("ana", "lobby", &["ana".into(), "beto".into()], 480, "lobby");
-        assert!(
-            matches!(s.log().last(), Some(Line::Notice(n)) if n.contains("479 others")),
-            "{:?}",
-            s.log()
-        );
-    }
-
-    #[test]
-    fn the_room_list_follows_creation_and_deletion() {
-        let mut s = state();
-        s.apply_reply(
-            Reply::RoomList {
-                rooms: vec![room("lobby", 2, None)],
-                next: None,
-            },
-            false,
-        );
-        assert!(
-            s.log().iter().all(|l| !matches!(l, Line::Info(_))),
-            "not typed: not shown"
-        );
-        s.apply_event(Event::RoomCreated {
-            room: "juegos".into(),
-            creator: "luis".into(),
-        });
-        assert_eq!(s.rooms.len(), 2);
-        assert!(!s.owns(&s.rooms[1]));
-        s.apply_event(Event::RoomCreated {
-            room: "mía".into(),
-            creator: "Ana".into(),
-        });
-        assert!(s.owns(&s.rooms[2]));
-        s.apply_event(Event::RoomDeleted {
-            room: "JUEGOS".into(),
-            reason: MoveReason::RoomDeleted,
-        });
-        let names: Vec<_> = s.rooms.iter().map(|r| r.name.as_str()).collect();
-        assert_eq!(names, ["lobby", "mía"]);
-    }
-
-    #[test]
-    fn typed_list_commands_print_their_results() {
-        let mut s = state();
-        s.apply_reply(
-            Reply::RoomList {
-                rooms: vec![room("lobby", 1, None), room("física", 3, Some("eva"))],
-                next: None,
-            },
-            true,
-        );
-        let Some(Line::Info(text)) = s.log().last() else {
-            panic!("{:?}", s.log())
-        };
-        assert!(text.contains("lobby — 1 person (default room)"), "{text}");
-        assert!(text.contains("física — 3 people (by eva)"), "{text}");
-    }
-
-    #[test]
-    fn private_messages_open_their_window_and_count_as_unread_until_seen() {
-        let mut s = state();
-        for text in ["hola", "¿estás?"] {
-            s.apply_event(Event::Private(PrivateMessage {
-                from: "Luis".into(),
-                to: "ana".into(),
-                text: text.into(),
-                time_ms: 1,
-            }));
-        }
-        assert_eq!(s.unread_from("luis"), 2);
-        assert_eq!(s.total_unread(), 2);
-        assert!(s.conversations["luis"].open);
-        s.mark_read("LUIS");
-        assert_eq!(s.total_unread(), 0);
-        s.apply_reply(
-            Reply::PrivateSent {
-                message: PrivateMessage {
-                    from: "ana".into(),
-                    to: "Luis".into(),
-                    text: "sí".into(),
-                    time_ms: 2,
-                },
-            },
-            false,
-        );
-        assert_eq!(s.conversations["luis"].lines.len(), 3);
-        assert_eq!(s.unread_from("luis"), 0, "my own messages are never unread");
-    }
-}
+mod tests;

@@ -1,0 +1,253 @@
+//! Everything that exists only while logged in, and how the answers to its
+//! requests are filed: results into the chat state, refused text back into
+//! the box it was typed in, history pages fetched on until caught up.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+use tertulia_shared::validate::fold;
+use tertulia_shared::{ErrorBody, ErrorCode, MessageId, Reply, Request, RequestId};
+
+use crate::net::{Arrival, NetHandle};
+use crate::state::{ChatState, Direction, PrivateLine};
+use crate::ui::chat::{InputBox, MessageView};
+use crate::ui::rooms::RoomsPanel;
+use crate::ui::status::LinkStatus;
+
+pub(super) mod text {
+    pub fn back(server: &str) -> String {
+        format!("Connected again to {server}.")
+    }
+    pub fn private_to(to: &str, text: &str) -> String {
+        format!("Private message to {to}: {text}")
+    }
+    pub fn queued_for(to: &str) -> String {
+        format!("{to} is offline; they will get it when they log in.")
+    }
+    pub fn away(count: usize) -> String {
+        if count == 1 {
+            "1 private message arrived while you were away.".to_owned()
+        } else {
+            format!("{count} private messages arrived while you were away.")
+        }
+    }
+    pub fn room_gone(room: &str, here: &str) -> String {
+        format!("The room {room} no longer exists (the server was restarted); you are in {here}.")
+    }
+}
+
+/// What a request in flight was for, to file its answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Pending {
+    /// Chat text: given back to the input box if refused.
+    Say(String),
+    /// A private message: its error goes to the conversation, its text back
+    /// to the conversation's box.
+    Private { to: String, text: String },
+    /// Catching up on a room after a reconnection.
+    CatchUpRoom(String),
+    /// Catching up on private messages after a reconnection.
+    CatchUpPrivates,
+    /// Older messages of a room, for the user scrolling up.
+    Older(String),
+    /// Going back to the room the user was in before the link dropped.
+    Rejoin(String),
+}
+
+#[derive(Debug)]
+pub(super) struct ChatSession {
+    pub state: ChatState,
+    pub server: String,
+    pub link: LinkStatus,
+    pub input: InputBox,
+    pub view: MessageView,
+    pub rooms: RoomsPanel,
+    pub private_drafts: HashMap<String, String>,
+    /// Requests typed by the user: their results are printed in the log.
+    pub typed: HashSet<RequestId>,
+    pub pending: HashMap<RequestId, Pending>,
+    pub last_refresh: Option<Instant>,
+    /// The room to return to after a reconnection.
+    pub room_before_drop: Option<String>,
+    /// The last message id seen before the link dropped: the catch-up
+    /// starts after it.
+    pub resume_from: Option<MessageId>,
+}
+
+impl ChatSession {
+    pub fn new(arrival: Arrival, server: String) -> ChatSession {
+        let mut state = ChatState::new(
+            &arrival.login,
+            &arrival.room,
+            &arrival.members,
+            arrival.member_count,
+            &arrival.default_room,
+            (arrival.history, arrival.history_more),
+        );
+        if arrival.queued_privates > 0 {
+            state.notice(text::away(arrival.queued_privates));
+        }
+        ChatSession {
+            state,
+            link: LinkStatus::Connected {
+                server: server.clone(),
+            },
+            server,
+            input: InputBox::default(),
+            view: MessageView::default(),
+            rooms: RoomsPanel::default(),
+            private_drafts: HashMap::new(),
+            typed: HashSet::new(),
+            pending: HashMap::new(),
+            last_refresh: None,
+            room_before_drop: None,
+            resume_from: None,
+        }
+    }
+
+    /// Sends `request`, remembering what it was for.
+    pub fn send(&mut self, net: &NetHandle, request: Request, pending: Pending) -> RequestId {
+        let id = net.send(request);
+        self.pending.insert(id, pending);
+        id
+    }
+
+    /// Logged in again after the link dropped: back to the room the user
+    /// was in, and everything missed meanwhile fetched, in order, once.
+    pub fn resume(&mut self, net: &NetHandle, server: &str, arrival: Arrival) {
+        self.link = LinkStatus::Connected {
+            server: server.to_owned(),
+        };
+        self.state.room = arrival.room.clone();
+        self.state.lists_stale = true;
+        self.state.add_history(
+            &arrival.room,
+            arrival.history,
+            arrival.history_more,
+            Direction::Newer,
+        );
+        self.state.notice(text::back(server));
+        if arrival.queued_privates > 0 {
+            self.state.notice(text::away(arrival.queued_privates));
+        }
+        let room = match self.room_before_drop.take() {
+            Some(previous) if fold(&previous) != fold(&self.state.default_room) => {
+                let request = Request::JoinRoom {
+                    room: previous.clone(),
+                };
+                self.send(net, request, Pending::Rejoin(previous.clone()));
+                previous
+            }
+            _ => arrival.room,
+        };
+        if let Some(after) = self.resume_from.take() {
+            self.catch_up_room(net, room, after);
+            self.catch_up_privates(net, after);
+        }
+    }
+
+    fn catch_up_room(&mut self, net: &NetHandle, room: String, after: MessageId) {
+        let request = Request::History {
+            room: room.clone(),
+            before_id: None,
+            after_id: Some(after),
+        };
+        self.send(net, request, Pending::CatchUpRoom(room));
+    }
+
+    fn catch_up_privates(&mut self, net: &NetHandle, after: MessageId) {
+        let request = Request::PrivateHistory {
+            before_id: None,
+            after_id: Some(after),
+        };
+        self.send(net, request, Pending::CatchUpPrivates);
+    }
+
+    /// Asks for the messages before the oldest shown in the current room,
+    /// unless there are none or they are on their way.
+    pub fn load_older(&mut self, net: &NetHandle) {
+        let room = self.state.room.clone();
+        let Some(before) = self.state.older_before(&room) else {
+            return;
+        };
+        let loading = Pending::Older(room.clone());
+        if self.pending.values().any(|p| *p == loading) {
+            return;
+        }
+        let request = Request::History {
+            room,
+            before_id: (before != MessageId::MAX).then_some(before),
+            after_id: None,
+        };
+        self.send(net, request, loading);
+    }
+
+    pub fn on_reply(&mut self, net: &NetHandle, id: RequestId, result: Reply) {
+        let typed = self.typed.remove(&id);
+        match (self.pending.remove(&id), result) {
+            (Some(Pending::CatchUpRoom(room)), Reply::History { messages, more, .. }) => {
+                let last = messages.last().map(|m| m.id);
+                self.state
+                    .add_history(&room, messages, false, Direction::Newer);
+                if let (true, Some(last)) = (more, last) {
+                    self.catch_up_room(net, room, last);
+                }
+            }
+            (Some(Pending::CatchUpPrivates), Reply::PrivateHistory { messages, more }) => {
+                let last = messages.last().map(|m| m.id);
+                for message in messages {
+                    self.state.add_private(message);
+                }
+                if let (true, Some(last)) = (more, last) {
+                    self.catch_up_privates(net, last);
+                }
+            }
+            (_, result) => {
+                if typed && let Reply::PrivateSent { message, queued } = &result {
+                    self.state
+                        .info(text::private_to(&message.to, &message.text));
+                    if *queued {
+                        self.state.info(text::queued_for(&message.to));
+                    }
+                }
+                self.state.apply_reply(result, typed);
+            }
+        }
+    }
+
+    pub fn on_failed(&mut self, id: Option<RequestId>, error: ErrorBody) {
+        let typed = id.is_some_and(|id| self.typed.remove(&id));
+        match id.and_then(|id| self.pending.remove(&id)) {
+            Some(Pending::Say(text)) => {
+                if self.input.text.is_empty() {
+                    self.input.text = text;
+                }
+                self.state.error(error.message);
+            }
+            Some(Pending::Private { to, text }) => {
+                self.state
+                    .conversation(&to)
+                    .lines
+                    .push(PrivateLine::Error(error.message.clone()));
+                if typed {
+                    if self.input.text.is_empty() {
+                        self.input.text = format!("#\\private {to} {text}");
+                    }
+                    self.state.error(error.message);
+                } else {
+                    let draft = self.private_drafts.entry(fold(&to)).or_default();
+                    if draft.is_empty() {
+                        *draft = text;
+                    }
+                }
+            }
+            Some(Pending::Rejoin(room)) if error.code == ErrorCode::RoomNotFound => {
+                let here = self.state.room.clone();
+                self.state.notice(text::room_gone(&room, &here));
+            }
+            // The room went away meanwhile: the rejoin says so.
+            Some(Pending::CatchUpRoom(_)) if error.code == ErrorCode::RoomNotFound => {}
+            _ => self.state.error(error.message),
+        }
+    }
+}

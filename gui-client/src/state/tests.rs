@@ -1,0 +1,277 @@
+use super::*;
+
+fn room(name: &str, members: usize, creator: Option<&str>) -> RoomInfo {
+    RoomInfo {
+        name: name.into(),
+        members,
+        creator: creator.map(Into::into),
+        is_default: creator.is_none(),
+    }
+}
+
+fn state() -> ChatState {
+    ChatState::new(
+        "ana",
+        "lobby",
+        &["ana".into(), "luis".into()],
+        2,
+        "lobby",
+        (Vec::new(), false),
+    )
+}
+
+fn chat(id: MessageId, room: &str, from: &str, text: &str) -> ChatMessage {
+    ChatMessage {
+        id,
+        room: room.into(),
+        from: from.into(),
+        text: text.into(),
+        time_ms: 5,
+    }
+}
+
+fn message(room: &str, from: &str, text: &str) -> Event {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    Event::Message(ChatMessage {
+        id: NEXT.fetch_add(1, Ordering::Relaxed),
+        room: room.into(),
+        from: from.into(),
+        text: text.into(),
+        time_ms: 5,
+    })
+}
+
+#[test]
+fn messages_go_to_their_own_room_log() {
+    let mut s = state();
+    s.apply_event(message("lobby", "luis", "hola"));
+    s.apply_event(message("Física", "eva", "elsewhere"));
+    s.apply_event(message("lobby", "ANA", "mine"));
+    let chats: Vec<_> = s
+        .log()
+        .iter()
+        .filter_map(|l| match l {
+            Line::Chat { text, mine, .. } => Some((text.as_str(), *mine)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(chats, [("hola", false), ("mine", true)]);
+    assert_eq!(s.log_of("física").len(), 1);
+}
+
+#[test]
+fn joining_leaving_and_being_moved_change_the_current_room() {
+    let mut s = state();
+    s.lists_stale = false;
+    s.apply_reply(
+        Reply::Joined {
+            room: "Física".into(),
+            members: vec!["ana".into()],
+            member_count: 1,
+            members_next: None,
+            history: Vec::new(),
+            history_more: false,
+        },
+        false,
+    );
+    assert_eq!(s.room, "Física");
+    assert!(s.lists_stale);
+    assert!(matches!(s.log().last(), Some(Line::Notice(n)) if n.contains("nobody else")));
+    s.apply_event(Event::MovedToDefault {
+        room: "lobby".into(),
+        from_room: "Física".into(),
+        reason: MoveReason::CreatorLeft,
+    });
+    assert_eq!(s.room, "lobby");
+    assert!(matches!(s.log().last(), Some(Line::Notice(n)) if n.contains("creator left")));
+    s.apply_reply(
+        Reply::Left {
+            room: "lobby".into(),
+            changed: false,
+            history: Vec::new(),
+            history_more: false,
+        },
+        true,
+    );
+    assert!(matches!(s.log().last(), Some(Line::Notice(n)) if n.contains("already")));
+}
+
+#[test]
+fn a_big_room_is_described_by_its_count() {
+    let s = ChatState::new(
+        "ana",
+        "lobby",
+        &["ana".into(), "beto".into()],
+        480,
+        "lobby",
+        (Vec::new(), false),
+    );
+    assert!(
+        matches!(s.log().last(), Some(Line::Notice(n)) if n.contains("479 others")),
+        "{:?}",
+        s.log()
+    );
+}
+
+#[test]
+fn the_room_list_follows_creation_and_deletion() {
+    let mut s = state();
+    s.apply_reply(
+        Reply::RoomList {
+            rooms: vec![room("lobby", 2, None)],
+            next: None,
+        },
+        false,
+    );
+    assert!(
+        s.log().iter().all(|l| !matches!(l, Line::Info(_))),
+        "not typed: not shown"
+    );
+    s.apply_event(Event::RoomCreated {
+        room: "juegos".into(),
+        creator: "luis".into(),
+    });
+    assert_eq!(s.rooms.len(), 2);
+    assert!(!s.owns(&s.rooms[1]));
+    s.apply_event(Event::RoomCreated {
+        room: "mía".into(),
+        creator: "Ana".into(),
+    });
+    assert!(s.owns(&s.rooms[2]));
+    s.apply_event(Event::RoomDeleted {
+        room: "JUEGOS".into(),
+        reason: MoveReason::RoomDeleted,
+    });
+    let names: Vec<_> = s.rooms.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["lobby", "mía"]);
+}
+
+#[test]
+fn typed_list_commands_print_their_results() {
+    let mut s = state();
+    s.apply_reply(
+        Reply::RoomList {
+            rooms: vec![room("lobby", 1, None), room("física", 3, Some("eva"))],
+            next: None,
+        },
+        true,
+    );
+    let Some(Line::Info(text)) = s.log().last() else {
+        panic!("{:?}", s.log())
+    };
+    assert!(text.contains("lobby — 1 person (default room)"), "{text}");
+    assert!(text.contains("física — 3 people (by eva)"), "{text}");
+}
+
+#[test]
+fn private_messages_open_their_window_and_count_as_unread_until_seen() {
+    let mut s = state();
+    for (id, text) in [(1, "hola"), (2, "¿estás?")] {
+        s.apply_event(Event::Private(PrivateMessage {
+            id,
+            from: "Luis".into(),
+            to: "ana".into(),
+            text: text.into(),
+            time_ms: 1,
+        }));
+    }
+    assert_eq!(s.unread_from("luis"), 2);
+    assert_eq!(s.total_unread(), 2);
+    assert!(s.conversations["luis"].open);
+    s.mark_read("LUIS");
+    assert_eq!(s.total_unread(), 0);
+    s.apply_reply(
+        Reply::PrivateSent {
+            queued: false,
+            message: PrivateMessage {
+                id: 3,
+                from: "ana".into(),
+                to: "Luis".into(),
+                text: "sí".into(),
+                time_ms: 2,
+            },
+        },
+        false,
+    );
+    assert_eq!(s.conversations["luis"].lines.len(), 3);
+    assert_eq!(s.unread_from("luis"), 0, "my own messages are never unread");
+}
+
+fn chat_ids(s: &ChatState, room: &str) -> Vec<MessageId> {
+    s.log_of(room)
+        .iter()
+        .filter_map(|l| match l {
+            Line::Chat { id, .. } => Some(*id),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn history_on_entering_then_older_pages_then_catch_up_show_each_message_once_in_order() {
+    let mut s = state();
+    let latest: Vec<_> = (8..=10).map(|id| chat(id, "Física", "luis", "x")).collect();
+    s.apply_reply(
+        Reply::Joined {
+            room: "Física".into(),
+            members: vec!["ana".into()],
+            member_count: 1,
+            members_next: None,
+            history: latest,
+            history_more: true,
+        },
+        false,
+    );
+    assert_eq!(chat_ids(&s, "física"), [8, 9, 10]);
+    assert_eq!(s.older_before("Física"), Some(8));
+    // Scrolling up: an older page goes on top, and the last one says so.
+    s.apply_reply(
+        Reply::History {
+            room: "Física".into(),
+            messages: (5..=7).map(|id| chat(id, "Física", "eva", "y")).collect(),
+            more: false,
+        },
+        false,
+    );
+    assert_eq!(chat_ids(&s, "física"), [5, 6, 7, 8, 9, 10]);
+    assert_eq!(s.prepended("física"), 3);
+    assert_eq!(s.older_before("Física"), None);
+    // Live and caught-up messages overlap: each shows once.
+    s.apply_event(Event::Message(chat(11, "Física", "luis", "live")));
+    s.add_history(
+        "Física",
+        (9..=12).map(|id| chat(id, "Física", "luis", "z")).collect(),
+        false,
+        Direction::Newer,
+    );
+    assert_eq!(chat_ids(&s, "física"), [5, 6, 7, 8, 9, 10, 11, 12]);
+    assert_eq!(s.last_seen, 12);
+}
+
+#[test]
+fn private_messages_caught_up_late_are_filed_in_order_once_and_unread() {
+    let mut s = state();
+    let private = |id, from: &str, to: &str| PrivateMessage {
+        id,
+        from: from.into(),
+        to: to.into(),
+        text: format!("p{id}"),
+        time_ms: 1,
+    };
+    s.add_private(private(3, "luis", "ana"));
+    s.add_private(private(1, "luis", "ana"));
+    s.add_private(private(2, "ana", "luis"));
+    s.add_private(private(3, "luis", "ana"));
+    let ids: Vec<_> = s.conversations["luis"]
+        .lines
+        .iter()
+        .filter_map(|l| match l {
+            PrivateLine::Message { id, .. } => Some(*id),
+            PrivateLine::Error(_) => None,
+        })
+        .collect();
+    assert_eq!(ids, [1, 2, 3]);
+    assert_eq!(s.unread_from("luis"), 2, "mine are never unread");
+    assert!(s.conversations["luis"].open);
+}
