@@ -41,8 +41,7 @@ impl ChatState {
         let me = fold(&self.login);
         let log = self.logs.entry(key.clone()).or_default();
         let first = log.iter().find_map(chat_id);
-        let last = log.iter().rev().find_map(chat_id);
-        let mut on_top = Vec::new();
+        let mut on_top = 0;
         for message in messages {
             self.last_seen = self.last_seen.max(message.id);
             let line = Line::Chat {
@@ -52,15 +51,30 @@ impl ChatState {
                 text: message.text,
                 time_ms: message.time_ms,
             };
+            let last = log.iter().rev().find_map(chat_id);
             match (first, last) {
-                (Some(first), _) if message.id < first => on_top.push(line),
-                (_, Some(last)) if message.id <= last => {}
-                _ => log.push(line),
+                // The usual case: live, or the first messages of a log.
+                (_, None) => log.push(line),
+                (_, Some(last)) if message.id > last => log.push(line),
+                (Some(first), _) if message.id < first => {
+                    log.insert(on_top, line);
+                    on_top += 1;
+                }
+                // In a gap (caught up after a shorter history): after the
+                // last older message, unless it is shown already.
+                _ => {
+                    let at = log
+                        .iter()
+                        .rposition(|l| chat_id(l).is_some_and(|id| id <= message.id))
+                        .unwrap_or(0);
+                    if chat_id(&log[at]) != Some(message.id) {
+                        log.insert(at + 1, line);
+                    }
+                }
             }
         }
-        if !on_top.is_empty() {
-            *self.prepended.entry(key.clone()).or_default() += on_top.len();
-            log.splice(0..0, on_top);
+        if on_top > 0 {
+            *self.prepended.entry(key.clone()).or_default() += on_top;
         }
         let oldest = log.iter().find_map(chat_id);
         let knew_older = first.is_some() || self.older.contains_key(&key);

@@ -5,6 +5,8 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
@@ -47,6 +49,9 @@ impl Server {
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let config = tertulia_server::Config {
             shutdown_grace: Duration::from_secs(1),
+            // Rooms show only their last two messages on entering, so a
+            // client that missed more must catch up on the rest.
+            history: 2,
             ..tertulia_server::Config::default()
         };
         let task = runtime.spawn(tertulia_server::run(listener, config, storage, async {
@@ -70,9 +75,13 @@ impl Server {
             .unwrap();
         let addr = listener.local_addr().unwrap();
         let (cut, _) = tokio::sync::broadcast::channel::<()>(4);
-        let (server, cuts) = (self.addr, cut.clone());
+        let blocked = Arc::new(AtomicBool::new(false));
+        let (server, cuts, refusing) = (self.addr, cut.clone(), blocked.clone());
         self.runtime.spawn(async move {
             while let Ok((mut client, _)) = listener.accept().await {
+                if refusing.load(Ordering::SeqCst) {
+                    continue;
+                }
                 let mut cut = cuts.subscribe();
                 tokio::spawn(async move {
                     let Ok(mut upstream) = tokio::net::TcpStream::connect(server).await else {
@@ -85,7 +94,7 @@ impl Server {
                 });
             }
         });
-        Proxy { addr, cut }
+        Proxy { addr, cut, blocked }
     }
 
     pub fn stop(mut self) {
@@ -101,9 +110,16 @@ impl Server {
 pub struct Proxy {
     pub addr: SocketAddr,
     cut: tokio::sync::broadcast::Sender<()>,
+    blocked: Arc<AtomicBool>,
 }
 
 impl Proxy {
+    /// While blocked, new connections are dropped at once (the cable is
+    /// still out); `block(false)` plugs it back in.
+    pub fn block(&self, blocked: bool) {
+        self.blocked.store(blocked, Ordering::SeqCst);
+    }
+
     /// Drops every connection going through the proxy.
     pub fn cut(&self) {
         let _ = self.cut.send(());
@@ -258,6 +274,14 @@ impl Headless {
         let headless = Headless { net };
         headless.wait(|e| matches!(e, NetEvent::LoggedIn { .. }));
         headless
+    }
+
+    /// Sends a request and waits for its answer (so what it did is done).
+    pub fn request(&self, request: tertulia_shared::Request) -> NetEvent {
+        let id = self.net.send(request);
+        self.wait(|e| {
+            matches!(e, NetEvent::Reply { id: got, .. } | NetEvent::Failed { id: Some(got), .. } if *got == id)
+        })
     }
 
     /// Waits for an event matching `wanted`, skipping others.

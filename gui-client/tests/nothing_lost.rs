@@ -1,0 +1,152 @@
+//! Nothing lost, as a student sees it: a room's history on entering it,
+//! what was missed during a network drop caught up once and in order, and
+//! private messages sent while away waiting at login. The real app in a
+//! kittest harness against a real server on loopback.
+
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use egui_kittest::kittest::Queryable;
+use tertulia::net::NetCommand;
+use tertulia::state::Line;
+use tertulia_shared::Request;
+
+fn say_as(user: &Headless, text: &str) {
+    user.request(Request::Say { text: text.into() });
+}
+
+/// The texts of the chat lines of `room`, in the order shown.
+fn chat_texts(
+    app: &egui_kittest::Harness<'_, tertulia::app::TertuliaApp>,
+    room: &str,
+) -> Vec<String> {
+    app.state()
+        .chat_state()
+        .map(|s| {
+            s.log_of(room)
+                .iter()
+                .filter_map(|l| match l {
+                    Line::Chat { text, .. } => Some(text.clone()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn entering_a_room_shows_what_was_said_there_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let luis = Headless::sign_up(server.addr, "luis");
+    say_as(&luis, "buenos días");
+    luis.request(Request::CreateRoom { room: "lab".into() });
+    say_as(&luis, "la práctica 3 está en el campus");
+    say_as(&luis, "¿alguien tiene el enunciado?");
+
+    let mut app = app(server.addr);
+    sign_up_through_the_form(&mut app, "ana");
+    wait_for_text(&mut app, "luis: buenos días");
+    wait_for_text(&mut app, "lab (1)");
+    app.get_by_label("lab (1)").click();
+    wait_for_text(&mut app, "luis: ¿alguien tiene el enunciado?");
+    assert_eq!(
+        chat_texts(&app, "lab"),
+        [
+            "la práctica 3 está en el campus",
+            "¿alguien tiene el enunciado?"
+        ]
+    );
+    server.stop();
+}
+
+#[test]
+fn after_a_network_drop_what_was_missed_is_caught_up_once_and_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let proxy = server.proxy();
+    let luis = Headless::sign_up(server.addr, "luis");
+    luis.request(Request::CreateRoom { room: "lab".into() });
+    let mut app = app(proxy.addr);
+    sign_up_through_the_form(&mut app, "ana");
+    wait_for_text(&mut app, "lab (1)");
+    app.get_by_label("lab (1)").click();
+    wait_for_text(&mut app, "lab (2)");
+    say_as(&luis, "uno");
+    wait_for_text(&mut app, "luis: uno");
+
+    // The cable is pulled, and stays out while the others go on talking.
+    proxy.block(true);
+    proxy.cut();
+    wait_for_text(&mut app, "Connection lost — reconnecting");
+    wait_for(&mut app, "the server to see ana go", |_| {
+        let listed = luis.request(Request::ListMembers {
+            room: "lab".into(),
+            after: None,
+        });
+        matches!(listed, tertulia::net::NetEvent::Reply {
+            result: tertulia_shared::Reply::MemberList { members, .. }, ..
+        } if members.len() == 1)
+    });
+    for text in ["dos", "tres", "cuatro"] {
+        say_as(&luis, text);
+    }
+    luis.request(Request::Private {
+        to: "ana".into(),
+        text: "¿me lees?".into(),
+    });
+    proxy.block(false);
+
+    wait_for_text(&mut app, "Connected again to");
+    wait_for_text(&mut app, "luis: cuatro");
+    wait_for(&mut app, "the private message", |h| {
+        h.state().chat_state().is_some_and(|s| {
+            s.conversations
+                .get("luis")
+                .is_some_and(|c| c.lines.len() == 1)
+        })
+    });
+    assert!(has_text(&app, "¿me lees?"), "its window is open");
+    // Every message once, in the order it was said.
+    assert_eq!(chat_texts(&app, "lab"), ["uno", "dos", "tres", "cuatro"]);
+    server.stop();
+}
+
+#[test]
+fn private_messages_sent_while_away_are_waiting_at_login() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let ana = Headless::sign_up(server.addr, "ana");
+    ana.net.command(NetCommand::Logout);
+    ana.wait(|e| matches!(e, tertulia::net::NetEvent::Closed { .. }));
+    let luis = Headless::sign_up(server.addr, "luis");
+    for text in ["¿vienes mañana?", "trae el portátil"] {
+        let sent = luis.request(Request::Private {
+            to: "ana".into(),
+            text: text.into(),
+        });
+        assert!(
+            matches!(
+                &sent,
+                tertulia::net::NetEvent::Reply {
+                    result: tertulia_shared::Reply::PrivateSent { queued: true, .. },
+                    ..
+                }
+            ),
+            "{sent:?}"
+        );
+    }
+
+    let mut app = app(server.addr);
+    fill(&mut app, "Login", "ana");
+    fill(&mut app, "Password", PASSWORD);
+    click_button(&mut app, "Log in");
+    wait_for_text(&mut app, "2 private messages arrived while you were away.");
+    wait_for_text(&mut app, "trae el portátil");
+    assert!(has_text(&app, "¿vienes mañana?"));
+    assert_eq!(app.state().chat_state().unwrap().unread_from("luis"), 2);
+    server.stop();
+}
