@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod process;
+
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -15,8 +17,8 @@ use tertulia_shared::codec::LineCodec;
 use tertulia_shared::codec::{decode, encode, line_codec};
 use tertulia_shared::validate::Gender;
 use tertulia_shared::{
-    ClientRequest, ErrorBody, ErrorCode, Event, PROTOCOL_VERSION, Password, Registration, Reply,
-    Request, ServerMessage,
+    ChatMessage, ClientRequest, ErrorBody, ErrorCode, Event, PROTOCOL_VERSION, Password,
+    PrivateMessage, Registration, Reply, Request, ServerMessage,
 };
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
@@ -315,6 +317,52 @@ impl TestClient {
 
     pub async fn join(&mut self, room: &str) -> Result<Reply, ErrorBody> {
         self.request(Request::JoinRoom { room: room.into() }).await
+    }
+
+    /// Every message of `room`'s history, paging back from the newest.
+    pub async fn whole_history(&mut self, room: &str) -> Vec<ChatMessage> {
+        let mut all = Vec::new();
+        let mut before_id = None;
+        loop {
+            let reply = self
+                .request(Request::History {
+                    room: room.into(),
+                    before_id,
+                    after_id: None,
+                })
+                .await
+                .unwrap();
+            let Reply::History { messages, more, .. } = reply else {
+                panic!("{reply:?}")
+            };
+            before_id = messages.first().map(|m| m.id);
+            all.splice(0..0, messages);
+            if !more {
+                return all;
+            }
+        }
+    }
+
+    /// Every private message `client` sent or received, paging forward.
+    pub async fn whole_private_history(&mut self) -> Vec<PrivateMessage> {
+        let mut all: Vec<PrivateMessage> = Vec::new();
+        loop {
+            let after_id = all.last().map(|m| m.id);
+            let reply = self
+                .request(Request::PrivateHistory {
+                    before_id: None,
+                    after_id: Some(after_id.unwrap_or(0)),
+                })
+                .await
+                .unwrap();
+            let Reply::PrivateHistory { messages, more } = reply else {
+                panic!("{reply:?}")
+            };
+            all.extend(messages);
+            if !more {
+                return all;
+            }
+        }
     }
 
     /// `(room, members)` of every room.
