@@ -101,7 +101,9 @@ fn after_a_network_drop_what_was_missed_is_caught_up_once_and_in_order() {
     proxy.block(false);
 
     wait_for_text(&mut app, "Connected again to");
-    wait_for_text(&mut app, "luis: cuatro");
+    wait_for(&mut app, "what was missed, caught up", |h| {
+        chat_texts(h, "lab").len() >= 4
+    });
     wait_for(&mut app, "the private message", |h| {
         h.state().chat_state().is_some_and(|s| {
             s.conversations

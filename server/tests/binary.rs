@@ -128,6 +128,8 @@ fn help_documents_every_option_and_the_default_port() {
         "--hash-queue",
         "--idle-timeout",
         "--keepalive",
+        "--history",
+        "--keep-days",
         "7878",
     ] {
         assert!(help.contains(option), "{option} missing from:\n{help}");

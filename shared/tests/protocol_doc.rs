@@ -57,6 +57,8 @@ fn every_example_line_is_exact() {
         "list_members",
         "private",
         "time",
+        "history",
+        "private_history",
     ];
     assert_eq!(
         client_types,

@@ -356,13 +356,13 @@ pub enum Reply {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         members_next: Option<String>,
         /// The room's latest messages, oldest first (see [`Reply::Joined`]).
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         history: Vec<ChatMessage>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "is_false")]
         history_more: bool,
         /// How many private messages arrived while the user was offline;
         /// they were pushed as `private` events just before this reply.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "is_zero")]
         queued_privates: usize,
         server_time_ms: TimestampMs,
     },
@@ -386,9 +386,9 @@ pub enum Reply {
         /// The room's latest messages, oldest first, as many as fit the
         /// line. `history_more`: older ones exist (`history` with
         /// `before_id` = the first one's id pages back).
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         history: Vec<ChatMessage>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "is_false")]
         history_more: bool,
     },
     /// Answer to `leave_room`: the client is now in `room` (the default room).
@@ -397,9 +397,9 @@ pub enum Reply {
     Left {
         room: String,
         changed: bool,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         history: Vec<ChatMessage>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "is_false")]
         history_more: bool,
     },
     /// One page of rooms; `next` is present when more pages follow.
@@ -446,6 +446,14 @@ pub enum Reply {
     Time {
         server_time_ms: TimestampMs,
     },
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+fn is_zero(value: &usize) -> bool {
+    *value == 0
 }
 
 /// A room as listed by `#lR`.
