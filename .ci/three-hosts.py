@@ -3,7 +3,9 @@
 clients in two others, joined by a bridge. Chats both ways, takes a session
 over from the other host, then cuts one client's link and checks that the
 server takes it for gone (member_left, its room deleted) within the idle
-timeout.
+timeout, and that nothing said meanwhile is lost: when the host comes back,
+the private messages sent to it arrive and the room messages it missed are
+caught up, in order, each once.
 
     python3 .ci/three-hosts.py target/debug/tertulia-server
 
@@ -105,10 +107,10 @@ def agent(host, port):
                 if message is None:
                     answer["closed"] = True
                     break
-                answer["seen"].append(message)
                 if matches(message, order["match"]):
-                    answer = {"ok": True, "message": message}
+                    answer = {"ok": True, "message": message, "seen": answer["seen"]}
                     break
+                answer["seen"].append(message)
         elif order["cmd"] == "closed":
             answer = {"ok": False}
             for message in lines(time.monotonic() + order["timeout"]):
@@ -166,12 +168,15 @@ class Host:
         return json.loads(self.proc.stdout.readline())
 
     def request(self, request, timeout=10):
+        """The result of `request`; the lines that came before it are kept
+        in `self.before`."""
         request = dict(request, id=self.next_id)
         self.next_id += 1
         self.order(cmd="send", line=request)
         answer = self.order(cmd="expect", match={"id": request["id"]}, timeout=timeout)
         assert answer["ok"], f"{self.name}: no answer to {request}: {answer}"
         assert answer["message"]["type"] == "reply", f"{self.name}: {request} -> {answer}"
+        self.before = answer["seen"]
         return answer["message"]["result"]
 
     def expect(self, match, timeout=10):
@@ -248,20 +253,48 @@ def run(server_binary):
         moved.expect(event("session_replaced"))
         ana.request({"type": "create_room", "room": "física"})
         luis.expect(event("room_created", room="física"))
+        ana.request({"type": "leave_room"})
+        luis.request({"type": "say", "text": "antes del corte"})
+        last_seen = ana.expect(event("message", text="antes del corte"))["event"]["id"]
 
         # Ana's host loses its link (the cable is pulled): no FIN, no reset,
-        # just silence. Within the idle timeout the server takes her for
-        # gone: she leaves and the room she created is deleted.
+        # just silence. Luis goes on talking to the room and to her.
         sh("ip", "link", "set", f"{PREFIX}vc1", "down")
         cut = time.monotonic()
+        said = [luis.request({"type": "say", "text": "durante el corte 1"})["message"]["id"]]
+        privates = [luis.request({"type": "private", "to": "ana", "text": "¿sigues?"})]
+        # Within the idle timeout the server takes her for gone: she leaves
+        # and the room she created is deleted.
         luis.expect(event("member_left", login="ana"), timeout=3 * IDLE)
         luis.expect(event("room_deleted", room="física", reason="creator_left"), timeout=5)
         noticed = time.monotonic() - cut
         assert noticed <= 2 * IDLE, f"noticed after {noticed:.1f} s"
         print(f"three hosts: a vanished host was noticed after {noticed:.1f} s "
               f"(idle timeout {IDLE} s)")
-        # Luis is still served.
-        luis.request({"type": "say", "text": "sigo aquí"})
+        # Luis is still served; what he sends Ana now waits for her.
+        said.append(luis.request({"type": "say", "text": "durante el corte 2"})["message"]["id"])
+        privates.append(luis.request({"type": "private", "to": "ana", "text": "te espero"}))
+        assert privates[1]["queued"], f"not queued for the offline user: {privates[1]}"
+        said.append(luis.request({"type": "say", "text": "durante el corte 3"})["message"]["id"])
+
+        # The cable is back; Ana's client logs in again and catches up.
+        sh("ip", "link", "set", f"{PREFIX}vc1", "up")
+        ana.close()
+        hosts.remove(ana)
+        ana = Host("c1")
+        hosts.append(ana)
+        hello(ana)
+        arrival = log_in(ana, "ana")
+        queued = [m["event"] for m in ana.before
+                  if m.get("type") == "event" and m["event"]["type"] == "private"]
+        assert arrival.get("queued_privates") == len(queued) == 1, (arrival, queued)
+        room = ana.request({"type": "history", "room": "lobby", "after_id": last_seen})
+        assert [m["id"] for m in room["messages"]] == said, (room, said)
+        caught = ana.request({"type": "private_history", "after_id": last_seen})
+        got = {m["id"]: m["text"] for m in queued + caught["messages"]}
+        assert got == {p["message"]["id"]: p["message"]["text"] for p in privates}, got
+        print(f"three hosts: after the cut, {len(said)} room messages caught up in order "
+              f"and {len(got)} private messages delivered (by id, as a client merges them)")
     finally:
         for host in hosts:
             host.close()
