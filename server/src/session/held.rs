@@ -49,13 +49,21 @@ impl Held {
     }
 
     /// Waits until the first held reply may go (forever when none is held).
-    pub async fn ready(&self, log: &MessageLog) {
-        match self.replies.front() {
-            // `release` finds out whether it was stored or lost.
-            Some(first) => {
-                let _ = log.stored(first.stored).await;
+    /// The wait is boxed, and only made while a reply is held: an idle
+    /// connection's task stays small.
+    pub fn ready<'a>(&self, log: &'a MessageLog) -> impl Future<Output = ()> + 'a {
+        let waiting = self
+            .replies
+            .front()
+            .map(|first| Box::pin(log.stored(first.stored)));
+        async move {
+            match waiting {
+                // `release` finds out whether it was stored or lost.
+                Some(waiting) => {
+                    let _ = waiting.await;
+                }
+                None => std::future::pending().await,
             }
-            None => std::future::pending().await,
         }
     }
 

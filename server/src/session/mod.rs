@@ -247,7 +247,7 @@ pub(crate) async fn serve(
         session.shared.hub.leave_server(login, &session.outbox);
     }
     // Replies still waiting for the log go out with the rest of the queue.
-    held.all_ready(&log, FAREWELL_TIMEOUT).await;
+    Box::pin(held.all_ready(&log, FAREWELL_TIMEOUT)).await;
     held.release(&log, &session.outbox);
     // Boxed: its timers and writes would otherwise make every task bigger.
     Box::pin(farewell(&mut conn, &end, &inbox, &mut batch)).await;
