@@ -66,6 +66,10 @@ pub(super) fn resume(db: &Connection) -> Result<Resume, rusqlite::Error> {
     })
 }
 
+fn order(newest_first: bool) -> &'static str {
+    if newest_first { "DESC" } else { "ASC" }
+}
+
 fn id_of(value: i64) -> MessageId {
     u64::try_from(value).unwrap_or(0)
 }
@@ -91,14 +95,12 @@ pub(super) fn room_page(
 ) -> Result<(Vec<ChatMessage>, bool), rusqlite::Error> {
     let (low, high, newest_first) = page.bounds();
     let low = low.max(i64::try_from(first_id).unwrap_or(i64::MAX) - 1);
-    let sql = if newest_first {
+    let sql = format!(
         "SELECT id, sender, text, time_ms FROM messages
-         WHERE room = ?1 AND id > ?2 AND id < ?3 ORDER BY id DESC LIMIT ?4"
-    } else {
-        "SELECT id, sender, text, time_ms FROM messages
-         WHERE room = ?1 AND id > ?2 AND id < ?3 ORDER BY id ASC LIMIT ?4"
-    };
-    let mut statement = db.prepare_cached(sql)?;
+         WHERE room = ?1 AND id > ?2 AND id < ?3 ORDER BY id {} LIMIT ?4",
+        order(newest_first)
+    );
+    let mut statement = db.prepare_cached(&sql)?;
     let rows = statement
         .query_map(params![room_key, low, high, ROWS_READ], |row| {
             chat_message(row, room_name)
@@ -134,22 +136,16 @@ pub(super) fn private_page(
 ) -> Result<(Vec<PrivateMessage>, bool), rusqlite::Error> {
     let (low, high, newest_first) = page.bounds();
     // Two index ranges (received, sent) merged by the union.
-    let sql = if newest_first {
+    let sql = format!(
         "SELECT id, sender, recipient, text, time_ms FROM messages
          WHERE room IS NULL AND recipient_key = ?1 AND id > ?2 AND id < ?3
          UNION ALL
          SELECT id, sender, recipient, text, time_ms FROM messages
          WHERE room IS NULL AND sender_key = ?1 AND recipient_key <> ?1 AND id > ?2 AND id < ?3
-         ORDER BY id DESC LIMIT ?4"
-    } else {
-        "SELECT id, sender, recipient, text, time_ms FROM messages
-         WHERE room IS NULL AND recipient_key = ?1 AND id > ?2 AND id < ?3
-         UNION ALL
-         SELECT id, sender, recipient, text, time_ms FROM messages
-         WHERE room IS NULL AND sender_key = ?1 AND recipient_key <> ?1 AND id > ?2 AND id < ?3
-         ORDER BY id ASC LIMIT ?4"
-    };
-    let mut statement = db.prepare_cached(sql)?;
+         ORDER BY id {} LIMIT ?4",
+        order(newest_first)
+    );
+    let mut statement = db.prepare_cached(&sql)?;
     let rows = statement
         .query_map(params![login_key, low, high, ROWS_READ], private_message)?
         .collect::<Result<Vec<_>, _>>()?;
