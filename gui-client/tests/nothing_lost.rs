@@ -152,3 +152,33 @@ fn private_messages_sent_while_away_are_waiting_at_login() {
     assert_eq!(app.state().chat_state().unwrap().unread_from("luis"), 2);
     server.stop();
 }
+
+#[test]
+fn a_message_that_could_not_be_sent_comes_back_to_the_box_it_was_typed_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let proxy = server.proxy();
+    let mut app = app(proxy.addr);
+    sign_up_through_the_form(&mut app, "ana");
+    wait_for_text(&mut app, "Welcome, ana!");
+    // Refused by the server: the command line comes back, ready to fix.
+    say(&mut app, "#\\private nadie ¿hay alguien?");
+    wait_for_text(&mut app, "There is no user called nadie");
+    assert_eq!(
+        text_field(&app, "Message").value().as_deref(),
+        Some("#\\private nadie ¿hay alguien?")
+    );
+    replace(&mut app, "Message", "");
+    // Typed while the connection is down: kept, not lost.
+    proxy.block(true);
+    proxy.cut();
+    wait_for_text(&mut app, "Connection lost — reconnecting");
+    say(&mut app, "¿se me oye?");
+    wait_for_text(&mut app, "Not connected to the server right now");
+    assert_eq!(
+        text_field(&app, "Message").value().as_deref(),
+        Some("¿se me oye?")
+    );
+    proxy.block(false);
+    server.stop();
+}
