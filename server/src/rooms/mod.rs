@@ -9,6 +9,7 @@
 //! Each event is serialized once into a [`Bytes`](bytes::Bytes) line; every
 //! recipient gets a clone of the same buffer.
 
+mod messages;
 mod state;
 #[cfg(test)]
 mod tests;
@@ -18,13 +19,12 @@ use std::ops::Bound;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tertulia_shared::validate::{fold, room_skeleton};
-use tertulia_shared::{
-    ChatMessage, ErrorBody, ErrorCode, Event, MessageId, MoveReason, PrivateMessage, RoomInfo,
-};
+use tertulia_shared::{ChatMessage, ErrorBody, ErrorCode, Event, MessageId, MoveReason, RoomInfo};
 
-use crate::history::{Entry, LogFull, MessageLog, Resume};
+use crate::history::{Entry, MessageLog, Resume};
 pub use crate::outbox::Outbox;
 use crate::page;
+pub use messages::PrivateOutcome;
 pub use state::RoomView;
 pub(crate) use state::room_key;
 use state::{Peer, Room, State, event_line};
@@ -46,14 +46,6 @@ fn room_not_found(name: &str) -> ErrorBody {
     )
 }
 
-fn log_full(_: LogFull) -> ErrorBody {
-    ErrorBody::new(
-        ErrorCode::Busy,
-        "The server is saving messages more slowly than they arrive; try again in a moment.",
-    )
-    .retry_after(std::time::Duration::from_secs(1))
-}
-
 /// What the hub starts from: the message log, where it stands, how many
 /// messages each room keeps in memory, and the default room's latest ones.
 #[derive(Debug)]
@@ -64,16 +56,6 @@ pub struct Start {
     /// The default room's latest messages, oldest first, and whether older
     /// ones are stored.
     pub recent: (Vec<ChatMessage>, bool),
-}
-
-/// How a private message went.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PrivateOutcome {
-    Delivered(PrivateMessage),
-    /// Stored for the recipient's next login.
-    Queued(PrivateMessage),
-    /// The recipient is offline and not known to be registered: the text back.
-    Offline(String),
 }
 
 impl Hub {
@@ -184,35 +166,6 @@ impl Hub {
         for room_key in state.rooms_created_by(&key) {
             state.delete(&room_key, MoveReason::CreatorLeft);
         }
-    }
-
-    /// Stamps a room message, queues it for the log and delivers it to
-    /// everyone in the sender's room, the sender included.
-    pub fn say(&self, login: &str, text: String) -> Result<ChatMessage, ErrorBody> {
-        let key = fold(login);
-        let mut guard = self.lock();
-        let state = &mut *guard;
-        let peer = state.peers.get(&key).ok_or_else(not_logged_in)?;
-        let (id, time_ms) = state.next_stamp();
-        let room = state.rooms.get_mut(&peer.room).ok_or_else(not_logged_in)?;
-        let message = Arc::new(ChatMessage {
-            id,
-            room: room.name.clone(),
-            from: peer.login.clone(),
-            text,
-            time_ms,
-        });
-        state
-            .log
-            .append(Entry::Room {
-                room_key: peer.room.clone(),
-                message: message.clone(),
-            })
-            .map_err(log_full)?;
-        room.deliver(&event_line(Event::Message((*message).clone())));
-        room.remember(message.clone(), state.history_len);
-        state.stamped(time_ms);
-        Ok(Arc::unwrap_or_clone(message))
     }
 
     /// `#cR`: creates a room owned by `login` and moves them into it. `name`
@@ -391,15 +344,6 @@ impl Hub {
         Ok((room.name.clone(), members, next))
     }
 
-    /// What reading a room's history needs: its key, its name and the
-    /// first id its messages can have.
-    pub fn history_of(&self, name: &str) -> Result<(String, String, MessageId), ErrorBody> {
-        let key = room_key(name);
-        let state = self.lock();
-        let room = state.rooms.get(&key).ok_or_else(|| room_not_found(name))?;
-        Ok((key, room.name.clone(), room.first_id))
-    }
-
     /// The room each of `logins` is in, `None` for those offline.
     pub fn rooms_of<'a>(&self, logins: impl IntoIterator<Item = &'a str>) -> Vec<Option<String>> {
         let state = self.lock();
@@ -410,51 +354,6 @@ impl Hub {
                 Some(state.room_name(&peer.room))
             })
             .collect()
-    }
-
-    /// Stamps a private message, queues it for the log and delivers it if
-    /// `to` is online. If not, and `registered` is the recipient's login as
-    /// registered, it is stored for their next login; otherwise the text
-    /// comes back (the caller checks the accounts and tries again).
-    pub fn private(
-        &self,
-        from: &str,
-        to: &str,
-        text: String,
-        registered: Option<&str>,
-    ) -> Result<PrivateOutcome, ErrorBody> {
-        let mut state = self.lock();
-        let recipient = state.peers.get(&fold(to));
-        let to = match (recipient, registered) {
-            (Some(peer), _) => peer.login.clone(),
-            (None, Some(login)) => login.to_owned(),
-            (None, None) => return Ok(PrivateOutcome::Offline(text)),
-        };
-        let (id, time_ms) = state.next_stamp();
-        let message = PrivateMessage {
-            id,
-            from: from.to_owned(),
-            to,
-            text,
-            time_ms,
-        };
-        let pending = recipient.is_none();
-        let line = (!pending).then(|| event_line(Event::Private(message.clone())));
-        state
-            .log
-            .append(Entry::Private {
-                message: message.clone(),
-                pending,
-            })
-            .map_err(log_full)?;
-        state.stamped(time_ms);
-        match (line, state.peers.get(&fold(&message.to))) {
-            (Some(line), Some(peer)) => {
-                peer.outbox.push(&line);
-                Ok(PrivateOutcome::Delivered(message))
-            }
-            _ => Ok(PrivateOutcome::Queued(message)),
-        }
     }
 
     pub fn online_count(&self) -> usize {

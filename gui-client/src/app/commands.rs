@@ -1,0 +1,83 @@
+//! What the user types in the message box: chat text for the room, or a
+//! `#` command (parsed by `tertulia_shared::command`) turned into a request
+//! or answered on the spot (`#help`, `#net`).
+
+use tertulia_shared::Request;
+use tertulia_shared::command::{self, Command, Input, ParseError};
+
+use super::TertuliaApp;
+use super::session::Pending;
+use crate::net::{NetCommand, NetHandle};
+use crate::ui::status::ClockView;
+
+impl TertuliaApp {
+    /// One line from the input box: chat text or a `#` command.
+    pub(super) fn submit_line(&mut self, line: &str) {
+        let Some(chat) = &mut self.chat else { return };
+        let command = match command::parse(line) {
+            Ok(Input::Chat(text)) => {
+                match tertulia_shared::validate::message(&text) {
+                    Ok(()) => {
+                        let request = Request::Say { text: text.clone() };
+                        chat.send(&self.net, request, Pending::Say(text));
+                    }
+                    Err(e) => chat.state.error(e.message),
+                }
+                return;
+            }
+            Ok(Input::Command(command)) => command,
+            Err(ParseError::Empty) => return,
+            Err(e) => {
+                chat.state.error(e.to_string());
+                return;
+            }
+        };
+        match command {
+            Command::Help => chat.state.info(command::help_text()),
+            Command::Net => {
+                let report = net_report(&self.net, &self.clock, &chat.server);
+                chat.state.info(report);
+            }
+            Command::Exit => {
+                self.net.command(NetCommand::Logout);
+            }
+            other => {
+                if let Some(request) = other.to_request() {
+                    let id = match other {
+                        Command::Private { to, text } => {
+                            chat.send(&self.net, request, Pending::Private { to, text })
+                        }
+                        _ => self.net.send(request),
+                    };
+                    chat.typed.insert(id);
+                }
+            }
+        }
+    }
+}
+
+/// The `#net` report.
+fn net_report(net: &NetHandle, clock: &ClockView, server: &str) -> String {
+    let stats = net.stats();
+    let since = stats
+        .connected_since
+        .map_or("not connected".to_owned(), |t| {
+            let minutes = (chrono::Local::now() - t).num_minutes();
+            format!("{} ({minutes} min ago)", t.format("%H:%M:%S"))
+        });
+    let kib = |bytes: u64| format!("{:.1} KiB", bytes as f64 / 1024.0);
+    format!(
+        "Network:\n  Server: {server}\n  Connected since: {since}\n  Round trip: {}\n  \
+         Clock offset (server − this computer): {:+} ms\n  Sent: {} messages, {}\n  \
+         Received: {} messages, {}\n  Reconnections: {}",
+        clock
+            .rtt_ms
+            .map_or("not measured yet".to_owned(), |rtt| format!("{rtt} ms")),
+        clock.offset_ms,
+        stats.messages_sent,
+        kib(stats.bytes_sent),
+        stats.messages_received,
+        kib(stats.bytes_received),
+        stats.reconnections,
+    )
+}

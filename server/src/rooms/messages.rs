@@ -1,0 +1,115 @@
+//! Messages through the hub: each is stamped (id and time) under the lock
+//! that delivers it, queued for the log, and delivered, so delivery order,
+//! id order and stamp order agree.
+
+use std::sync::Arc;
+
+use tertulia_shared::validate::fold;
+use tertulia_shared::{ChatMessage, ErrorBody, ErrorCode, Event, MessageId, PrivateMessage};
+
+use super::state::{event_line, room_key};
+use super::{Hub, not_logged_in, room_not_found};
+use crate::history::{Entry, LogFull};
+
+fn log_full(_: LogFull) -> ErrorBody {
+    ErrorBody::new(
+        ErrorCode::Busy,
+        "The server is saving messages more slowly than they arrive; try again in a moment.",
+    )
+    .retry_after(std::time::Duration::from_secs(1))
+}
+
+/// How a private message went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrivateOutcome {
+    Delivered(PrivateMessage),
+    /// Stored for the recipient's next login.
+    Queued(PrivateMessage),
+    /// The recipient is offline and not known to be registered: the text back.
+    Offline(String),
+}
+
+impl Hub {
+    /// Stamps a room message, queues it for the log and delivers it to
+    /// everyone in the sender's room, the sender included.
+    pub fn say(&self, login: &str, text: String) -> Result<ChatMessage, ErrorBody> {
+        let key = fold(login);
+        let mut guard = self.lock();
+        let state = &mut *guard;
+        let peer = state.peers.get(&key).ok_or_else(not_logged_in)?;
+        let (id, time_ms) = state.next_stamp();
+        let room = state.rooms.get_mut(&peer.room).ok_or_else(not_logged_in)?;
+        let message = Arc::new(ChatMessage {
+            id,
+            room: room.name.clone(),
+            from: peer.login.clone(),
+            text,
+            time_ms,
+        });
+        state
+            .log
+            .append(Entry::Room {
+                room_key: peer.room.clone(),
+                message: message.clone(),
+            })
+            .map_err(log_full)?;
+        room.deliver(&event_line(Event::Message((*message).clone())));
+        room.remember(message.clone(), state.history_len);
+        state.stamped(time_ms);
+        Ok(Arc::unwrap_or_clone(message))
+    }
+
+    /// What reading a room's history needs: its key, its name and the
+    /// first id its messages can have.
+    pub fn history_of(&self, name: &str) -> Result<(String, String, MessageId), ErrorBody> {
+        let key = room_key(name);
+        let state = self.lock();
+        let room = state.rooms.get(&key).ok_or_else(|| room_not_found(name))?;
+        Ok((key, room.name.clone(), room.first_id))
+    }
+
+    /// Stamps a private message, queues it for the log and delivers it if
+    /// `to` is online. If not, and `registered` is the recipient's login as
+    /// registered, it is stored for their next login; otherwise the text
+    /// comes back (the caller checks the accounts and tries again).
+    pub fn private(
+        &self,
+        from: &str,
+        to: &str,
+        text: String,
+        registered: Option<&str>,
+    ) -> Result<PrivateOutcome, ErrorBody> {
+        let mut state = self.lock();
+        let recipient = state.peers.get(&fold(to));
+        let to = match (recipient, registered) {
+            (Some(peer), _) => peer.login.clone(),
+            (None, Some(login)) => login.to_owned(),
+            (None, None) => return Ok(PrivateOutcome::Offline(text)),
+        };
+        let (id, time_ms) = state.next_stamp();
+        let message = PrivateMessage {
+            id,
+            from: from.to_owned(),
+            to,
+            text,
+            time_ms,
+        };
+        let pending = recipient.is_none();
+        let line = (!pending).then(|| event_line(Event::Private(message.clone())));
+        state
+            .log
+            .append(Entry::Private {
+                message: message.clone(),
+                pending,
+            })
+            .map_err(log_full)?;
+        state.stamped(time_ms);
+        match (line, state.peers.get(&fold(&message.to))) {
+            (Some(line), Some(peer)) => {
+                peer.outbox.push(&line);
+                Ok(PrivateOutcome::Delivered(message))
+            }
+            _ => Ok(PrivateOutcome::Queued(message)),
+        }
+    }
+}
