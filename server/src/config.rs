@@ -63,6 +63,8 @@ pub struct Config {
     pub history: usize,
     /// Stored messages older than this are deleted.
     pub keep: Duration,
+    /// TLS on the port (`None`: plain text, as `--plain`).
+    pub tls: Option<std::sync::Arc<rustls::ServerConfig>>,
 }
 
 impl Default for Config {
@@ -101,6 +103,7 @@ impl Default for Config {
             shutdown_grace: Duration::from_secs(5),
             history: 50,
             keep: Duration::from_secs(30 * 24 * 3600),
+            tls: None,
         }
     }
 }

@@ -1,19 +1,106 @@
 //! One client's socket, wrapped once: the rest of the server reads whole lines
-//! and writes whole messages, never bytes.
+//! and writes whole messages, never bytes, whether they travel in TLS or in
+//! plain text.
 
 use std::io::{self, IoSlice};
 use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::StreamExt;
-use tertulia_shared::ServerMessage;
 use tertulia_shared::codec::LineCodec;
 use tertulia_shared::codec::{encode, line_codec};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tertulia_shared::{ErrorBody, ErrorCode, ServerMessage};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio_rustls::server::TlsStream;
 use tokio_util::codec::{FramedRead, LinesCodecError};
+
+/// A client's byte stream: TLS, or plain text (`--plain`).
+#[derive(Debug)]
+pub enum Stream {
+    Plain(TcpStream),
+    Tls(Box<TlsStream<TcpStream>>),
+}
+
+impl Stream {
+    /// The TCP socket underneath.
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Stream::Plain(tcp) => tcp,
+            Stream::Tls(tls) => tls.get_ref().0,
+        }
+    }
+}
+
+impl AsyncRead for Stream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(tcp) => Pin::new(tcp).poll_read(cx, buf),
+            Stream::Tls(tls) => Pin::new(tls.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Stream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Stream::Plain(tcp) => Pin::new(tcp).poll_write(cx, buf),
+            Stream::Tls(tls) => Pin::new(tls.as_mut()).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Stream::Plain(tcp) => Pin::new(tcp).poll_write_vectored(cx, bufs),
+            Stream::Tls(tls) => Pin::new(tls.as_mut()).poll_write_vectored(cx, bufs),
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        true
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(tcp) => Pin::new(tcp).poll_flush(cx),
+            Stream::Tls(tls) => Pin::new(tls.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(tcp) => Pin::new(tcp).poll_shutdown(cx),
+            Stream::Tls(tls) => Pin::new(tls.as_mut()).poll_shutdown(cx),
+        }
+    }
+}
+
+/// Why a connection could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("it sent plain text to the TLS port")]
+    PlainText,
+    #[error("no TLS handshake in time")]
+    Timeout,
+    #[error("TLS handshake failed: {0}")]
+    Handshake(io::Error),
+}
 
 /// Why no line could be read.
 #[derive(Debug, thiserror::Error)]
@@ -26,11 +113,11 @@ pub enum ReadError {
     Io(io::Error),
 }
 
-/// The framed socket of one client.
+/// The framed socket of one client. One task reads and writes it, so the
+/// stream is not split: writes go through the reader's inner stream.
 #[derive(Debug)]
 pub struct Connection {
-    reader: FramedRead<OwnedReadHalf, LineCodec>,
-    writer: OwnedWriteHalf,
+    reader: FramedRead<Stream, LineCodec>,
     peer: SocketAddr,
     /// A write was cut off part-way (deadline, shutdown): the client has
     /// half a line, which the next line must not be glued to.
@@ -41,22 +128,94 @@ pub struct Connection {
 /// should cost little memory. It grows on demand up to the line limit.
 const READ_BUFFER: usize = 512;
 
+/// How accepted sockets are set up.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    /// `SO_SNDBUF` (0: the system default).
+    pub send_buffer: usize,
+    /// TCP keepalive probes after this much silence (0: off).
+    pub keepalive: Duration,
+    /// TLS, unless the server runs `--plain`.
+    pub tls: Option<Arc<rustls::ServerConfig>>,
+    /// Longest a client may take to start its TLS handshake and finish it.
+    pub handshake_timeout: Duration,
+}
+
 impl Connection {
-    /// Wraps an accepted socket. `send_buffer` caps the kernel's send buffer
-    /// for it (0 leaves the system default), so a client that stops reading
-    /// pins kilobytes of kernel memory rather than megabytes.
-    pub fn new(
+    /// Sets an accepted socket up and, on a TLS server, runs the handshake
+    /// (bounded by `setup.handshake_timeout`). A client that speaks plain
+    /// text to the TLS port is told so in plain text, then closed.
+    pub async fn start(
         stream: TcpStream,
         peer: SocketAddr,
-        send_buffer: usize,
-        keepalive: Duration,
-    ) -> Connection {
+        setup: &Setup,
+    ) -> Result<Connection, StartError> {
+        Self::tune(&stream, peer, setup.send_buffer, setup.keepalive);
+        let Some(tls) = &setup.tls else {
+            return Ok(Connection::over(Stream::Plain(stream), peer));
+        };
+        let deadline = tokio::time::Instant::now() + setup.handshake_timeout;
+        let mut first = [0u8; 1];
+        let peeked = tokio::time::timeout_at(deadline, stream.peek(&mut first))
+            .await
+            .map_err(|_| StartError::Timeout)?
+            .map_err(StartError::Handshake)?;
+        if peeked == 1 && first[0] != crate::tls::HANDSHAKE_RECORD {
+            let mut plain = Connection::over(Stream::Plain(stream), peer);
+            plain.refuse_plain_text().await;
+            return Err(StartError::PlainText);
+        }
+        let acceptor = tokio_rustls::TlsAcceptor::from(tls.clone());
+        match tokio::time::timeout_at(deadline, acceptor.accept(stream)).await {
+            Err(_) => Err(StartError::Timeout),
+            Ok(Err(e)) => Err(StartError::Handshake(e)),
+            Ok(Ok(tls)) => Ok(Connection::over(Stream::Tls(Box::new(tls)), peer)),
+        }
+    }
+
+    /// Tells a plain-text client, in plain text, that this port speaks TLS.
+    async fn refuse_plain_text(&mut self) {
+        let refusal = ServerMessage::Error {
+            id: None,
+            error: ErrorBody::new(
+                ErrorCode::TlsRequired,
+                "This server speaks TLS: connect with TLS (e.g. openssl s_client -quiet \
+                 -connect host:7878), or to a server started with --plain.",
+            ),
+        };
+        let _ = tokio::time::timeout(Duration::from_millis(500), async {
+            self.send(&refusal).await?;
+            self.close().await?;
+            self.discard_input().await;
+            Ok::<(), io::Error>(())
+        })
+        .await;
+    }
+
+    /// Wraps a plain accepted socket (for tests and refusals).
+    pub fn plain(stream: TcpStream, peer: SocketAddr, send_buffer: usize) -> Connection {
+        Self::tune(&stream, peer, send_buffer, Duration::ZERO);
+        Connection::over(Stream::Plain(stream), peer)
+    }
+
+    fn over(stream: Stream, peer: SocketAddr) -> Connection {
+        Connection {
+            reader: FramedRead::with_capacity(stream, line_codec(), READ_BUFFER),
+            peer,
+            mid_line: false,
+        }
+    }
+
+    /// Socket options. `send_buffer` caps the kernel's send buffer (so a
+    /// client that stops reading pins kilobytes of kernel memory rather than
+    /// megabytes); keepalive lets the kernel notice a vanished peer.
+    fn tune(stream: &TcpStream, peer: SocketAddr, send_buffer: usize, keepalive: Duration) {
         // We batch writes ourselves; Nagle would only add latency.
         if let Err(e) = stream.set_nodelay(true) {
             tracing::debug!(%peer, "cannot set TCP_NODELAY: {e}");
         }
         if send_buffer > 0
-            && let Err(e) = socket2::SockRef::from(&stream).set_send_buffer_size(send_buffer)
+            && let Err(e) = socket2::SockRef::from(stream).set_send_buffer_size(send_buffer)
         {
             tracing::debug!(%peer, "cannot set SO_SNDBUF: {e}");
         }
@@ -67,16 +226,9 @@ impl Connection {
                 .with_time(keepalive)
                 .with_interval((keepalive / 3).max(Duration::from_secs(1)))
                 .with_retries(3);
-            if let Err(e) = socket2::SockRef::from(&stream).set_tcp_keepalive(&probes) {
+            if let Err(e) = socket2::SockRef::from(stream).set_tcp_keepalive(&probes) {
                 tracing::debug!(%peer, "cannot enable TCP keepalive: {e}");
             }
-        }
-        let (read, write) = stream.into_split();
-        Connection {
-            reader: FramedRead::with_capacity(read, line_codec(), READ_BUFFER),
-            writer: write,
-            peer,
-            mid_line: false,
         }
     }
 
@@ -104,29 +256,36 @@ impl Connection {
     }
 
     /// Writes one message only if the socket takes it at once (a fresh
-    /// socket always does): for refusing a connection without a task.
+    /// socket always does): for refusing a plain-text connection without a
+    /// task. (A TLS client could not read it before a handshake.)
     pub fn try_send_now(&self, message: &ServerMessage) -> bool {
+        let Stream::Plain(tcp) = self.reader.get_ref() else {
+            return false;
+        };
         let line = encode(message);
-        matches!(self.writer.try_write(&line), Ok(n) if n == line.len())
+        matches!(tcp.try_write(&line), Ok(n) if n == line.len())
     }
 
     /// Writes already-encoded lines with as few system calls as possible.
     /// If the future is dropped part-way, the connection remembers it.
     pub async fn write_lines(&mut self, lines: &[Bytes]) -> io::Result<()> {
+        let writer = self.reader.get_mut();
         if self.mid_line {
-            self.writer.write_all(b"\n").await?;
+            writer.write_all(b"\n").await?;
             self.mid_line = false;
         }
         self.mid_line = true;
         let mut slices: Vec<IoSlice<'_>> = lines.iter().map(|l| IoSlice::new(l)).collect();
         let mut remaining = &mut slices[..];
         while !remaining.is_empty() {
-            let written = self.writer.write_vectored(remaining).await?;
+            let written = writer.write_vectored(remaining).await?;
             if written == 0 {
                 return Err(io::ErrorKind::WriteZero.into());
             }
             IoSlice::advance_slices(&mut remaining, written);
         }
+        // TLS holds what it encrypted until flushed (plain TCP: a no-op).
+        writer.flush().await?;
         self.mid_line = false;
         Ok(())
     }
@@ -137,7 +296,7 @@ impl Connection {
     pub async fn reset_by_peer(&mut self) {
         let mut probe = [0u8; 1];
         loop {
-            match self.reader.get_mut().peek(&mut probe).await {
+            match self.reader.get_ref().tcp().peek(&mut probe).await {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(_) => return,
                 Ok(_) => std::future::pending::<()>().await,
@@ -150,17 +309,25 @@ impl Connection {
     /// reset, which can destroy the last lines before the client reads them;
     /// draining first lets the farewell arrive. Bounded by the caller.
     pub async fn discard_input(&mut self) {
+        // Straight from the socket: nothing more is read as TLS.
         let mut scratch = [0u8; 4096];
-        let half = self.reader.get_mut();
-        while let Ok(n) = half.read(&mut scratch).await {
-            if n == 0 {
+        let tcp = self.reader.get_ref().tcp();
+        loop {
+            if tcp.readable().await.is_err() {
                 return;
+            }
+            match tcp.try_read(&mut scratch) {
+                Ok(0) => return,
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(_) => return,
             }
         }
     }
 
-    /// Sends FIN after everything written so far.
+    /// Ends the stream (TLS `close_notify`, then FIN) after everything
+    /// written so far.
     pub async fn close(&mut self) -> io::Result<()> {
-        self.writer.shutdown().await
+        self.reader.get_mut().shutdown().await
     }
 }

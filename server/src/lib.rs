@@ -23,6 +23,7 @@ pub mod server;
 mod session;
 pub mod storage;
 pub mod throttle;
+pub mod tls;
 
 pub use accounts::Accounts;
 pub use config::Config;

@@ -6,8 +6,11 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
+use std::sync::Arc;
 use tertulia_server::config::{Backoff, Rate};
 use tertulia_server::hasher::Hasher;
+
+use tertulia_server::tls::{self, Identity};
 use tertulia_server::{Config, Storage};
 use tertulia_shared::DEFAULT_PORT;
 use tertulia_shared::validate;
@@ -114,6 +117,55 @@ struct Cli {
     /// Days messages are kept; older ones are deleted (0: keep forever).
     #[arg(long, default_value_t = 30)]
     keep_days: u64,
+    /// TLS certificate chain (PEM) [default: a self-signed one, made on first
+    /// start as tls-cert.pem beside the database].
+    #[arg(long, requires = "key", conflicts_with = "plain")]
+    cert: Option<PathBuf>,
+    /// The certificate's private key (PEM).
+    #[arg(long, requires = "cert", conflicts_with = "plain")]
+    key: Option<PathBuf>,
+    /// Speak plain text instead of TLS (for nc and teaching): passwords and
+    /// messages then cross the network readable by anyone on it.
+    #[arg(long)]
+    plain: bool,
+}
+
+/// TLS as the command line asks: a given certificate, the server's own
+/// self-signed one (made on first start), or none with `--plain`.
+fn tls_config(
+    cli: &Cli,
+    db_path: &std::path::Path,
+) -> anyhow::Result<Option<Arc<rustls::ServerConfig>>> {
+    if cli.plain {
+        tracing::warn!(
+            "--plain: no TLS. Passwords and messages cross the network in clear \
+             text, readable by anyone who can capture it"
+        );
+        return Ok(None);
+    }
+    let identity = match (&cli.cert, &cli.key) {
+        (Some(cert), Some(key)) => {
+            let identity = Identity::load(cert, key).context("cannot use --cert/--key")?;
+            tracing::info!("TLS with the certificate {}", cert.display());
+            identity
+        }
+        _ => {
+            let dir = db_path.parent().unwrap_or(std::path::Path::new("."));
+            let (identity, made) = Identity::self_signed_in(dir, tls::local_names())
+                .context("cannot make or read the server's TLS certificate")?;
+            tracing::info!(
+                "TLS with a self-signed certificate{} ({}); clients will ask to trust it",
+                if made { ", made now" } else { "" },
+                dir.join("tls-cert.pem").display()
+            );
+            identity
+        }
+    };
+    tracing::info!(
+        "certificate fingerprint (SHA-256), for people to compare: {}",
+        identity.fingerprint()
+    );
+    Ok(Some(identity.server_config()?))
 }
 
 /// `accounts.db` in the per-user data directory (e.g.
@@ -198,6 +250,7 @@ async fn serve() -> anyhow::Result<()> {
         storage.accounts.hash_queue()
     );
 
+    let tls = tls_config(&cli, &db_path)?;
     let address = SocketAddr::new(cli.bind, cli.port);
     let listener = TcpListener::bind(address).await.with_context(|| {
         format!(
@@ -225,6 +278,7 @@ async fn serve() -> anyhow::Result<()> {
         request_rate: Rate::new(cli.request_rate, cli.request_burst),
         max_rooms_per_user: cli.max_rooms_per_user,
         history: cli.history,
+        tls,
         // "Forever" is a hundred years.
         keep: Duration::from_secs(
             86_400
@@ -245,8 +299,13 @@ async fn serve() -> anyhow::Result<()> {
         ..defaults
     };
     tracing::info!(
-        "Tertulia listening on {} (database {}, default room {:?})",
+        "Tertulia listening on {} with {} (database {}, default room {:?})",
         listener.local_addr()?,
+        if config.tls.is_some() {
+            "TLS"
+        } else {
+            "plain text"
+        },
         db_path.display(),
         config.default_room
     );

@@ -13,7 +13,7 @@ use tokio_util::task::TaskTracker;
 use crate::accounts::Accounts;
 use crate::admission::{Admission, Caps};
 use crate::config::Config;
-use crate::connection::Connection;
+use crate::connection::{Connection, Setup};
 use crate::history::{Entry, MessageLog};
 use crate::rooms::{Hub, Start, room_key};
 use crate::session;
@@ -141,6 +141,12 @@ pub async fn run(
         ))),
         config: Arc::new(config),
     };
+    let setup = Setup {
+        send_buffer: shared.config.send_buffer_bytes,
+        keepalive: shared.config.keepalive,
+        tls: shared.config.tls.clone(),
+        handshake_timeout: shared.config.hello_timeout,
+    };
     let stop = CancellationToken::new();
     let tracker = TaskTracker::new();
     let refusals = Arc::new(Semaphore::new(REFUSALS_IN_FLIGHT));
@@ -171,34 +177,42 @@ pub async fn run(
                 }
             }
         };
-        let conn = Connection::new(
-            stream,
-            peer,
-            shared.config.send_buffer_bytes,
-            shared.config.keepalive,
-        );
         match admission.admit(peer.ip()) {
             Ok(ticket) => {
                 tracing::debug!(%peer, "connection accepted");
-                let shared = shared.clone();
-                let stop = stop.clone();
-                tracker.spawn(session::serve(conn, shared, ticket, stop));
+                let (shared, stop, setup) = (shared.clone(), stop.clone(), setup.clone());
+                tracker.spawn(async move {
+                    // Boxed: a TLS handshake's state is only needed while it runs.
+                    match Box::pin(Connection::start(stream, peer, &setup)).await {
+                        Ok(conn) => session::serve(conn, shared, ticket, stop).await,
+                        Err(e) => tracing::info!(%peer, "connection not started: {e}"),
+                    }
+                });
             }
             Err(refusal) => {
                 tracing::warn!(%peer, code = ?refusal.code, "refused: {}", refusal.message);
                 match refusals.clone().try_acquire_owned() {
                     Ok(slot) => {
+                        let setup = Setup {
+                            handshake_timeout: REFUSAL_TIME,
+                            ..setup.clone()
+                        };
                         tracker.spawn(async move {
-                            refuse(conn, refusal).await;
+                            if let Ok(conn) = Connection::start(stream, peer, &setup).await {
+                                refuse(conn, refusal).await;
+                            }
                             drop(slot);
                         });
                     }
-                    Err(_) => {
-                        conn.try_send_now(&ServerMessage::Error {
+                    // No time for a TLS handshake: a plain-text client is
+                    // told at once, a TLS one just closed.
+                    Err(_) if setup.tls.is_none() => {
+                        Connection::plain(stream, peer, 0).try_send_now(&ServerMessage::Error {
                             id: None,
                             error: refusal,
                         });
                     }
+                    Err(_) => drop(stream),
                 }
             }
         }
@@ -219,10 +233,14 @@ pub async fn run(
     log.flush().await;
 }
 
+/// How long a refused connection may take (TLS handshake included) to
+/// be told why.
+const REFUSAL_TIME: Duration = Duration::from_millis(500);
+
 /// Tells a refused connection why, then closes it (bounded in time).
 async fn refuse(mut conn: Connection, error: ErrorBody) {
     let refusal = ServerMessage::Error { id: None, error };
-    let _ = tokio::time::timeout(Duration::from_millis(500), async {
+    let _ = tokio::time::timeout(REFUSAL_TIME, async {
         conn.send(&refusal).await?;
         conn.close().await?;
         conn.discard_input().await;

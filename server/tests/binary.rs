@@ -59,11 +59,16 @@ async fn at_the_file_descriptor_limit_newcomers_hear_that_the_server_is_full() {
     );
     let mut ana = user(server.addr, "ana").await;
     // More connections than the server has descriptors for: each one is
-    // either served or told the server is full, never left hanging.
+    // either served or told the server is full, never left hanging. Telling
+    // takes a TLS handshake, at most 32 at once (each holds a descriptor
+    // for up to half a second): past that a newcomer is closed at once.
     let mut crowd = Vec::new();
-    let (mut served, mut full) = (0, 0);
+    let (mut served, mut full, mut closed) = (0, 0, 0);
     for _ in 0..120 {
-        let mut c = TestClient::connect(server.addr).await;
+        let Ok(mut c) = TestClient::try_connect(server.addr).await else {
+            closed += 1;
+            continue;
+        };
         c.send_raw(&encode(&ClientRequest::new(
             1,
             Request::Hello {
@@ -81,7 +86,10 @@ async fn at_the_file_descriptor_limit_newcomers_hear_that_the_server_is_full() {
         }
         crowd.push(c);
     }
-    assert!(served > 0 && full > 0, "{served} served, {full} full");
+    assert!(
+        served > 0 && full >= 32,
+        "{served} served, {full} full, {closed} closed"
+    );
     let log = server.log();
     assert!(log.contains("open-file limit"), "{log}");
     // Everyone already connected keeps being served…

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod process;
+pub mod tls;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -20,9 +21,8 @@ use tertulia_shared::{
     ChatMessage, ClientRequest, ErrorBody, ErrorCode, Event, PROTOCOL_VERSION, Password,
     PrivateMessage, Registration, Reply, Request, ServerMessage,
 };
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::net::TcpStream;
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio_util::codec::FramedRead;
@@ -37,13 +37,20 @@ pub const PASSWORD: &str = "contraseña-segura";
 pub fn test_config() -> Config {
     Config {
         shutdown_grace: Duration::from_secs(2),
+        tls: Some(tls::pki().server.clone()),
         ..Config::default().unthrottled()
     }
 }
 
+/// A client's byte stream, TLS or plain.
+pub trait Io: AsyncRead + AsyncWrite + Send + Unpin {}
+impl<T: AsyncRead + AsyncWrite + Send + Unpin> Io for T {}
+
 /// A running server and the database it owns.
 pub struct TestServer {
     pub addr: SocketAddr,
+    /// Started without TLS.
+    pub plain: bool,
     pub db_path: PathBuf,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -83,12 +90,14 @@ impl TestServer {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
+        let plain = config.tls.is_none();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(tertulia_server::run(listener, config, storage, async {
             let _ = stopped.await;
         }));
         TestServer {
             addr,
+            plain,
             db_path,
             stop: Some(stop),
             task: Some(task),
@@ -108,8 +117,13 @@ impl TestServer {
         }
     }
 
+    /// A client speaking what the server speaks (TLS unless `--plain`).
     pub async fn client(&self) -> TestClient {
-        TestClient::connect(self.addr).await
+        if self.plain {
+            TestClient::connect_plain(self.addr).await
+        } else {
+            TestClient::connect(self.addr).await
+        }
     }
 
     /// A client that has said hello.
@@ -141,17 +155,41 @@ pub fn registration(login: &str) -> Registration {
 
 /// A line-by-line protocol client over a real TCP socket.
 pub struct TestClient {
-    reader: FramedRead<OwnedReadHalf, LineCodec>,
-    writer: OwnedWriteHalf,
+    reader: FramedRead<ReadHalf<Box<dyn Io>>, LineCodec>,
+    writer: WriteHalf<Box<dyn Io>>,
     next_id: u64,
     /// Events that arrived while waiting for a reply.
     events: VecDeque<Event>,
 }
 
 impl TestClient {
+    /// Connects with TLS, trusting the test certificate authority.
     pub async fn connect(addr: SocketAddr) -> TestClient {
         let stream = TcpStream::connect(addr).await.expect("connect");
-        TestClient::over(stream)
+        TestClient::over(Box::new(Self::tls(stream).await))
+    }
+
+    /// Connects in plain text (to a `--plain` server, or to see what a
+    /// plain client gets from a TLS one).
+    pub async fn connect_plain(addr: SocketAddr) -> TestClient {
+        let stream = TcpStream::connect(addr).await.expect("connect");
+        TestClient::over(Box::new(stream))
+    }
+
+    async fn tls(stream: TcpStream) -> tokio_rustls::client::TlsStream<TcpStream> {
+        tokio_rustls::TlsConnector::from(tls::pki().client.clone())
+            .connect(tls::server_name(), stream)
+            .await
+            .expect("TLS handshake")
+    }
+
+    /// Connects with TLS; the handshake's failure is returned, not a panic.
+    pub async fn try_connect(addr: SocketAddr) -> std::io::Result<TestClient> {
+        let stream = TcpStream::connect(addr).await?;
+        let tls = tokio_rustls::TlsConnector::from(tls::pki().client.clone())
+            .connect(tls::server_name(), stream)
+            .await?;
+        Ok(TestClient::over(Box::new(tls)))
     }
 
     /// Connects from the loopback address `from` (127.0.0.2 is another
@@ -169,11 +207,12 @@ impl TestClient {
         socket
             .bind(SocketAddr::from((from, 0)))
             .expect("bind a loopback address");
-        TestClient::over(socket.connect(addr).await.expect("connect"))
+        let stream = socket.connect(addr).await.expect("connect");
+        TestClient::over(Box::new(Self::tls(stream).await))
     }
 
-    fn over(stream: TcpStream) -> TestClient {
-        let (read, write) = stream.into_split();
+    fn over(stream: Box<dyn Io>) -> TestClient {
+        let (read, write) = tokio::io::split(stream);
         TestClient {
             reader: FramedRead::new(read, line_codec()),
             writer: write,
@@ -184,6 +223,7 @@ impl TestClient {
 
     pub async fn send_raw(&mut self, bytes: &[u8]) {
         self.writer.write_all(bytes).await.expect("write");
+        self.writer.flush().await.expect("flush");
     }
 
     /// The next line from the server, parsed; `None` at end of stream.

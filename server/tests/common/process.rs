@@ -49,6 +49,7 @@ impl Running {
                 "--db",
             ])
             .arg(db)
+            .args(tls_options(db))
             .args(options)
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
@@ -112,4 +113,13 @@ impl Drop for Running {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `--cert` and `--key` of the test certificate authority's server
+/// certificate, written beside the database (unless the test asks for
+/// `--plain`, which it passes itself).
+fn tls_options(db: &std::path::Path) -> Vec<std::ffi::OsString> {
+    let dir = db.parent().expect("the database is in a directory");
+    let (cert, key) = super::tls::pki().write_files(dir);
+    vec!["--cert".into(), cert.into(), "--key".into(), key.into()]
 }

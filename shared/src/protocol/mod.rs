@@ -293,6 +293,9 @@ pub enum ErrorCode {
     TooSlow,
     /// Something failed on the server side (database…); the request had no effect.
     Internal,
+    /// Plain text was sent to a port that speaks TLS; the connection is
+    /// closed (connect with TLS, or to the server's `--plain` port).
+    TlsRequired,
 }
 
 /// The request fields an `invalid_field` error can name.
