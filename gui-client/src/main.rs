@@ -29,6 +29,7 @@ fn main() -> eframe::Result {
     let app_options = AppOptions {
         settings: store,
         server: std::env::args().nth(1),
+        roots: None,
     };
     eframe::run_native(
         "tertulia",

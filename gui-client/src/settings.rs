@@ -1,6 +1,8 @@
 //! Settings kept between runs in the user's config directory: the last
-//! server address, the last login and the window size. Never the password.
+//! server address, the last login, the window size and the certificate
+//! fingerprints the user accepted. Never the password.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -11,6 +13,11 @@ pub struct Settings {
     pub server: String,
     pub login: String,
     pub window_size: Option<[f32; 2]>,
+    /// Certificate fingerprints accepted by the user, by server
+    /// (`host:port`, see [`crate::net::server_key`]).
+    pub pinned: BTreeMap<String, String>,
+    /// Connect without encryption (ticked by the user).
+    pub plain: bool,
 }
 
 impl Default for Settings {
@@ -19,6 +26,8 @@ impl Default for Settings {
             server: format!("localhost:{}", tertulia_shared::DEFAULT_PORT),
             login: String::new(),
             window_size: None,
+            pinned: BTreeMap::new(),
+            plain: false,
         }
     }
 }
@@ -100,6 +109,8 @@ mod tests {
             server: "10.0.0.5:7878".into(),
             login: "ana".into(),
             window_size: Some([900.0, 600.0]),
+            pinned: BTreeMap::from([("10.0.0.5:7878".into(), "AB12 CD34".into())]),
+            plain: false,
         };
         store.save(&settings);
         assert_eq!(store.load(), settings);

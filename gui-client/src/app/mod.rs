@@ -8,7 +8,13 @@ use std::time::{Duration, Instant};
 
 use tertulia_shared::{ErrorBody, ErrorCode, Password, Registration, Request};
 
-use crate::net::{Arrival, NetCommand, NetEvent, NetHandle, local_now_ms};
+use std::sync::Arc;
+
+use rustls::RootCertStore;
+
+use crate::net::tls::Trust;
+use crate::net::{Arrival, NetCommand, NetEvent, NetHandle, local_now_ms, server_key};
+use crate::ui::trust::{TrustAction, TrustQuestion, trust_ui};
 use crate::settings::{Settings, SettingsStore};
 use crate::state::ChatState;
 use crate::ui::chat::{input_ui, messages_ui};
@@ -32,6 +38,8 @@ mod text {
         format!("{message} Reconnecting in {secs} s…")
     }
     pub const ACCOUNT_CREATED: &str = "Account created.";
+    pub const NOT_TRUSTED: &str =
+        "Not connected: you did not trust the server's certificate.";
 }
 
 /// How often the room and user lists are refreshed while nothing happens.
@@ -45,6 +53,8 @@ const DRAIN_BUDGET: Duration = Duration::from_millis(8);
 pub struct AppOptions {
     pub settings: SettingsStore,
     pub server: Option<String>,
+    /// Certificate authorities to trust instead of the system's (tests).
+    pub roots: Option<Arc<RootCertStore>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +83,21 @@ pub struct TertuliaApp {
     clock: ClockView,
     /// Kept in memory for this run only, to log back in after a drop.
     password: Option<Password>,
+    /// Certificate authorities trusted as usual.
+    roots: Arc<RootCertStore>,
+    /// A certificate waiting for the user's decision, and the attempt to
+    /// repeat if they trust it.
+    question: Option<(TrustQuestion, Retry)>,
+    /// The signup form of the attempt under way, in case it must be repeated.
+    pending_register: Option<Registration>,
+}
+
+/// A connection attempt to repeat once the user has trusted the server.
+#[derive(Debug, Clone)]
+struct Retry {
+    from: Screen,
+    register: Option<Registration>,
+    password: Password,
 }
 
 impl std::fmt::Debug for TertuliaApp {
@@ -96,6 +121,7 @@ impl TertuliaApp {
         let login = LoginForm {
             server: settings.server.clone(),
             login: settings.login.clone(),
+            plain: settings.plain,
             ..LoginForm::default()
         };
         Ok(TertuliaApp {
@@ -109,6 +135,9 @@ impl TertuliaApp {
             chat: None,
             clock: ClockView::default(),
             password: None,
+            roots: options.roots.unwrap_or_else(Trust::system_roots),
+            question: None,
+            pending_register: None,
         })
     }
 
@@ -127,7 +156,6 @@ impl TertuliaApp {
     }
 
     fn connect(&mut self, from: Screen, register: Option<Registration>) {
-        let server = self.login.server.trim().to_owned();
         let login = match &register {
             Some(form) => form.login.clone(),
             None => self.login.login.trim().to_owned(),
@@ -136,7 +164,19 @@ impl TertuliaApp {
             Some(form) => form.password.clone(),
             None => Password(self.login.password.clone()),
         };
+        self.connect_as(from, register, login, password);
+    }
+
+    fn connect_as(
+        &mut self,
+        from: Screen,
+        register: Option<Registration>,
+        login: String,
+        password: Password,
+    ) {
+        let server = self.login.server.trim().to_owned();
         self.password = Some(password.clone());
+        self.question = None;
         self.login.error = None;
         self.login.notice = None;
         self.signup.error = None;
@@ -144,8 +184,15 @@ impl TertuliaApp {
             progress: text::connecting(&server, 1),
             from,
         });
+        let trust = Trust {
+            roots: self.roots.clone(),
+            pinned: self.settings.pinned.get(&server_key(&server)).cloned(),
+            plain: self.login.plain,
+        };
+        self.pending_register = register.clone();
         self.net.command(NetCommand::Connect {
             server,
+            trust,
             login,
             password,
             register,
@@ -180,6 +227,11 @@ impl TertuliaApp {
             }
             NetEvent::LoggedIn { arrival, resumed } => self.on_logged_in(arrival, resumed),
             NetEvent::AuthRefused(error) => self.on_refused(error),
+            NetEvent::Untrusted {
+                server,
+                fingerprint,
+                pinned,
+            } => self.on_untrusted(server, fingerprint, pinned),
             NetEvent::ConnectFailed { message } => {
                 let from = self.attempt.take().map_or(Screen::Login, |a| a.from);
                 match from {
@@ -240,10 +292,63 @@ impl TertuliaApp {
         let server = self.login.server.trim().to_owned();
         self.settings.server = server.clone();
         self.settings.login = arrival.login.clone();
+        self.settings.plain = !arrival.encrypted;
         self.store.save(&self.settings);
         match (&mut self.chat, resumed) {
             (Some(chat), true) => chat.resume(&self.net, &server, arrival),
             _ => self.chat = Some(ChatSession::new(arrival, server)),
+        }
+    }
+
+    /// The server's certificate needs the user's decision: the question
+    /// replaces whatever screen was up (the chat too, after a reconnection).
+    fn on_untrusted(&mut self, server: String, fingerprint: String, pinned: Option<String>) {
+        let from = match self.attempt.take() {
+            Some(attempt) => attempt.from,
+            None => Screen::Login,
+        };
+        self.chat = None;
+        let retry = Retry {
+            from,
+            register: self.pending_register.take(),
+            password: self
+                .password
+                .clone()
+                .unwrap_or_else(|| Password(self.login.password.clone())),
+        };
+        let question = TrustQuestion {
+            server,
+            fingerprint,
+            pinned,
+        };
+        self.question = Some((question, retry));
+    }
+
+    /// What the user decided about a certificate.
+    fn answer_question(&mut self, action: TrustAction) {
+        let Some((question, retry)) = self.question.take() else {
+            return;
+        };
+        self.screen = match retry.from {
+            Screen::Signup => Screen::Signup,
+            _ => Screen::Login,
+        };
+        match action {
+            TrustAction::Trust => {
+                self.settings
+                    .pinned
+                    .insert(server_key(&question.server), question.fingerprint);
+                self.store.save(&self.settings);
+                let login = match &retry.register {
+                    Some(form) => form.login.clone(),
+                    None => self.login.login.trim().to_owned(),
+                };
+                self.connect_as(retry.from, retry.register, login, retry.password);
+            }
+            TrustAction::Cancel => {
+                self.password = None;
+                self.login.error = Some(text::NOT_TRUSTED.to_owned());
+            }
         }
     }
 
@@ -421,6 +526,15 @@ impl eframe::App for TertuliaApp {
             .map(|r| r.size())
         {
             self.settings.window_size = Some([size.x, size.y]);
+        }
+        if let Some((question, _)) = &self.question {
+            let question = question.clone();
+            let mut answer = None;
+            egui::CentralPanel::default().show(ui, |ui| answer = trust_ui(ui, &question));
+            if let Some(action) = answer {
+                self.answer_question(action);
+            }
+            return;
         }
         match self.screen {
             Screen::Login => {

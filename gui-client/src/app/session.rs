@@ -87,10 +87,12 @@ impl ChatSession {
         if arrival.queued_privates > 0 {
             state.notice(text::away(arrival.queued_privates));
         }
+        let encrypted = arrival.encrypted;
         ChatSession {
             state,
             link: LinkStatus::Connected {
                 server: server.clone(),
+                encrypted,
             },
             server,
             input: InputBox::default(),
@@ -117,6 +119,7 @@ impl ChatSession {
     pub fn resume(&mut self, net: &NetHandle, server: &str, arrival: Arrival) {
         self.link = LinkStatus::Connected {
             server: server.to_owned(),
+            encrypted: arrival.encrypted,
         };
         self.state.room = arrival.room.clone();
         self.state.lists_stale = true;

@@ -42,6 +42,41 @@ pub fn timed_out(server: &str, after: Option<Duration>) -> String {
     )
 }
 
+/// A plain-text server answered the TLS handshake.
+pub fn not_tls(server: &str) -> String {
+    format!(
+        "{server} does not speak TLS: it may be an older Tertulia server, or one started \
+         with --plain. To connect anyway, tick “Connect without encryption”; your password \
+         and messages will then be readable by anyone on the network."
+    )
+}
+
+/// Plain text was sent to a TLS server.
+pub fn needs_tls(server: &str) -> String {
+    format!(
+        "{server} only accepts encrypted connections: untick “Connect without encryption”."
+    )
+}
+
+/// Both ends speak TLS, but cannot agree.
+pub fn tls_incompatible(server: &str, detail: &str) -> String {
+    format!(
+        "{server} and this program could not agree on a secure connection (no TLS version \
+         or cipher in common: {detail}). One of them may need updating."
+    )
+}
+
+/// The TLS handshake broke off.
+pub fn tls_failed(server: &str, error: &io::Error) -> String {
+    match error.kind() {
+        ErrorKind::UnexpectedEof => format!(
+            "{server} closed the connection during the secure handshake (it may be full, \
+             or not a Tertulia server)."
+        ),
+        _ => format!("The secure connection to {server} failed: {error}."),
+    }
+}
+
 /// The host name could not be resolved.
 pub fn name_not_found(host: &str) -> String {
     format!(

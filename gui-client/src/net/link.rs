@@ -14,13 +14,13 @@ use tertulia_shared::{
     ClientRequest, ErrorBody, ErrorCode, Event, PROTOCOL_VERSION, Password, Registration, Reply,
     Request, RequestId, ServerMessage,
 };
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::net::TcpStream;
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::mpsc;
 use tokio_util::codec::FramedRead;
 
 use super::errors;
+use super::tls::{self, TlsFailure, Trust};
 use super::pages::{append_page, pages_next};
 use super::{
     Arrival, CONNECT_TIMEOUT, INTERNAL_IDS, NetCommand, NetEvent, NetStats, SILENCE_LIMIT,
@@ -64,7 +64,16 @@ pub(super) enum Failure {
     Network(String),
     /// The user cancelled (or asked to log out) while connecting.
     Interrupted,
+    /// The server's certificate is not trusted (yet): the user decides.
+    Untrusted {
+        fingerprint: String,
+        pinned: Option<String>,
+    },
 }
+
+/// A connection's byte stream: TLS, or plain text when the user chose it.
+pub(super) trait Io: AsyncRead + AsyncWrite + Send + Unpin {}
+impl<T: AsyncRead + AsyncWrite + Send + Unpin> Io for T {}
 
 /// How a logged-in session ended.
 pub(super) enum End {
@@ -75,10 +84,12 @@ pub(super) enum End {
     Replaced(String),
 }
 
-/// Opens the TCP connection, says hello, registers if asked, logs in.
+/// Opens the TCP connection, secures it (unless the user chose plain
+/// text), says hello, registers if asked, logs in.
 pub(super) async fn establish(
     out: &Out,
     server: &str,
+    trust: &Trust,
     login: &str,
     password: &Password,
     register: Option<&Registration>,
@@ -114,6 +125,31 @@ pub(super) async fn establish(
     }
     let stream = stream.ok_or(Failure::Network(last_failure))?;
     let _ = stream.set_nodelay(true);
+    let encrypted = !trust.plain;
+    let stream: Box<dyn Io> = if trust.plain {
+        Box::new(stream)
+    } else {
+        match tokio::time::timeout(CONNECT_TIMEOUT, tls::handshake(stream, &host, trust)).await {
+            Err(_) => {
+                return Err(Failure::Network(errors::timed_out(
+                    &shown,
+                    Some(CONNECT_TIMEOUT),
+                )));
+            }
+            Ok(Ok(tls)) => Box::new(tls),
+            Ok(Err(TlsFailure::Untrusted {
+                fingerprint,
+                pinned,
+            })) => return Err(Failure::Untrusted { fingerprint, pinned }),
+            Ok(Err(TlsFailure::NotTls)) => return Err(Failure::Network(errors::not_tls(&shown))),
+            Ok(Err(TlsFailure::Incompatible(detail))) => {
+                return Err(Failure::Network(errors::tls_incompatible(&shown, &detail)));
+            }
+            Ok(Err(TlsFailure::Io(e))) => {
+                return Err(Failure::Network(errors::tls_failed(&shown, &e)));
+            }
+        }
+    };
     let mut link = Link::new(stream, out.clone(), shown);
 
     let client = format!("tertulia {}", env!("CARGO_PKG_VERSION"));
@@ -168,6 +204,7 @@ pub(super) async fn establish(
                 history,
                 history_more,
                 queued_privates,
+                encrypted,
             },
         )),
         other => Err(Failure::Network(format!(
@@ -178,8 +215,8 @@ pub(super) async fn establish(
 
 /// One open connection.
 pub(super) struct Link {
-    reader: FramedRead<OwnedReadHalf, LineCodec>,
-    writer: OwnedWriteHalf,
+    reader: FramedRead<ReadHalf<Box<dyn Io>>, LineCodec>,
+    writer: WriteHalf<Box<dyn Io>>,
     out: Out,
     server: String,
     next_id: RequestId,
@@ -195,8 +232,8 @@ pub(super) struct Link {
 }
 
 impl Link {
-    fn new(stream: TcpStream, out: Out, server: String) -> Link {
-        let (read, write) = stream.into_split();
+    fn new(stream: Box<dyn Io>, out: Out, server: String) -> Link {
+        let (read, write) = tokio::io::split(stream);
         Link {
             reader: FramedRead::new(read, line_codec()),
             writer: write,
@@ -245,7 +282,12 @@ impl Link {
 
     async fn write(&mut self, id: RequestId, request: Request) -> io::Result<()> {
         let line = encode(&ClientRequest::new(id, request));
-        tokio::time::timeout(SILENCE_LIMIT, self.writer.write_all(&line))
+        let writing = async {
+            self.writer.write_all(&line).await?;
+            // TLS holds what it encrypted until flushed.
+            self.writer.flush().await
+        };
+        tokio::time::timeout(SILENCE_LIMIT, writing)
             .await
             .map_err(|_| io::Error::from(io::ErrorKind::TimedOut))??;
         self.last_write = Instant::now();
@@ -316,6 +358,7 @@ impl Link {
                         ErrorCode::ServerFull | ErrorCode::Internal => {
                             Failure::Network(error.message)
                         }
+                        ErrorCode::TlsRequired => Failure::Network(errors::needs_tls(&server)),
                         _ => Failure::Refused(error),
                     });
                 }

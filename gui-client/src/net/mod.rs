@@ -9,6 +9,7 @@
 mod errors;
 mod link;
 mod pages;
+pub mod tls;
 mod worker;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -26,6 +27,8 @@ pub enum NetCommand {
     /// account, then log in. Reconnects by itself if the link drops later.
     Connect {
         server: String,
+        /// What the connection trusts (TLS certificates, or plain text).
+        trust: tls::Trust,
         login: String,
         password: Password,
         register: Option<Registration>,
@@ -59,6 +62,15 @@ pub enum NetEvent {
     },
     /// The server refused the login or the signup: nothing will be retried.
     AuthRefused(ErrorBody),
+    /// The server's certificate is not trusted: not signed by an authority
+    /// the system trusts, and not the one pinned for `server` (`pinned`,
+    /// when there is one: then it changed). Nothing will be retried until
+    /// the user decides.
+    Untrusted {
+        server: String,
+        fingerprint: String,
+        pinned: Option<String>,
+    },
     /// The first connection could not be made: nothing will be retried.
     ConnectFailed {
         message: String,
@@ -106,6 +118,8 @@ pub struct Arrival {
     pub history_more: bool,
     /// Private messages that arrived while the user was offline.
     pub queued_privates: usize,
+    /// The connection is TLS (false only when the user chose plain text).
+    pub encrypted: bool,
 }
 
 /// Traffic counters for `#net`.
@@ -214,6 +228,15 @@ pub fn split_server(server: &str) -> Result<(String, u16), String> {
             _ => Err(bad_port()),
         },
         None => Ok((server.to_owned(), DEFAULT_PORT)),
+    }
+}
+
+/// The key a server's pinned certificate is remembered under: `host:port`,
+/// the host in lower case, the default port filled in.
+pub fn server_key(server: &str) -> String {
+    match split_server(server) {
+        Ok((host, port)) => display_server(&host.to_lowercase(), port),
+        Err(_) => server.trim().to_lowercase(),
     }
 }
 

@@ -9,6 +9,7 @@ use tertulia_shared::{ErrorBody, ErrorCode, Password, Registration, RequestId};
 use tokio::sync::mpsc;
 
 use super::link::{End, Failure, Out, establish};
+use super::tls::Trust;
 use super::{NetCommand, NetEvent, NetStats, retry_delay};
 
 /// The network thread.
@@ -39,10 +40,11 @@ impl Worker {
             match command {
                 NetCommand::Connect {
                     server,
+                    trust,
                     login,
                     password,
                     register,
-                } => self.connect(server, login, password, register).await,
+                } => self.connect(server, trust, login, password, register).await,
                 NetCommand::Send { id, .. } => self.out.emit(not_connected(id)),
                 NetCommand::Logout | NetCommand::Cancel => {}
             }
@@ -55,6 +57,7 @@ impl Worker {
     async fn connect(
         &mut self,
         server: String,
+        trust: Trust,
         login: String,
         password: Password,
         mut register: Option<Registration>,
@@ -67,7 +70,14 @@ impl Worker {
                 server: server.clone(),
                 attempt,
             });
-            let establishing = establish(&self.out, &server, &login, &password, register.as_ref());
+            let establishing = establish(
+                &self.out,
+                &server,
+                &trust,
+                &login,
+                &password,
+                register.as_ref(),
+            );
             let result = tokio::select! {
                 result = establishing => result,
                 () = interruption(&mut self.commands, &self.out) => Err(Failure::Interrupted),
@@ -80,6 +90,18 @@ impl Worker {
                 }
                 Err(Failure::Refused(error)) => {
                     self.out.emit(NetEvent::AuthRefused(error));
+                    return;
+                }
+                // Never retried: only the user can decide to trust it.
+                Err(Failure::Untrusted {
+                    fingerprint,
+                    pinned,
+                }) => {
+                    self.out.emit(NetEvent::Untrusted {
+                        server: server.clone(),
+                        fingerprint,
+                        pinned,
+                    });
                     return;
                 }
                 Err(Failure::Interrupted) => {

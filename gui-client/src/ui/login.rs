@@ -18,6 +18,9 @@ mod text {
     pub const RETRY: &str = "Retry";
     pub const NEED_LOGIN: &str = "Type your login.";
     pub const NEED_PASSWORD: &str = "Type your password.";
+    pub const PLAIN: &str = "Connect without encryption";
+    pub const PLAIN_HINT: &str = "Only for a server started with --plain: your password and \
+        messages then travel readable by anyone on the network.";
 }
 
 /// The login form's contents and what went wrong last.
@@ -32,6 +35,8 @@ pub struct LoginForm {
     pub notice: Option<String>,
     pub login_error: Option<String>,
     pub password_error: Option<String>,
+    /// Connect in plain text (an explicit choice).
+    pub plain: bool,
 }
 
 impl LoginForm {
@@ -84,6 +89,9 @@ pub fn login_ui(
             if password.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                 action = Some(LoginAction::LogIn);
             }
+            ui.add_space(4.0);
+            ui.checkbox(&mut form.plain, text::PLAIN)
+                .on_hover_text(text::PLAIN_HINT);
         });
         ui.add_space(10.0);
         if let Some(progress) = connecting {

@@ -7,6 +7,7 @@ pub mod private;
 pub mod rooms;
 pub mod signup;
 pub mod status;
+pub mod trust;
 pub mod users;
 
 use egui::{Color32, RichText, Ui};

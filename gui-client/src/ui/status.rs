@@ -6,6 +6,11 @@ use egui::{Color32, RichText, Ui};
 
 mod text {
     pub const CONNECTED: &str = "Connected to";
+    pub const ENCRYPTED: &str = "encrypted";
+    pub const ENCRYPTED_HINT: &str = "Passwords and messages travel encrypted (TLS).";
+    pub const NOT_ENCRYPTED: &str = "not encrypted";
+    pub const NOT_ENCRYPTED_HINT: &str =
+        "Plain text: anyone on the network can read your password and messages.";
     pub const RECONNECTING: &str = "Connection lost — reconnecting";
     pub const ROOM: &str = "Room:";
     pub const SERVER_TIME: &str = "Server time";
@@ -16,7 +21,7 @@ mod text {
 /// The link as the status bar shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LinkStatus {
-    Connected { server: String },
+    Connected { server: String, encrypted: bool },
     Reconnecting { message: String, next_try: Instant },
 }
 
@@ -59,9 +64,21 @@ impl ClockView {
 pub fn status_ui(ui: &mut Ui, link: &LinkStatus, room: &str, clock: &ClockView, unread: usize) {
     ui.horizontal(|ui| {
         match link {
-            LinkStatus::Connected { server } => {
+            LinkStatus::Connected { server, encrypted } => {
                 ui.label(RichText::new("●").color(Color32::from_rgb(0x2e, 0xa0, 0x43)));
                 ui.label(format!("{} {server}", text::CONNECTED));
+                ui.separator();
+                if *encrypted {
+                    ui.label(RichText::new(text::ENCRYPTED).weak())
+                        .on_hover_text(text::ENCRYPTED_HINT);
+                } else {
+                    ui.label(
+                        RichText::new(text::NOT_ENCRYPTED)
+                            .strong()
+                            .color(ui.visuals().warn_fg_color),
+                    )
+                    .on_hover_text(text::NOT_ENCRYPTED_HINT);
+                }
             }
             LinkStatus::Reconnecting { message, next_try } => {
                 ui.spinner();

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod tls;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -13,6 +15,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable, by};
 use tertulia::app::{AppOptions, TertuliaApp};
+use tertulia::net::tls::Trust;
 use tertulia::net::{NetCommand, NetEvent, NetHandle};
 use tertulia::settings::SettingsStore;
 use tertulia_shared::validate::Gender;
@@ -38,8 +41,44 @@ impl Server {
         )
     }
 
-    /// On a given database and address (to restart "the same" server).
+    /// On a given database and address (to restart "the same" server),
+    /// with the test authority's certificate.
     pub fn start_at(db: PathBuf, addr: SocketAddr) -> Server {
+        Server::launch(db, addr, Some(tls::authority().server.clone()))
+    }
+
+    /// With a self-signed certificate of its own, as a lab server makes on
+    /// first start; returns its fingerprint too.
+    pub fn start_self_signed(dir: &tempfile::TempDir) -> (Server, String) {
+        let (identity, _) = tertulia_server::tls::Identity::self_signed_in(
+            dir.path(),
+            vec!["127.0.0.1".into()],
+        )
+        .unwrap();
+        let fingerprint = identity.fingerprint();
+        let tls = identity.server_config().unwrap();
+        let server = Server::launch(
+            dir.path().join("accounts.db"),
+            "127.0.0.1:0".parse().unwrap(),
+            Some(tls),
+        );
+        (server, fingerprint)
+    }
+
+    /// Without TLS, as `--plain`.
+    pub fn start_plain(dir: &tempfile::TempDir) -> Server {
+        Server::launch(
+            dir.path().join("accounts.db"),
+            "127.0.0.1:0".parse().unwrap(),
+            None,
+        )
+    }
+
+    fn launch(
+        db: PathBuf,
+        addr: SocketAddr,
+        tls: Option<std::sync::Arc<rustls::ServerConfig>>,
+    ) -> Server {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let storage = tertulia_server::Storage::open(&db, 4).unwrap();
         let listener = runtime
@@ -52,6 +91,7 @@ impl Server {
             // Rooms show only their last two messages on entering, so a
             // client that missed more must catch up on the rest.
             history: 2,
+            tls,
             ..tertulia_server::Config::default()
         };
         let task = runtime.spawn(tertulia_server::run(listener, config, storage, async {
@@ -126,8 +166,14 @@ impl Proxy {
     }
 }
 
-/// The app, pointed at `server`, remembering nothing on disk.
+/// The app, pointed at `server`, remembering nothing on disk, trusting the
+/// test certificate authority.
 pub fn app(server: SocketAddr) -> Harness<'static, TertuliaApp> {
+    app_with(server, SettingsStore::in_memory())
+}
+
+/// The same, with settings kept in `settings`.
+pub fn app_with(server: SocketAddr, settings: SettingsStore) -> Harness<'static, TertuliaApp> {
     Harness::builder()
         .with_size([1100.0, 720.0])
         .with_theme(egui::Theme::Light)
@@ -135,8 +181,9 @@ pub fn app(server: SocketAddr) -> Harness<'static, TertuliaApp> {
             TertuliaApp::new(
                 &cc.egui_ctx,
                 AppOptions {
-                    settings: SettingsStore::in_memory(),
+                    settings: settings.clone(),
                     server: Some(server.to_string()),
+                    roots: Some(tls::authority().roots.clone()),
                 },
             )
             .unwrap()
@@ -267,6 +314,11 @@ impl Headless {
         let net = NetHandle::spawn(|| {}).unwrap();
         net.command(NetCommand::Connect {
             server: server.to_string(),
+            trust: Trust {
+                roots: tls::authority().roots.clone(),
+                pinned: None,
+                plain: false,
+            },
             login: login.into(),
             password: Password(PASSWORD.into()),
             register,
