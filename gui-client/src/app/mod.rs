@@ -14,7 +14,6 @@ use rustls::RootCertStore;
 
 use crate::net::tls::Trust;
 use crate::net::{Arrival, NetCommand, NetEvent, NetHandle, local_now_ms, server_key};
-use crate::ui::trust::{TrustAction, TrustQuestion, trust_ui};
 use crate::settings::{Settings, SettingsStore};
 use crate::state::ChatState;
 use crate::ui::chat::{input_ui, messages_ui};
@@ -23,6 +22,7 @@ use crate::ui::private::private_windows_ui;
 use crate::ui::rooms::{RoomAction, rooms_ui};
 use crate::ui::signup::{SignupAction, SignupForm, signup_ui};
 use crate::ui::status::{ClockView, LinkStatus, status_ui};
+use crate::ui::trust::{TrustAction, TrustQuestion, trust_ui};
 use crate::ui::users::users_ui;
 use session::{ChatSession, Pending};
 
@@ -38,8 +38,7 @@ mod text {
         format!("{message} Reconnecting in {secs} s…")
     }
     pub const ACCOUNT_CREATED: &str = "Account created.";
-    pub const NOT_TRUSTED: &str =
-        "Not connected: you did not trust the server's certificate.";
+    pub const NOT_TRUSTED: &str = "Not connected: you did not trust the server's certificate.";
 }
 
 /// How often the room and user lists are refreshed while nothing happens.
@@ -428,6 +427,7 @@ impl TertuliaApp {
             ui,
             &mut self.signup,
             &mut self.login.server,
+            &mut self.login.plain,
             progress.as_deref(),
         ) {
             Some(SignupAction::Submit(registration)) => {

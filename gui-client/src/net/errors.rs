@@ -53,9 +53,7 @@ pub fn not_tls(server: &str) -> String {
 
 /// Plain text was sent to a TLS server.
 pub fn needs_tls(server: &str) -> String {
-    format!(
-        "{server} only accepts encrypted connections: untick “Connect without encryption”."
-    )
+    format!("{server} only accepts encrypted connections: untick “Connect without encryption”.")
 }
 
 /// Both ends speak TLS, but cannot agree.

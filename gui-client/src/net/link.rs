@@ -20,8 +20,8 @@ use tokio::sync::mpsc;
 use tokio_util::codec::FramedRead;
 
 use super::errors;
-use super::tls::{self, TlsFailure, Trust};
 use super::pages::{append_page, pages_next};
+use super::tls::{self, TlsFailure, Trust};
 use super::{
     Arrival, CONNECT_TIMEOUT, INTERNAL_IDS, NetCommand, NetEvent, NetStats, SILENCE_LIMIT,
     display_server, elapsed_since, local_now_ms, split_server,
@@ -140,7 +140,12 @@ pub(super) async fn establish(
             Ok(Err(TlsFailure::Untrusted {
                 fingerprint,
                 pinned,
-            })) => return Err(Failure::Untrusted { fingerprint, pinned }),
+            })) => {
+                return Err(Failure::Untrusted {
+                    fingerprint,
+                    pinned,
+                });
+            }
             Ok(Err(TlsFailure::NotTls)) => return Err(Failure::Network(errors::not_tls(&shown))),
             Ok(Err(TlsFailure::Incompatible(detail))) => {
                 return Err(Failure::Network(errors::tls_incompatible(&shown, &detail)));

@@ -7,11 +7,13 @@
 use std::io;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
 use tertulia_shared::fingerprint::{fingerprint, same};
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
@@ -148,10 +150,9 @@ pub async fn handshake(
     trust: &Trust,
 ) -> Result<TlsStream<TcpStream>, TlsFailure> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let webpki =
-        WebPkiServerVerifier::builder_with_provider(trust.roots.clone(), provider.clone())
-            .build()
-            .ok();
+    let webpki = WebPkiServerVerifier::builder_with_provider(trust.roots.clone(), provider.clone())
+        .build()
+        .ok();
     let verifier = Arc::new(Verifier {
         webpki,
         pinned: trust.pinned.clone(),

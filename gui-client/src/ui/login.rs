@@ -90,8 +90,7 @@ pub fn login_ui(
                 action = Some(LoginAction::LogIn);
             }
             ui.add_space(4.0);
-            ui.checkbox(&mut form.plain, text::PLAIN)
-                .on_hover_text(text::PLAIN_HINT);
+            plain_checkbox(ui, &mut form.plain);
         });
         ui.add_space(10.0);
         if let Some(progress) = connecting {
@@ -138,6 +137,12 @@ pub fn login_ui(
         });
     });
     action
+}
+
+/// "Connect without encryption": unticked unless the user chooses it.
+pub fn plain_checkbox(ui: &mut Ui, plain: &mut bool) {
+    ui.checkbox(plain, text::PLAIN)
+        .on_hover_text(text::PLAIN_HINT);
 }
 
 /// A centred, framed column of fixed width.

@@ -100,6 +100,7 @@ pub fn signup_ui(
     ui: &mut Ui,
     form: &mut SignupForm,
     server: &mut String,
+    plain: &mut bool,
     connecting: Option<&str>,
 ) -> Option<SignupAction> {
     let mut action = None;
@@ -112,6 +113,7 @@ pub fn signup_ui(
             let mut changed = false;
             ui.add_enabled_ui(!busy, |ui| {
                 field(ui, text::SERVER, server, false);
+                super::login::plain_checkbox(ui, plain);
                 ui.add_space(6.0);
                 ui.columns(2, |columns| {
                     changed |= field(

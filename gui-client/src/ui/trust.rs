@@ -55,7 +55,12 @@ fn fingerprint_label(ui: &mut Ui, fingerprint: &str) {
     // Sixteen groups of four: two lines of eight, easy to read aloud.
     let groups: Vec<&str> = fingerprint.split(' ').collect();
     for line in groups.chunks(8) {
-        ui.label(RichText::new(line.join(" ")).monospace().size(16.0).strong());
+        ui.label(
+            RichText::new(line.join(" "))
+                .monospace()
+                .size(16.0)
+                .strong(),
+        );
     }
 }
 

@@ -50,11 +50,9 @@ impl Server {
     /// With a self-signed certificate of its own, as a lab server makes on
     /// first start; returns its fingerprint too.
     pub fn start_self_signed(dir: &tempfile::TempDir) -> (Server, String) {
-        let (identity, _) = tertulia_server::tls::Identity::self_signed_in(
-            dir.path(),
-            vec!["127.0.0.1".into()],
-        )
-        .unwrap();
+        let (identity, _) =
+            tertulia_server::tls::Identity::self_signed_in(dir.path(), vec!["127.0.0.1".into()])
+                .unwrap();
         let fingerprint = identity.fingerprint();
         let tls = identity.server_config().unwrap();
         let server = Server::launch(
@@ -310,13 +308,27 @@ impl Headless {
         Headless::connect(server, login, None)
     }
 
+    /// Signs up to a server whose certificate has `fingerprint`.
+    pub fn sign_up_trusting(server: SocketAddr, login: &str, fingerprint: &str) -> Headless {
+        Headless::connect_trusting(server, login, Some(registration(login)), Some(fingerprint))
+    }
+
     fn connect(server: SocketAddr, login: &str, register: Option<Registration>) -> Headless {
+        Headless::connect_trusting(server, login, register, None)
+    }
+
+    fn connect_trusting(
+        server: SocketAddr,
+        login: &str,
+        register: Option<Registration>,
+        pinned: Option<&str>,
+    ) -> Headless {
         let net = NetHandle::spawn(|| {}).unwrap();
         net.command(NetCommand::Connect {
             server: server.to_string(),
             trust: Trust {
                 roots: tls::authority().roots.clone(),
-                pinned: None,
+                pinned: pinned.map(str::to_owned),
                 plain: false,
             },
             login: login.into(),
@@ -352,6 +364,12 @@ impl Headless {
 
 /// Signs up through the GUI's signup form and waits for the chat screen.
 pub fn sign_up_through_the_form(harness: &mut Harness<'_, TertuliaApp>, login: &str) {
+    fill_signup_form(harness, login);
+    wait_for_text(harness, "Connected to");
+}
+
+/// Fills the signup form and submits it, without waiting for the outcome.
+pub fn fill_signup_form(harness: &mut Harness<'_, TertuliaApp>, login: &str) {
     click_button(harness, "Create account");
     fill(harness, "First names", "Ana María");
     fill(harness, "Last names", "Pérez Núñez");
@@ -361,5 +379,4 @@ pub fn sign_up_through_the_form(harness: &mut Harness<'_, TertuliaApp>, login: &
     fill(harness, "Age", "21");
     choose(harness, "Gender", "Female");
     click_button(harness, "Create account");
-    wait_for_text(harness, "Connected to");
 }
