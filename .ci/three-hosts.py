@@ -14,15 +14,20 @@ tested nothing (it never pretends to pass). Namespaces, bridge and server
 are removed whatever happens.
 
 The clients are this same file run as an "agent" inside a namespace
-(`three-hosts.py agent HOST PORT`): it speaks the protocol over TCP and takes
-orders on stdin, one JSON object a line, answering each on stdout.
+(`three-hosts.py agent HOST PORT FINGERPRINT`): it speaks the protocol over
+TLS, trusting the server's self-signed certificate only if its fingerprint
+is the one the server printed (as a student compares it), and takes orders
+on stdin, one JSON object a line, answering each on stdout.
 """
 
+import hashlib
 import json
 import os
+import re
 import select
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -38,8 +43,21 @@ HEARTBEAT = 1  # the agents' heartbeat, seconds (the real client: 15 s against 4
 
 # --- the agent: one protocol client, inside a namespace ----------------------
 
-def agent(host, port):
-    sock = socket.create_connection((host, int(port)), timeout=10)
+def fingerprint(der):
+    digest = hashlib.sha256(der).hexdigest().upper()
+    return " ".join(digest[i:i + 4] for i in range(0, len(digest), 4))
+
+
+def agent(host, port, expected):
+    raw = socket.create_connection((host, int(port)), timeout=10)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    # Trust on first use: any certificate, then compare its fingerprint.
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    sock = context.wrap_socket(raw, server_hostname=host)
+    seen = fingerprint(sock.getpeercert(binary_form=True))
+    if seen != expected:
+        sys.exit(f"certificate fingerprint {seen}, expected {expected}")
     sock.setblocking(False)
     buffer = b""
     last_sent = time.monotonic()
@@ -68,13 +86,15 @@ def agent(host, port):
             left = deadline - time.monotonic()
             if left <= 0:
                 return
-            ready, _, _ = select.select([sock], [], [], min(left, HEARTBEAT))
-            heartbeat()
-            if not ready:
-                continue
+            # TLS may hold decrypted bytes the socket no longer shows.
+            if not sock.pending():
+                ready, _, _ = select.select([sock], [], [], min(left, HEARTBEAT))
+                heartbeat()
+                if not ready:
+                    continue
             try:
                 chunk = sock.recv(65536)
-            except BlockingIOError:
+            except (BlockingIOError, ssl.SSLWantReadError, ssl.SSLWantWriteError):
                 continue
             except OSError:
                 chunk = b""
@@ -158,7 +178,7 @@ class Host:
         self.name = name
         self.proc = subprocess.Popen(
             ["ip", "netns", "exec", ns(name), sys.executable, os.path.abspath(__file__),
-             "agent", f"{SUBNET}.{HOSTS['srv']}", str(PORT)],
+             "agent", f"{SUBNET}.{HOSTS['srv']}", str(PORT), FINGERPRINT[0]],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.next_id = 1
 
@@ -187,6 +207,10 @@ class Host:
     def close(self):
         self.proc.kill()
         self.proc.wait()
+
+
+# The server's certificate fingerprint, as it printed it at start.
+FINGERPRINT = [""]
 
 
 def hello(host):
@@ -225,6 +249,10 @@ def run(server_binary):
             if probe.returncode == 0:
                 break
             time.sleep(0.1)
+        printed = re.search(r"to compare: ((?:[0-9A-F]{4} ){15}[0-9A-F]{4})",
+                            open(f"{work}/server.log").read())
+        assert printed, "the server did not print its certificate fingerprint"
+        FINGERPRINT[0] = printed.group(1)
         ana, luis = Host("c1"), Host("c2")
         hosts += [ana, luis]
         sign_up(ana, "ana")
@@ -307,7 +335,7 @@ def run(server_binary):
 
 def main():
     if len(sys.argv) >= 2 and sys.argv[1] == "agent":
-        agent(sys.argv[2], sys.argv[3])
+        agent(sys.argv[2], sys.argv[3], sys.argv[4])
         return
     if os.geteuid() != 0 or shutil.which("ip") is None:
         print("three hosts: SKIPPED, needs root and iproute2 (ip netns) to make hosts")
@@ -318,7 +346,7 @@ def main():
         run(server_binary)
     finally:
         teardown()
-    print("three hosts: ok")
+    print(f"three hosts: ok (TLS, certificate checked by its fingerprint {FINGERPRINT[0][:9]}…)")
 
 
 if __name__ == "__main__":

@@ -53,22 +53,28 @@ unlimited=(--message-rate 0 --private-rate 0 --room-rate 0 --request-rate 0
   --max-per-address 100000 --max-anonymous 100000 --max-anonymous-per-address 100000)
 # --login-timeout/--idle-timeout 600: bench clients that only listen send no
 #   heartbeat (IRC daemons get long ping timeouts below for the same reason).
+# --plain: the daemons speak plain text; a second instance below measures
+#   the same scenarios over TLS (Tertulia's default).
 target/release/tertulia-server --bind 127.0.0.1 --port 17878 --db "$work/bench.db" \
   --bcrypt-cost 4 --outbox-capacity 100000 --max-connections 30000 --login-timeout 600 \
-  --idle-timeout 600 \
+  --idle-timeout 600 --plain \
   "${unlimited[@]}" 2>"$work/tertulia.log" &
 tertulia_pid=$!; pids+=("$tertulia_pid")
+target/release/tertulia-server --bind 127.0.0.1 --port 17881 --db "$work/tls.db" \
+  --bcrypt-cost 4 --outbox-capacity 100000 --max-connections 30000 --login-timeout 600 \
+  --idle-timeout 600 "${unlimited[@]}" 2>"$work/tertulia-tls.log" &
+tls_pid=$!; pids+=("$tls_pid")
 # --hash-queue 1000: the 200 logins of the storm wait for bcrypt instead of
 #   hearing "busy" (the bench would retry them anyway).
 target/release/tertulia-server --bind 127.0.0.1 --port 17879 --db "$work/storm.db" \
-  --bcrypt-cost 12 --max-connections 30000 --hash-queue 1000 "${unlimited[@]}" \
+  --bcrypt-cost 12 --max-connections 30000 --hash-queue 1000 --plain "${unlimited[@]}" \
   2>"$work/tertulia-storm.log" &
 storm_pid=$!; pids+=("$storm_pid")
 # The abuse scenario runs against the defaults, every limit on: only the
 # bcrypt cost is lowered, as above. Its clients come from 127.0.1.x, one
 # address each, like machines in a lab; the attackers from 127.0.0.2-4.
 target/release/tertulia-server --bind 127.0.0.1 --port 17880 --db "$work/abuse.db" \
-  --bcrypt-cost 4 --idle-timeout 600 2>"$work/tertulia-abuse.log" &
+  --bcrypt-cost 4 --idle-timeout 600 --plain 2>"$work/tertulia-abuse.log" &
 abuse_pid=$!; pids+=("$abuse_pid")
 
 # --- InspIRCd 3 ----------------------------------------------------------
@@ -124,17 +130,18 @@ EOF
 ngircd --nodaemon --config "$work/ngircd.conf" >"$work/ngircd.out" 2>&1 &
 ngircd_pid=$!; pids+=("$ngircd_pid")
 
-for port in 17878 17879 17880 16667 16668; do wait_port "$port"; done
+for port in 17878 17879 17880 17881 16667 16668; do wait_port "$port"; done
 
-run() { # label proto port pid scenarios
+run() { # label proto port pid scenarios [bench options…]
   echo "== $1 =="
   "$bench" --proto "$2" --addr "127.0.0.1:$3" --server-pid "$4" --preset "$preset" \
-    --label "$1" --scenarios "$5" >>"$work/results.jsonl"
+    --label "$1" --scenarios "$5" "${@:6}" >>"$work/results.jsonl"
 }
 scenarios=fan-out,paced,idle,many-rooms
 run tertulia tertulia 17878 "$tertulia_pid" "$scenarios"
 run tertulia tertulia 17879 "$storm_pid" login-storm
 run tertulia tertulia 17880 "$abuse_pid" abuse
+run tertulia-tls tertulia 17881 "$tls_pid" fan-out,paced,idle --tls
 run inspircd irc 16667 "$inspircd_pid" "$scenarios,login-storm"
 run ngircd irc 16668 "$ngircd_pid" "$scenarios,login-storm"
 

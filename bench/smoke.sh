@@ -6,11 +6,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 work=$(mktemp -d)
 port=$((20000 + RANDOM % 20000))
 cargo build -q -p tertulia-server -p tertulia-bench
-# The load scenarios run with the rate limits lifted (as in compare.sh); the
-# abuse scenario against a second server with every default limit on.
+# The load scenarios run with the rate limits lifted (as in compare.sh), in
+# plain text; the abuse scenario over TLS against a second server with every
+# default limit on.
 target/debug/tertulia-server --bind 127.0.0.1 --port "$port" --bcrypt-cost 4 \
   --db "$work/smoke.db" --message-rate 0 --private-rate 0 --room-rate 0 --request-rate 0 \
-  --idle-timeout 600 \
+  --idle-timeout 600 --plain \
   2>"$work/server.log" &
 server=$!
 target/debug/tertulia-server --bind 127.0.0.1 --port "$((port + 1))" --bcrypt-cost 4 \
@@ -23,7 +24,7 @@ done
 target/debug/tertulia-bench --addr "127.0.0.1:$port" --server-pid "$server" --preset smoke \
   --scenarios fan-out,paced,idle,many-rooms,login-storm >"$work/results.jsonl" 2>"$work/table.txt"
 target/debug/tertulia-bench --addr "127.0.0.1:$((port + 1))" --server-pid "$abuse" --preset smoke \
-  --scenarios abuse >>"$work/results.jsonl" 2>>"$work/table.txt"
+  --scenarios abuse --tls >>"$work/results.jsonl" 2>>"$work/table.txt"
 python3 - "$work/results.jsonl" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]

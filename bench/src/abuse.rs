@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use tertulia_shared::codec::encode;
 use tertulia_shared::{ClientRequest, Request};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+use tokio::io::AsyncBufReadExt;
 use tokio_util::sync::CancellationToken;
 
 use crate::measure::now_us;
@@ -184,9 +184,8 @@ async fn flooder(
     });
     let batch: Vec<u8> = line.iter().copied().cycle().take(line.len() * 64).collect();
     while !stop.is_cancelled() {
-        let mut writer = session.writer.lock().await;
         tokio::select! {
-            written = writer.write_all(&batch) => written?,
+            written = crate::proto::send(&session.writer, &batch) => written?,
             () = stop.cancelled() => break,
         }
         damage.flood_sent.fetch_add(64, Ordering::Relaxed);

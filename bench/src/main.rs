@@ -67,6 +67,10 @@ struct Cli {
     /// Bytes of text per benchmark message.
     #[arg(long, default_value_t = 100)]
     size: usize,
+    /// Speak TLS to a Tertulia server (its default); without it, plain
+    /// text (a server started with --plain, as the IRC daemons speak).
+    #[arg(long)]
+    tls: bool,
 }
 
 fn loopback(addr: &str) -> anyhow::Result<SocketAddr> {
@@ -259,6 +263,9 @@ fn row(r: &Report) -> String {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if cli.tls {
+        proto::use_tls();
+    }
     let addr = loopback(&cli.addr)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -2,16 +2,17 @@
 //! Each client logs in, joins a room, sends benchmark messages and reads
 //! everything, answering PINGs.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use tertulia_shared::codec::encode;
 use tertulia_shared::validate::Gender;
 use tertulia_shared::{ClientRequest, PROTOCOL_VERSION, Password, Registration, Request};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{
+    AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader, ReadHalf, WriteHalf,
+};
 use tokio::net::TcpStream;
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::Mutex;
 
 pub const PASSWORD: &str = "bench-password";
@@ -25,11 +26,95 @@ pub enum Proto {
     Irc,
 }
 
+/// A client's byte stream: TLS (`--tls`) or plain TCP.
+pub trait Io: AsyncRead + AsyncWrite + Send + Sync + Unpin + std::fmt::Debug {}
+impl<T: AsyncRead + AsyncWrite + Send + Sync + Unpin + std::fmt::Debug> Io for T {}
+
+/// The sending half of a client's connection.
+pub type Writer = WriteHalf<Box<dyn Io>>;
+
+/// Set once at start by `--tls`: every Tertulia client then speaks TLS.
+static TLS: OnceLock<Arc<rustls::ClientConfig>> = OnceLock::new();
+
+/// Makes every client speak TLS, trusting whatever certificate the server
+/// shows: the bench only talks to servers on this machine's loopback, and
+/// measures what encryption costs, not who the server is.
+pub fn use_tls() {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map(|builder| {
+            builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(AnyCertificate(provider)))
+                .with_no_client_auth()
+        });
+    if let Ok(config) = config {
+        let _ = TLS.set(Arc::new(config));
+    }
+}
+
+/// Accepts any certificate (loopback benchmarks only), checking signatures.
+#[derive(Debug)]
+struct AnyCertificate(Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for AnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _: &rustls::pki_types::CertificateDer<'_>,
+        _: &[rustls::pki_types::CertificateDer<'_>],
+        _: &rustls::pki_types::ServerName<'_>,
+        _: &[u8],
+        _: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// Writes `bytes` and flushes them (TLS holds what it encrypted until then).
+pub async fn send(writer: &Mutex<Writer>, bytes: &[u8]) -> std::io::Result<()> {
+    let mut writer = writer.lock().await;
+    writer.write_all(bytes).await?;
+    writer.flush().await
+}
+
 /// A connected, logged-in client, before its reader starts.
 #[derive(Debug)]
 pub struct Session {
-    pub reader: BufReader<OwnedReadHalf>,
-    pub writer: Arc<Mutex<OwnedWriteHalf>>,
+    pub reader: BufReader<ReadHalf<Box<dyn Io>>>,
+    pub writer: Arc<Mutex<Writer>>,
     pub name: String,
 }
 
@@ -65,7 +150,18 @@ impl Proto {
         name: &str,
         register: bool,
     ) -> anyhow::Result<Session> {
-        let (read, write) = stream.into_split();
+        let stream: Box<dyn Io> = match (self, TLS.get()) {
+            (Proto::Tertulia, Some(config)) => {
+                let name = rustls::pki_types::ServerName::try_from("localhost")?;
+                let tls = tokio_rustls::TlsConnector::from(config.clone())
+                    .connect(name, stream)
+                    .await
+                    .context("TLS handshake")?;
+                Box::new(tls)
+            }
+            _ => Box::new(stream),
+        };
+        let (read, write) = tokio::io::split(stream);
         let mut session = Session {
             reader: BufReader::with_capacity(64 * 1024, read),
             writer: Arc::new(Mutex::new(write)),
@@ -179,7 +275,7 @@ impl Proto {
 
 impl Session {
     pub async fn write(&self, bytes: &[u8]) -> anyhow::Result<()> {
-        self.writer.lock().await.write_all(bytes).await?;
+        send(&self.writer, bytes).await?;
         Ok(())
     }
 

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+use tokio::io::AsyncBufReadExt;
 use tokio::sync::{Notify, Semaphore, mpsc};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -115,7 +115,7 @@ impl Report {
 
 /// Connected clients with their reader tasks running.
 pub(crate) struct Crowd {
-    writers: Vec<Arc<tokio::sync::Mutex<tokio::net::tcp::OwnedWriteHalf>>>,
+    writers: Vec<Arc<tokio::sync::Mutex<crate::proto::Writer>>>,
     acks: Vec<mpsc::UnboundedReceiver<()>>,
     readers: Vec<tokio::task::JoinHandle<(usize, Received)>>,
     stop: CancellationToken,
@@ -140,7 +140,7 @@ pub(crate) async fn crowd(
     let progress = Arc::new(Notify::new());
     type Joined = (
         usize,
-        Arc<tokio::sync::Mutex<tokio::net::tcp::OwnedWriteHalf>>,
+        Arc<tokio::sync::Mutex<crate::proto::Writer>>,
         mpsc::UnboundedReceiver<()>,
         tokio::task::JoinHandle<(usize, Received)>,
     );
@@ -241,7 +241,7 @@ async fn read_all(
             continue;
         }
         if let Some(answer) = proto.answer(&line) {
-            let _ = session.writer.lock().await.write_all(&answer).await;
+            let _ = crate::proto::send(&session.writer, &answer).await;
             continue;
         }
         if proto.is_reply(&line) {
@@ -294,7 +294,7 @@ impl Crowd {
                 }
                 token += 1;
                 buffer.extend(proto.sync(token));
-                writer.lock().await.write_all(&buffer).await?;
+                crate::proto::send(&writer, &buffer).await?;
                 tokio::time::timeout(Duration::from_secs(120), acks.recv())
                     .await
                     .map_err(|_| anyhow::anyhow!("no answer to sync from the server"))?;
@@ -321,7 +321,7 @@ impl Crowd {
             for seq in 1..=total {
                 tick.tick().await;
                 let line = proto.message(&room, &payload(i as u32, seq, size));
-                writer.lock().await.write_all(&line).await?;
+                crate::proto::send(&writer, &line).await?;
             }
             Ok(())
         })
