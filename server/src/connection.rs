@@ -246,6 +246,11 @@ impl Connection {
             Some(Err(LinesCodecError::Io(e))) if e.kind() == io::ErrorKind::InvalidData => {
                 Err(ReadError::NotUtf8)
             }
+            // A TLS client that closed without `close_notify` (most do):
+            // for a line protocol, the same as a plain close.
+            Some(Err(LinesCodecError::Io(e))) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                Ok(None)
+            }
             Some(Err(LinesCodecError::Io(e))) => Err(ReadError::Io(e)),
         }
     }

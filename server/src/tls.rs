@@ -70,9 +70,14 @@ impl Identity {
             return Ok((Identity::load(&cert, &key)?, false));
         }
         std::fs::create_dir_all(dir).map_err(|source| file_error(dir, source))?;
-        let made = rcgen::generate_simple_self_signed(names)?;
-        write_private(&key, made.signing_key.serialize_pem().as_bytes())?;
-        std::fs::write(&cert, made.cert.pem()).map_err(|source| file_error(&cert, source))?;
+        let signing_key = rcgen::KeyPair::generate()?;
+        let mut params = rcgen::CertificateParams::new(names)?;
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "Tertulia chat server");
+        let made = params.self_signed(&signing_key)?;
+        write_private(&key, signing_key.serialize_pem().as_bytes())?;
+        std::fs::write(&cert, made.pem()).map_err(|source| file_error(&cert, source))?;
         Ok((Identity::load(&cert, &key)?, true))
     }
 
