@@ -105,3 +105,17 @@ fn plain_text_only_when_ticked_and_then_the_status_bar_says_so() {
     wait_for_text(&mut window, "only accepts encrypted connections");
     server.stop();
 }
+
+#[test]
+fn a_server_with_a_certificate_from_a_trusted_authority_asks_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    // Signed by the test authority, which this app trusts as a real one
+    // trusts the authorities installed on its system.
+    let server = Server::start(&dir);
+    let mut app = app(server.addr);
+    fill_signup_form(&mut app, "ana");
+    wait_for_text(&mut app, "Welcome, ana!");
+    assert!(!has_text(&app, "Is this the right server?"));
+    assert!(has_text(&app, "encrypted") && !has_text(&app, "not encrypted"));
+    server.stop();
+}

@@ -138,8 +138,45 @@ fn help_documents_every_option_and_the_default_port() {
         "--keepalive",
         "--history",
         "--keep-days",
+        "--cert",
+        "--key",
+        "--plain",
         "7878",
     ] {
         assert!(help.contains(option), "{option} missing from:\n{help}");
     }
+}
+
+#[tokio::test]
+async fn on_first_start_the_server_makes_its_certificate_and_prints_its_fingerprint() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("accounts.db");
+    let server = Running::start_self_signed(&db);
+    let log = server.log();
+    let printed = log
+        .split("for people to compare: ")
+        .nth(1)
+        .and_then(|rest| rest.get(..79))
+        .unwrap_or_else(|| panic!("no fingerprint in the log:\n{log}"));
+    assert!(
+        printed
+            .split(' ')
+            .all(|group| group.len() == 4 && group.chars().all(|c| c.is_ascii_hexdigit())),
+        "{printed:?}"
+    );
+    let cert = std::fs::read(dir.path().join("tls-cert.pem")).unwrap();
+    let der = rustls::pki_types::pem::PemObject::from_pem_slice(&cert)
+        .map(|c: rustls::pki_types::CertificateDer<'static>| c.to_vec())
+        .unwrap();
+    assert_eq!(tertulia_shared::fingerprint::fingerprint(&der), printed);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let key = std::fs::metadata(dir.path().join("tls-key.pem")).unwrap();
+        assert_eq!(key.permissions().mode() & 0o777, 0o600);
+    }
+    drop(server);
+    // --plain warns that everything crosses in clear text.
+    let plain = Running::start_with(None, &["--plain"]);
+    assert!(plain.log().contains("clear"), "{}", plain.log());
 }

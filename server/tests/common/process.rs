@@ -33,6 +33,22 @@ impl Running {
     /// [`Running::start_with`] on a given database file (to restart "the
     /// same" server).
     pub fn start_on(db: &std::path::Path, fd_limit: Option<u32>, options: &[&str]) -> Running {
+        let mut with_tls = tls_options(db, options);
+        with_tls.extend(options.iter().map(std::ffi::OsString::from));
+        Running::launch(db, fd_limit, &with_tls)
+    }
+
+    /// On `db`, letting the server make its own certificate (as on a
+    /// lab machine's first start).
+    pub fn start_self_signed(db: &std::path::Path) -> Running {
+        Running::launch(db, None, &[])
+    }
+
+    fn launch(
+        db: &std::path::Path,
+        fd_limit: Option<u32>,
+        options: &[std::ffi::OsString],
+    ) -> Running {
         let binary = env!("CARGO_BIN_EXE_tertulia-server");
         let limit = fd_limit.map_or(String::new(), |n| format!("ulimit -n {n} && "));
         let mut child = Command::new("sh")
@@ -49,7 +65,6 @@ impl Running {
                 "--db",
             ])
             .arg(db)
-            .args(tls_options(db))
             .args(options)
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
@@ -116,9 +131,12 @@ impl Drop for Running {
 }
 
 /// `--cert` and `--key` of the test certificate authority's server
-/// certificate, written beside the database (unless the test asks for
-/// `--plain`, which it passes itself).
-fn tls_options(db: &std::path::Path) -> Vec<std::ffi::OsString> {
+/// certificate, written beside the database, unless the test asks for
+/// `--plain`.
+fn tls_options(db: &std::path::Path, options: &[&str]) -> Vec<std::ffi::OsString> {
+    if options.contains(&"--plain") {
+        return Vec::new();
+    }
     let dir = db.parent().expect("the database is in a directory");
     let (cert, key) = super::tls::pki().write_files(dir);
     vec!["--cert".into(), cert.into(), "--key".into(), key.into()]
