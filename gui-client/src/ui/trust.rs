@@ -52,9 +52,9 @@ pub enum TrustAction {
 }
 
 fn fingerprint_label(ui: &mut Ui, fingerprint: &str) {
-    // Sixteen groups of four: two lines of eight, easy to read aloud.
+    // Sixteen groups of four: four lines of four, easy to read aloud.
     let groups: Vec<&str> = fingerprint.split(' ').collect();
-    for line in groups.chunks(8) {
+    for line in groups.chunks(4) {
         ui.label(
             RichText::new(line.join(" "))
                 .monospace()
