@@ -55,25 +55,25 @@ unlimited=(--message-rate 0 --private-rate 0 --room-rate 0 --request-rate 0
 #   heartbeat (IRC daemons get long ping timeouts below for the same reason).
 # --plain: the daemons speak plain text; a second instance below measures
 #   the same scenarios over TLS (Tertulia's default).
-target/release/tertulia-server --bind 127.0.0.1 --port 17878 --db "$work/bench.db" \
+target/release/tertulia-server --no-announce --bind 127.0.0.1 --port 17878 --db "$work/bench.db" \
   --bcrypt-cost 4 --outbox-capacity 100000 --max-connections 30000 --login-timeout 600 \
   --idle-timeout 600 --plain \
   "${unlimited[@]}" 2>"$work/tertulia.log" &
 tertulia_pid=$!; pids+=("$tertulia_pid")
-target/release/tertulia-server --bind 127.0.0.1 --port 17881 --db "$work/tls.db" \
+target/release/tertulia-server --no-announce --bind 127.0.0.1 --port 17881 --db "$work/tls.db" \
   --bcrypt-cost 4 --outbox-capacity 100000 --max-connections 30000 --login-timeout 600 \
   --idle-timeout 600 "${unlimited[@]}" 2>"$work/tertulia-tls.log" &
 tls_pid=$!; pids+=("$tls_pid")
 # --hash-queue 1000: the 200 logins of the storm wait for bcrypt instead of
 #   hearing "busy" (the bench would retry them anyway).
-target/release/tertulia-server --bind 127.0.0.1 --port 17879 --db "$work/storm.db" \
+target/release/tertulia-server --no-announce --bind 127.0.0.1 --port 17879 --db "$work/storm.db" \
   --bcrypt-cost 12 --max-connections 30000 --hash-queue 1000 --plain "${unlimited[@]}" \
   2>"$work/tertulia-storm.log" &
 storm_pid=$!; pids+=("$storm_pid")
 # The abuse scenario runs against the defaults, every limit on: only the
 # bcrypt cost is lowered, as above. Its clients come from 127.0.1.x, one
 # address each, like machines in a lab; the attackers from 127.0.0.2-4.
-target/release/tertulia-server --bind 127.0.0.1 --port 17880 --db "$work/abuse.db" \
+target/release/tertulia-server --no-announce --bind 127.0.0.1 --port 17880 --db "$work/abuse.db" \
   --bcrypt-cost 4 --idle-timeout 600 --plain 2>"$work/tertulia-abuse.log" &
 abuse_pid=$!; pids+=("$abuse_pid")
 

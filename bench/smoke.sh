@@ -9,12 +9,12 @@ cargo build -q -p tertulia-server -p tertulia-bench
 # The load scenarios run with the rate limits lifted (as in compare.sh), in
 # plain text; the abuse scenario over TLS against a second server with every
 # default limit on.
-target/debug/tertulia-server --bind 127.0.0.1 --port "$port" --bcrypt-cost 4 \
+target/debug/tertulia-server --no-announce --bind 127.0.0.1 --port "$port" --bcrypt-cost 4 \
   --db "$work/smoke.db" --message-rate 0 --private-rate 0 --room-rate 0 --request-rate 0 \
   --idle-timeout 600 --plain \
   2>"$work/server.log" &
 server=$!
-target/debug/tertulia-server --bind 127.0.0.1 --port "$((port + 1))" --bcrypt-cost 4 \
+target/debug/tertulia-server --no-announce --bind 127.0.0.1 --port "$((port + 1))" --bcrypt-cost 4 \
   --db "$work/abuse.db" --idle-timeout 600 2>"$work/abuse.log" &
 abuse=$!
 trap 'kill $server $abuse 2>/dev/null; rm -rf "$work"' EXIT

@@ -7,6 +7,7 @@
 //! remembered between runs.
 
 pub mod app;
+pub mod host;
 pub mod net;
 pub mod settings;
 pub mod state;

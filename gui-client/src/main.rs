@@ -1,7 +1,29 @@
-//! `tertulia`: the desktop chat program. `tertulia [server-address]`.
+//! `tertulia`: the desktop chat program. `tertulia [server-address]`;
+//! `tertulia --list-servers [seconds]` prints the chat servers heard on the
+//! LAN and exits (no window).
 
-use tertulia::app::{AppOptions, TertuliaApp};
+use tertulia::app::{AppOptions, Lan, TertuliaApp};
 use tertulia::settings::SettingsStore;
+
+/// Prints `name<TAB>address<TAB>fingerprint` for each server heard within
+/// `seconds`, once each.
+#[allow(clippy::print_stdout)]
+fn list_servers(seconds: u64) {
+    let discovery = tertulia::net::discovery::Discovery::start(false, || {});
+    if let Some(failure) = &discovery.failure {
+        eprintln!("{failure}");
+        std::process::exit(1);
+    }
+    std::thread::sleep(std::time::Duration::from_secs(seconds));
+    for server in discovery.servers() {
+        println!(
+            "{}\t{}\t{}",
+            server.name,
+            server.address,
+            server.fingerprint.unwrap_or_default()
+        );
+    }
+}
 
 fn main() -> eframe::Result {
     tracing_subscriber::fmt()
@@ -10,6 +32,12 @@ fn main() -> eframe::Result {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
         )
         .init();
+    let mut args = std::env::args().skip(1);
+    let first = args.next();
+    if first.as_deref() == Some("--list-servers") {
+        list_servers(args.next().and_then(|s| s.parse().ok()).unwrap_or(5));
+        return Ok(());
+    }
     let store = SettingsStore::user();
     let size = store.load().window_size.unwrap_or([1040.0, 680.0]);
     let mut viewport = egui::ViewportBuilder::default()
@@ -28,8 +56,10 @@ fn main() -> eframe::Result {
     };
     let app_options = AppOptions {
         settings: store,
-        server: std::env::args().nth(1),
+        server: first,
         roots: None,
+        lan: Lan::Network,
+        host: None,
     };
     eframe::run_native(
         "tertulia",

@@ -18,6 +18,9 @@ pub struct Settings {
     pub pinned: BTreeMap<String, String>,
     /// Connect without encryption (ticked by the user).
     pub plain: bool,
+    /// Servers found on the LAN and used before: name → address, shown
+    /// before mDNS answers.
+    pub known: BTreeMap<String, String>,
 }
 
 impl Default for Settings {
@@ -28,6 +31,7 @@ impl Default for Settings {
             window_size: None,
             pinned: BTreeMap::new(),
             plain: false,
+            known: BTreeMap::new(),
         }
     }
 }
@@ -111,6 +115,7 @@ mod tests {
             window_size: Some([900.0, 600.0]),
             pinned: BTreeMap::from([("10.0.0.5:7878".into(), "AB12 CD34".into())]),
             plain: false,
+            known: BTreeMap::from([("Aula 3".into(), "10.0.0.5:7878".into())]),
         };
         store.save(&settings);
         assert_eq!(store.load(), settings);

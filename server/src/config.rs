@@ -65,6 +65,11 @@ pub struct Config {
     pub keep: Duration,
     /// TLS on the port (`None`: plain text, as `--plain`).
     pub tls: Option<std::sync::Arc<rustls::ServerConfig>>,
+    /// Announce the server on the LAN (mDNS); `None`: not announced.
+    pub announce: Option<crate::announce::AnnounceConfig>,
+    /// Kept up to date with the number of people online (for a program
+    /// that hosts the server, e.g. the client's status bar).
+    pub online: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
 }
 
 impl Default for Config {
@@ -104,6 +109,8 @@ impl Default for Config {
             history: 50,
             keep: Duration::from_secs(30 * 24 * 3600),
             tls: None,
+            announce: None,
+            online: None,
         }
     }
 }

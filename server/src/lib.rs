@@ -10,6 +10,7 @@
 
 pub mod accounts;
 mod admission;
+pub mod announce;
 mod cmd;
 pub mod config;
 mod connection;

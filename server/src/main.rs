@@ -10,6 +10,7 @@ use std::sync::Arc;
 use tertulia_server::config::{Backoff, Rate};
 use tertulia_server::hasher::Hasher;
 
+use tertulia_server::announce::{self, AnnounceConfig};
 use tertulia_server::tls::{self, Identity};
 use tertulia_server::{Config, Storage};
 use tertulia_shared::DEFAULT_PORT;
@@ -128,14 +129,20 @@ struct Cli {
     /// messages then cross the network readable by anyone on it.
     #[arg(long)]
     plain: bool,
+    /// Do not announce the server on the LAN (mDNS, UDP 5353).
+    #[arg(long)]
+    no_announce: bool,
+    /// The name clients see in their list of servers [default: the host name].
+    #[arg(long)]
+    name: Option<String>,
 }
+
+/// The TLS configuration and the certificate's fingerprint.
+type Tls = (Arc<rustls::ServerConfig>, String);
 
 /// TLS as the command line asks: a given certificate, the server's own
 /// self-signed one (made on first start), or none with `--plain`.
-fn tls_config(
-    cli: &Cli,
-    db_path: &std::path::Path,
-) -> anyhow::Result<Option<Arc<rustls::ServerConfig>>> {
+fn tls_config(cli: &Cli, db_path: &std::path::Path) -> anyhow::Result<Option<Tls>> {
     if cli.plain {
         tracing::warn!(
             "--plain: no TLS. Passwords and messages cross the network in clear \
@@ -161,11 +168,9 @@ fn tls_config(
             identity
         }
     };
-    tracing::info!(
-        "certificate fingerprint (SHA-256), for people to compare: {}",
-        identity.fingerprint()
-    );
-    Ok(Some(identity.server_config()?))
+    let fingerprint = identity.fingerprint();
+    tracing::info!("certificate fingerprint (SHA-256), for people to compare: {fingerprint}");
+    Ok(Some((identity.server_config()?, fingerprint)))
 }
 
 /// `accounts.db` in the per-user data directory (e.g.
@@ -278,7 +283,12 @@ async fn serve() -> anyhow::Result<()> {
         request_rate: Rate::new(cli.request_rate, cli.request_burst),
         max_rooms_per_user: cli.max_rooms_per_user,
         history: cli.history,
-        tls,
+        announce: (!cli.no_announce).then(|| AnnounceConfig {
+            name: cli.name.clone().unwrap_or_else(announce::host_name),
+            loopback_only: false,
+            fingerprint: tls.as_ref().map(|(_, fingerprint)| fingerprint.clone()),
+        }),
+        tls: tls.map(|(config, _)| config),
         // "Forever" is a hundred years.
         keep: Duration::from_secs(
             86_400

@@ -109,6 +109,31 @@ async fn prune(log: MessageLog, keep: Duration) {
     }
 }
 
+/// Keeps the LAN announcement and the reported count of people online
+/// current, every second.
+async fn report_online(hub: Hub, config: Arc<Config>, port: u16) {
+    let mut announcement = config.announce.clone().and_then(|announce| {
+        let facts = crate::announce::Facts {
+            port,
+            default_room: config.default_room.clone(),
+        };
+        crate::announce::Announcement::start(announce, facts)
+            .inspect_err(|e| tracing::warn!("cannot announce the server on the LAN: {e}"))
+            .ok()
+    });
+    let mut every = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        every.tick().await;
+        let online = hub.online_count();
+        if let Some(counter) = &config.online {
+            counter.store(online, std::sync::atomic::Ordering::Relaxed);
+        }
+        if let Some(announcement) = &mut announcement {
+            announcement.set_online(online);
+        }
+    }
+}
+
 /// Accepts and serves clients until `shutdown` completes, then tells every
 /// client, lets them flush (up to `config.shutdown_grace`), stores every
 /// message still queued and returns.
@@ -147,6 +172,13 @@ pub async fn run(
         tls: shared.config.tls.clone(),
         handshake_timeout: shared.config.hello_timeout,
     };
+    let port = listener.local_addr().map_or(0, |a| a.port());
+    // Dropping the task withdraws the announcement (a goodbye on the LAN).
+    let reporting = tokio::spawn(report_online(
+        shared.hub.clone(),
+        shared.config.clone(),
+        port,
+    ));
     let stop = CancellationToken::new();
     let tracker = TaskTracker::new();
     let refusals = Arc::new(Semaphore::new(REFUSALS_IN_FLIGHT));
@@ -230,6 +262,8 @@ pub async fn run(
         tracing::warn!("some connections did not close within {grace:?}; dropping them");
     }
     pruning.abort();
+    reporting.abort();
+    let _ = reporting.await;
     log.flush().await;
 }
 

@@ -141,6 +141,8 @@ fn help_documents_every_option_and_the_default_port() {
         "--cert",
         "--key",
         "--plain",
+        "--no-announce",
+        "--name",
         "7878",
     ] {
         assert!(help.contains(option), "{option} missing from:\n{help}");

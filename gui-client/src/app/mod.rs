@@ -2,7 +2,10 @@
 //! then applies what the user asked for.
 
 mod commands;
+mod lan;
 mod session;
+
+pub use lan::Lan;
 
 use std::time::{Duration, Instant};
 
@@ -12,6 +15,8 @@ use std::sync::Arc;
 
 use rustls::RootCertStore;
 
+use crate::host::{HostOptions, Hosting};
+use crate::net::discovery::Discovery;
 use crate::net::tls::Trust;
 use crate::net::{Arrival, NetCommand, NetEvent, NetHandle, local_now_ms, server_key};
 use crate::settings::{Settings, SettingsStore};
@@ -54,6 +59,11 @@ pub struct AppOptions {
     pub server: Option<String>,
     /// Certificate authorities to trust instead of the system's (tests).
     pub roots: Option<Arc<RootCertStore>>,
+    /// Where to look for servers on the LAN.
+    pub lan: Lan,
+    /// How to host a chat on this computer (default: the user's data
+    /// directory, port 7878).
+    pub host: Option<HostOptions>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +99,16 @@ pub struct TertuliaApp {
     question: Option<(TrustQuestion, Retry)>,
     /// The signup form of the attempt under way, in case it must be repeated.
     pending_register: Option<Registration>,
+    /// Servers heard on the LAN.
+    discovery: Option<Discovery>,
+    /// The chat this computer hosts, if any.
+    hosting: Option<Hosting>,
+    host_options: HostOptions,
+    /// The forms point at the hosted server already.
+    hosting_applied: bool,
+    /// Asking before closing a hosted chat: how many others are in it.
+    closing_with: Option<usize>,
+    close_confirmed: bool,
 }
 
 /// A connection attempt to repeat once the user has trusted the server.
@@ -137,6 +157,12 @@ impl TertuliaApp {
             roots: options.roots.unwrap_or_else(Trust::system_roots),
             question: None,
             pending_register: None,
+            discovery: TertuliaApp::start_discovery(options.lan, ctx),
+            hosting: None,
+            host_options: options.host.unwrap_or_else(HostOptions::for_this_computer),
+            hosting_applied: false,
+            closing_with: None,
+            close_confirmed: false,
         })
     }
 
@@ -292,6 +318,7 @@ impl TertuliaApp {
         self.settings.server = server.clone();
         self.settings.login = arrival.login.clone();
         self.settings.plain = !arrival.encrypted;
+        self.remember_server(&server);
         self.store.save(&self.settings);
         match (&mut self.chat, resumed) {
             (Some(chat), true) => chat.resume(&self.net, &server, arrival),
@@ -443,6 +470,7 @@ impl TertuliaApp {
     }
 
     fn chat_screen(&mut self, ui: &mut egui::Ui) {
+        let hosting = self.hosting_status();
         let Some(chat) = &mut self.chat else { return };
         let mut room_action = None;
         let mut open_private = None;
@@ -455,6 +483,7 @@ impl TertuliaApp {
                 &chat.state.room,
                 &self.clock,
                 chat.state.total_unread(),
+                hosting.as_deref(),
             );
         });
         egui::Panel::left("rooms")
@@ -536,11 +565,15 @@ impl eframe::App for TertuliaApp {
             }
             return;
         }
+        self.follow_hosting();
+        self.guard_close(ui);
         match self.screen {
             Screen::Login => {
+                self.servers_panel(ui);
                 egui::CentralPanel::default().show(ui, |ui| self.login_screen(ui));
             }
             Screen::Signup => {
+                self.servers_panel(ui);
                 egui::CentralPanel::default().show(ui, |ui| self.signup_screen(ui));
             }
             Screen::Chat => self.chat_screen(ui),

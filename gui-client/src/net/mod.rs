@@ -6,6 +6,7 @@
 //! out through a crossbeam channel the UI drains each frame. The module has no
 //! UI dependency: tests and headless tools drive it the same way.
 
+pub mod discovery;
 mod errors;
 mod link;
 mod pages;

@@ -5,6 +5,7 @@ pub mod chat;
 pub mod login;
 pub mod private;
 pub mod rooms;
+pub mod servers;
 pub mod signup;
 pub mod status;
 pub mod trust;

@@ -61,7 +61,14 @@ impl ClockView {
     }
 }
 
-pub fn status_ui(ui: &mut Ui, link: &LinkStatus, room: &str, clock: &ClockView, unread: usize) {
+pub fn status_ui(
+    ui: &mut Ui,
+    link: &LinkStatus,
+    room: &str,
+    clock: &ClockView,
+    unread: usize,
+    hosting: Option<&str>,
+) {
     ui.horizontal(|ui| {
         match link {
             LinkStatus::Connected { server, encrypted } => {
@@ -92,6 +99,10 @@ pub fn status_ui(ui: &mut Ui, link: &LinkStatus, room: &str, clock: &ClockView, 
         }
         ui.separator();
         ui.label(format!("{} {room}", text::ROOM));
+        if let Some(hosting) = hosting {
+            ui.separator();
+            ui.label(RichText::new(hosting).strong());
+        }
         if unread > 0 {
             ui.separator();
             ui.label(RichText::new(format!("✉ {unread} {}", text::UNREAD)).strong());

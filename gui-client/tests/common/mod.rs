@@ -182,6 +182,8 @@ pub fn app_with(server: SocketAddr, settings: SettingsStore) -> Harness<'static,
                     settings: settings.clone(),
                     server: Some(server.to_string()),
                     roots: Some(tls::authority().roots.clone()),
+                    lan: tertulia::app::Lan::Off,
+                    host: None,
                 },
             )
             .unwrap()

@@ -60,6 +60,8 @@ impl Running {
                 "127.0.0.1",
                 "--port",
                 "0",
+                // Never announce on this machine's LAN from a test.
+                "--no-announce",
                 "--bcrypt-cost",
                 "4",
                 "--db",
