@@ -7,7 +7,10 @@ timeout, and that nothing said meanwhile is lost: when the host comes back,
 the private messages sent to it arrive and the room messages it missed are
 caught up, in order, each once.
 
-    python3 .ci/three-hosts.py target/debug/tertulia-server
+    python3 .ci/three-hosts.py target/debug/tertulia-server target/debug/tertulia
+
+The server announces itself on the bridge (mDNS); the first client host
+finds it with `tertulia --list-servers`, without being told its address.
 
 Needs root and `ip netns`; without them it says why and exits 0 having
 tested nothing (it never pretends to pass). Namespaces, bridge and server
@@ -169,6 +172,7 @@ def setup():
         sh("ip", "-n", ns(name), "addr", "add", f"{SUBNET}.{last}/24", "dev", "eth0")
         sh("ip", "-n", ns(name), "link", "set", "eth0", "up")
         sh("ip", "-n", ns(name), "link", "set", "lo", "up")
+        sh("ip", "-n", ns(name), "link", "set", "eth0", "multicast", "on")
 
 
 class Host:
@@ -211,6 +215,8 @@ class Host:
 
 # The server's certificate fingerprint, as it printed it at start.
 FINGERPRINT = [""]
+# The desktop client program (for its --list-servers).
+CLIENT = [""]
 
 
 def hello(host):
@@ -253,6 +259,14 @@ def run(server_binary):
                             open(f"{work}/server.log").read())
         assert printed, "the server did not print its certificate fingerprint"
         FINGERPRINT[0] = printed.group(1)
+        # c1 finds the server on the LAN, as the client's server list does.
+        found = sh("ip", "netns", "exec", ns("c1"), CLIENT[0], "--list-servers", "3")
+        lines = [line.split("\t") for line in found.stdout.splitlines() if line]
+        assert lines, f"no server found by mDNS: {found.stdout!r} {found.stderr!r}"
+        name, address, announced = lines[0]
+        assert address == f"{SUBNET}.{HOSTS['srv']}:{PORT}", lines
+        assert announced == FINGERPRINT[0], (announced, FINGERPRINT[0])
+        print(f"three hosts: c1 found “{name}” at {address} on the LAN (mDNS)")
         ana, luis = Host("c1"), Host("c2")
         hosts += [ana, luis]
         sign_up(ana, "ana")
@@ -341,6 +355,7 @@ def main():
         print("three hosts: SKIPPED, needs root and iproute2 (ip netns) to make hosts")
         return
     server_binary = os.path.abspath(sys.argv[1])
+    CLIENT[0] = os.path.abspath(sys.argv[2])
     try:
         setup()
         run(server_binary)

@@ -16,7 +16,8 @@ trap cleanup EXIT
 
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 xvfb_pid=$!
-export DISPLAY=$display XDG_RUNTIME_DIR=$work HOME=$work
+# TERTULIA_LAN=off: no mDNS from a test on this machine's network.
+export DISPLAY=$display XDG_RUNTIME_DIR=$work HOME=$work TERTULIA_LAN=off
 for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
 
 "$client" 127.0.0.1:9 >"$work/client.log" 2>&1 &

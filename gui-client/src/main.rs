@@ -58,7 +58,12 @@ fn main() -> eframe::Result {
         settings: store,
         server: first,
         roots: None,
-        lan: Lan::Network,
+        // TERTULIA_LAN=off: no looking for servers on the LAN (a network that
+        // forbids multicast, or tests on a shared machine).
+        lan: match std::env::var("TERTULIA_LAN").as_deref() {
+            Ok("off") => Lan::Off,
+            _ => Lan::Network,
+        },
         host: None,
     };
     eframe::run_native(
