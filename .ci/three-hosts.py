@@ -178,11 +178,14 @@ def setup():
 class Host:
     """A protocol client running in a namespace."""
 
-    def __init__(self, name):
+    def __init__(self, name, address=None):
+        """`address` (`ip:port`): where to connect; by default the server's
+        address, as if typed."""
         self.name = name
+        host, port = (address or f"{SUBNET}.{HOSTS['srv']}:{PORT}").rsplit(":", 1)
         self.proc = subprocess.Popen(
             ["ip", "netns", "exec", ns(name), sys.executable, os.path.abspath(__file__),
-             "agent", f"{SUBNET}.{HOSTS['srv']}", str(PORT), FINGERPRINT[0]],
+             "agent", host, port, FINGERPRINT[0]],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.next_id = 1
 
@@ -267,7 +270,8 @@ def run(server_binary):
         assert address == f"{SUBNET}.{HOSTS['srv']}:{PORT}", lines
         assert announced == FINGERPRINT[0], (announced, FINGERPRINT[0])
         print(f"three hosts: c1 found “{name}” at {address} on the LAN (mDNS)")
-        ana, luis = Host("c1"), Host("c2")
+        # Ana connects to what she found; Luis types the address.
+        ana, luis = Host("c1", address), Host("c2")
         hosts += [ana, luis]
         sign_up(ana, "ana")
         sign_up(luis, "luis")
