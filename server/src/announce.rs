@@ -98,7 +98,14 @@ impl Announcement {
         if let Some(fingerprint) = &self.config.fingerprint {
             txt.push(("fp", fingerprint.replace(' ', "")));
         }
-        let host = format!("{}.local.", host_name().replace(' ', "-"));
+        // One mDNS host name per server (machine and port): two servers on
+        // one machine must not share address records, or one's goodbye
+        // would take the other off every list.
+        let label: String = format!("{}-{}", host_name(), self.facts.port)
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        let host = format!("{label}.local.");
         let address = if self.config.loopback_only {
             "127.0.0.1"
         } else {

@@ -63,6 +63,21 @@ impl Server {
         (server, fingerprint)
     }
 
+    /// Announced on the LAN as `name` — on loopback only: call it inside a
+    /// test's own network namespace (see `lan.rs`).
+    pub fn start_announced(dir: &tempfile::TempDir, name: &str) -> Server {
+        Server::launch_with(
+            dir.path().join("accounts.db"),
+            "127.0.0.1:0".parse().unwrap(),
+            Some(tls::authority().server.clone()),
+            Some(tertulia_server::announce::AnnounceConfig {
+                name: name.to_owned(),
+                loopback_only: true,
+                fingerprint: Some(tls::authority().fingerprint.clone()),
+            }),
+        )
+    }
+
     /// Without TLS, as `--plain`.
     pub fn start_plain(dir: &tempfile::TempDir) -> Server {
         Server::launch(
@@ -77,6 +92,15 @@ impl Server {
         addr: SocketAddr,
         tls: Option<std::sync::Arc<rustls::ServerConfig>>,
     ) -> Server {
+        Server::launch_with(db, addr, tls, None)
+    }
+
+    fn launch_with(
+        db: PathBuf,
+        addr: SocketAddr,
+        tls: Option<std::sync::Arc<rustls::ServerConfig>>,
+        announce: Option<tertulia_server::announce::AnnounceConfig>,
+    ) -> Server {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let storage = tertulia_server::Storage::open(&db, 4).unwrap();
         let listener = runtime
@@ -90,6 +114,7 @@ impl Server {
             // client that missed more must catch up on the rest.
             history: 2,
             tls,
+            announce,
             ..tertulia_server::Config::default()
         };
         let task = runtime.spawn(tertulia_server::run(listener, config, storage, async {
@@ -172,6 +197,17 @@ pub fn app(server: SocketAddr) -> Harness<'static, TertuliaApp> {
 
 /// The same, with settings kept in `settings`.
 pub fn app_with(server: SocketAddr, settings: SettingsStore) -> Harness<'static, TertuliaApp> {
+    app_on_lan(Some(server), settings, tertulia::app::Lan::Off, None)
+}
+
+/// The app as on a lab machine: looking for servers (on loopback: call it
+/// inside a test's network namespace), hosting with `host` when asked.
+pub fn app_on_lan(
+    server: Option<SocketAddr>,
+    settings: SettingsStore,
+    lan: tertulia::app::Lan,
+    host: Option<tertulia::host::HostOptions>,
+) -> Harness<'static, TertuliaApp> {
     Harness::builder()
         .with_size([1100.0, 720.0])
         .with_theme(egui::Theme::Light)
@@ -180,10 +216,10 @@ pub fn app_with(server: SocketAddr, settings: SettingsStore) -> Harness<'static,
                 &cc.egui_ctx,
                 AppOptions {
                     settings: settings.clone(),
-                    server: Some(server.to_string()),
+                    server: server.map(|s| s.to_string()),
                     roots: Some(tls::authority().roots.clone()),
-                    lan: tertulia::app::Lan::Off,
-                    host: None,
+                    lan,
+                    host: host.clone(),
                 },
             )
             .unwrap()

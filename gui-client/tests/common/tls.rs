@@ -11,6 +11,8 @@ use rustls::{RootCertStore, ServerConfig};
 pub struct TestAuthority {
     pub server: Arc<ServerConfig>,
     pub roots: Arc<RootCertStore>,
+    /// The server certificate's fingerprint (what a server announces).
+    pub fingerprint: String,
 }
 
 pub fn authority() -> &'static TestAuthority {
@@ -45,6 +47,7 @@ pub fn authority() -> &'static TestAuthority {
         TestAuthority {
             server: Arc::new(server),
             roots: Arc::new(roots),
+            fingerprint: tertulia_shared::fingerprint::fingerprint(cert.der()),
         }
     })
 }

@@ -1,0 +1,142 @@
+//! Zero-config on a LAN, as a student meets it: servers listed without
+//! typing an address, hosting a chat from the client, hosts appearing and
+//! going. mDNS must never leave this machine from a test, so each test runs
+//! again inside a network namespace of its own that has only a loopback
+//! (multicast on); without root and `ip netns` it says why and is skipped.
+
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+use egui_kittest::kittest::Queryable;
+use tertulia::app::Lan;
+use tertulia::host::HostOptions;
+use tertulia::settings::SettingsStore;
+
+const INSIDE: &str = "TERTULIA_TEST_IN_NAMESPACE";
+
+/// True when the caller should run the test body (it is inside a namespace
+/// now). Otherwise runs this test again inside one, checks it passed, and
+/// returns false — or prints why it cannot, and returns false.
+fn inside_a_namespace(test: &str) -> bool {
+    if std::env::var_os(INSIDE).is_some() {
+        return true;
+    }
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| out.stdout.starts_with(b"0"));
+    let ip = Command::new("ip").arg("-V").output().is_ok();
+    if !root || !ip {
+        eprintln!("SKIPPED {test}: needs root and `ip netns` to keep mDNS inside this machine");
+        return false;
+    }
+    let ns = format!("ttlan-{}-{}", std::process::id(), test.len());
+    let run = |args: &[&str]| Command::new("ip").args(args).status().unwrap();
+    assert!(run(&["netns", "add", &ns]).success());
+    run(&["-n", &ns, "link", "set", "lo", "up"]);
+    run(&["-n", &ns, "link", "set", "lo", "multicast", "on"]);
+    let status = Command::new("ip")
+        .args(["netns", "exec", &ns])
+        .arg(std::env::current_exe().unwrap())
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env(INSIDE, "1")
+        .status();
+    run(&["netns", "del", &ns]);
+    assert!(
+        status.unwrap().success(),
+        "{test} failed inside its namespace"
+    );
+    false
+}
+
+fn host_options(dir: &tempfile::TempDir, name: &str) -> HostOptions {
+    HostOptions {
+        data_dir: dir.path().join("host"),
+        port: 0,
+        name: name.to_owned(),
+        loopback_only: true,
+        bcrypt_cost: 4,
+    }
+}
+
+#[test]
+fn a_server_on_the_lan_is_listed_chosen_and_joined_without_typing_its_address() {
+    if !inside_a_namespace(
+        "a_server_on_the_lan_is_listed_chosen_and_joined_without_typing_its_address",
+    ) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_announced(&dir, "Laboratorio 3");
+    let _luis = Headless::sign_up(server.addr, "luis");
+    let mut app = app_on_lan(None, SettingsStore::in_memory(), Lan::Loopback, None);
+    wait_for_text(&mut app, "Laboratorio 3");
+    wait_for_text(&mut app, "1 person online");
+    app.get_by_label("Laboratorio 3").click();
+    app.run();
+    assert_eq!(
+        text_field(&app, "Server (address or address:port)")
+            .value()
+            .as_deref(),
+        Some(server.addr.to_string().as_str())
+    );
+    fill_signup_form(&mut app, "ana");
+    wait_for_text(&mut app, "Welcome, ana! You are in lobby with luis");
+    server.stop();
+}
+
+#[test]
+fn host_a_chat_and_a_second_computer_finds_it_and_joins() {
+    if !inside_a_namespace("host_a_chat_and_a_second_computer_finds_it_and_joins") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut host = app_on_lan(
+        None,
+        SettingsStore::in_memory(),
+        Lan::Loopback,
+        Some(host_options(&dir, "Aula de Ana")),
+    );
+    click_button(&mut host, "Host a chat on this computer");
+    wait_for_text(&mut host, "This computer hosts “Aula de Ana”");
+    // The host signs up like anyone else; its own certificate asks nothing.
+    fill_signup_form(&mut host, "ana");
+    wait_for_text(&mut host, "Welcome, ana!");
+    wait_for_text(&mut host, "Hosting “Aula de Ana”");
+
+    let mut guest = app_on_lan(None, SettingsStore::in_memory(), Lan::Loopback, None);
+    wait_for_text(&mut guest, "Aula de Ana");
+    guest.get_by_label("Aula de Ana").click();
+    guest.run();
+    fill_signup_form(&mut guest, "luis");
+    // A self-signed certificate: the guest compares and trusts it.
+    wait_for_text(&mut guest, "Is this the right server?");
+    click_button(&mut guest, "Trust and connect");
+    wait_for_text(&mut guest, "Welcome, luis! You are in lobby with ana");
+    wait_for_text(&mut host, "luis joined lobby");
+    wait_for_text(&mut host, "2 connected");
+}
+
+#[test]
+fn two_hosts_are_listed_by_name_and_one_that_stops_goes_away() {
+    if !inside_a_namespace("two_hosts_are_listed_by_name_and_one_that_stops_goes_away") {
+        return;
+    }
+    let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let first = Server::start_announced(&one, "Aula 1");
+    let second = Server::start_announced(&two, "Aula 2");
+    let mut app = app_on_lan(None, SettingsStore::in_memory(), Lan::Loopback, None);
+    wait_for_text(&mut app, "Aula 1");
+    wait_for_text(&mut app, "Aula 2");
+    second.stop();
+    wait_for(&mut app, "Aula 2 to leave the list", |h| {
+        !has_text(h, "Aula 2")
+    });
+    assert!(has_text(&app, "Aula 1"));
+    first.stop();
+}
