@@ -109,7 +109,8 @@ fn host_a_chat_and_a_second_computer_finds_it_and_joins() {
     wait_for_text(&mut host, "Welcome, ana!");
     wait_for_text(&mut host, "Hosting “Aula de Ana”");
 
-    let mut guest = app_on_lan(None, SettingsStore::in_memory(), Lan::Loopback, None);
+    let guest_settings = SettingsStore::at(dir.path().join("guest/settings.json"));
+    let mut guest = app_on_lan(None, guest_settings.clone(), Lan::Loopback, None);
     wait_for_text(&mut guest, "Aula de Ana");
     guest.get_by_label("Aula de Ana").click();
     guest.run();
@@ -120,6 +121,26 @@ fn host_a_chat_and_a_second_computer_finds_it_and_joins() {
     wait_for_text(&mut guest, "Welcome, luis! You are in lobby with ana");
     wait_for_text(&mut host, "luis joined lobby");
     wait_for_text(&mut host, "2 connected");
+    // The guest remembers the chat by name for its next start.
+    assert!(guest_settings.load().known.contains_key("Aula de Ana"));
+
+    // Closing the host's window while Luis is in the chat asks first.
+    host.input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    host.run();
+    wait_for_text(&mut host, "Stop the chat for everyone?");
+    assert!(has_text(&host, "1 other person is connected"));
+    click_button(&mut host, "Keep hosting");
+    assert!(!has_text(&host, "Stop the chat for everyone?"));
+    guest
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "Message")
+        .focus();
+    say(&mut guest, "¿seguimos?");
+    wait_for_text(&mut host, "luis: ¿seguimos?");
 }
 
 #[test]
