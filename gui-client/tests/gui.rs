@@ -296,3 +296,52 @@ fn logging_in_from_another_computer_takes_the_session_and_this_window_lets_go() 
     );
     server.stop();
 }
+
+#[test]
+fn the_keyboard_alone_logs_in_and_chats() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let ana = Headless::sign_up(server.addr, "ana");
+    ana.net.command(tertulia::net::NetCommand::Logout);
+    ana.wait(|e| matches!(e, NetEvent::Closed { .. }));
+
+    let mut app = app(server.addr);
+    app.run();
+    // The login field has the keyboard from the start…
+    assert!(text_field(&app, "Login").is_focused());
+    app.event(egui::Event::Text("ana".into()));
+    app.key_press(egui::Key::Tab);
+    app.run();
+    assert!(text_field(&app, "Password").is_focused());
+    app.event(egui::Event::Text(PASSWORD.into()));
+    // …Enter logs in…
+    app.key_press(egui::Key::Enter);
+    wait_for_text(&mut app, "Welcome, ana!");
+    // …and the message box is ready to type in.
+    app.run();
+    assert!(text_field(&app, "Message").is_focused());
+    app.event(egui::Event::Text("sin ratón".into()));
+    app.key_press(egui::Key::Enter);
+    wait_for_text(&mut app, "ana: sin ratón");
+    server.stop();
+}
+
+#[test]
+fn enter_in_the_signup_form_creates_the_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let mut app = app(server.addr);
+    click_button(&mut app, "Create account");
+    app.run();
+    assert!(text_field(&app, "First names").is_focused());
+    fill(&mut app, "First names", "Ana");
+    fill(&mut app, "Last names", "Pérez");
+    fill(&mut app, "Login", "ana");
+    fill(&mut app, "Password", PASSWORD);
+    fill(&mut app, "Repeat the password", PASSWORD);
+    choose(&mut app, "Gender", "Female");
+    fill(&mut app, "Age", "21");
+    app.key_press(egui::Key::Enter);
+    wait_for_text(&mut app, "Welcome, ana!");
+    server.stop();
+}

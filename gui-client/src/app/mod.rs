@@ -141,6 +141,7 @@ impl TertuliaApp {
             server: settings.server.clone(),
             login: settings.login.clone(),
             plain: settings.plain,
+            focus_pending: true,
             ..LoginForm::default()
         };
         Ok(TertuliaApp {
@@ -438,6 +439,7 @@ impl TertuliaApp {
             }
             Some(LoginAction::OpenSignup) => {
                 self.signup.login = self.login.login.clone();
+                self.signup.focus_pending = true;
                 self.screen = Screen::Signup;
             }
             Some(LoginAction::Cancel) => {
@@ -460,7 +462,10 @@ impl TertuliaApp {
             Some(SignupAction::Submit(registration)) => {
                 self.connect(Screen::Signup, Some(registration));
             }
-            Some(SignupAction::Back) => self.screen = Screen::Login,
+            Some(SignupAction::Back) => {
+                self.login.focus_pending = true;
+                self.screen = Screen::Login;
+            }
             Some(SignupAction::Cancel) => {
                 self.net.command(NetCommand::Cancel);
                 self.attempt = None;

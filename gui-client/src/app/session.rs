@@ -95,7 +95,7 @@ impl ChatSession {
                 encrypted,
             },
             server,
-            input: InputBox::default(),
+            input: InputBox::focused(),
             view: MessageView::default(),
             rooms: RoomsPanel::default(),
             private_drafts: HashMap::new(),

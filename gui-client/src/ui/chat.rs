@@ -191,9 +191,19 @@ pub struct InputBox {
     browsing: Option<usize>,
     /// What was being typed before browsing started.
     draft: String,
+    /// The box takes the keyboard on the next frame (after logging in).
+    pub focus_pending: bool,
 }
 
 impl InputBox {
+    /// An empty box that takes the keyboard as soon as it is drawn.
+    pub fn focused() -> InputBox {
+        InputBox {
+            focus_pending: true,
+            ..InputBox::default()
+        }
+    }
+
     fn remember(&mut self, line: &str) {
         if self.history.last().map(String::as_str) != Some(line) {
             self.history.push(line.to_owned());
@@ -256,6 +266,9 @@ pub fn input_ui(ui: &mut Ui, input: &mut InputBox, room: &str) -> Option<String>
                     .desired_width(ui.available_width() - send_width),
             )
             .labelled_by(label.id);
+        if std::mem::take(&mut input.focus_pending) {
+            edit.request_focus();
+        }
         let entered = edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
         let clicked = ui
             .add_sized(

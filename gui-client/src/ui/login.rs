@@ -37,6 +37,8 @@ pub struct LoginForm {
     pub password_error: Option<String>,
     /// Connect in plain text (an explicit choice).
     pub plain: bool,
+    /// The first empty field takes the keyboard when the form next appears.
+    pub focus_pending: bool,
 }
 
 impl LoginForm {
@@ -79,14 +81,24 @@ pub fn login_ui(
     card(ui, |ui| {
         let busy = connecting.is_some();
         ui.add_enabled_ui(!busy, |ui| {
-            field(ui, text::SERVER, &mut form.server, false);
+            let server = field(ui, text::SERVER, &mut form.server, false);
             ui.add_space(6.0);
-            field(ui, text::LOGIN, &mut form.login, false);
+            let login = field(ui, text::LOGIN, &mut form.login, false);
             field_error(ui, form.login_error.as_ref());
             ui.add_space(6.0);
             let password = field(ui, text::PASSWORD, &mut form.password, true);
             field_error(ui, form.password_error.as_ref());
-            if password.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            if form.focus_pending {
+                form.focus_pending = false;
+                if form.login.is_empty() {
+                    login.request_focus();
+                } else {
+                    password.request_focus();
+                }
+            }
+            // Enter in any field logs in, as in any desktop form.
+            let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if enter && [&server, &login, &password].iter().any(|r| r.lost_focus()) {
                 action = Some(LoginAction::LogIn);
             }
             ui.add_space(4.0);

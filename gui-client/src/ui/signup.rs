@@ -46,6 +46,8 @@ pub struct SignupForm {
     pub error: Option<String>,
     /// After the first attempt, errors update as the user types.
     attempted: bool,
+    /// The first field takes the keyboard when the form next appears.
+    pub focus_pending: bool,
 }
 
 impl SignupForm {
@@ -111,44 +113,60 @@ pub fn signup_ui(
         card(ui, |ui| {
             let busy = connecting.is_some();
             let mut changed = false;
+            // Enter in any text field submits, as in any desktop form.
+            let mut entered = false;
+            let mut enter = |response: &egui::Response, ui: &Ui| {
+                entered |= response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            };
             ui.add_enabled_ui(!busy, |ui| {
-                field(ui, text::SERVER, server, false);
+                let server_field = field(ui, text::SERVER, server, false);
+                enter(&server_field, ui);
                 super::login::plain_checkbox(ui, plain);
                 ui.add_space(6.0);
                 ui.columns(2, |columns| {
-                    changed |= field(
+                    let first = field(
                         &mut columns[0],
                         text::FIRST_NAMES,
                         &mut form.first_names,
                         false,
-                    )
-                    .changed();
+                    );
+                    if form.focus_pending {
+                        first.request_focus();
+                        form.focus_pending = false;
+                    }
+                    enter(&first, &columns[0]);
+                    changed |= first.changed();
                     field_error(&mut columns[0], form.errors.get(&Field::FirstNames));
-                    changed |= field(
+                    let last = field(
                         &mut columns[1],
                         text::LAST_NAMES,
                         &mut form.last_names,
                         false,
-                    )
-                    .changed();
+                    );
+                    enter(&last, &columns[1]);
+                    changed |= last.changed();
                     field_error(&mut columns[1], form.errors.get(&Field::LastNames));
                 });
                 ui.add_space(6.0);
-                changed |= field(ui, text::LOGIN, &mut form.login, false)
-                    .on_hover_text(text::LOGIN_HINT)
-                    .changed();
+                let login = field(ui, text::LOGIN, &mut form.login, false)
+                    .on_hover_text(text::LOGIN_HINT);
+                enter(&login, ui);
+                changed |= login.changed();
                 field_error(ui, form.errors.get(&Field::Login));
                 ui.add_space(6.0);
                 ui.columns(2, |columns| {
-                    changed |=
-                        field(&mut columns[0], text::PASSWORD, &mut form.password, true).changed();
-                    changed |=
-                        field(&mut columns[1], text::CONFIRM, &mut form.confirm, true).changed();
+                    let password = field(&mut columns[0], text::PASSWORD, &mut form.password, true);
+                    enter(&password, &columns[0]);
+                    let confirm = field(&mut columns[1], text::CONFIRM, &mut form.confirm, true);
+                    enter(&confirm, &columns[1]);
+                    changed |= password.changed() || confirm.changed();
                 });
                 field_error(ui, form.errors.get(&Field::Password));
                 ui.add_space(6.0);
                 ui.columns(2, |columns| {
-                    changed |= field(&mut columns[0], text::AGE, &mut form.age, false).changed();
+                    let age = field(&mut columns[0], text::AGE, &mut form.age, false);
+                    enter(&age, &columns[0]);
+                    changed |= age.changed();
                     field_error(&mut columns[0], form.errors.get(&Field::Age));
                     let ui = &mut columns[1];
                     let label = ui.label(text::GENDER);
@@ -187,7 +205,7 @@ pub fn signup_ui(
                 ui.add_space(6.0);
             }
             ui.horizontal(|ui| {
-                if ui.button(RichText::new(text::CREATE).strong()).clicked() {
+                if ui.button(RichText::new(text::CREATE).strong()).clicked() || entered {
                     form.attempted = true;
                     form.error = None;
                     if let Some(registration) = form.validate() {
