@@ -3,6 +3,7 @@
 
 mod commands;
 mod lan;
+mod notify;
 mod session;
 
 pub use lan::Lan;
@@ -109,6 +110,10 @@ pub struct TertuliaApp {
     /// Asking before closing a hosted chat: how many others are in it.
     closing_with: Option<usize>,
     close_confirmed: bool,
+    /// The window title as last set, and how many things were waiting.
+    title: String,
+    waiting: usize,
+    attention_requests: usize,
 }
 
 /// A connection attempt to repeat once the user has trusted the server.
@@ -164,6 +169,9 @@ impl TertuliaApp {
             hosting_applied: false,
             closing_with: None,
             close_confirmed: false,
+            title: notify::TITLE.to_owned(),
+            waiting: 0,
+            attention_requests: 0,
         })
     }
 
@@ -548,9 +556,10 @@ impl TertuliaApp {
 }
 
 impl eframe::App for TertuliaApp {
-    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain_events();
         self.refresh_lists();
+        self.notify(ctx);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {

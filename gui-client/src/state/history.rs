@@ -42,11 +42,18 @@ impl ChatState {
         let log = self.logs.entry(key.clone()).or_default();
         let first = log.iter().find_map(chat_id);
         let mut on_top = 0;
+        let login = self.login.clone();
         for message in messages {
             self.last_seen = self.last_seen.max(message.id);
+            let mine = fold(&message.from) == me;
+            let mention = !mine && ChatState::mentions(&message.text, &login);
+            if mention && direction == Direction::Newer {
+                self.unseen_mentions += 1;
+            }
             let line = Line::Chat {
                 id: message.id,
-                mine: fold(&message.from) == me,
+                mine,
+                mention,
                 from: message.from,
                 text: message.text,
                 time_ms: message.time_ms,

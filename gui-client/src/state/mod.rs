@@ -24,6 +24,8 @@ pub enum Line {
         text: String,
         time_ms: i64,
         mine: bool,
+        /// Someone else's message that names this user (`@ana` or `ana`).
+        mention: bool,
     },
     /// Something that happened (joined, left, room deleted…).
     Notice(String),
@@ -79,6 +81,9 @@ pub struct ChatState {
     /// Lines inserted at the top of each room's log so far (the view keeps
     /// its place when older messages arrive).
     prepended: HashMap<String, usize>,
+    /// Messages naming this user that arrived while the window was not
+    /// looked at (see [`ChatState::seen_everything`]).
+    pub unseen_mentions: usize,
 }
 
 impl ChatState {
@@ -337,6 +342,20 @@ impl ChatState {
 
     pub fn total_unread(&self) -> usize {
         self.conversations.values().map(|c| c.unread).sum()
+    }
+
+    /// The user is looking at the window: mentions count as seen.
+    pub fn seen_everything(&mut self) {
+        self.unseen_mentions = 0;
+    }
+
+    /// Whether `text` names `login`: the bare login or `@login`, as a
+    /// whole word, in any case.
+    pub fn mentions(text: &str, login: &str) -> bool {
+        let login = fold(login);
+        text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.' || c == '@'))
+            .map(|word| word.trim_start_matches('@').trim_end_matches('.'))
+            .any(|word| !word.is_empty() && fold(word) == login)
     }
 }
 

@@ -116,6 +116,7 @@ fn line_ui(ui: &mut Ui, line: &Line) {
             text,
             time_ms,
             mine,
+            mention,
             ..
         } => {
             let mut job = LayoutJob::default();
@@ -142,9 +143,17 @@ fn line_ui(ui: &mut Ui, line: &Line) {
                 0.0,
                 format(ui.visuals().text_color(), false),
             );
-            if *mine {
+            // Mentions of this user stand out (a warm tint, both themes).
+            let fill = if *mention {
+                Some(ui.visuals().warn_fg_color.gamma_multiply(0.18))
+            } else if *mine {
+                Some(ui.visuals().faint_bg_color)
+            } else {
+                None
+            };
+            if let Some(fill) = fill {
                 egui::Frame::NONE
-                    .fill(ui.visuals().faint_bg_color)
+                    .fill(fill)
                     .corner_radius(4.0)
                     .inner_margin(egui::Margin::symmetric(4, 1))
                     .show(ui, |ui| {

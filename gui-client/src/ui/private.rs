@@ -112,13 +112,14 @@ pub fn private_windows_ui(
                 });
             typing.inner
         });
-        // Looking at the window (pointer over it, or typing in it) reads it.
-        if let Some(shown) = shown
-            && (shown.inner == Some(true)
-                || shown.response.contains_pointer()
-                || shown.response.clicked())
-        {
-            seen.push(fold(&with));
+        // A conversation is read when it gets focus (a click in it) or the
+        // user types in it — not when the pointer passes over it.
+        if let Some(shown) = shown {
+            let clicked_in =
+                shown.response.contains_pointer() && ctx.input(|i| i.pointer.any_pressed());
+            if shown.inner == Some(true) || clicked_in {
+                seen.push(fold(&with));
+            }
         }
     }
     for key in seen {

@@ -148,8 +148,8 @@ pub fn signup_ui(
                     field_error(&mut columns[1], form.errors.get(&Field::LastNames));
                 });
                 ui.add_space(6.0);
-                let login = field(ui, text::LOGIN, &mut form.login, false)
-                    .on_hover_text(text::LOGIN_HINT);
+                let login =
+                    field(ui, text::LOGIN, &mut form.login, false).on_hover_text(text::LOGIN_HINT);
                 enter(&login, ui);
                 changed |= login.changed();
                 field_error(ui, form.errors.get(&Field::Login));
