@@ -34,6 +34,7 @@ fn room(n: usize) -> Room {
                 text: texts[i % texts.len()].to_owned(),
                 time_ms: 1_795_330_000_000 + i as i64 * 1000,
                 mine: i % 7 == 0,
+                mention: i % 50 == 0,
             },
         })
         .collect();
