@@ -345,3 +345,64 @@ fn enter_in_the_signup_form_creates_the_account() {
     wait_for_text(&mut app, "Welcome, ana!");
     server.stop();
 }
+
+#[test]
+fn the_signup_form_does_not_jump_when_errors_come_and_go() {
+    let mut app = app("127.0.0.1:9".parse().unwrap());
+    click_button(&mut app, "Create account");
+    let button = |app: &egui_kittest::Harness<'_, tertulia::app::TertuliaApp>| {
+        app.get_by_role_and_label(Role::Button, "Create account")
+            .rect()
+    };
+    let before = button(&app);
+    click_button(&mut app, "Create account");
+    wait_for_text(&mut app, "First names cannot be empty");
+    assert_eq!(button(&app), before, "the button stayed where it was");
+    fill(&mut app, "First names", "Ana");
+    assert_eq!(button(&app), before);
+}
+
+/// A program on a port that is not a Tertulia server: `answer` is written
+/// to each connection (nothing for a silent one), which is then held open.
+fn impostor(answer: &'static [u8]) -> (std::net::SocketAddr, tokio::runtime::Runtime) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    runtime.spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = [0u8; 1024];
+                let _ = socket.read(&mut request).await;
+                let _ = socket.write_all(answer).await;
+                tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+            });
+        }
+    });
+    (addr, runtime)
+}
+
+#[test]
+fn a_web_server_or_a_silent_program_on_the_port_is_named_for_what_it_is() {
+    let (web, _web) = impostor(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+    let mut app = app(web);
+    fill(&mut app, "Login", "ana");
+    fill(&mut app, "Password", PASSWORD);
+    click_button(&mut app, "Log in");
+    wait_for_text(&mut app, "may be a web server");
+    // In plain text the answer is read, and said plainly.
+    app.get_by_label("Connect without encryption").click();
+    app.run();
+    click_button(&mut app, "Retry");
+    wait_for_text(&mut app, "is a web server, not a Tertulia server");
+
+    let (silent, _silent) = impostor(b"");
+    let mut app = app_with(silent, tertulia::settings::SettingsStore::in_memory());
+    fill(&mut app, "Login", "ana");
+    fill(&mut app, "Password", PASSWORD);
+    click_button(&mut app, "Log in");
+    wait_for_text(&mut app, "accepted the connection but did not answer");
+    assert!(!has_text(&app, "computer off"));
+}

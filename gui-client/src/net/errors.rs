@@ -42,12 +42,27 @@ pub fn timed_out(server: &str, after: Option<Duration>) -> String {
     )
 }
 
-/// A plain-text server answered the TLS handshake.
+/// Something answered the TLS handshake with plain text.
 pub fn not_tls(server: &str) -> String {
     format!(
-        "{server} does not speak TLS: it may be an older Tertulia server, or one started \
-         with --plain. To connect anyway, tick “Connect without encryption”; your password \
+        "{server} answered, but does not speak TLS: it may be a web server or another \
+         program on that port (check the port), an older Tertulia server, or one started \
+         with --plain. For the last two, tick “Connect without encryption”; your password \
          and messages will then be readable by anyone on the network."
+    )
+}
+
+/// A web server answered a plain-text connection.
+pub fn web_server(server: &str) -> String {
+    format!("{server} is a web server, not a Tertulia server: check the port.")
+}
+
+/// The TCP connection was accepted, then nothing came back.
+pub fn silent(server: &str, after: Duration) -> String {
+    format!(
+        "{server} accepted the connection but did not answer in {} seconds: it is probably \
+         not a Tertulia server (check the port), or it is stuck.",
+        after.as_secs()
     )
 }
 

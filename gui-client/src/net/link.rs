@@ -71,6 +71,11 @@ pub(super) enum Failure {
     },
 }
 
+/// The other end speaks HTTP: a web server on the port.
+#[derive(Debug, thiserror::Error)]
+#[error("a web server answered")]
+struct NotTertulia;
+
 /// A connection's byte stream: TLS, or plain text when the user chose it.
 pub(super) trait Io: AsyncRead + AsyncWrite + Send + Unpin {}
 impl<T: AsyncRead + AsyncWrite + Send + Unpin> Io for T {}
@@ -130,12 +135,9 @@ pub(super) async fn establish(
         Box::new(stream)
     } else {
         match tokio::time::timeout(CONNECT_TIMEOUT, tls::handshake(stream, &host, trust)).await {
-            Err(_) => {
-                return Err(Failure::Network(errors::timed_out(
-                    &shown,
-                    Some(CONNECT_TIMEOUT),
-                )));
-            }
+            // The TCP connection was made: the computer is on, the
+            // program on that port is not answering.
+            Err(_) => return Err(Failure::Network(errors::silent(&shown, CONNECT_TIMEOUT))),
             Ok(Ok(tls)) => Box::new(tls),
             Ok(Err(TlsFailure::Untrusted {
                 fingerprint,
@@ -314,6 +316,9 @@ impl Link {
                 s.bytes_received += line.len() as u64 + 1;
                 s.messages_received += 1;
             });
+            if line.starts_with("HTTP/") {
+                return Err(io::Error::new(io::ErrorKind::InvalidData, NotTertulia));
+            }
             match decode::<ServerMessage>(&line) {
                 Ok(message) => return Ok(Some(message)),
                 // A newer server may send lines this client does not know: skip them.
@@ -335,8 +340,13 @@ impl Link {
         loop {
             let message = tokio::time::timeout(CONNECT_TIMEOUT, self.read())
                 .await
-                .map_err(|_| Failure::Network(errors::timed_out(&server, Some(CONNECT_TIMEOUT))))?
-                .map_err(|e| lost(&e))?;
+                .map_err(|_| Failure::Network(errors::silent(&server, CONNECT_TIMEOUT)))?
+                .map_err(
+                    |e| match e.get_ref().is_some_and(|inner| inner.is::<NotTertulia>()) {
+                        true => Failure::Network(errors::web_server(&server)),
+                        false => lost(&e),
+                    },
+                )?;
             match message {
                 None => {
                     return Err(Failure::Network(format!(

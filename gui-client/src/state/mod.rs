@@ -84,6 +84,8 @@ pub struct ChatState {
     /// Messages naming this user that arrived while the window was not
     /// looked at (see [`ChatState::seen_everything`]).
     pub unseen_mentions: usize,
+    /// A room this user deleted, until the move out of it is told.
+    deleted_by_me: Option<String>,
 }
 
 impl ChatState {
@@ -191,6 +193,13 @@ impl ChatState {
                 self.lists_stale = true;
             }
             Event::RoomDeleted { room, .. } => {
+                let mine = self
+                    .rooms
+                    .iter()
+                    .any(|r| fold(&r.name) == fold(&room) && self.owns(r));
+                if mine {
+                    self.deleted_by_me = Some(fold(&room));
+                }
                 self.rooms.retain(|r| fold(&r.name) != fold(&room));
                 self.lists_stale = true;
             }
@@ -199,14 +208,20 @@ impl ChatState {
                 from_room,
                 reason,
             } => {
-                let why = match reason {
-                    MoveReason::RoomDeleted => "was deleted by its creator",
-                    MoveReason::CreatorLeft => "was closed because its creator left",
-                };
+                let by_me = self.deleted_by_me.take() == Some(fold(&from_room));
                 self.enter(&room);
-                self.notice(format!(
-                    "The room {from_room} {why}; you are back in {room}."
-                ));
+                self.notice(match (by_me, reason) {
+                    (true, _) => {
+                        format!("You deleted the room {from_room}; you are back in {room}.")
+                    }
+                    (false, MoveReason::RoomDeleted) => format!(
+                        "The room {from_room} was deleted by its creator; you are back in {room}."
+                    ),
+                    (false, MoveReason::CreatorLeft) => format!(
+                        "The room {from_room} was closed because its creator left; you are back \
+                         in {room}."
+                    ),
+                });
             }
             Event::Shutdown { message } | Event::SessionReplaced { message } => {
                 self.notice(message)
@@ -288,7 +303,14 @@ impl ChatState {
             }
             Reply::RoomDeleted { room } => {
                 self.rooms.retain(|r| fold(&r.name) != fold(&room));
-                self.notice(format!("You deleted the room {room}."));
+                // From inside the room, the move already said so.
+                let told =
+                    self.log().iter().rev().take(3).any(
+                        |l| matches!(l, Line::Notice(n) if n.starts_with("You deleted the room")),
+                    );
+                if !told {
+                    self.notice(format!("You deleted the room {room}."));
+                }
                 self.lists_stale = true;
             }
             Reply::PrivateSent { message, .. } => self.add_private(message),

@@ -275,3 +275,65 @@ fn private_messages_caught_up_late_are_filed_in_order_once_and_unread() {
     assert_eq!(s.unread_from("luis"), 2, "mine are never unread");
     assert!(s.conversations["luis"].open);
 }
+
+#[test]
+fn the_creator_of_a_deleted_room_is_told_they_deleted_it_not_its_creator() {
+    let mut s = state();
+    s.apply_reply(
+        Reply::RoomList {
+            rooms: vec![room("lobby", 2, None), room("mía", 1, Some("ana"))],
+            next: None,
+        },
+        false,
+    );
+    s.room = "mía".into();
+    s.apply_event(Event::RoomDeleted {
+        room: "mía".into(),
+        reason: MoveReason::RoomDeleted,
+    });
+    s.apply_event(Event::MovedToDefault {
+        room: "lobby".into(),
+        from_room: "mía".into(),
+        reason: MoveReason::RoomDeleted,
+    });
+    s.apply_reply(
+        Reply::RoomDeleted {
+            room: "mía".into()
+        },
+        true,
+    );
+    let notices: Vec<&str> = s
+        .log()
+        .iter()
+        .filter_map(|l| match l {
+            Line::Notice(n) => Some(n.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        notices.last(),
+        Some(&"You deleted the room mía; you are back in lobby.")
+    );
+    assert!(
+        !notices.iter().any(|n| n.contains("by its creator")),
+        "{notices:?}"
+    );
+    // Someone else's room: told as before.
+    s.apply_event(Event::RoomCreated {
+        room: "juegos".into(),
+        creator: "luis".into(),
+    });
+    s.room = "juegos".into();
+    s.apply_event(Event::RoomDeleted {
+        room: "juegos".into(),
+        reason: MoveReason::RoomDeleted,
+    });
+    s.apply_event(Event::MovedToDefault {
+        room: "lobby".into(),
+        from_room: "juegos".into(),
+        reason: MoveReason::RoomDeleted,
+    });
+    assert!(
+        matches!(s.log().last(), Some(Line::Notice(n)) if n.contains("deleted by its creator"))
+    );
+}

@@ -79,15 +79,20 @@ pub fn field(ui: &mut Ui, label: &str, value: &mut String, password: bool) -> eg
     .labelled_by(label.id)
 }
 
-/// An error sentence under a form field.
+/// An error sentence under a form field. The line is there even without
+/// an error, so the form never jumps as errors come and go (a click aimed
+/// at a button must land on it).
 pub fn field_error(ui: &mut Ui, error: Option<&String>) {
-    if let Some(error) = error {
-        ui.label(
-            RichText::new(error)
+    // One line always: a long sentence is cut, and shown whole on hover.
+    let text = error.map_or(" ", String::as_str);
+    ui.add(
+        egui::Label::new(
+            RichText::new(text)
                 .color(ui.visuals().error_fg_color)
                 .small(),
-        );
-    }
+        )
+        .truncate(),
+    );
 }
 
 #[cfg(test)]
