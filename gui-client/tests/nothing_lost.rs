@@ -182,3 +182,34 @@ fn a_message_that_could_not_be_sent_comes_back_to_the_box_it_was_typed_in() {
     proxy.block(false);
     server.stop();
 }
+
+#[test]
+fn after_a_server_restart_the_lost_room_is_explained_where_the_user_lands() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let (addr, db) = (server.addr, server.db.clone());
+    let mut app = app(addr);
+    sign_up_through_the_form(&mut app, "ana");
+    say(&mut app, "#cR química");
+    wait_for_text(&mut app, "You are in química");
+
+    server.stop();
+    wait_for_text(&mut app, "Connection lost — reconnecting");
+    let server = Server::start_at(db, addr);
+    wait_for_text(&mut app, "Connected again to");
+    // Rooms do not survive a restart: the user is told so in the room she
+    // is in now, the lobby — not in the lost room's log.
+    wait_for_text(
+        &mut app,
+        "The room química no longer exists (the server was restarted); you are in lobby.",
+    );
+    let state = app.state().chat_state().unwrap();
+    assert_eq!(state.room, "lobby");
+    assert!(
+        state
+            .log()
+            .iter()
+            .any(|l| matches!(l, Line::Notice(n) if n.starts_with("Connected again to")))
+    );
+    server.stop();
+}

@@ -56,14 +56,28 @@ impl TertuliaApp {
     }
 }
 
+/// When the connection started, in server time like every other time on
+/// screen (the status bar's clock included), and how long ago.
+fn connected_since(
+    since: chrono::DateTime<chrono::Local>,
+    offset_ms: i64,
+    now: chrono::DateTime<chrono::Local>,
+) -> String {
+    let minutes = (now - since).num_minutes();
+    let server_time = since + chrono::Duration::milliseconds(offset_ms);
+    format!(
+        "{} server time ({minutes} min ago)",
+        server_time.format("%H:%M:%S")
+    )
+}
+
 /// The `#net` report.
 fn net_report(net: &NetHandle, clock: &ClockView, server: &str) -> String {
     let stats = net.stats();
     let since = stats
         .connected_since
         .map_or("not connected".to_owned(), |t| {
-            let minutes = (chrono::Local::now() - t).num_minutes();
-            format!("{} ({minutes} min ago)", t.format("%H:%M:%S"))
+            connected_since(t, clock.offset_ms, chrono::Local::now())
         });
     let kib = |bytes: u64| format!("{:.1} KiB", bytes as f64 / 1024.0);
     format!(
@@ -80,4 +94,22 @@ fn net_report(net: &NetHandle, clock: &ClockView, server: &str) -> String {
         kib(stats.bytes_received),
         stats.reconnections,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn connected_since_is_shown_in_server_time() {
+        let since = chrono::Local
+            .with_ymd_and_hms(2026, 11, 29, 10, 0, 0)
+            .single()
+            .unwrap_or_default();
+        let now = since + chrono::Duration::minutes(7);
+        // The server's clock is 90 s ahead of this computer's.
+        let shown = connected_since(since, 90_000, now);
+        assert_eq!(shown, "10:01:30 server time (7 min ago)");
+    }
 }
