@@ -267,7 +267,10 @@ async fn messages_are_stamped_by_the_server_and_echoed_to_the_sender() {
     assert_eq!(sent.room, "lobby");
     assert_eq!(sent.text, "hola, ¿qué tal?");
     assert!((before..=after).contains(&sent.time_ms));
-    assert_eq!(ana.event().await, Event::Message(sent.clone()));
+    assert_eq!(
+        ana.event_matching(|e| matches!(e, Event::Message(_))).await,
+        Event::Message(sent.clone())
+    );
     assert_eq!(luis.event().await, Event::Message(sent));
 
     let empty = ana
@@ -703,4 +706,56 @@ async fn the_documented_example_session_works_line_by_line() {
     assert!(c.until_closed().await.is_empty());
     luis.event_matching(|e| matches!(e, Event::Private(p) if p.text == "¿Vienes a física?"))
         .await;
+}
+
+#[tokio::test]
+async fn presence_is_pushed_to_everyone_else() {
+    let (server, _dir) = TestServer::start().await;
+    let mut ana = server.user("ana").await;
+    ana.settle().await;
+    let mut luis = server.user("luis").await;
+    assert_eq!(
+        ana.event_matching(|e| matches!(e, Event::UserOnline { .. }))
+            .await,
+        Event::UserOnline {
+            login: "luis".into(),
+            room: "lobby".into()
+        }
+    );
+    luis.create("juegos").await.unwrap();
+    assert_eq!(
+        ana.event_matching(|e| matches!(e, Event::UserMoved { .. }))
+            .await,
+        Event::UserMoved {
+            login: "luis".into(),
+            room: "juegos".into()
+        }
+    );
+    // Nobody hears of their own presence.
+    assert!(
+        !luis
+            .settle()
+            .await
+            .iter()
+            .any(|e| matches!(e, Event::UserMoved { .. } | Event::UserOnline { .. }))
+    );
+    // A session taken over never went offline.
+    let mut luis_again = server.greeted().await;
+    luis_again.login("luis").await.unwrap();
+    assert_eq!(
+        ana.event_matching(|e| matches!(e, Event::UserMoved { .. } | Event::UserOnline { .. }))
+            .await,
+        Event::UserMoved {
+            login: "luis".into(),
+            room: "lobby".into()
+        }
+    );
+    luis_again.request(Request::Logout).await.unwrap();
+    assert_eq!(
+        ana.event_matching(|e| matches!(e, Event::UserOffline { .. }))
+            .await,
+        Event::UserOffline {
+            login: "luis".into()
+        }
+    );
 }

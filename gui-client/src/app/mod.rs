@@ -47,8 +47,6 @@ mod text {
     pub const NOT_TRUSTED: &str = "Not connected: you did not trust the server's certificate.";
 }
 
-/// How often the room and user lists are refreshed while nothing happens.
-const REFRESH_EVERY: Duration = Duration::from_secs(5);
 /// The most time spent draining network events in one frame.
 const DRAIN_BUDGET: Duration = Duration::from_millis(8);
 
@@ -407,25 +405,17 @@ impl TertuliaApp {
         }
     }
 
-    /// Keeps the sidebar and user list fresh.
+    /// Reads the room and user lists whole after logging in (and after a
+    /// reconnection); presence events keep them current from then on, so
+    /// nothing is polled.
     fn refresh_lists(&mut self) {
         let Some(chat) = &mut self.chat else { return };
-        if !matches!(chat.link, LinkStatus::Connected { .. }) {
+        if !matches!(chat.link, LinkStatus::Connected { .. }) || !chat.state.lists_stale {
             return;
         }
-        let due = chat
-            .last_refresh
-            .is_none_or(|t| t.elapsed() >= REFRESH_EVERY);
-        let soon = chat.state.lists_stale
-            && chat
-                .last_refresh
-                .is_none_or(|t| t.elapsed() >= Duration::from_millis(300));
-        if due || soon {
-            chat.state.lists_stale = false;
-            chat.last_refresh = Some(Instant::now());
-            self.net.send(Request::ListRooms { after: None });
-            self.net.send(Request::ListUsers { after: None });
-        }
+        chat.state.lists_stale = false;
+        self.net.send(Request::ListRooms { after: None });
+        self.net.send(Request::ListUsers { after: None });
     }
 
     /// The progress sentence of an attempt started from `screen`.

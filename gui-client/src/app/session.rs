@@ -3,7 +3,6 @@
 //! the box it was typed in, history pages fetched on until caught up.
 
 use std::collections::{HashMap, HashSet};
-use std::time::Instant;
 
 use tertulia_shared::validate::fold;
 use tertulia_shared::{ErrorBody, ErrorCode, MessageId, Reply, Request, RequestId};
@@ -66,7 +65,6 @@ pub(super) struct ChatSession {
     /// Requests typed by the user: their results are printed in the log.
     pub typed: HashSet<RequestId>,
     pub pending: HashMap<RequestId, Pending>,
-    pub last_refresh: Option<Instant>,
     /// The room to return to after a reconnection.
     pub room_before_drop: Option<String>,
     /// The last message id seen before the link dropped: the catch-up
@@ -101,7 +99,6 @@ impl ChatSession {
             private_drafts: HashMap::new(),
             typed: HashSet::new(),
             pending: HashMap::new(),
-            last_refresh: None,
             room_before_drop: None,
             resume_from: None,
         }

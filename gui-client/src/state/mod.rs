@@ -71,8 +71,12 @@ pub struct ChatState {
     logs: HashMap<String, Vec<Line>>,
     /// Conversations by folded login.
     pub conversations: BTreeMap<String, Conversation>,
-    /// Set when the room or user lists probably changed: the app refreshes them.
+    /// Set when the room and user lists must be read whole (after logging
+    /// in, or again after a reconnection); from then on presence events keep
+    /// them current.
     pub lists_stale: bool,
+    /// The user list has been read once: room counts follow from it.
+    users_loaded: bool,
     /// The highest message id received (rooms and privates): a reconnected
     /// client asks for what came after it.
     pub last_seen: MessageId,
@@ -159,7 +163,55 @@ impl ChatState {
 
     fn enter(&mut self, room: &str) {
         self.room = room.to_owned();
-        self.lists_stale = true;
+        let me = self.login.clone();
+        self.set_presence(&me, Some(room));
+    }
+
+    /// Where `login` is now (`None`: offline), as presence events say.
+    fn set_presence(&mut self, login: &str, room: Option<&str>) {
+        match self
+            .users
+            .iter_mut()
+            .find(|u| fold(&u.login) == fold(login))
+        {
+            Some(user) => {
+                user.online = room.is_some();
+                user.room = room.map(str::to_owned);
+            }
+            // Someone who signed up after the list was read.
+            None if room.is_some() && self.users_loaded => {
+                self.users.push(UserInfo {
+                    login: login.to_owned(),
+                    first_names: String::new(),
+                    last_names: String::new(),
+                    online: true,
+                    room: room.map(str::to_owned),
+                });
+                self.users.sort_by_key(|u| fold(&u.login));
+            }
+            None => {}
+        }
+        self.recount_rooms();
+    }
+
+    /// Each room's count follows from where everyone is (once the user list
+    /// was read; until then the counts of the room list stand).
+    fn recount_rooms(&mut self) {
+        if !self.users_loaded {
+            return;
+        }
+        for room in &mut self.rooms {
+            room.members = self
+                .users
+                .iter()
+                .filter(|u| {
+                    u.online
+                        && u.room
+                            .as_deref()
+                            .is_some_and(|r| fold(r) == fold(&room.name))
+                })
+                .count();
+        }
     }
 
     /// A server-pushed event.
@@ -172,12 +224,14 @@ impl ChatState {
             Event::Private(message) => self.receive_private(message),
             Event::MemberJoined { room, login } => {
                 self.push(&room, Line::Notice(format!("{login} joined {room}.")));
-                self.lists_stale = true;
             }
             Event::MemberLeft { room, login } => {
                 self.push(&room, Line::Notice(format!("{login} left {room}.")));
-                self.lists_stale = true;
             }
+            Event::UserOnline { login, room } | Event::UserMoved { login, room } => {
+                self.set_presence(&login, Some(&room));
+            }
+            Event::UserOffline { login } => self.set_presence(&login, None),
             Event::RoomCreated { room, creator } => {
                 if !self.rooms.iter().any(|r| fold(&r.name) == fold(&room)) {
                     self.rooms.push(RoomInfo {
@@ -190,7 +244,7 @@ impl ChatState {
                 if !self.is_mine(&creator) {
                     self.notice(format!("{creator} created the room {room}."));
                 }
-                self.lists_stale = true;
+                self.recount_rooms();
             }
             Event::RoomDeleted { room, .. } => {
                 let mine = self
@@ -201,7 +255,14 @@ impl ChatState {
                     self.deleted_by_me = Some(fold(&room));
                 }
                 self.rooms.retain(|r| fold(&r.name) != fold(&room));
-                self.lists_stale = true;
+                // Its members are in the default room now.
+                let default_room = self.default_room.clone();
+                for user in &mut self.users {
+                    if user.room.as_deref().is_some_and(|r| fold(r) == fold(&room)) {
+                        user.room = Some(default_room.clone());
+                    }
+                }
+                self.recount_rooms();
             }
             Event::MovedToDefault {
                 room,
@@ -281,6 +342,7 @@ impl ChatState {
                     self.info(format!("Rooms:\n{}", lines.join("\n")));
                 }
                 self.rooms = rooms;
+                self.recount_rooms();
             }
             Reply::UserList { users, .. } => {
                 if typed {
@@ -300,6 +362,8 @@ impl ChatState {
                     self.info(format!("Users:\n{}", lines.join("\n")));
                 }
                 self.users = users;
+                self.users_loaded = true;
+                self.recount_rooms();
             }
             Reply::RoomDeleted { room } => {
                 self.rooms.retain(|r| fold(&r.name) != fold(&room));
@@ -311,7 +375,6 @@ impl ChatState {
                 if !told {
                     self.notice(format!("You deleted the room {room}."));
                 }
-                self.lists_stale = true;
             }
             Reply::PrivateSent { message, .. } => self.add_private(message),
             Reply::History {

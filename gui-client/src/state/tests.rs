@@ -76,7 +76,10 @@ fn joining_leaving_and_being_moved_change_the_current_room() {
         false,
     );
     assert_eq!(s.room, "Física");
-    assert!(s.lists_stale);
+    assert!(
+        !s.lists_stale,
+        "moving reads no list: presence keeps them current"
+    );
     assert!(matches!(s.log().last(), Some(Line::Notice(n)) if n.contains("nobody else")));
     s.apply_event(Event::MovedToDefault {
         room: "lobby".into(),
@@ -336,4 +339,65 @@ fn the_creator_of_a_deleted_room_is_told_they_deleted_it_not_its_creator() {
     assert!(
         matches!(s.log().last(), Some(Line::Notice(n)) if n.contains("deleted by its creator"))
     );
+}
+
+#[test]
+fn presence_events_keep_the_people_list_and_room_counts_current() {
+    let mut s = state();
+    // The app read both lists after logging in.
+    s.lists_stale = false;
+    let user = |login: &str, room: Option<&str>| UserInfo {
+        login: login.into(),
+        first_names: "X".into(),
+        last_names: "Y".into(),
+        online: room.is_some(),
+        room: room.map(Into::into),
+    };
+    s.apply_reply(
+        Reply::RoomList {
+            rooms: vec![room("lobby", 2, None), room("juegos", 0, Some("luis"))],
+            next: None,
+        },
+        false,
+    );
+    s.apply_reply(
+        Reply::UserList {
+            users: vec![
+                user("ana", Some("lobby")),
+                user("luis", Some("lobby")),
+                user("eva", None),
+            ],
+            next: None,
+        },
+        false,
+    );
+    let counts = |s: &ChatState| -> Vec<usize> { s.rooms.iter().map(|r| r.members).collect() };
+    assert_eq!(counts(&s), [2, 0]);
+    s.apply_event(Event::UserOnline {
+        login: "eva".into(),
+        room: "lobby".into(),
+    });
+    s.apply_event(Event::UserMoved {
+        login: "luis".into(),
+        room: "juegos".into(),
+    });
+    assert_eq!(counts(&s), [2, 1]);
+    // Someone who signed up after the list was read appears too.
+    s.apply_event(Event::UserOnline {
+        login: "zoe".into(),
+        room: "lobby".into(),
+    });
+    assert_eq!(counts(&s), [3, 1]);
+    assert!(s.users.iter().any(|u| u.login == "zoe" && u.online));
+    s.apply_event(Event::UserOffline {
+        login: "EVA".into(),
+    });
+    assert_eq!(counts(&s), [2, 1]);
+    // A deleted room's members are in the default room.
+    s.apply_event(Event::RoomDeleted {
+        room: "juegos".into(),
+        reason: MoveReason::CreatorLeft,
+    });
+    assert_eq!(counts(&s), [3]);
+    assert!(!s.lists_stale, "no list was read again");
 }

@@ -115,7 +115,8 @@ impl Hub {
     ) -> Result<(RoomView, MessageId), ErrorBody> {
         let key = fold(login);
         let mut state = self.lock();
-        if let Some(old) = state.peers.remove(&key) {
+        let replaced = state.peers.remove(&key);
+        if let Some(old) = &replaced {
             state.exit(&key, &old.room, &old.login);
             old.outbox.replace(&event_line(Event::SessionReplaced {
                 message: format!(
@@ -133,6 +134,19 @@ impl Hub {
             },
         );
         state.enter(&key, &default_room, login, outbox);
+        // A taken-over session never went offline: others hear of a move
+        // (back to the default room) at most.
+        let presence = match &replaced {
+            None => Event::UserOnline {
+                login: login.to_owned(),
+                room: state.room_name(&default_room),
+            },
+            Some(_) => Event::UserMoved {
+                login: login.to_owned(),
+                room: state.room_name(&default_room),
+            },
+        };
+        state.tell_others(&key, &event_line(presence));
         Ok((state.room_view(&default_room), state.last_id()))
     }
 
@@ -163,6 +177,12 @@ impl Hub {
             return;
         }
         state.exit(&key, &peer.room, &peer.login);
+        state.tell_others(
+            &key,
+            &event_line(Event::UserOffline {
+                login: peer.login.clone(),
+            }),
+        );
         for room_key in state.rooms_created_by(&key) {
             state.delete(&room_key, MoveReason::CreatorLeft);
         }

@@ -255,6 +255,20 @@ impl State {
         let outbox = peer.outbox.clone();
         self.exit(key, &from_room, &login);
         self.enter(key, to_room, &login, outbox);
+        let moved = event_line(Event::UserMoved {
+            login,
+            room: self.room_name(to_room),
+        });
+        self.tell_others(key, &moved);
+    }
+
+    /// Presence: a line for every logged-in client but `key`.
+    pub fn tell_others(&self, key: &str, line: &Bytes) {
+        for (other, peer) in &self.peers {
+            if other != key {
+                peer.outbox.push(line);
+            }
+        }
     }
 
     /// Rooms `key` created, by key.

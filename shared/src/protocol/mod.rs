@@ -538,6 +538,14 @@ pub enum Event {
     /// The same account logged in on another connection, which now has the
     /// session; this connection closes right after.
     SessionReplaced { message: String },
+    /// Presence, to every other logged-in client: `login` came online and
+    /// is in `room` (the default room).
+    UserOnline { login: String, room: String },
+    /// `login` went offline (logged out, closed, or vanished).
+    UserOffline { login: String },
+    /// `login` is now in `room`. (Members of a deleted room move to the
+    /// default room without this event: `room_deleted` says it for them.)
+    UserMoved { login: String, room: String },
 }
 
 #[cfg(test)]
