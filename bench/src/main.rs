@@ -5,6 +5,7 @@
 mod abuse;
 mod measure;
 mod proto;
+mod quiet;
 mod scenario;
 
 use std::io::Write;
@@ -37,6 +38,9 @@ enum Scenario {
     /// Legitimate clients with and without a flooder, a non-reader and a
     /// slot filler (Tertulia only; run it against default limits).
     Abuse,
+    /// GUI clients at rest (heartbeat only) with many accounts registered:
+    /// server CPU while nobody types (Tertulia only).
+    QuietLab,
 }
 
 /// Load generator for chat servers on this machine.
@@ -173,6 +177,21 @@ async fn run(cli: &Cli, target: &mut Target) -> anyhow::Result<Vec<Report>> {
                     batch.push(outcome(
                         abuse::lab(target, n, senders, 2, Duration::from_secs(secs), attack).await,
                         "abuse",
+                    ));
+                }
+            }
+            (Scenario::QuietLab, p) => {
+                let (accounts, online, secs) = match p {
+                    Full => (2_000, 500, 30),
+                    Quick => (2_000, 500, 10),
+                    Smoke => (20, 5, 2),
+                };
+                for poll in [false, true] {
+                    next_tag!();
+                    let window = Duration::from_secs(secs);
+                    batch.push(outcome(
+                        quiet::quiet_lab(target, accounts, online, window, poll).await,
+                        "quiet-lab",
                     ));
                 }
             }

@@ -63,7 +63,7 @@ impl Target {
         })
     }
 
-    fn server_cpu(&self) -> Option<f64> {
+    pub(crate) fn server_cpu(&self) -> Option<f64> {
         self.pid.as_deref().and_then(cpu_seconds)
     }
 
