@@ -21,6 +21,10 @@ pub struct Settings {
     /// Servers found on the LAN and used before: name → address, shown
     /// before mDNS answers.
     pub known: BTreeMap<String, String>,
+    /// Light, dark or as the system says.
+    pub theme: crate::ui::view::Theme,
+    /// Text size (1.0: normal).
+    pub zoom: f32,
 }
 
 impl Default for Settings {
@@ -32,6 +36,8 @@ impl Default for Settings {
             pinned: BTreeMap::new(),
             plain: false,
             known: BTreeMap::new(),
+            theme: crate::ui::view::Theme::System,
+            zoom: 1.0,
         }
     }
 }
@@ -116,6 +122,8 @@ mod tests {
             pinned: BTreeMap::from([("10.0.0.5:7878".into(), "AB12 CD34".into())]),
             plain: false,
             known: BTreeMap::from([("Aula 3".into(), "10.0.0.5:7878".into())]),
+            theme: crate::ui::view::Theme::Dark,
+            zoom: 1.2,
         };
         store.save(&settings);
         assert_eq!(store.load(), settings);

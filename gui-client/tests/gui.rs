@@ -406,3 +406,28 @@ fn a_web_server_or_a_silent_program_on_the_port_is_named_for_what_it_is() {
     wait_for_text(&mut app, "accepted the connection but did not answer");
     assert!(!has_text(&app, "computer off"));
 }
+
+#[test]
+fn the_view_menu_switches_to_dark_and_zooms_and_both_are_remembered() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let settings = tertulia::settings::SettingsStore::at(dir.path().join("client/settings.json"));
+    let mut app = app_with(server.addr, settings.clone());
+    sign_up_through_the_form(&mut app, "ana");
+    app.get_by_label("View").click();
+    app.run();
+    app.get_by_label("Dark theme").click();
+    app.run();
+    assert_eq!(app.ctx.theme(), egui::Theme::Dark);
+    if app.query_by_label("Bigger text").is_none() {
+        app.get_by_label("View").click();
+        app.run();
+    }
+    app.get_by_label("Bigger text").click();
+    app.run();
+    assert!((app.ctx.zoom_factor() - 1.1).abs() < 0.001);
+    let saved = settings.load();
+    assert_eq!(saved.theme, tertulia::ui::view::Theme::Dark);
+    assert!((saved.zoom - 1.1).abs() < 0.001);
+    server.stop();
+}

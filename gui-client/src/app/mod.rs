@@ -140,6 +140,10 @@ impl TertuliaApp {
         if let Some(server) = options.server {
             settings.server = server;
         }
+        settings.theme.apply(ctx);
+        if (settings.zoom - 1.0).abs() > f32::EPSILON {
+            ctx.set_zoom_factor(settings.zoom);
+        }
         let login = LoginForm {
             server: settings.server.clone(),
             login: settings.login.clone(),
@@ -474,21 +478,26 @@ impl TertuliaApp {
 
     fn chat_screen(&mut self, ui: &mut egui::Ui) {
         let hosting = self.hosting_status();
+        let mut view_changed = false;
         let Some(chat) = &mut self.chat else { return };
         let mut room_action = None;
         let mut open_private = None;
         let mut line = None;
 
         egui::Panel::bottom("status").show(ui, |ui| {
-            status_ui(
+            view_changed = status_ui(
                 ui,
                 &chat.link,
                 &chat.state.room,
                 &self.clock,
                 chat.state.total_unread(),
                 hosting.as_deref(),
+                (&mut self.settings.theme, &mut self.settings.zoom),
             );
         });
+        if view_changed {
+            self.store.save(&self.settings);
+        }
         egui::Panel::left("rooms")
             .default_size(190.0)
             .show(ui, |ui| {

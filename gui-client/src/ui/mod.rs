@@ -10,6 +10,7 @@ pub mod signup;
 pub mod status;
 pub mod trust;
 pub mod users;
+pub mod view;
 
 use egui::{Color32, RichText, Ui};
 

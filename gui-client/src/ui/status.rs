@@ -68,7 +68,9 @@ pub fn status_ui(
     clock: &ClockView,
     unread: usize,
     hosting: Option<&str>,
-) {
+    view: (&mut super::view::Theme, &mut f32),
+) -> bool {
+    let mut view_changed = false;
     ui.horizontal(|ui| {
         match link {
             LinkStatus::Connected { server, encrypted } => {
@@ -108,9 +110,12 @@ pub fn status_ui(
             ui.label(RichText::new(format!("✉ {unread} {}", text::UNREAD)).strong());
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            view_changed = super::view::view_menu(ui, view.0, view.1);
+            ui.separator();
             ui.label(RichText::new(clock.server_clock()).monospace().strong())
                 .on_hover_text(clock.describe());
             ui.label(text::SERVER_TIME);
         });
     });
+    view_changed
 }

@@ -1,0 +1,78 @@
+//! The View menu: light or dark (or as the system says) and text size.
+
+use egui::Ui;
+use serde::{Deserialize, Serialize};
+
+mod text {
+    pub const VIEW: &str = "View";
+    pub const SYSTEM: &str = "Theme as the system";
+    pub const LIGHT: &str = "Light theme";
+    pub const DARK: &str = "Dark theme";
+    pub const BIGGER: &str = "Bigger text";
+    pub const SMALLER: &str = "Smaller text";
+    pub const NORMAL: &str = "Normal size";
+    pub fn size(percent: f32) -> String {
+        format!("Text size: {percent:.0}%")
+    }
+}
+
+/// Light or dark, remembered in the settings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Follows the system's preference.
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn apply(self, ctx: &egui::Context) {
+        ctx.set_theme(match self {
+            Theme::System => egui::ThemePreference::System,
+            Theme::Light => egui::ThemePreference::Light,
+            Theme::Dark => egui::ThemePreference::Dark,
+        });
+    }
+}
+
+/// Zoom steps and limits.
+const STEP: f32 = 0.1;
+const MIN: f32 = 0.7;
+const MAX: f32 = 2.0;
+
+/// The menu; returns true when something changed (to be remembered).
+pub fn view_menu(ui: &mut Ui, theme: &mut Theme, zoom: &mut f32) -> bool {
+    let mut changed = false;
+    ui.menu_button(text::VIEW, |ui| {
+        for (choice, label) in [
+            (Theme::System, text::SYSTEM),
+            (Theme::Light, text::LIGHT),
+            (Theme::Dark, text::DARK),
+        ] {
+            if ui.radio_value(theme, choice, label).clicked() {
+                theme.apply(ui.ctx());
+                changed = true;
+            }
+        }
+        ui.separator();
+        ui.label(text::size(*zoom * 100.0));
+        let mut wanted = *zoom;
+        if ui.button(text::BIGGER).clicked() {
+            wanted = (*zoom + STEP).min(MAX);
+        }
+        if ui.button(text::SMALLER).clicked() {
+            wanted = (*zoom - STEP).max(MIN);
+        }
+        if ui.button(text::NORMAL).clicked() {
+            wanted = 1.0;
+        }
+        if (wanted - *zoom).abs() > f32::EPSILON {
+            *zoom = wanted;
+            ui.ctx().set_zoom_factor(wanted);
+            changed = true;
+        }
+    });
+    changed
+}
