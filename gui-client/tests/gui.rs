@@ -431,3 +431,25 @@ fn the_view_menu_switches_to_dark_and_zooms_and_both_are_remembered() {
     assert!((saved.zoom - 1.1).abs() < 0.001);
     server.stop();
 }
+
+#[test]
+fn a_day_separator_heads_the_log_and_links_are_clickable() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let mut app = app(server.addr);
+    sign_up_through_the_form(&mut app, "ana");
+    say(
+        &mut app,
+        "el enunciado: https://campus.ejemplo.es/practica-3.",
+    );
+    wait_for_text(&mut app, "— Today —");
+    let link = app.get_by_role_and_label(Role::Link, "https://campus.ejemplo.es/practica-3");
+    link.click();
+    app.step();
+    // egui hands the click to the platform as "open this URL".
+    let opened = app.output().platform_output.commands.iter().any(|c| {
+        matches!(c, egui::OutputCommand::OpenUrl(open) if open.url == "https://campus.ejemplo.es/practica-3")
+    });
+    assert!(opened, "{:?}", app.output().platform_output.commands);
+    server.stop();
+}

@@ -93,7 +93,7 @@ pub fn messages_ui(
         while index < lines.len() && y <= viewport.max.y {
             let space = Rect::from_min_size(egui::pos2(left, top + y), vec2(width, f32::INFINITY));
             let drawn = ui.scope_builder(UiBuilder::new().id_salt(index).max_rect(space), |ui| {
-                line_ui(ui, &lines[index])
+                line_ui(ui, &lines[index], day_header(lines, index))
             });
             let height = drawn.response.rect.height() + ui.spacing().item_spacing.y;
             view.heights[index] = height;
@@ -105,8 +105,40 @@ pub fn messages_ui(
     view.offset <= 0.5 && shift == 0.0
 }
 
-/// One row of the log.
-fn line_ui(ui: &mut Ui, line: &Line) {
+/// The message's links, clickable (they open in the browser).
+fn links_ui(ui: &mut Ui, links: &[&str]) {
+    if links.is_empty() {
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.add_space(40.0);
+        for link in links {
+            ui.hyperlink(*link);
+        }
+    });
+}
+
+/// "Today", "Yesterday" or the date, above the first message of each day.
+fn day_header(lines: &[Line], index: usize) -> Option<String> {
+    let time = |line: &Line| match line {
+        Line::Chat { time_ms, .. } => Some(*time_ms),
+        _ => None,
+    };
+    let day = super::day_of(time(&lines[index])?)?;
+    let previous = lines[..index].iter().rev().find_map(time);
+    if previous.and_then(super::day_of) == Some(day) {
+        return None;
+    }
+    Some(super::day_label(day, chrono::Local::now().date_naive()))
+}
+
+/// One row of the log, under its day's separator when it starts a day.
+fn line_ui(ui: &mut Ui, line: &Line, day: Option<String>) {
+    if let Some(day) = day {
+        ui.vertical_centered(|ui| {
+            ui.label(RichText::new(format!("— {day} —")).small().weak());
+        });
+    }
     let body = FontId::proportional(ui.text_style_height(&egui::TextStyle::Body) * 0.95);
     let weak = ui.visuals().weak_text_color();
     let strong = ui.visuals().strong_text_color();
@@ -151,6 +183,7 @@ fn line_ui(ui: &mut Ui, line: &Line) {
             } else {
                 None
             };
+            let links = super::links_in(text);
             if let Some(fill) = fill {
                 egui::Frame::NONE
                     .fill(fill)
@@ -159,12 +192,14 @@ fn line_ui(ui: &mut Ui, line: &Line) {
                     .show(ui, |ui| {
                         ui.set_width(ui.available_width());
                         ui.add(egui::Label::new(job).wrap());
+                        links_ui(ui, &links);
                     });
             } else {
                 egui::Frame::NONE
                     .inner_margin(egui::Margin::symmetric(4, 1))
                     .show(ui, |ui| {
                         ui.add(egui::Label::new(job).wrap());
+                        links_ui(ui, &links);
                     });
             }
         }

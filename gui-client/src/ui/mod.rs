@@ -36,6 +36,36 @@ pub fn clock_time(time_ms: i64) -> String {
     }
 }
 
+/// The local calendar day of a server timestamp.
+pub fn day_of(time_ms: i64) -> Option<chrono::NaiveDate> {
+    use chrono::TimeZone;
+    match chrono::Local.timestamp_millis_opt(time_ms) {
+        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
+            Some(t.date_naive())
+        }
+        chrono::LocalResult::None => None,
+    }
+}
+
+/// A day separator's words: "Today", "Yesterday", or the date.
+pub fn day_label(day: chrono::NaiveDate, today: chrono::NaiveDate) -> String {
+    match (today - day).num_days() {
+        0 => "Today".to_owned(),
+        1 => "Yesterday".to_owned(),
+        _ => day.format("%A %-d %B %Y").to_string(),
+    }
+}
+
+/// The web links in a message (`http://…`, `https://…`), without the
+/// punctuation that often follows them in a sentence.
+pub fn links_in(text: &str) -> Vec<&str> {
+    text.split_whitespace()
+        .filter(|word| word.starts_with("https://") || word.starts_with("http://"))
+        .map(|word| word.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'']))
+        .filter(|link| link.len() > "https://".len())
+        .collect()
+}
+
 /// A stable colour per login, so people are easy to tell apart.
 pub fn name_color(ui: &Ui, login: &str) -> Color32 {
     const DARK_BG: [Color32; 6] = [
@@ -99,6 +129,24 @@ pub fn field_error(ui: &mut Ui, error: Option<&String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_are_today_yesterday_or_a_date() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap_or_default();
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap_or_default();
+        assert_eq!(day_label(day(29), today), "Today");
+        assert_eq!(day_label(day(28), today), "Yesterday");
+        assert_eq!(day_label(day(23), today), "Monday 23 November 2026");
+    }
+
+    #[test]
+    fn links_are_found_without_trailing_punctuation() {
+        assert_eq!(
+            links_in("mira https://campus.ejemplo.es/p3, y http://x.org/a?b=1."),
+            ["https://campus.ejemplo.es/p3", "http://x.org/a?b=1"]
+        );
+        assert!(links_in("https:// nada, ftp://no").is_empty());
+    }
 
     #[test]
     fn continuation_lines_are_marked_so_they_cannot_pose_as_messages() {
