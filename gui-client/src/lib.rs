@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod host;
+pub mod i18n;
 pub mod net;
 pub mod settings;
 pub mod state;

@@ -65,6 +65,7 @@ fn main() -> eframe::Result {
             _ => Lan::Network,
         },
         host: None,
+        language: None,
     };
     eframe::run_native(
         "tertulia",

@@ -25,6 +25,8 @@ pub struct Settings {
     pub theme: crate::ui::view::Theme,
     /// Text size (1.0: normal).
     pub zoom: f32,
+    /// The interface language; `None`: the system's.
+    pub language: Option<crate::i18n::Lang>,
 }
 
 impl Default for Settings {
@@ -38,6 +40,7 @@ impl Default for Settings {
             known: BTreeMap::new(),
             theme: crate::ui::view::Theme::System,
             zoom: 1.0,
+            language: None,
         }
     }
 }
@@ -124,6 +127,7 @@ mod tests {
             known: BTreeMap::from([("Aula 3".into(), "10.0.0.5:7878".into())]),
             theme: crate::ui::view::Theme::Dark,
             zoom: 1.2,
+            language: Some(crate::i18n::Lang::Es),
         };
         store.save(&settings);
         assert_eq!(store.load(), settings);

@@ -33,7 +33,7 @@ impl TertuliaApp {
             }
         };
         match command {
-            Command::Help => chat.state.info(command::help_text()),
+            Command::Help => chat.state.info(help_text()),
             Command::Net => {
                 let report = net_report(&self.net, &self.clock, &chat.server);
                 chat.state.info(report);
@@ -54,6 +54,31 @@ impl TertuliaApp {
             }
         }
     }
+}
+
+/// `#help`, in the interface's language: the brief's commands, each with
+/// what it does.
+fn help_text() -> String {
+    let summary = |usage: &str| {
+        crate::i18n::tr(match usage.split(' ').next().unwrap_or_default() {
+            "#cR" => "chat-help-cr",
+            "#gR" => "chat-help-gr",
+            "#eR" => "chat-help-er",
+            "#lR" => "chat-help-lr",
+            "#dR" => "chat-help-dr",
+            "#show" => "chat-help-show",
+            "#\\private" => "chat-help-private",
+            "#net" => "chat-help-net",
+            "#help" => "chat-help-help",
+            "#exit" => "chat-help-exit",
+            _ => "chat-help",
+        })
+    };
+    let mut text = crate::i18n::tr("chat-help");
+    for c in command::COMMANDS {
+        text.push_str(&format!("\n  {:<28} {}", c.usage, summary(c.usage)));
+    }
+    text
 }
 
 /// When the connection started, in server time like every other time on

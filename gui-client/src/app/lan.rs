@@ -10,26 +10,36 @@ use crate::net::server_key;
 use crate::ui::servers::{HostLine, ServerRow, ServersAction, servers_ui};
 
 mod text {
+    use crate::i18n::tr_args;
+
+    crate::texts! {
+        CLOSE_TITLE = "host-close-title";
+        KEEP = "host-keep";
+        CLOSE = "host-close";
+    }
+
     pub fn hosting(name: &str, addresses: &[String], connected: usize) -> String {
-        let at = addresses
-            .first()
-            .map_or(String::new(), |a| format!(" on {a}"));
-        format!("Hosting “{name}”{at} · {connected} connected")
+        match addresses.first() {
+            Some(address) => tr_args(
+                "host-hosting-at",
+                &[
+                    ("name", &name),
+                    ("address", address),
+                    ("connected", &connected),
+                ],
+            ),
+            None => tr_args(
+                "host-hosting",
+                &[("name", &name), ("connected", &connected)],
+            ),
+        }
     }
-    pub const CLOSE_TITLE: &str = "Stop the chat for everyone?";
     pub fn close(others: usize) -> String {
-        let people = if others == 1 {
-            "1 other person is".to_owned()
-        } else {
-            format!("{others} other people are")
-        };
-        format!(
-            "{people} connected to the chat this computer hosts. Closing the window stops \
-             it for everyone."
-        )
+        match others {
+            1 => crate::i18n::tr("host-close-one"),
+            n => tr_args("host-close-many", &[("others", &n)]),
+        }
     }
-    pub const KEEP: &str = "Keep hosting";
-    pub const CLOSE: &str = "Close anyway";
 }
 
 /// How the app looks for servers on the LAN.
@@ -208,14 +218,14 @@ impl TertuliaApp {
             return;
         };
         let modal = egui::Modal::new(egui::Id::unique("close-hosted")).show(&ctx, |ui| {
-            ui.heading(text::CLOSE_TITLE);
+            ui.heading(text::CLOSE_TITLE());
             ui.label(text::close(others));
             ui.add_space(8.0);
             ui.horizontal(|ui| {
-                if ui.button(RichText::new(text::KEEP).strong()).clicked() {
+                if ui.button(RichText::new(text::KEEP()).strong()).clicked() {
                     self.closing_with = None;
                 }
-                if ui.button(text::CLOSE).clicked() {
+                if ui.button(text::CLOSE()).clicked() {
                     self.closing_with = None;
                     self.close_confirmed = true;
                     ctx.send_viewport_cmd(egui::ViewportCommand::Close);

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use rustls::RootCertStore;
 
 use crate::host::{HostOptions, Hosting};
+use crate::i18n::Lang;
 use crate::net::discovery::Discovery;
 use crate::net::tls::Trust;
 use crate::net::{Arrival, NetCommand, NetEvent, NetHandle, local_now_ms, server_key};
@@ -33,18 +34,26 @@ use crate::ui::users::users_ui;
 use session::{ChatSession, Pending};
 
 mod text {
+    use crate::i18n::tr_args;
+
+    crate::texts! {
+        ACCOUNT_CREATED = "app-account-created";
+        NOT_TRUSTED = "app-not-trusted";
+    }
+
     pub fn connecting(server: &str, attempt: u32) -> String {
         if attempt > 1 {
-            format!("Reconnecting to {server} (attempt {attempt})…")
+            tr_args(
+                "app-reconnecting",
+                &[("server", &server), ("attempt", &attempt)],
+            )
         } else {
-            format!("Connecting to {server}…")
+            tr_args("app-connecting", &[("server", &server)])
         }
     }
     pub fn lost(message: &str, secs: u64) -> String {
-        format!("{message} Reconnecting in {secs} s…")
+        tr_args("app-lost", &[("message", &message), ("secs", &secs)])
     }
-    pub const ACCOUNT_CREATED: &str = "Account created.";
-    pub const NOT_TRUSTED: &str = "Not connected: you did not trust the server's certificate.";
 }
 
 /// The most time spent draining network events in one frame.
@@ -63,6 +72,8 @@ pub struct AppOptions {
     /// How to host a chat on this computer (default: the user's data
     /// directory, port 7878).
     pub host: Option<HostOptions>,
+    /// The interface language, whatever the settings and the system say.
+    pub language: Option<Lang>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,6 +151,10 @@ impl TertuliaApp {
         if let Some(server) = options.server {
             settings.server = server;
         }
+        if let Some(language) = options.language {
+            settings.language = Some(language);
+        }
+        crate::i18n::set(settings.language.unwrap_or_else(Lang::system));
         settings.theme.apply(ctx);
         if (settings.zoom - 1.0).abs() > f32::EPSILON {
             ctx.set_zoom_factor(settings.zoom);
@@ -258,7 +273,7 @@ impl TertuliaApp {
                 self.login.error = None;
                 self.login.login = self.signup.login.trim().to_owned();
                 if let Some(a) = &mut self.attempt {
-                    a.progress = text::ACCOUNT_CREATED.into();
+                    a.progress = text::ACCOUNT_CREATED();
                 }
             }
             NetEvent::LoggedIn { arrival, resumed } => self.on_logged_in(arrival, resumed),
@@ -384,7 +399,7 @@ impl TertuliaApp {
             }
             TrustAction::Cancel => {
                 self.password = None;
-                self.login.error = Some(text::NOT_TRUSTED.to_owned());
+                self.login.error = Some(text::NOT_TRUSTED().to_owned());
             }
         }
     }
@@ -396,15 +411,16 @@ impl TertuliaApp {
         match (from, error.code) {
             (Screen::Signup, _) => {
                 self.screen = Screen::Signup;
-                self.signup.server_error(error.field, error.message);
+                let message = crate::i18n::error_message(&error);
+                self.signup.server_error(error.field, message);
             }
             (_, ErrorCode::BadCredentials) => {
                 self.screen = Screen::Login;
-                self.login.password_error = Some(error.message);
+                self.login.password_error = Some(crate::i18n::error_message(&error));
             }
             _ => {
                 self.screen = Screen::Login;
-                self.login.error = Some(error.message);
+                self.login.error = Some(crate::i18n::error_message(&error));
             }
         }
     }
@@ -492,7 +508,11 @@ impl TertuliaApp {
                 &self.clock,
                 chat.state.total_unread(),
                 hosting.as_deref(),
-                (&mut self.settings.theme, &mut self.settings.zoom),
+                (
+                    &mut self.settings.theme,
+                    &mut self.settings.zoom,
+                    &mut self.settings.language,
+                ),
             );
         });
         if view_changed {

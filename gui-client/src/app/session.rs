@@ -14,24 +14,27 @@ use crate::ui::rooms::RoomsPanel;
 use crate::ui::status::LinkStatus;
 
 pub(super) mod text {
+    use crate::i18n::tr_args;
+
+    crate::texts! {}
+
     pub fn back(server: &str) -> String {
-        format!("Connected again to {server}.")
+        tr_args("session-back", &[("server", &server)])
     }
     pub fn private_to(to: &str, text: &str) -> String {
-        format!("Private message to {to}: {text}")
+        tr_args("session-private-to", &[("to", &to), ("text", &text)])
     }
     pub fn queued_for(to: &str) -> String {
-        format!("{to} is offline; they will get it when they log in.")
+        tr_args("session-queued-for", &[("to", &to)])
     }
     pub fn away(count: usize) -> String {
-        if count == 1 {
-            "1 private message arrived while you were away.".to_owned()
-        } else {
-            format!("{count} private messages arrived while you were away.")
+        match count {
+            1 => crate::i18n::tr("session-away-one"),
+            n => tr_args("session-away-many", &[("count", &n)]),
         }
     }
     pub fn room_gone(room: &str, here: &str) -> String {
-        format!("The room {room} no longer exists (the server was restarted); you are in {here}.")
+        tr_args("session-room-gone", &[("room", &room), ("here", &here)])
     }
 }
 
@@ -217,6 +220,10 @@ impl ChatSession {
 
     pub fn on_failed(&mut self, id: Option<RequestId>, error: ErrorBody) {
         let typed = id.is_some_and(|id| self.typed.remove(&id));
+        let error = ErrorBody {
+            message: crate::i18n::error_message(&error),
+            ..error
+        };
         match id.and_then(|id| self.pending.remove(&id)) {
             Some(Pending::Say(text)) => {
                 if self.input.text.is_empty() {

@@ -14,6 +14,8 @@ use tertulia_shared::{
 
 pub use history::Direction;
 
+use crate::i18n::{tr, tr_args};
+
 /// One line of a room's log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Line {
@@ -111,9 +113,13 @@ impl ChatState {
             ..ChatState::default()
         };
         state.add_history(room, history.0, history.1, Direction::Entering);
-        state.notice(format!(
-            "Welcome, {login}! You are in {room} with {}. Type #help to see the commands.",
-            people(members, member_count, login)
+        state.notice(tr_args(
+            "notice-welcome",
+            &[
+                ("login", &login),
+                ("room", &room),
+                ("people", &people(members, member_count, login)),
+            ],
         ));
         state
     }
@@ -223,10 +229,12 @@ impl ChatState {
             }
             Event::Private(message) => self.receive_private(message),
             Event::MemberJoined { room, login } => {
-                self.push(&room, Line::Notice(format!("{login} joined {room}.")));
+                let text = tr_args("notice-joined", &[("login", &login), ("room", &room)]);
+                self.push(&room, Line::Notice(text));
             }
             Event::MemberLeft { room, login } => {
-                self.push(&room, Line::Notice(format!("{login} left {room}.")));
+                let text = tr_args("notice-left", &[("login", &login), ("room", &room)]);
+                self.push(&room, Line::Notice(text));
             }
             Event::UserOnline { login, room } | Event::UserMoved { login, room } => {
                 self.set_presence(&login, Some(&room));
@@ -242,7 +250,10 @@ impl ChatState {
                     });
                 }
                 if !self.is_mine(&creator) {
-                    self.notice(format!("{creator} created the room {room}."));
+                    self.notice(tr_args(
+                        "notice-created",
+                        &[("creator", &creator), ("room", &room)],
+                    ));
                 }
                 self.recount_rooms();
             }
@@ -272,15 +283,17 @@ impl ChatState {
                 let by_me = self.deleted_by_me.take() == Some(fold(&from_room));
                 self.enter(&room);
                 self.notice(match (by_me, reason) {
-                    (true, _) => {
-                        format!("You deleted the room {from_room}; you are back in {room}.")
-                    }
-                    (false, MoveReason::RoomDeleted) => format!(
-                        "The room {from_room} was deleted by its creator; you are back in {room}."
+                    (true, _) => tr_args(
+                        "notice-you-deleted-back",
+                        &[("room", &from_room), ("home", &room)],
                     ),
-                    (false, MoveReason::CreatorLeft) => format!(
-                        "The room {from_room} was closed because its creator left; you are back \
-                         in {room}."
+                    (false, MoveReason::RoomDeleted) => tr_args(
+                        "notice-deleted-back",
+                        &[("room", &from_room), ("home", &room)],
+                    ),
+                    (false, MoveReason::CreatorLeft) => tr_args(
+                        "notice-closed-back",
+                        &[("room", &from_room), ("home", &room)],
                     ),
                 });
             }
@@ -304,9 +317,10 @@ impl ChatState {
             } => {
                 self.add_history(&room, history, history_more, Direction::Entering);
                 self.enter(&room);
-                self.notice(format!(
-                    "You are in {room} with {}.",
-                    people(&members, member_count, &self.login.clone())
+                let people = people(&members, member_count, &self.login.clone());
+                self.notice(tr_args(
+                    "notice-you-are-in",
+                    &[("room", &room), ("people", &people)],
                 ));
             }
             Reply::Left {
@@ -318,9 +332,9 @@ impl ChatState {
                 if changed {
                     self.add_history(&room, history, history_more, Direction::Entering);
                     self.enter(&room);
-                    self.notice(format!("You are back in {room}."));
+                    self.notice(tr_args("notice-back-in", &[("room", &room)]));
                 } else {
-                    self.notice(format!("You are already in {room}, the default room."));
+                    self.notice(tr_args("notice-already-in", &[("room", &room)]));
                 }
             }
             Reply::RoomList { rooms, .. } => {
@@ -328,18 +342,14 @@ impl ChatState {
                     let lines: Vec<String> = rooms
                         .iter()
                         .map(|r| {
-                            let owner = r
-                                .creator
-                                .as_ref()
-                                .map_or(" (default room)".to_owned(), |c| format!(" (by {c})"));
-                            format!(
-                                "  {} — {}{owner}",
-                                r.name,
-                                count(r.members, "person", "people")
-                            )
+                            let owner = r.creator.as_ref().map_or_else(
+                                || tr("notice-default-room"),
+                                |c| tr_args("notice-by", &[("creator", c)]),
+                            );
+                            format!("  {} — {} {owner}", r.name, count(r.members))
                         })
                         .collect();
-                    self.info(format!("Rooms:\n{}", lines.join("\n")));
+                    self.info(format!("{}\n{}", tr("notice-rooms"), lines.join("\n")));
                 }
                 self.rooms = rooms;
                 self.recount_rooms();
@@ -350,8 +360,10 @@ impl ChatState {
                         .iter()
                         .map(|u| {
                             let place = match (&u.room, u.online) {
-                                (Some(room), true) => format!("online in {room}"),
-                                _ => "offline".to_owned(),
+                                (Some(room), true) => {
+                                    tr_args("notice-online-in", &[("room", room)])
+                                }
+                                _ => tr("notice-offline"),
                             };
                             format!(
                                 "  {} ({} {}) — {place}",
@@ -359,7 +371,7 @@ impl ChatState {
                             )
                         })
                         .collect();
-                    self.info(format!("Users:\n{}", lines.join("\n")));
+                    self.info(format!("{}\n{}", tr("notice-users"), lines.join("\n")));
                 }
                 self.users = users;
                 self.users_loaded = true;
@@ -373,7 +385,7 @@ impl ChatState {
                         |l| matches!(l, Line::Notice(n) if n.starts_with("You deleted the room")),
                     );
                 if !told {
-                    self.notice(format!("You deleted the room {room}."));
+                    self.notice(tr_args("notice-you-deleted", &[("room", &room)]));
                 }
             }
             Reply::PrivateSent { message, .. } => self.add_private(message),
@@ -444,11 +456,11 @@ impl ChatState {
     }
 }
 
-fn count(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
+/// "1 person", "3 people".
+fn count(n: usize) -> String {
+    match n {
+        1 => tr("notice-person"),
+        n => tr_args("notice-people", &[("n", &n)]),
     }
 }
 
@@ -457,13 +469,13 @@ fn count(n: usize, one: &str, many: &str) -> String {
 fn people(members: &[String], count: usize, me: &str) -> String {
     let others: Vec<&String> = members.iter().filter(|m| fold(m) != fold(me)).collect();
     if members.len() < count {
-        return format!("{} others", count.saturating_sub(1));
+        return tr_args("notice-others", &[("n", &count.saturating_sub(1))]);
     }
     match others.as_slice() {
-        [] => "nobody else yet".to_owned(),
+        [] => tr("notice-nobody"),
         [one] => (*one).clone(),
-        [a, b] => format!("{a} and {b}"),
-        many => format!("{} others", many.len()),
+        [a, b] => tr_args("notice-two", &[("a", a), ("b", b)]),
+        many => tr_args("notice-others", &[("n", &many.len())]),
     }
 }
 

@@ -7,10 +7,15 @@ use super::{clock_time, name_color, shown_text};
 use crate::state::Line;
 
 mod text {
-    pub const MESSAGE: &str = "Message";
-    pub const SEND: &str = "Send";
+    use crate::i18n::tr_args;
+
+    crate::texts! {
+        MESSAGE = "chat-message";
+        SEND = "chat-send";
+    }
+
     pub fn hint(room: &str) -> String {
-        format!("Write to {room}, or type a # command (#help lists them)")
+        tr_args("chat-hint", &[("room", &room)])
     }
 }
 
@@ -300,7 +305,7 @@ pub fn input_ui(ui: &mut Ui, input: &mut InputBox, room: &str) -> Option<String>
     }
     let mut submitted = None;
     ui.horizontal(|ui| {
-        let label = ui.label(RichText::new(text::MESSAGE).weak());
+        let label = ui.label(RichText::new(text::MESSAGE()).weak());
         let send_width = 60.0;
         let edit = ui
             .add(
@@ -317,7 +322,7 @@ pub fn input_ui(ui: &mut Ui, input: &mut InputBox, room: &str) -> Option<String>
         let clicked = ui
             .add_sized(
                 [send_width - 8.0, edit.rect.height()],
-                egui::Button::new(text::SEND),
+                egui::Button::new(text::SEND()),
             )
             .clicked();
         if (entered || clicked) && !input.text.trim().is_empty() {

@@ -6,21 +6,22 @@ use super::{field, field_error};
 
 /// Every sentence of this screen, in one place for translation.
 mod text {
-    pub const TITLE: &str = "Tertulia";
-    pub const SUBTITLE: &str = "Chat with everyone in the lab";
-    pub const SERVER: &str = "Server (address or address:port)";
-    pub const LOGIN: &str = "Login";
-    pub const PASSWORD: &str = "Password";
-    pub const LOG_IN: &str = "Log in";
-    pub const CREATE_ACCOUNT: &str = "Create account";
-    pub const NO_ACCOUNT: &str = "First time here?";
-    pub const CANCEL: &str = "Cancel";
-    pub const RETRY: &str = "Retry";
-    pub const NEED_LOGIN: &str = "Type your login.";
-    pub const NEED_PASSWORD: &str = "Type your password.";
-    pub const PLAIN: &str = "Connect without encryption";
-    pub const PLAIN_HINT: &str = "Only for a server started with --plain: your password and \
-        messages then travel readable by anyone on the network.";
+    crate::texts! {
+        TITLE = "login-title";
+        SUBTITLE = "login-subtitle";
+        SERVER = "login-server";
+        LOGIN = "login-login";
+        PASSWORD = "login-password";
+        LOG_IN = "login-log-in";
+        CREATE_ACCOUNT = "login-create-account";
+        NO_ACCOUNT = "login-no-account";
+        CANCEL = "login-cancel";
+        RETRY = "login-retry";
+        NEED_LOGIN = "login-need-login";
+        NEED_PASSWORD = "login-need-password";
+        PLAIN = "login-plain";
+        PLAIN_HINT = "login-plain-hint";
+    }
 }
 
 /// The login form's contents and what went wrong last.
@@ -48,11 +49,11 @@ impl LoginForm {
             .login
             .trim()
             .is_empty()
-            .then(|| text::NEED_LOGIN.to_owned());
+            .then(|| text::NEED_LOGIN().to_owned());
         self.password_error = self
             .password
             .is_empty()
-            .then(|| text::NEED_PASSWORD.to_owned());
+            .then(|| text::NEED_PASSWORD().to_owned());
         self.login_error.is_none() && self.password_error.is_none()
     }
 }
@@ -74,19 +75,19 @@ pub fn login_ui(
     let mut action = None;
     ui.vertical_centered(|ui| {
         ui.add_space((ui.available_height() * 0.12).min(80.0));
-        ui.label(RichText::new(text::TITLE).size(34.0).strong());
-        ui.label(RichText::new(text::SUBTITLE).weak());
+        ui.label(RichText::new(text::TITLE()).size(34.0).strong());
+        ui.label(RichText::new(text::SUBTITLE()).weak());
         ui.add_space(16.0);
     });
     card(ui, |ui| {
         let busy = connecting.is_some();
         ui.add_enabled_ui(!busy, |ui| {
-            let server = field(ui, text::SERVER, &mut form.server, false);
+            let server = field(ui, &text::SERVER(), &mut form.server, false);
             ui.add_space(6.0);
-            let login = field(ui, text::LOGIN, &mut form.login, false);
+            let login = field(ui, &text::LOGIN(), &mut form.login, false);
             field_error(ui, form.login_error.as_ref());
             ui.add_space(6.0);
-            let password = field(ui, text::PASSWORD, &mut form.password, true);
+            let password = field(ui, &text::PASSWORD(), &mut form.password, true);
             field_error(ui, form.password_error.as_ref());
             if form.focus_pending {
                 form.focus_pending = false;
@@ -110,7 +111,7 @@ pub fn login_ui(
                 ui.spinner();
                 ui.label(progress);
                 ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                    if ui.button(text::CANCEL).clicked() {
+                    if ui.button(text::CANCEL()).clicked() {
                         action = Some(LoginAction::Cancel);
                     }
                 });
@@ -126,9 +127,9 @@ pub fn login_ui(
         }
         ui.horizontal(|ui| {
             let primary = if form.error.is_some() {
-                text::RETRY
+                text::RETRY()
             } else {
-                text::LOG_IN
+                text::LOG_IN()
             };
             let log_in = ui.add(egui::Button::new(RichText::new(primary).strong()));
             if log_in.clicked() {
@@ -136,14 +137,14 @@ pub fn login_ui(
             }
             if form.error.is_some() {
                 // Keep "Log in" findable by name whatever the button says.
-                log_in.on_hover_text(text::LOG_IN);
+                log_in.on_hover_text(text::LOG_IN());
             }
         });
         ui.add_space(10.0);
         ui.separator();
         ui.horizontal(|ui| {
-            ui.label(text::NO_ACCOUNT);
-            if ui.button(text::CREATE_ACCOUNT).clicked() {
+            ui.label(text::NO_ACCOUNT());
+            if ui.button(text::CREATE_ACCOUNT()).clicked() {
                 action = Some(LoginAction::OpenSignup);
             }
         });
@@ -153,8 +154,8 @@ pub fn login_ui(
 
 /// "Connect without encryption": unticked unless the user chooses it.
 pub fn plain_checkbox(ui: &mut Ui, plain: &mut bool) {
-    ui.checkbox(plain, text::PLAIN)
-        .on_hover_text(text::PLAIN_HINT);
+    ui.checkbox(plain, text::PLAIN())
+        .on_hover_text(text::PLAIN_HINT());
 }
 
 /// A centred, framed column of fixed width.

@@ -50,9 +50,9 @@ pub fn day_of(time_ms: i64) -> Option<chrono::NaiveDate> {
 /// A day separator's words: "Today", "Yesterday", or the date.
 pub fn day_label(day: chrono::NaiveDate, today: chrono::NaiveDate) -> String {
     match (today - day).num_days() {
-        0 => "Today".to_owned(),
-        1 => "Yesterday".to_owned(),
-        _ => day.format("%A %-d %B %Y").to_string(),
+        0 => crate::i18n::tr("chat-today"),
+        1 => crate::i18n::tr("chat-yesterday"),
+        _ => day.format("%d/%m/%Y").to_string(),
     }
 }
 
@@ -136,7 +136,7 @@ mod tests {
         let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap_or_default();
         assert_eq!(day_label(day(29), today), "Today");
         assert_eq!(day_label(day(28), today), "Yesterday");
-        assert_eq!(day_label(day(23), today), "Monday 23 November 2026");
+        assert_eq!(day_label(day(23), today), "23/11/2026");
     }
 
     #[test]

@@ -9,18 +9,23 @@ use super::{clock_time, name_color, shown_text};
 use crate::state::{ChatState, PrivateLine};
 
 mod text {
+    use crate::i18n::tr_args;
+
+    crate::texts! {
+        YOU = "private-you";
+        EMPTY = "private-empty";
+    }
+
     pub fn title(with: &str, unread: usize) -> String {
         if unread > 0 {
-            format!("Private: {with} ({unread} new)")
+            tr_args("private-title-new", &[("with", &with), ("unread", &unread)])
         } else {
-            format!("Private: {with}")
+            tr_args("private-title", &[("with", &with)])
         }
     }
     pub fn to(with: &str) -> String {
-        format!("To {with}")
+        tr_args("private-to", &[("with", &with)])
     }
-    pub const YOU: &str = "you";
-    pub const EMPTY: &str = "No messages yet. Only the two of you see this conversation.";
 }
 
 /// A message the user wants to send from a private window.
@@ -78,7 +83,7 @@ pub fn private_windows_ui(
                 .auto_shrink(false)
                 .show(ui, |ui| {
                     if conversation.lines.is_empty() {
-                        ui.label(RichText::new(text::EMPTY).weak().italics());
+                        ui.label(RichText::new(text::EMPTY()).weak().italics());
                     }
                     for line in &conversation.lines {
                         match line {
@@ -91,7 +96,7 @@ pub fn private_windows_ui(
                                 ui.horizontal_wrapped(|ui| {
                                     ui.label(RichText::new(clock_time(*time_ms)).weak());
                                     let (who, color) = if *mine {
-                                        (text::YOU.to_owned(), ui.visuals().weak_text_color())
+                                        (text::YOU().to_owned(), ui.visuals().weak_text_color())
                                     } else {
                                         (with.clone(), name_color(ui, &with))
                                     };

@@ -6,15 +6,17 @@ use tertulia_shared::validate::{self, fold};
 use crate::state::ChatState;
 
 mod text {
-    pub const HEADING: &str = "Rooms";
-    pub const NEW_ROOM: &str = "New room";
-    pub const NEW_ROOM_NAME: &str = "Name of the new room";
-    pub const CREATE: &str = "Create";
-    pub const CANCEL: &str = "Cancel";
-    pub const DELETE: &str = "Delete room";
-    pub const CONFIRM_DELETE: &str = "Delete?";
-    pub const YOU_ARE_HERE: &str = "You are here";
-    pub const CLICK_TO_JOIN: &str = "Click to enter this room";
+    crate::texts! {
+        HEADING = "rooms-heading";
+        NEW_ROOM = "rooms-new";
+        NEW_ROOM_NAME = "rooms-new-name";
+        CREATE = "rooms-create";
+        CANCEL = "login-cancel";
+        DELETE = "rooms-delete";
+        CONFIRM_DELETE = "rooms-confirm-delete";
+        YOU_ARE_HERE = "rooms-you-are-here";
+        CLICK_TO_JOIN = "rooms-click-to-join";
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,16 +44,16 @@ pub fn room_label(name: &str, members: usize) -> String {
 pub fn rooms_ui(ui: &mut Ui, panel: &mut RoomsPanel, state: &ChatState) -> Option<RoomAction> {
     let mut action = None;
     ui.horizontal(|ui| {
-        ui.heading(text::HEADING);
+        ui.heading(text::HEADING());
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("+").on_hover_text(text::NEW_ROOM).clicked() {
+            if ui.button("+").on_hover_text(text::NEW_ROOM()).clicked() {
                 panel.new_room = Some(String::new());
                 panel.new_room_error = None;
             }
         });
     });
     if let Some(name) = &mut panel.new_room {
-        let label = ui.label(text::NEW_ROOM_NAME);
+        let label = ui.label(text::NEW_ROOM_NAME());
         let edit = ui
             .add(egui::TextEdit::singleline(name).desired_width(f32::INFINITY))
             .labelled_by(label.id);
@@ -62,8 +64,8 @@ pub fn rooms_ui(ui: &mut Ui, panel: &mut RoomsPanel, state: &ChatState) -> Optio
         let mut create = submitted;
         let mut cancel = false;
         ui.horizontal(|ui| {
-            create |= ui.button(text::CREATE).clicked();
-            cancel = ui.button(text::CANCEL).clicked();
+            create |= ui.button(text::CREATE()).clicked();
+            cancel = ui.button(text::CANCEL()).clicked();
         });
         if let Some(error) = &panel.new_room_error {
             ui.label(
@@ -97,9 +99,9 @@ pub fn rooms_ui(ui: &mut Ui, panel: &mut RoomsPanel, state: &ChatState) -> Optio
                         label = label.strong();
                     }
                     let entry = ui.selectable_label(here, label).on_hover_text(if here {
-                        text::YOU_ARE_HERE
+                        text::YOU_ARE_HERE()
                     } else {
-                        text::CLICK_TO_JOIN
+                        text::CLICK_TO_JOIN()
                     });
                     if entry.clicked() && !here {
                         action = Some(RoomAction::Join(room.name.clone()));
@@ -109,13 +111,13 @@ pub fn rooms_ui(ui: &mut Ui, panel: &mut RoomsPanel, state: &ChatState) -> Optio
                             let confirming = panel.confirm_delete.as_deref() == Some(&room.name);
                             let button = if confirming {
                                 ui.button(
-                                    RichText::new(text::CONFIRM_DELETE)
+                                    RichText::new(text::CONFIRM_DELETE())
                                         .color(ui.visuals().error_fg_color),
                                 )
                             } else {
                                 ui.small_button("✖")
                             };
-                            let button = button.on_hover_text(text::DELETE);
+                            let button = button.on_hover_text(text::DELETE());
                             if button.clicked() {
                                 if confirming {
                                     action = Some(RoomAction::Delete(room.name.clone()));

@@ -6,26 +6,28 @@ use egui::{RichText, Ui};
 
 /// Every sentence of this panel, in one place for translation.
 mod text {
-    pub const TITLE: &str = "Chats on this network";
-    pub const LOOKING: &str = "Looking for chats on this network…";
-    pub const NONE_FOUND: &str = "No chat found on this network yet. Check that this computer \
-        is on the same network as the server, and that the firewalls let through TCP port \
-        7878 and UDP port 5353 (mDNS). You can also type the server's address in the form.";
-    pub const ENCRYPTED: &str = "encrypted";
-    pub const NOT_ENCRYPTED: &str = "not encrypted";
-    pub const NOT_SEEN: &str = "used before, not heard right now";
+    use crate::i18n::tr_args;
+
+    crate::texts! {
+        TITLE = "servers-title";
+        LOOKING = "servers-looking";
+        NONE_FOUND = "servers-none-found";
+        ENCRYPTED = "servers-encrypted";
+        NOT_ENCRYPTED = "servers-not-encrypted";
+        NOT_SEEN = "servers-not-seen";
+        HOST = "servers-host";
+        HOST_HINT = "servers-host-hint";
+        STARTING = "servers-starting";
+    }
+
     pub fn online(n: usize) -> String {
         match n {
-            1 => "1 person online".to_owned(),
-            n => format!("{n} people online"),
+            1 => crate::i18n::tr("servers-online-one"),
+            n => tr_args("servers-online-many", &[("n", &n)]),
         }
     }
-    pub const HOST: &str = "Host a chat on this computer";
-    pub const HOST_HINT: &str = "Starts a chat server here that everyone on this network can \
-        find and join; then create your account or log in like everyone else.";
-    pub const STARTING: &str = "Starting the chat server…";
     pub fn hosting(name: &str) -> String {
-        format!("This computer hosts “{name}”. Others find it in their list, or type:")
+        tr_args("servers-hosting", &[("name", &name)])
     }
 }
 
@@ -66,16 +68,16 @@ pub fn servers_ui(
 ) -> Option<ServersAction> {
     let mut action = None;
     ui.add_space(8.0);
-    ui.heading(text::TITLE);
+    ui.heading(text::TITLE());
     ui.add_space(6.0);
     if rows.is_empty() {
         if searching {
             ui.horizontal(|ui| {
                 ui.spinner();
-                ui.label(text::LOOKING);
+                ui.label(text::LOOKING());
             });
         } else {
-            ui.label(RichText::new(text::NONE_FOUND).weak());
+            ui.label(RichText::new(text::NONE_FOUND()).weak());
         }
     }
     for row in rows {
@@ -90,14 +92,14 @@ pub fn servers_ui(
         }
         details.push(
             if row.encrypted {
-                text::ENCRYPTED
+                text::ENCRYPTED()
             } else {
-                text::NOT_ENCRYPTED
+                text::NOT_ENCRYPTED()
             }
             .to_owned(),
         );
         if !row.heard {
-            details.push(text::NOT_SEEN.to_owned());
+            details.push(text::NOT_SEEN().to_owned());
         }
         ui.label(RichText::new(details.join(" · ")).small().weak());
         ui.add_space(4.0);
@@ -107,8 +109,8 @@ pub fn servers_ui(
     match host {
         None => {
             if ui
-                .button(text::HOST)
-                .on_hover_text(text::HOST_HINT)
+                .button(text::HOST())
+                .on_hover_text(text::HOST_HINT())
                 .clicked()
             {
                 action = Some(ServersAction::Host);
@@ -117,7 +119,7 @@ pub fn servers_ui(
         Some(HostLine::Starting) => {
             ui.horizontal(|ui| {
                 ui.spinner();
-                ui.label(text::STARTING);
+                ui.label(text::STARTING());
             });
         }
         Some(HostLine::Running { name, addresses }) => {
@@ -128,7 +130,7 @@ pub fn servers_ui(
         }
         Some(HostLine::Failed(why)) => {
             ui.label(RichText::new(why).color(ui.visuals().error_fg_color));
-            if ui.button(text::HOST).clicked() {
+            if ui.button(text::HOST()).clicked() {
                 action = Some(ServersAction::Host);
             }
         }

@@ -12,23 +12,36 @@ use super::{field, field_error};
 
 /// Every sentence of this screen, in one place for translation.
 mod text {
-    pub const TITLE: &str = "Create your account";
-    pub const SERVER: &str = "Server (address or address:port)";
-    pub const FIRST_NAMES: &str = "First names";
-    pub const LAST_NAMES: &str = "Last names";
-    pub const LOGIN: &str = "Login";
-    pub const LOGIN_HINT: &str = "3–32 letters a–z, digits, _ - . — this is how others see you";
-    pub const PASSWORD: &str = "Password";
-    pub const CONFIRM: &str = "Repeat the password";
-    pub const AGE: &str = "Age";
-    pub const GENDER: &str = "Gender";
-    pub const CHOOSE: &str = "Choose…";
-    pub const CREATE: &str = "Create account";
-    pub const BACK: &str = "Back to log in";
-    pub const CANCEL: &str = "Cancel";
-    pub const MISMATCH: &str = "The two passwords differ.";
-    pub const AGE_NUMBER: &str = "Type your age as a number.";
-    pub const CHOOSE_GENDER: &str = "Choose an option (\"Prefer not to say\" is fine).";
+    crate::texts! {
+        TITLE = "signup-title";
+        SERVER = "login-server";
+        FIRST_NAMES = "signup-first-names";
+        LAST_NAMES = "signup-last-names";
+        LOGIN = "login-login";
+        LOGIN_HINT = "signup-login-hint";
+        PASSWORD = "login-password";
+        CONFIRM = "signup-confirm";
+        AGE = "signup-age";
+        GENDER = "signup-gender";
+        CHOOSE = "signup-choose";
+        CREATE = "login-create-account";
+        BACK = "signup-back";
+        CANCEL = "login-cancel";
+        MISMATCH = "signup-mismatch";
+        AGE_NUMBER = "signup-age-number";
+        CHOOSE_GENDER = "signup-choose-gender";
+    }
+}
+
+/// A gender as the interface names it.
+fn gender_label(gender: Gender) -> String {
+    crate::i18n::tr(match gender {
+        Gender::Female => "gender-female",
+        Gender::Male => "gender-male",
+        Gender::NonBinary => "gender-non-binary",
+        Gender::Other => "gender-other",
+        Gender::PreferNotToSay => "gender-prefer-not-to-say",
+    })
 }
 
 #[derive(Debug, Clone, Default)]
@@ -67,15 +80,16 @@ impl SignupForm {
             self.errors.entry(error.field).or_insert(error.message);
         }
         if age.is_err() {
-            self.errors.insert(Field::Age, text::AGE_NUMBER.to_owned());
+            self.errors
+                .insert(Field::Age, text::AGE_NUMBER().to_owned());
         }
         if self.gender.is_none() {
             self.errors
-                .insert(Field::Gender, text::CHOOSE_GENDER.to_owned());
+                .insert(Field::Gender, text::CHOOSE_GENDER().to_owned());
         }
         if !self.errors.contains_key(&Field::Password) && self.password != self.confirm {
             self.errors
-                .insert(Field::Password, text::MISMATCH.to_owned());
+                .insert(Field::Password, text::MISMATCH().to_owned());
         }
         self.errors.is_empty().then_some(form)
     }
@@ -108,7 +122,7 @@ pub fn signup_ui(
     let mut action = None;
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.add_space(16.0);
-        ui.vertical_centered(|ui| ui.heading(RichText::new(text::TITLE).size(24.0)));
+        ui.vertical_centered(|ui| ui.heading(RichText::new(text::TITLE()).size(24.0)));
         ui.add_space(10.0);
         card(ui, |ui| {
             let busy = connecting.is_some();
@@ -119,14 +133,14 @@ pub fn signup_ui(
                 entered |= response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             };
             ui.add_enabled_ui(!busy, |ui| {
-                let server_field = field(ui, text::SERVER, server, false);
+                let server_field = field(ui, &text::SERVER(), server, false);
                 enter(&server_field, ui);
                 super::login::plain_checkbox(ui, plain);
                 ui.add_space(6.0);
                 ui.columns(2, |columns| {
                     let first = field(
                         &mut columns[0],
-                        text::FIRST_NAMES,
+                        &text::FIRST_NAMES(),
                         &mut form.first_names,
                         false,
                     );
@@ -139,7 +153,7 @@ pub fn signup_ui(
                     field_error(&mut columns[0], form.errors.get(&Field::FirstNames));
                     let last = field(
                         &mut columns[1],
-                        text::LAST_NAMES,
+                        &text::LAST_NAMES(),
                         &mut form.last_names,
                         false,
                     );
@@ -148,36 +162,41 @@ pub fn signup_ui(
                     field_error(&mut columns[1], form.errors.get(&Field::LastNames));
                 });
                 ui.add_space(6.0);
-                let login =
-                    field(ui, text::LOGIN, &mut form.login, false).on_hover_text(text::LOGIN_HINT);
+                let login = field(ui, &text::LOGIN(), &mut form.login, false)
+                    .on_hover_text(text::LOGIN_HINT());
                 enter(&login, ui);
                 changed |= login.changed();
                 field_error(ui, form.errors.get(&Field::Login));
                 ui.add_space(6.0);
                 ui.columns(2, |columns| {
-                    let password = field(&mut columns[0], text::PASSWORD, &mut form.password, true);
+                    let password =
+                        field(&mut columns[0], &text::PASSWORD(), &mut form.password, true);
                     enter(&password, &columns[0]);
-                    let confirm = field(&mut columns[1], text::CONFIRM, &mut form.confirm, true);
+                    let confirm = field(&mut columns[1], &text::CONFIRM(), &mut form.confirm, true);
                     enter(&confirm, &columns[1]);
                     changed |= password.changed() || confirm.changed();
                 });
                 field_error(ui, form.errors.get(&Field::Password));
                 ui.add_space(6.0);
                 ui.columns(2, |columns| {
-                    let age = field(&mut columns[0], text::AGE, &mut form.age, false);
+                    let age = field(&mut columns[0], &text::AGE(), &mut form.age, false);
                     enter(&age, &columns[0]);
                     changed |= age.changed();
                     field_error(&mut columns[0], form.errors.get(&Field::Age));
                     let ui = &mut columns[1];
-                    let label = ui.label(text::GENDER);
-                    let shown = form.gender.map_or(text::CHOOSE, Gender::label);
+                    let label = ui.label(text::GENDER());
+                    let shown = form.gender.map_or_else(text::CHOOSE, gender_label);
                     let before = form.gender;
                     egui::ComboBox::from_id_salt("gender")
                         .selected_text(shown)
                         .width(ui.available_width())
                         .show_ui(ui, |ui| {
                             for gender in Gender::ALL {
-                                ui.selectable_value(&mut form.gender, Some(gender), gender.label());
+                                ui.selectable_value(
+                                    &mut form.gender,
+                                    Some(gender),
+                                    gender_label(gender),
+                                );
                             }
                         })
                         .response
@@ -194,7 +213,7 @@ pub fn signup_ui(
                 ui.horizontal(|ui| {
                     ui.spinner();
                     ui.label(progress);
-                    if ui.button(text::CANCEL).clicked() {
+                    if ui.button(text::CANCEL()).clicked() {
                         action = Some(SignupAction::Cancel);
                     }
                 });
@@ -205,14 +224,14 @@ pub fn signup_ui(
                 ui.add_space(6.0);
             }
             ui.horizontal(|ui| {
-                if ui.button(RichText::new(text::CREATE).strong()).clicked() || entered {
+                if ui.button(RichText::new(text::CREATE()).strong()).clicked() || entered {
                     form.attempted = true;
                     form.error = None;
                     if let Some(registration) = form.validate() {
                         action = Some(SignupAction::Submit(registration));
                     }
                 }
-                if ui.button(text::BACK).clicked() {
+                if ui.button(text::BACK()).clicked() {
                     action = Some(SignupAction::Back);
                 }
             });
@@ -259,6 +278,6 @@ mod tests {
             fields,
             [Field::Age, Field::Gender, Field::Login, Field::Password]
         );
-        assert_eq!(form.errors[&Field::Password], text::MISMATCH);
+        assert_eq!(form.errors[&Field::Password], text::MISMATCH());
     }
 }

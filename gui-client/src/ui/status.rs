@@ -5,17 +5,23 @@ use std::time::Instant;
 use egui::{Color32, RichText, Ui};
 
 mod text {
-    pub const CONNECTED: &str = "Connected to";
-    pub const ENCRYPTED: &str = "encrypted";
-    pub const ENCRYPTED_HINT: &str = "Passwords and messages travel encrypted (TLS).";
-    pub const NOT_ENCRYPTED: &str = "not encrypted";
-    pub const NOT_ENCRYPTED_HINT: &str =
-        "Plain text: anyone on the network can read your password and messages.";
-    pub const RECONNECTING: &str = "Connection lost — reconnecting";
-    pub const ROOM: &str = "Room:";
-    pub const SERVER_TIME: &str = "Server time";
-    pub const NOT_SYNCED: &str = "not synchronised yet";
-    pub const UNREAD: &str = "unread private";
+    use crate::i18n::tr_args;
+
+    crate::texts! {
+        CONNECTED = "status-connected";
+        ENCRYPTED = "status-encrypted";
+        ENCRYPTED_HINT = "status-encrypted-hint";
+        NOT_ENCRYPTED = "status-not-encrypted";
+        NOT_ENCRYPTED_HINT = "status-not-encrypted-hint";
+        ROOM = "status-room";
+        SERVER_TIME = "status-server-time";
+        NOT_SYNCED = "status-not-synced";
+        UNREAD = "status-unread";
+    }
+
+    pub fn reconnecting_in(secs: u64) -> String {
+        tr_args("status-reconnecting-in", &[("secs", &secs)])
+    }
 }
 
 /// The link as the status bar shows it.
@@ -56,7 +62,7 @@ impl ClockView {
                 self.offset_ms,
                 tertulia_shared::clock::error_bound(rtt)
             ),
-            None => text::NOT_SYNCED.to_owned(),
+            None => text::NOT_SYNCED().to_owned(),
         }
     }
 }
@@ -68,53 +74,56 @@ pub fn status_ui(
     clock: &ClockView,
     unread: usize,
     hosting: Option<&str>,
-    view: (&mut super::view::Theme, &mut f32),
+    view: (
+        &mut super::view::Theme,
+        &mut f32,
+        &mut Option<crate::i18n::Lang>,
+    ),
 ) -> bool {
     let mut view_changed = false;
     ui.horizontal(|ui| {
         match link {
             LinkStatus::Connected { server, encrypted } => {
                 ui.label(RichText::new("●").color(Color32::from_rgb(0x2e, 0xa0, 0x43)));
-                ui.label(format!("{} {server}", text::CONNECTED));
+                ui.label(format!("{} {server}", text::CONNECTED()));
                 ui.separator();
                 if *encrypted {
-                    ui.label(RichText::new(text::ENCRYPTED).weak())
-                        .on_hover_text(text::ENCRYPTED_HINT);
+                    ui.label(RichText::new(text::ENCRYPTED()).weak())
+                        .on_hover_text(text::ENCRYPTED_HINT());
                 } else {
                     ui.label(
-                        RichText::new(text::NOT_ENCRYPTED)
+                        RichText::new(text::NOT_ENCRYPTED())
                             .strong()
                             .color(ui.visuals().warn_fg_color),
                     )
-                    .on_hover_text(text::NOT_ENCRYPTED_HINT);
+                    .on_hover_text(text::NOT_ENCRYPTED_HINT());
                 }
             }
             LinkStatus::Reconnecting { message, next_try } => {
                 ui.spinner();
                 let wait = next_try.saturating_duration_since(Instant::now()).as_secs();
                 ui.label(
-                    RichText::new(format!("{} in {wait} s", text::RECONNECTING))
-                        .color(ui.visuals().warn_fg_color),
+                    RichText::new(text::reconnecting_in(wait)).color(ui.visuals().warn_fg_color),
                 )
                 .on_hover_text(message);
             }
         }
         ui.separator();
-        ui.label(format!("{} {room}", text::ROOM));
+        ui.label(format!("{} {room}", text::ROOM()));
         if let Some(hosting) = hosting {
             ui.separator();
             ui.label(RichText::new(hosting).strong());
         }
         if unread > 0 {
             ui.separator();
-            ui.label(RichText::new(format!("✉ {unread} {}", text::UNREAD)).strong());
+            ui.label(RichText::new(format!("✉ {unread} {}", text::UNREAD())).strong());
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            view_changed = super::view::view_menu(ui, view.0, view.1);
+            view_changed = super::view::view_menu(ui, view.0, view.1, view.2);
             ui.separator();
             ui.label(RichText::new(clock.server_clock()).monospace().strong())
                 .on_hover_text(clock.describe());
-            ui.label(text::SERVER_TIME);
+            ui.label(text::SERVER_TIME());
         });
     });
     view_changed

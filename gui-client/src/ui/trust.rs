@@ -8,32 +8,26 @@ use super::login::card;
 
 /// Every sentence of this screen, in one place for translation.
 mod text {
-    pub const FIRST_TITLE: &str = "Is this the right server?";
+    use crate::i18n::tr_args;
+
+    crate::texts! {
+        FIRST_TITLE = "trust-first-title";
+        FIRST_HOW = "trust-first-how";
+        TRUST = "trust-trust";
+        CHANGED_TITLE = "trust-changed-title";
+        CHANGED_HOW = "trust-changed-how";
+        BEFORE = "trust-before";
+        NOW = "trust-now";
+        TRUST_NEW = "trust-trust-new";
+        CANCEL = "login-cancel";
+    }
+
     pub fn first(server: &str) -> String {
-        format!(
-            "This is the first time this computer connects to {server}. The server \
-             identifies itself with this fingerprint:"
-        )
+        tr_args("trust-first", &[("server", &server)])
     }
-    pub const FIRST_HOW: &str = "Compare it with the one the person running the server reads \
-        out (the server prints it when it starts). If they are the same, trust it: this \
-        computer will remember it.";
-    pub const TRUST: &str = "Trust and connect";
-    pub const CHANGED_TITLE: &str = "Warning: the server's identity has changed";
     pub fn changed(server: &str) -> String {
-        format!(
-            "{server} now identifies itself with a different certificate than the one you \
-             trusted before. The server may have been reinstalled or given a new \
-             certificate — or someone on the network may be pretending to be it, to read \
-             your password and messages."
-        )
+        tr_args("trust-changed", &[("server", &server)])
     }
-    pub const CHANGED_HOW: &str = "Do not continue unless the person running the server \
-        confirms the new fingerprint.";
-    pub const BEFORE: &str = "Trusted before:";
-    pub const NOW: &str = "Now:";
-    pub const TRUST_NEW: &str = "Trust the new certificate";
-    pub const CANCEL: &str = "Cancel";
 }
 
 /// A certificate waiting for the user's decision.
@@ -70,36 +64,36 @@ pub fn trust_ui(ui: &mut Ui, question: &TrustQuestion) -> Option<TrustAction> {
     card(ui, |ui| {
         match &question.pinned {
             None => {
-                ui.heading(text::FIRST_TITLE);
+                ui.heading(text::FIRST_TITLE());
                 ui.add_space(6.0);
                 ui.label(text::first(&question.server));
                 ui.add_space(6.0);
                 fingerprint_label(ui, &question.fingerprint);
                 ui.add_space(6.0);
-                ui.label(RichText::new(text::FIRST_HOW).weak());
+                ui.label(RichText::new(text::FIRST_HOW()).weak());
             }
             Some(pinned) => {
                 let warn = ui.visuals().error_fg_color;
-                ui.heading(RichText::new(text::CHANGED_TITLE).color(warn));
+                ui.heading(RichText::new(text::CHANGED_TITLE()).color(warn));
                 ui.add_space(6.0);
                 ui.label(text::changed(&question.server));
                 ui.add_space(6.0);
-                ui.label(text::BEFORE);
+                ui.label(text::BEFORE());
                 fingerprint_label(ui, pinned);
-                ui.label(text::NOW);
+                ui.label(text::NOW());
                 fingerprint_label(ui, &question.fingerprint);
                 ui.add_space(6.0);
-                ui.label(RichText::new(text::CHANGED_HOW).strong().color(warn));
+                ui.label(RichText::new(text::CHANGED_HOW()).strong().color(warn));
             }
         }
         ui.add_space(10.0);
         ui.horizontal(|ui| {
             let trust = match question.pinned {
-                None => text::TRUST,
-                Some(_) => text::TRUST_NEW,
+                None => text::TRUST(),
+                Some(_) => text::TRUST_NEW(),
             };
             // Cancel first: the safe choice is the easy one.
-            if ui.button(RichText::new(text::CANCEL).strong()).clicked() {
+            if ui.button(RichText::new(text::CANCEL()).strong()).clicked() {
                 action = Some(TrustAction::Cancel);
             }
             if ui.button(trust).clicked() {

@@ -5,22 +5,24 @@ use egui::{Color32, RichText, Ui};
 use crate::state::ChatState;
 
 mod text {
-    pub const HEADING: &str = "People";
-    pub const ONLINE_IN: &str = "online in";
-    pub const OFFLINE: &str = "offline";
-    pub const CLICK: &str = "Click to send a private message";
-    pub const ALONE: &str = "Nobody else has an account yet.";
+    crate::texts! {
+        HEADING = "users-heading";
+        ONLINE_IN = "users-online-in";
+        OFFLINE = "users-offline";
+        CLICK = "users-click";
+        ALONE = "users-alone";
+    }
 }
 
 /// Clicking a user asks to open a private conversation with them.
 pub fn users_ui(ui: &mut Ui, state: &ChatState) -> Option<String> {
     let mut open = None;
-    ui.heading(text::HEADING);
+    ui.heading(text::HEADING());
     egui::ScrollArea::vertical()
         .auto_shrink([false, true])
         .show(ui, |ui| {
             if state.users.iter().all(|u| state.is_mine(&u.login)) {
-                ui.label(RichText::new(text::ALONE).weak().italics());
+                ui.label(RichText::new(text::ALONE()).weak().italics());
             }
             for user in &state.users {
                 if state.is_mine(&user.login) {
@@ -37,8 +39,8 @@ pub fn users_ui(ui: &mut Ui, state: &ChatState) -> Option<String> {
                     name.push_str(&format!(" ({unread})"));
                 }
                 let place = match (&user.room, user.online) {
-                    (Some(room), true) => format!("{} {room}", text::ONLINE_IN),
-                    _ => text::OFFLINE.to_owned(),
+                    (Some(room), true) => format!("{} {room}", text::ONLINE_IN()),
+                    _ => text::OFFLINE().to_owned(),
                 };
                 let clicked = ui
                     .horizontal(|ui| {
@@ -54,7 +56,7 @@ pub fn users_ui(ui: &mut Ui, state: &ChatState) -> Option<String> {
                                 "{} {} — {place}\n{}",
                                 user.first_names,
                                 user.last_names,
-                                text::CLICK
+                                text::CLICK()
                             ))
                             .clicked()
                     })

@@ -1,18 +1,26 @@
 //! The View menu: light or dark (or as the system says) and text size.
 
 use egui::Ui;
+
+use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 
 mod text {
-    pub const VIEW: &str = "View";
-    pub const SYSTEM: &str = "Theme as the system";
-    pub const LIGHT: &str = "Light theme";
-    pub const DARK: &str = "Dark theme";
-    pub const BIGGER: &str = "Bigger text";
-    pub const SMALLER: &str = "Smaller text";
-    pub const NORMAL: &str = "Normal size";
+    use crate::i18n::tr_args;
+
+    crate::texts! {
+        VIEW = "view-view";
+        SYSTEM = "view-system";
+        LIGHT = "view-light";
+        DARK = "view-dark";
+        BIGGER = "view-bigger";
+        SMALLER = "view-smaller";
+        NORMAL = "view-normal";
+        LANGUAGE_SYSTEM = "view-language-system";
+    }
+
     pub fn size(percent: f32) -> String {
-        format!("Text size: {percent:.0}%")
+        tr_args("view-size", &[("percent", &format!("{percent:.0}"))])
     }
 }
 
@@ -43,13 +51,29 @@ const MIN: f32 = 0.7;
 const MAX: f32 = 2.0;
 
 /// The menu; returns true when something changed (to be remembered).
-pub fn view_menu(ui: &mut Ui, theme: &mut Theme, zoom: &mut f32) -> bool {
+pub fn view_menu(
+    ui: &mut Ui,
+    theme: &mut Theme,
+    zoom: &mut f32,
+    language: &mut Option<Lang>,
+) -> bool {
     let mut changed = false;
-    ui.menu_button(text::VIEW, |ui| {
+    ui.menu_button(text::VIEW(), |ui| {
         for (choice, label) in [
-            (Theme::System, text::SYSTEM),
-            (Theme::Light, text::LIGHT),
-            (Theme::Dark, text::DARK),
+            (None, text::LANGUAGE_SYSTEM()),
+            (Some(Lang::Es), Lang::Es.name().to_owned()),
+            (Some(Lang::En), Lang::En.name().to_owned()),
+        ] {
+            if ui.radio_value(language, choice, label).clicked() {
+                crate::i18n::set(language.unwrap_or_else(Lang::system));
+                changed = true;
+            }
+        }
+        ui.separator();
+        for (choice, label) in [
+            (Theme::System, text::SYSTEM()),
+            (Theme::Light, text::LIGHT()),
+            (Theme::Dark, text::DARK()),
         ] {
             if ui.radio_value(theme, choice, label).clicked() {
                 theme.apply(ui.ctx());
@@ -59,13 +83,13 @@ pub fn view_menu(ui: &mut Ui, theme: &mut Theme, zoom: &mut f32) -> bool {
         ui.separator();
         ui.label(text::size(*zoom * 100.0));
         let mut wanted = *zoom;
-        if ui.button(text::BIGGER).clicked() {
+        if ui.button(text::BIGGER()).clicked() {
             wanted = (*zoom + STEP).min(MAX);
         }
-        if ui.button(text::SMALLER).clicked() {
+        if ui.button(text::SMALLER()).clicked() {
             wanted = (*zoom - STEP).max(MIN);
         }
-        if ui.button(text::NORMAL).clicked() {
+        if ui.button(text::NORMAL()).clicked() {
             wanted = 1.0;
         }
         if (wanted - *zoom).abs() > f32::EPSILON {

@@ -208,6 +208,17 @@ pub fn app_on_lan(
     lan: tertulia::app::Lan,
     host: Option<tertulia::host::HostOptions>,
 ) -> Harness<'static, TertuliaApp> {
+    app_in(server, settings, lan, host, tertulia::i18n::Lang::En)
+}
+
+/// The app speaking `language`, whatever this machine's locale.
+pub fn app_in(
+    server: Option<SocketAddr>,
+    settings: SettingsStore,
+    lan: tertulia::app::Lan,
+    host: Option<tertulia::host::HostOptions>,
+    language: tertulia::i18n::Lang,
+) -> Harness<'static, TertuliaApp> {
     Harness::builder()
         .with_size([1100.0, 720.0])
         .with_theme(egui::Theme::Light)
@@ -220,6 +231,7 @@ pub fn app_on_lan(
                     roots: Some(tls::authority().roots.clone()),
                     lan,
                     host: host.clone(),
+                    language: Some(language),
                 },
             )
             .unwrap()

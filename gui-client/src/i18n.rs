@@ -1,0 +1,243 @@
+//! Every sentence the client shows, in Spanish and English: one catalogue
+//! per language (`gui-client/i18n/*.ftl`, simple Fluent messages:
+//! `key = text`, `{ $name }` for what is filled in, indented lines continue
+//! a message). The language comes from the system (`LC_ALL`, `LC_MESSAGES`,
+//! `LANG`) unless the user picks one in the View menu; it can change at any
+//! time (every frame reads the catalogue anew).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use serde::{Deserialize, Serialize};
+
+const ENGLISH: &str = include_str!("../i18n/en.ftl");
+const SPANISH: &str = include_str!("../i18n/es.ftl");
+
+/// A language of the interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    En,
+    Es,
+}
+
+impl Lang {
+    /// The system's language: Spanish if the locale says so, else English.
+    pub fn system() -> Lang {
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|name| std::env::var(name).ok())
+            .find(|value| !value.is_empty())
+            .unwrap_or_default();
+        if locale.to_lowercase().starts_with("es") {
+            Lang::Es
+        } else {
+            Lang::En
+        }
+    }
+
+    /// The language's own name, for the menu.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Es => "Español",
+        }
+    }
+}
+
+thread_local! {
+    /// The language of the interface drawn on this thread (the UI thread;
+    /// tests draw several windows at once, each on its own thread).
+    static CURRENT: AtomicU8 = const { AtomicU8::new(0) };
+}
+
+/// Sets the interface language (for the calling thread: the UI's).
+pub fn set(lang: Lang) {
+    CURRENT.with(|current| current.store(lang as u8, Ordering::Relaxed));
+}
+
+pub fn current() -> Lang {
+    match CURRENT.with(|current| current.load(Ordering::Relaxed)) {
+        1 => Lang::Es,
+        _ => Lang::En,
+    }
+}
+
+/// An error from the server, in the interface's language: the server's own
+/// sentence in English (it may name the room or the user), a translation
+/// by its code otherwise (the server's sentence when there is none).
+pub fn error_message(error: &tertulia_shared::ErrorBody) -> String {
+    if current() == Lang::En {
+        return error.message.clone();
+    }
+    let code = serde_json::to_value(error.code)
+        .ok()
+        .and_then(|v| v.as_str().map(|s| format!("error-{}", s.replace('_', "-"))));
+    match code {
+        Some(key) if catalogue(Lang::Es).contains_key(&key) => tr(&key),
+        _ => error.message.clone(),
+    }
+}
+
+/// Parses a catalogue: `key = text`, indented continuation lines, `#` comments.
+pub fn parse(source: &str) -> HashMap<String, String> {
+    let mut messages: HashMap<String, String> = HashMap::new();
+    let mut last: Option<String> = None;
+    for line in source.lines() {
+        if line.trim_start().starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        if line.starts_with(' ')
+            && let Some(key) = &last
+            && let Some(text) = messages.get_mut(key)
+        {
+            text.push('\n');
+            text.push_str(line.trim());
+            continue;
+        }
+        if let Some((key, text)) = line.split_once('=') {
+            let key = key.trim().to_owned();
+            messages.insert(key.clone(), text.trim().to_owned());
+            last = Some(key);
+        }
+    }
+    messages
+}
+
+fn catalogue(lang: Lang) -> &'static HashMap<String, String> {
+    static EN: OnceLock<HashMap<String, String>> = OnceLock::new();
+    static ES: OnceLock<HashMap<String, String>> = OnceLock::new();
+    match lang {
+        Lang::En => EN.get_or_init(|| parse(ENGLISH)),
+        Lang::Es => ES.get_or_init(|| parse(SPANISH)),
+    }
+}
+
+/// The sentence `key` in the current language (English if it is missing
+/// there, the key itself if it is missing everywhere).
+pub fn tr(key: &str) -> String {
+    catalogue(current())
+        .get(key)
+        .or_else(|| catalogue(Lang::En).get(key))
+        .cloned()
+        .unwrap_or_else(|| key.to_owned())
+}
+
+/// The same with `{ $name }` filled in from `args`.
+pub fn tr_args(key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let mut text = tr(key);
+    for (name, value) in args {
+        text = text.replace(&format!("{{ ${name} }}"), &value.to_string());
+    }
+    text
+}
+
+/// Declares a text module's sentences as functions reading the catalogue.
+#[macro_export]
+macro_rules! texts {
+    ($($name:ident = $key:literal;)*) => {
+        $(
+            #[allow(non_snake_case)]
+            pub fn $name() -> String {
+                $crate::i18n::tr($key)
+            }
+        )*
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_have_the_same_keys_and_placeholders() {
+        let (en, es) = (parse(ENGLISH), parse(SPANISH));
+        let mut missing: Vec<String> = en
+            .keys()
+            .filter(|k| !es.contains_key(*k))
+            .map(|k| format!("es lacks {k}"))
+            .chain(
+                es.keys()
+                    .filter(|k| !en.contains_key(*k))
+                    .map(|k| format!("en lacks {k}")),
+            )
+            .collect();
+        let placeholders = |text: &str| -> Vec<String> {
+            let mut found: Vec<String> = text
+                .split("{ $")
+                .skip(1)
+                .filter_map(|rest| rest.split_once(" }").map(|(name, _)| name.to_owned()))
+                .collect();
+            found.sort();
+            found
+        };
+        for (key, text) in &en {
+            if let Some(other) = es.get(key)
+                && placeholders(text) != placeholders(other)
+            {
+                missing.push(format!("{key}: placeholders differ"));
+            }
+        }
+        missing.sort();
+        assert!(missing.is_empty(), "{missing:#?}");
+    }
+
+    #[test]
+    fn every_key_the_code_uses_is_in_the_catalogue() {
+        let en = parse(ENGLISH);
+        let mut unknown = Vec::new();
+        for entry in walk(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src"
+        ))) {
+            let source = std::fs::read_to_string(&entry).unwrap_or_default();
+            // Keys appear as `tr("key"`, `tr_args("key"` or, in `texts!`,
+            // as `NAME = "key";`.
+            let keys = source
+                .split("tr(\"")
+                .skip(1)
+                .chain(source.split("tr_args(\"").skip(1))
+                .filter_map(|rest| rest.split('"').next())
+                .chain(source.lines().filter_map(|line| {
+                    let (name, rest) = line.trim().split_once(" = \"")?;
+                    let key = rest.strip_suffix("\";")?;
+                    name.chars()
+                        .all(|c| c.is_ascii_uppercase() || c == '_')
+                        .then_some(key)
+                }));
+            for key in keys {
+                if KEY_PREFIXES.iter().any(|p| key.starts_with(p)) && !en.contains_key(key) {
+                    unknown.push(format!("{}: {key}", entry.display()));
+                }
+            }
+        }
+        assert!(unknown.is_empty(), "{unknown:#?}");
+    }
+
+    /// The first word of every key in the catalogues.
+    const KEY_PREFIXES: &[&str] = &[
+        "login-", "signup-", "chat-", "private-", "rooms-", "servers-", "status-", "trust-",
+        "users-", "view-", "app-", "session-", "host-", "notice-", "error-", "net-", "gender-",
+    ];
+
+    fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                files.extend(walk(&path));
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+        files
+    }
+
+    #[test]
+    fn the_locale_picks_the_language_and_arguments_fill_in() {
+        let catalogue = parse("a = Hola { $name }\n  y adiós\n# nada\nb=x");
+        assert_eq!(catalogue["a"], "Hola { $name }\ny adiós");
+        assert_eq!(catalogue["b"], "x");
+    }
+}
