@@ -78,3 +78,19 @@ fn sign_up_chat_rooms_and_privates_in_spanish() {
     wait_for_text(&mut app, "Connected to");
     server.stop();
 }
+
+#[test]
+fn network_failures_are_explained_in_spanish() {
+    let mut app = app_in(
+        Some("127.0.0.1:9".parse().unwrap()),
+        SettingsStore::in_memory(),
+        Lan::Off,
+        None,
+        Lang::Es,
+    );
+    fill(&mut app, "Usuario", "ana");
+    fill(&mut app, "Contraseña", PASSWORD);
+    click_button(&mut app, "Entrar");
+    wait_for_text(&mut app, "Conexión rechazada por 127.0.0.1:9");
+    assert!(has_text(&app, "Reintentar"));
+}

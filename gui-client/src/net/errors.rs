@@ -1,101 +1,87 @@
-//! Socket failures in words a student can act on.
+//! Socket failures in words a student can act on, in the interface's
+//! language (the network thread is told it with each connection).
 
 use std::io::{self, ErrorKind};
 use std::time::Duration;
+
+use crate::i18n::{tr, tr_args};
 
 /// Why connecting to `server` failed at the TCP level.
 pub fn connect_failure(server: &str, error: &io::Error) -> String {
     if let Some(words) = resource_failure(error) {
         return words;
     }
-    match error.kind() {
-        ErrorKind::ConnectionRefused => format!(
-            "Connection refused by {server}: no Tertulia server is listening there. \
-             Is the server running, and is the port right?"
-        ),
-        ErrorKind::HostUnreachable => format!(
-            "Host unreachable: {server} cannot be reached (no route to host). \
-             Check the address and that both computers are on the same network."
-        ),
-        ErrorKind::NetworkUnreachable => format!(
-            "Network unreachable: this computer has no route to {server}. \
-             Check your network connection."
-        ),
-        ErrorKind::TimedOut => timed_out(server, None),
-        ErrorKind::AddrNotAvailable => {
-            format!("The address {server} is not valid for connecting to.")
+    let key = match error.kind() {
+        ErrorKind::ConnectionRefused => "net-refused",
+        ErrorKind::HostUnreachable => "net-host-unreachable",
+        ErrorKind::NetworkUnreachable => "net-network-unreachable",
+        ErrorKind::TimedOut => return timed_out(server, None),
+        ErrorKind::AddrNotAvailable => "net-address-invalid",
+        ErrorKind::PermissionDenied => "net-not-allowed",
+        ErrorKind::Interrupted => "net-interrupted",
+        _ => {
+            return tr_args(
+                "net-could-not-connect",
+                &[("server", &server), ("error", error)],
+            );
         }
-        ErrorKind::PermissionDenied => {
-            format!("Not allowed to connect to {server} (blocked by a firewall or system policy).")
-        }
-        ErrorKind::Interrupted => "The connection attempt was interrupted. Try again.".to_owned(),
-        _ => format!("Could not connect to {server}: {error}."),
-    }
+    };
+    tr_args(key, &[("server", &server)])
 }
 
 /// No answer within `after`.
 pub fn timed_out(server: &str, after: Option<Duration>) -> String {
-    let after = after.map_or(String::new(), |d| format!(" after {} seconds", d.as_secs()));
-    format!(
-        "Timed out: no answer from {server}{after}. The address may be wrong, the computer \
-         off, or a firewall may be dropping the connection."
-    )
+    match after {
+        Some(after) => tr_args(
+            "net-timed-out-after",
+            &[("server", &server), ("secs", &after.as_secs())],
+        ),
+        None => tr_args("net-timed-out", &[("server", &server)]),
+    }
 }
 
 /// Something answered the TLS handshake with plain text.
 pub fn not_tls(server: &str) -> String {
-    format!(
-        "{server} answered, but does not speak TLS: it may be a web server or another \
-         program on that port (check the port), an older Tertulia server, or one started \
-         with --plain. For the last two, tick “Connect without encryption”; your password \
-         and messages will then be readable by anyone on the network."
-    )
+    tr_args("net-not-tls", &[("server", &server)])
 }
 
 /// A web server answered a plain-text connection.
 pub fn web_server(server: &str) -> String {
-    format!("{server} is a web server, not a Tertulia server: check the port.")
+    tr_args("net-web-server", &[("server", &server)])
 }
 
 /// The TCP connection was accepted, then nothing came back.
 pub fn silent(server: &str, after: Duration) -> String {
-    format!(
-        "{server} accepted the connection but did not answer in {} seconds: it is probably \
-         not a Tertulia server (check the port), or it is stuck.",
-        after.as_secs()
+    tr_args(
+        "net-silent",
+        &[("server", &server), ("secs", &after.as_secs())],
     )
 }
 
 /// Plain text was sent to a TLS server.
 pub fn needs_tls(server: &str) -> String {
-    format!("{server} only accepts encrypted connections: untick “Connect without encryption”.")
+    tr_args("net-needs-tls", &[("server", &server)])
 }
 
 /// Both ends speak TLS, but cannot agree.
 pub fn tls_incompatible(server: &str, detail: &str) -> String {
-    format!(
-        "{server} and this program could not agree on a secure connection (no TLS version \
-         or cipher in common: {detail}). One of them may need updating."
+    tr_args(
+        "net-tls-incompatible",
+        &[("server", &server), ("detail", &detail)],
     )
 }
 
 /// The TLS handshake broke off.
 pub fn tls_failed(server: &str, error: &io::Error) -> String {
     match error.kind() {
-        ErrorKind::UnexpectedEof => format!(
-            "{server} closed the connection during the secure handshake (it may be full, \
-             or not a Tertulia server)."
-        ),
-        _ => format!("The secure connection to {server} failed: {error}."),
+        ErrorKind::UnexpectedEof => tr_args("net-tls-closed", &[("server", &server)]),
+        _ => tr_args("net-tls-failed", &[("server", &server), ("error", error)]),
     }
 }
 
 /// The host name could not be resolved.
 pub fn name_not_found(host: &str) -> String {
-    format!(
-        "Server name not found: “{host}” does not resolve to an address. Check the \
-         spelling, or type the server's IP address (e.g. 192.168.1.20)."
-    )
+    tr_args("net-name-not-found", &[("host", &host)])
 }
 
 /// Why an established connection stopped working.
@@ -105,14 +91,11 @@ pub fn connection_lost(error: &io::Error) -> String {
     }
     match error.kind() {
         ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
-            "The connection to the server was lost (the server or the network dropped it)."
-                .to_owned()
+            tr("net-lost")
         }
-        ErrorKind::TimedOut => "The connection to the server timed out.".to_owned(),
-        ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable => {
-            "The network path to the server disappeared (no route to host).".to_owned()
-        }
-        _ => format!("The connection to the server failed: {error}."),
+        ErrorKind::TimedOut => tr("net-lost-timed-out"),
+        ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable => tr("net-lost-route"),
+        _ => tr_args("net-lost-other", &[("error", error)]),
     }
 }
 
@@ -120,13 +103,8 @@ pub fn connection_lost(error: &io::Error) -> String {
 fn resource_failure(error: &io::Error) -> Option<String> {
     // Linux errno values: EMFILE 24, ENFILE 23, ENOBUFS 105, ENOMEM 12.
     match error.raw_os_error() {
-        Some(24) | Some(23) => Some(
-            "This computer has too many open files; close some programs and try again.".to_owned(),
-        ),
-        Some(105) | Some(12) => Some(
-            "This computer ran out of network resources; close some programs and try again."
-                .to_owned(),
-        ),
+        Some(24) | Some(23) => Some(tr("net-too-many-files")),
+        Some(105) | Some(12) => Some(tr("net-no-resources")),
         _ => None,
     }
 }

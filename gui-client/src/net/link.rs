@@ -349,8 +349,9 @@ impl Link {
                 )?;
             match message {
                 None => {
-                    return Err(Failure::Network(format!(
-                        "{server} closed the connection before answering."
+                    return Err(Failure::Network(crate::i18n::tr_args(
+                        "net-closed-before-answer",
+                        &[("server", &server)],
                     )));
                 }
                 Some(ServerMessage::Reply { id: got, result }) if got == Some(id) => {
@@ -426,7 +427,7 @@ impl Link {
                     Ok(Some(ServerMessage::Event { event })) => {
                         let end = match &event {
                             Event::Shutdown { .. } => {
-                                Some(End::Lost("The server is shutting down.".into()))
+                                Some(End::Lost(crate::i18n::tr("net-shutting-down")))
                             }
                             Event::SessionReplaced { message } => {
                                 Some(End::Replaced(message.clone()))
@@ -438,7 +439,7 @@ impl Link {
                             return end;
                         }
                     }
-                    Ok(None) => return End::Lost("The server closed the connection.".into()),
+                    Ok(None) => return End::Lost(crate::i18n::tr("net-server-closed")),
                     Err(e) => return End::Lost(errors::connection_lost(&e)),
                 },
                 command = commands.recv() => match command {
@@ -464,9 +465,9 @@ impl Link {
                 _ = tick.tick() => {
                     if let Some((_, _, since)) = in_flight {
                         if elapsed_since(since) > SILENCE_LIMIT {
-                            return End::Lost(format!(
-                                "The server stopped answering (nothing for {} seconds).",
-                                SILENCE_LIMIT.as_secs()
+                            return End::Lost(crate::i18n::tr_args(
+                                "net-stopped-answering",
+                                &[("secs", &SILENCE_LIMIT.as_secs())],
                             ));
                         }
                         continue;

@@ -30,6 +30,8 @@ pub enum NetCommand {
         server: String,
         /// What the connection trusts (TLS certificates, or plain text).
         trust: tls::Trust,
+        /// The language failures are told in.
+        language: crate::i18n::Lang,
         login: String,
         password: Password,
         register: Option<Registration>,

@@ -41,10 +41,14 @@ impl Worker {
                 NetCommand::Connect {
                     server,
                     trust,
+                    language,
                     login,
                     password,
                     register,
-                } => self.connect(server, trust, login, password, register).await,
+                } => {
+                    crate::i18n::set(language);
+                    self.connect(server, trust, login, password, register).await
+                }
                 NetCommand::Send { id, .. } => self.out.emit(not_connected(id)),
                 NetCommand::Logout | NetCommand::Cancel => {}
             }
@@ -106,7 +110,7 @@ impl Worker {
                 }
                 Err(Failure::Interrupted) => {
                     self.out.emit(NetEvent::Closed {
-                        message: "Disconnected.".into(),
+                        message: crate::i18n::tr("net-disconnected"),
                     });
                     return;
                 }
@@ -136,13 +140,13 @@ impl Worker {
             match end {
                 End::Logout => {
                     self.out.emit(NetEvent::Closed {
-                        message: "You left the chat.".into(),
+                        message: crate::i18n::tr("net-left"),
                     });
                     return;
                 }
                 End::Cancel => {
                     self.out.emit(NetEvent::Closed {
-                        message: "Disconnected.".into(),
+                        message: crate::i18n::tr("net-disconnected"),
                     });
                     return;
                 }
@@ -170,7 +174,7 @@ impl Worker {
         tokio::select! {
             () = tokio::time::sleep(delay) => true,
             () = interruption(&mut self.commands, &self.out) => {
-                self.out.emit(NetEvent::Closed { message: "Disconnected.".into() });
+                self.out.emit(NetEvent::Closed { message: crate::i18n::tr("net-disconnected") });
                 false
             }
         }
@@ -182,7 +186,7 @@ fn not_connected(id: RequestId) -> NetEvent {
         id: Some(id),
         error: ErrorBody::new(
             ErrorCode::NotAuthenticated,
-            "Not connected to the server right now; try again when the status bar says Connected.",
+            crate::i18n::tr("net-not-connected"),
         ),
     }
 }
