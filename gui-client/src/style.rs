@@ -1,26 +1,39 @@
 //! Look and fonts. Text uses egui's embedded Ubuntu Light (Latin-1: á é í ó
 //! ú ñ ü ¿ ¡); DejaVu Sans, shipped in `assets/fonts`, backs it up for every
-//! other character (● ○ ✉ ⚠ ✖, Greek, Cyrillic…). System font fallback is off
-//! (see `main.rs`), so every lab machine renders the same.
+//! other character (● ○ ✉ ⚠ ✖, Greek, Cyrillic…), then Noto Emoji and
+//! Symbola (monochrome emoji: 🎉 👍 ✅ 🙂…; licences beside them). System
+//! font fallback is off (see `main.rs`), so every lab machine renders the same.
 
 use std::sync::Arc;
 
 use egui::{FontData, FontDefinitions, FontFamily, FontId, TextStyle};
 
-const FALLBACK_FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+/// Fallbacks, in the order they are tried after egui's own fonts.
+const FALLBACKS: &[(&str, &[u8])] = &[
+    (
+        "DejaVuSans",
+        include_bytes!("../../assets/fonts/DejaVuSans.ttf"),
+    ),
+    (
+        "NotoEmoji",
+        include_bytes!("../../assets/fonts/NotoEmoji-Regular.ttf"),
+    ),
+    ("Symbola", include_bytes!("../../assets/fonts/Symbola.ttf")),
+];
 
 fn fonts() -> FontDefinitions {
     let mut fonts = FontDefinitions::default();
-    fonts.font_data.insert(
-        "DejaVuSans".to_owned(),
-        Arc::new(FontData::from_static(FALLBACK_FONT)),
-    );
-    for family in [FontFamily::Proportional, FontFamily::Monospace] {
+    for (name, bytes) in FALLBACKS {
         fonts
-            .families
-            .entry(family)
-            .or_default()
-            .push("DejaVuSans".to_owned());
+            .font_data
+            .insert((*name).to_owned(), Arc::new(FontData::from_static(bytes)));
+        for family in [FontFamily::Proportional, FontFamily::Monospace] {
+            fonts
+                .families
+                .entry(family)
+                .or_default()
+                .push((*name).to_owned());
+        }
     }
     fonts
 }

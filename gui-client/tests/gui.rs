@@ -453,3 +453,16 @@ fn a_day_separator_heads_the_log_and_links_are_clickable() {
     assert!(opened, "{:?}", app.output().platform_output.commands);
     server.stop();
 }
+
+#[test]
+fn common_emoji_are_drawn_not_boxes() {
+    // The harness refuses to draw a character no font has (it panics with
+    // "No glyph"), so showing them is the test.
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let mut app = app(server.addr);
+    sign_up_through_the_form(&mut app, "ana");
+    say(&mut app, "🎉 👍 ✅ 🙂 😀 ❤ ¡olé! ñ");
+    wait_for_text(&mut app, "ana: 🎉 👍 ✅ 🙂 😀 ❤ ¡olé! ñ");
+    server.stop();
+}
