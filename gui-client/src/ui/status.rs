@@ -16,9 +16,14 @@ mod text {
         ROOM = "status-room";
         SERVER_TIME = "status-server-time";
         NOT_SYNCED = "status-not-synced";
-        UNREAD = "status-unread";
     }
 
+    pub fn unread(n: usize) -> String {
+        match n {
+            1 => crate::i18n::tr("status-unread-one"),
+            n => tr_args("status-unread-many", &[("n", &n)]),
+        }
+    }
     pub fn reconnecting_in(secs: u64) -> String {
         tr_args("status-reconnecting-in", &[("secs", &secs)])
     }
@@ -116,7 +121,7 @@ pub fn status_ui(
         }
         if unread > 0 {
             ui.separator();
-            ui.label(RichText::new(format!("✉ {unread} {}", text::UNREAD())).strong());
+            ui.label(RichText::new(format!("✉ {}", text::unread(unread))).strong());
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             view_changed = super::view::view_menu(ui, view.0, view.1, view.2);
