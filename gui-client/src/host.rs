@@ -49,6 +49,9 @@ pub struct Hosted {
     pub name: String,
     /// The certificate's fingerprint (this computer trusts it already).
     pub fingerprint: String,
+    /// This computer's LAN addresses with the port, for people to type
+    /// (read once when the server starts, not on every frame).
+    pub addresses: Vec<String>,
 }
 
 /// The embedded server's life.
@@ -131,7 +134,7 @@ impl Drop for Hosting {
 }
 
 /// This computer's LAN addresses with `port`, for people to type.
-pub fn lan_addresses(port: u16) -> Vec<String> {
+fn lan_addresses(port: u16) -> Vec<String> {
     let mut addresses: Vec<String> = if_addrs::get_if_addrs()
         .unwrap_or_default()
         .into_iter()
@@ -195,6 +198,7 @@ fn serve(
         port,
         name: options.name,
         fingerprint,
+        addresses: lan_addresses(port),
     }));
     runtime.block_on(tertulia_server::run(listener, config, storage, async {
         let _ = stopped.await;

@@ -4,7 +4,7 @@
 use egui::{RichText, Ui};
 
 use super::TertuliaApp;
-use crate::host::{HostState, Hosting, lan_addresses};
+use crate::host::{HostState, Hosting};
 use crate::net::discovery::Discovery;
 use crate::net::server_key;
 use crate::ui::servers::{HostLine, ServerRow, ServersAction, servers_ui};
@@ -125,7 +125,7 @@ impl TertuliaApp {
             HostState::Failed(why) => HostLine::Failed(why.clone()),
             HostState::Running(hosted) => HostLine::Running {
                 name: hosted.name.clone(),
-                addresses: lan_addresses(hosted.port),
+                addresses: hosted.addresses.clone(),
             },
         })
     }
@@ -190,11 +190,9 @@ impl TertuliaApp {
         let hosting = self.hosting.as_mut()?;
         let connected = hosting.online();
         match hosting.state() {
-            HostState::Running(hosted) => Some(text::hosting(
-                &hosted.name,
-                &lan_addresses(hosted.port),
-                connected,
-            )),
+            HostState::Running(hosted) => {
+                Some(text::hosting(&hosted.name, &hosted.addresses, connected))
+            }
             _ => None,
         }
     }

@@ -8,9 +8,7 @@ mod history;
 use std::collections::{BTreeMap, HashMap};
 
 use tertulia_shared::validate::fold;
-use tertulia_shared::{
-    ChatMessage, Event, MessageId, MoveReason, PrivateMessage, Reply, RoomInfo, UserInfo,
-};
+use tertulia_shared::{ChatMessage, Event, MessageId, MoveReason, Reply, RoomInfo, UserInfo};
 
 pub use history::Direction;
 
@@ -227,7 +225,7 @@ impl ChatState {
                 let room = message.room.clone();
                 self.add_history(&room, vec![message], false, Direction::Newer);
             }
-            Event::Private(message) => self.receive_private(message),
+            Event::Private(message) => self.add_private(message),
             Event::MemberJoined { room, login } => {
                 let text = tr_args("notice-joined", &[("login", &login), ("room", &room)]);
                 self.push(&room, Line::Notice(text));
@@ -418,10 +416,6 @@ impl ChatState {
                 with: login.to_owned(),
                 ..Conversation::default()
             })
-    }
-
-    fn receive_private(&mut self, message: PrivateMessage) {
-        self.add_private(message);
     }
 
     /// Opens (or brings back) the window of a conversation.

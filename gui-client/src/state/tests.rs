@@ -1,4 +1,5 @@
 use super::*;
+use tertulia_shared::PrivateMessage;
 
 fn room(name: &str, members: usize, creator: Option<&str>) -> RoomInfo {
     RoomInfo {

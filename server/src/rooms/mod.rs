@@ -84,11 +84,6 @@ impl Hub {
         }
     }
 
-    /// The message log the hub writes to.
-    pub fn log(&self) -> MessageLog {
-        self.lock().log.clone()
-    }
-
     /// The last message id given out so far.
     pub fn last_id(&self) -> MessageId {
         self.lock().last_id()
