@@ -31,8 +31,8 @@ import -window $W screenshots/server-list.png
 xdotool mousemove --window $W 114 184 click 1
 sleep 4
 import -window $W screenshots/hosting-start.png
-ip netns exec $ns python3 screenshots/lan-user.py 7878 ana
-ip netns exec $ns python3 screenshots/lan-user.py 7878 luis stay &
+ip netns exec $ns python3 screenshots/user.py 7878 ana
+ip netns exec $ns python3 screenshots/user.py 7878 luis "say:¡Hola! Ya estoy en el aula de Ana" stay &
 sleep 1
 xdotool windowfocus --sync $W
 xdotool mousemove --window $W 664 288 click 1

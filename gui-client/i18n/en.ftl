@@ -90,6 +90,7 @@ users-click = Click to send a private message
 users-alone = Nobody else has an account yet.
 private-title = Private: { $with }
 private-title-new = Private: { $with } ({ $unread } new)
+private-title-new-one = Private: { $with } (1 new)
 private-to = To { $with }
 private-you = you
 private-empty = No messages yet. Only the two of you see this conversation.

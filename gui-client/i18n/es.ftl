@@ -90,6 +90,7 @@ users-click = Haz clic para enviar un mensaje privado
 users-alone = Nadie más tiene cuenta todavía.
 private-title = Privado: { $with }
 private-title-new = Privado: { $with } ({ $unread } nuevos)
+private-title-new-one = Privado: { $with } (1 nuevo)
 private-to = Para { $with }
 private-you = tú
 private-empty = Aún no hay mensajes. Solo vosotros dos veis esta conversación.

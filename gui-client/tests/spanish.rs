@@ -62,7 +62,7 @@ fn sign_up_chat_rooms_and_privates_in_spanish() {
         to: "ana".into(),
         text: "¿vienes luego?".into(),
     });
-    wait_for_text(&mut app, "Privado: luis (1 nuevos)");
+    wait_for_text(&mut app, "Privado: luis (1 nuevo)");
     fill(&mut app, "Para luis", "sí");
     app.key_press(egui::Key::Enter);
     wait_for(&mut app, "the answer in the conversation", |h| {

@@ -17,7 +17,9 @@ mod text {
     }
 
     pub fn title(with: &str, unread: usize) -> String {
-        if unread > 0 {
+        if unread == 1 {
+            tr_args("private-title-new-one", &[("with", &with)])
+        } else if unread > 1 {
             tr_args("private-title-new", &[("with", &with), ("unread", &unread)])
         } else {
             tr_args("private-title", &[("with", &with)])
