@@ -6,7 +6,7 @@ use egui::{Context, RichText};
 use tertulia_shared::validate::fold;
 
 use super::{clock_time, name_color, shown_text};
-use crate::state::{ChatState, PrivateLine};
+use crate::state::{ChatState, Conversation, PrivateLine};
 
 mod text {
     use crate::i18n::tr_args;
@@ -37,7 +37,9 @@ pub struct PrivateSend {
     pub text: String,
 }
 
-/// Draws every open conversation window; returns messages to send.
+/// Draws every open conversation, each in its own OS window where the
+/// platform allows (egui viewports), otherwise as a window inside the main
+/// one; returns messages to send.
 pub fn private_windows_ui(
     ctx: &Context,
     state: &mut ChatState,
@@ -46,91 +48,142 @@ pub fn private_windows_ui(
     let mut sends = Vec::new();
     let mut seen = Vec::new();
     let screen = ctx.content_rect();
+    let native = !ctx.embed_viewports();
     for (index, (key, conversation)) in state.conversations.iter_mut().enumerate() {
         if !conversation.open {
             continue;
         }
-        // New windows open near the right, each a little lower than the last.
-        let step = (index % 6) as f32 * 28.0;
-        let corner = egui::pos2(screen.right() - 560.0 + step, screen.top() + 60.0 + step);
         let with = conversation.with.clone();
+        let title = text::title(&with, conversation.unread);
         let draft = drafts.entry(key.clone()).or_default();
-        let window = egui::Window::new(text::title(&with, conversation.unread))
-            .id(egui::Id::unique(("private", key.as_str())))
-            .default_size([340.0, 300.0])
-            .default_pos(corner)
-            .collapsible(false)
-            .open(&mut conversation.open);
-        let shown = window.show(ctx, |ui| {
-            let typing = egui::Panel::bottom(("private-input", key.as_str())).show(ui, |ui| {
-                ui.add_space(4.0);
-                let label = ui.label(RichText::new(text::to(&with)).weak());
-                let edit = ui
-                    .add(egui::TextEdit::singleline(draft).desired_width(f32::INFINITY))
-                    .labelled_by(label.id);
-                if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                    let message = std::mem::take(draft);
-                    if !message.trim().is_empty() {
-                        sends.push(PrivateSend {
-                            to: with.clone(),
-                            text: message.trim().to_owned(),
-                        });
-                    }
-                    edit.request_focus();
-                }
-                edit.has_focus()
-            });
-            egui::ScrollArea::vertical()
-                .stick_to_bottom(true)
-                .auto_shrink(false)
-                .show(ui, |ui| {
-                    if conversation.lines.is_empty() {
-                        ui.label(RichText::new(text::EMPTY()).weak().italics());
-                    }
-                    for line in &conversation.lines {
-                        match line {
-                            PrivateLine::Message {
-                                mine,
-                                text: body,
-                                time_ms,
-                                ..
-                            } => {
-                                ui.horizontal_wrapped(|ui| {
-                                    ui.label(RichText::new(clock_time(*time_ms)).weak());
-                                    let (who, color) = if *mine {
-                                        (text::YOU().to_owned(), ui.visuals().weak_text_color())
-                                    } else {
-                                        (with.clone(), name_color(ui, &with))
-                                    };
-                                    ui.label(
-                                        RichText::new(format!("{who}:")).color(color).strong(),
-                                    );
-                                    ui.label(shown_text(body).as_ref());
-                                });
-                            }
-                            PrivateLine::Error(error) => {
-                                ui.label(
-                                    RichText::new(format!("⚠ {error}"))
-                                        .color(ui.visuals().error_fg_color),
-                                );
-                            }
-                        }
-                    }
-                });
-            typing.inner
-        });
         // A conversation is read when it gets focus (a click in it) or the
         // user types in it — not when the pointer passes over it.
-        if let Some(shown) = shown {
-            let clicked_in =
-                shown.response.contains_pointer() && ctx.input(|i| i.pointer.any_pressed());
-            if shown.inner == Some(true) || clicked_in {
-                seen.push(fold(&with));
+        let read = if native {
+            let id = egui::ViewportId::from_hash_of(("private", key.as_str()));
+            // Placed once, by the main window's right edge; then it is the
+            // user's to move.
+            let main = ctx.input(|i| i.viewport().outer_rect);
+            let at = ctx.data_mut(|data| {
+                *data.get_temp_mut_or_insert_with(id.0, || {
+                    main.map(|main| {
+                        let step = (index % 6) as f32 * 28.0;
+                        egui::pos2(main.right() - 420.0 + step, main.top() + 80.0 + step)
+                    })
+                })
+            });
+            let mut builder = egui::ViewportBuilder::default()
+                .with_title(title)
+                .with_app_id("tertulia")
+                .with_inner_size([380.0, 340.0])
+                .with_min_inner_size([240.0, 160.0]);
+            if let Some(at) = at {
+                builder = builder.with_position(at);
             }
+            ctx.show_viewport_immediate(id, builder, |ui, _class| {
+                let (close, focused) = ui.input(|i| {
+                    let viewport = i.viewport();
+                    (viewport.close_requested(), viewport.focused == Some(true))
+                });
+                if close {
+                    conversation.open = false;
+                }
+                let mut typing = false;
+                egui::CentralPanel::default().show(ui, |ui| {
+                    typing = conversation_ui(ui, conversation, draft, &mut sends);
+                });
+                typing || focused
+            })
+        } else {
+            // New windows open near the right, each a little lower than the last.
+            let step = (index % 6) as f32 * 28.0;
+            let corner = egui::pos2(screen.right() - 560.0 + step, screen.top() + 60.0 + step);
+            let mut open = true;
+            let shown = egui::Window::new(title)
+                .id(egui::Id::unique(("private", key.as_str())))
+                .default_size([340.0, 300.0])
+                .default_pos(corner)
+                .collapsible(false)
+                .open(&mut open)
+                .show(ctx, |ui| {
+                    conversation_ui(ui, conversation, draft, &mut sends)
+                });
+            conversation.open = open;
+            shown.is_some_and(|shown| {
+                let clicked_in =
+                    shown.response.contains_pointer() && ctx.input(|i| i.pointer.any_pressed());
+                shown.inner == Some(true) || clicked_in
+            })
+        };
+        if read {
+            seen.push(fold(&with));
         }
     }
     for key in seen {
         state.mark_read(&key);
     }
     sends
+}
+
+/// One conversation: its lines and, at the bottom, the box to answer in.
+/// Returns whether the user is typing in it.
+fn conversation_ui(
+    ui: &mut egui::Ui,
+    conversation: &Conversation,
+    draft: &mut String,
+    sends: &mut Vec<PrivateSend>,
+) -> bool {
+    let with = &conversation.with;
+    let typing = egui::Panel::bottom(("private-input", with.as_str())).show(ui, |ui| {
+        ui.add_space(4.0);
+        let label = ui.label(RichText::new(text::to(with)).weak());
+        let edit = ui
+            .add(egui::TextEdit::singleline(draft).desired_width(f32::INFINITY))
+            .labelled_by(label.id);
+        if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            let message = std::mem::take(draft);
+            if !message.trim().is_empty() {
+                sends.push(PrivateSend {
+                    to: with.clone(),
+                    text: message.trim().to_owned(),
+                });
+            }
+            edit.request_focus();
+        }
+        edit.has_focus()
+    });
+    egui::ScrollArea::vertical()
+        .stick_to_bottom(true)
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            if conversation.lines.is_empty() {
+                ui.label(RichText::new(text::EMPTY()).weak().italics());
+            }
+            for line in &conversation.lines {
+                match line {
+                    PrivateLine::Message {
+                        mine,
+                        text: body,
+                        time_ms,
+                        ..
+                    } => {
+                        ui.horizontal_wrapped(|ui| {
+                            ui.label(RichText::new(clock_time(*time_ms)).weak());
+                            let (who, color) = if *mine {
+                                (text::YOU().to_owned(), ui.visuals().weak_text_color())
+                            } else {
+                                (with.clone(), name_color(ui, with))
+                            };
+                            ui.label(RichText::new(format!("{who}:")).color(color).strong());
+                            ui.label(shown_text(body).as_ref());
+                        });
+                    }
+                    PrivateLine::Error(error) => {
+                        ui.label(
+                            RichText::new(format!("⚠ {error}")).color(ui.visuals().error_fg_color),
+                        );
+                    }
+                }
+            }
+        });
+    typing.inner
 }
