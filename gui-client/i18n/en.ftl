@@ -115,6 +115,7 @@ view-bigger = Bigger text
 view-smaller = Smaller text
 view-normal = Normal size
 view-size = Text size: { $percent }%
+view-sound = Sound for new private messages and mentions
 view-language-system = Language as the system
 
 ## Progress and notices

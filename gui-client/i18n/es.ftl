@@ -115,6 +115,7 @@ view-bigger = Texto más grande
 view-smaller = Texto más pequeño
 view-normal = Tamaño normal
 view-size = Tamaño del texto: { $percent }%
+view-sound = Sonido al llegar un privado o una mención
 view-language-system = Idioma del sistema
 
 ## Progreso y avisos

@@ -11,6 +11,7 @@ pub mod host;
 pub mod i18n;
 pub mod net;
 pub mod settings;
+pub mod sound;
 pub mod state;
 mod style;
 pub mod ui;

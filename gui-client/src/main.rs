@@ -66,6 +66,7 @@ fn main() -> eframe::Result {
         },
         host: None,
         language: None,
+        silent: false,
     };
     eframe::run_native(
         "tertulia",

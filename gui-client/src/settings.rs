@@ -21,12 +21,9 @@ pub struct Settings {
     /// Servers found on the LAN and used before: name → address, shown
     /// before mDNS answers.
     pub known: BTreeMap<String, String>,
-    /// Light, dark or as the system says.
-    pub theme: crate::ui::view::Theme,
-    /// Text size (1.0: normal).
-    pub zoom: f32,
-    /// The interface language; `None`: the system's.
-    pub language: Option<crate::i18n::Lang>,
+    /// What the View menu sets (kept at the top level of the file).
+    #[serde(flatten)]
+    pub view: crate::ui::view::ViewPrefs,
 }
 
 impl Default for Settings {
@@ -38,9 +35,7 @@ impl Default for Settings {
             pinned: BTreeMap::new(),
             plain: false,
             known: BTreeMap::new(),
-            theme: crate::ui::view::Theme::System,
-            zoom: 1.0,
-            language: None,
+            view: crate::ui::view::ViewPrefs::default(),
         }
     }
 }
@@ -125,9 +120,12 @@ mod tests {
             pinned: BTreeMap::from([("10.0.0.5:7878".into(), "AB12 CD34".into())]),
             plain: false,
             known: BTreeMap::from([("Aula 3".into(), "10.0.0.5:7878".into())]),
-            theme: crate::ui::view::Theme::Dark,
-            zoom: 1.2,
-            language: Some(crate::i18n::Lang::Es),
+            view: crate::ui::view::ViewPrefs {
+                theme: crate::ui::view::Theme::Dark,
+                zoom: 1.2,
+                language: Some(crate::i18n::Lang::Es),
+                sound: false,
+            },
         };
         store.save(&settings);
         assert_eq!(store.load(), settings);

@@ -427,8 +427,8 @@ fn the_view_menu_switches_to_dark_and_zooms_and_both_are_remembered() {
     app.run();
     assert!((app.ctx.zoom_factor() - 1.1).abs() < 0.001);
     let saved = settings.load();
-    assert_eq!(saved.theme, tertulia::ui::view::Theme::Dark);
-    assert!((saved.zoom - 1.1).abs() < 0.001);
+    assert_eq!(saved.view.theme, tertulia::ui::view::Theme::Dark);
+    assert!((saved.view.zoom - 1.1).abs() < 0.001);
     server.stop();
 }
 

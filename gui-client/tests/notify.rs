@@ -80,3 +80,38 @@ fn unread_privates_and_mentions_show_in_the_title_and_ask_for_attention() {
     assert_eq!(app.state().title(), "Tertulia");
     server.stop();
 }
+
+#[test]
+fn a_chime_rings_for_news_and_the_view_menu_turns_it_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let luis = Headless::sign_up(server.addr, "luis");
+    let settings = tertulia::settings::SettingsStore::at(dir.path().join("client/settings.json"));
+    let mut app = app_with(server.addr, settings.clone());
+    sign_up_through_the_form(&mut app, "ana");
+    wait_for_text(&mut app, "Welcome, ana!");
+    assert_eq!(app.state().chimes(), 0, "a welcome is not news");
+
+    luis.request(Request::Private {
+        to: "ana".into(),
+        text: "¿estás?".into(),
+    });
+    wait_for(&mut app, "the chime", |h| h.state().chimes() == 1);
+
+    // Off, from the View menu: remembered, and the next private is quiet.
+    app.get_by_label("View").click();
+    app.run();
+    app.get_by_label("Sound for new private messages and mentions")
+        .click();
+    app.run();
+    assert!(!settings.load().view.sound);
+    luis.request(Request::Private {
+        to: "ana".into(),
+        text: "¿hola?".into(),
+    });
+    wait_for_text(&mut app, "¿hola?");
+    std::thread::sleep(std::time::Duration::from_millis(1600));
+    app.run();
+    assert_eq!(app.state().chimes(), 1, "sound is off");
+    server.stop();
+}

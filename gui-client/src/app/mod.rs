@@ -22,6 +22,7 @@ use crate::net::discovery::Discovery;
 use crate::net::tls::Trust;
 use crate::net::{Arrival, NetCommand, NetEvent, NetHandle, local_now_ms, server_key};
 use crate::settings::{Settings, SettingsStore};
+use crate::sound::Chimes;
 use crate::state::ChatState;
 use crate::ui::chat::{input_ui, messages_ui};
 use crate::ui::login::{LoginAction, LoginForm, login_ui};
@@ -74,6 +75,8 @@ pub struct AppOptions {
     pub host: Option<HostOptions>,
     /// The interface language, whatever the settings and the system say.
     pub language: Option<Lang>,
+    /// Chimes are counted, never played (tests).
+    pub silent: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,10 +122,8 @@ pub struct TertuliaApp {
     /// Asking before closing a hosted chat: how many others are in it.
     closing_with: Option<usize>,
     close_confirmed: bool,
-    /// The window title as last set, and how many things were waiting.
-    title: String,
-    waiting: usize,
-    attention_requests: usize,
+    /// The title, the attention requests and the chime.
+    notifier: notify::Notifier,
 }
 
 /// A connection attempt to repeat once the user has trusted the server.
@@ -152,12 +153,12 @@ impl TertuliaApp {
             settings.server = server;
         }
         if let Some(language) = options.language {
-            settings.language = Some(language);
+            settings.view.language = Some(language);
         }
-        crate::i18n::set(settings.language.unwrap_or_else(Lang::system));
-        settings.theme.apply(ctx);
-        if (settings.zoom - 1.0).abs() > f32::EPSILON {
-            ctx.set_zoom_factor(settings.zoom);
+        crate::i18n::set(settings.view.language.unwrap_or_else(Lang::system));
+        settings.view.theme.apply(ctx);
+        if (settings.view.zoom - 1.0).abs() > f32::EPSILON {
+            ctx.set_zoom_factor(settings.view.zoom);
         }
         let login = LoginForm {
             server: settings.server.clone(),
@@ -186,9 +187,11 @@ impl TertuliaApp {
             hosting_applied: false,
             closing_with: None,
             close_confirmed: false,
-            title: notify::TITLE.to_owned(),
-            waiting: 0,
-            attention_requests: 0,
+            notifier: notify::Notifier::new(if options.silent {
+                Chimes::silent()
+            } else {
+                Chimes::speakers()
+            }),
         })
     }
 
@@ -509,11 +512,7 @@ impl TertuliaApp {
                 &self.clock,
                 chat.state.total_unread(),
                 hosting.as_deref(),
-                (
-                    &mut self.settings.theme,
-                    &mut self.settings.zoom,
-                    &mut self.settings.language,
-                ),
+                &mut self.settings.view,
             );
         });
         if view_changed {

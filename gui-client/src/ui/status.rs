@@ -79,11 +79,7 @@ pub fn status_ui(
     clock: &ClockView,
     unread: usize,
     hosting: Option<&str>,
-    view: (
-        &mut super::view::Theme,
-        &mut f32,
-        &mut Option<crate::i18n::Lang>,
-    ),
+    view: &mut super::view::ViewPrefs,
 ) -> bool {
     let mut view_changed = false;
     ui.horizontal(|ui| {
@@ -124,7 +120,7 @@ pub fn status_ui(
             ui.label(RichText::new(format!("✉ {}", text::unread(unread))).strong());
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            view_changed = super::view::view_menu(ui, view.0, view.1, view.2);
+            view_changed = super::view::view_menu(ui, view);
             ui.separator();
             ui.label(RichText::new(clock.server_clock()).monospace().strong())
                 .on_hover_text(clock.describe());

@@ -1,4 +1,5 @@
-//! The View menu: light or dark (or as the system says) and text size.
+//! The View menu: language, light or dark (or as the system says), text
+//! size and the notification sound.
 
 use egui::Ui;
 
@@ -17,6 +18,7 @@ mod text {
         SMALLER = "view-smaller";
         NORMAL = "view-normal";
         LANGUAGE_SYSTEM = "view-language-system";
+        SOUND = "view-sound";
     }
 
     pub fn size(percent: f32) -> String {
@@ -45,18 +47,43 @@ impl Theme {
     }
 }
 
+/// What the View menu sets, remembered in the settings.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ViewPrefs {
+    pub theme: Theme,
+    /// Text size (1.0: normal).
+    pub zoom: f32,
+    /// The interface language; `None`: the system's.
+    pub language: Option<Lang>,
+    /// A chime when a private message or a mention arrives.
+    pub sound: bool,
+}
+
+impl Default for ViewPrefs {
+    fn default() -> Self {
+        ViewPrefs {
+            theme: Theme::System,
+            zoom: 1.0,
+            language: None,
+            sound: true,
+        }
+    }
+}
+
 /// Zoom steps and limits.
 const STEP: f32 = 0.1;
 const MIN: f32 = 0.7;
 const MAX: f32 = 2.0;
 
 /// The menu; returns true when something changed (to be remembered).
-pub fn view_menu(
-    ui: &mut Ui,
-    theme: &mut Theme,
-    zoom: &mut f32,
-    language: &mut Option<Lang>,
-) -> bool {
+pub fn view_menu(ui: &mut Ui, prefs: &mut ViewPrefs) -> bool {
+    let ViewPrefs {
+        theme,
+        zoom,
+        language,
+        sound,
+    } = prefs;
     let mut changed = false;
     ui.menu_button(text::VIEW(), |ui| {
         for (choice, label) in [
@@ -97,6 +124,8 @@ pub fn view_menu(
             ui.ctx().set_zoom_factor(wanted);
             changed = true;
         }
+        ui.separator();
+        changed |= ui.checkbox(sound, text::SOUND()).changed();
     });
     changed
 }

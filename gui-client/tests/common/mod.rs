@@ -232,6 +232,7 @@ pub fn app_in(
                     lan,
                     host: host.clone(),
                     language: Some(language),
+                    silent: true,
                 },
             )
             .unwrap()
