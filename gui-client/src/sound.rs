@@ -63,10 +63,10 @@ impl Chimes {
         let spawned = std::thread::Builder::new()
             .name("chime".into())
             .spawn(move || {
-                if let Err(error) = play() {
-                    if !unavailable.swap(true, Ordering::Relaxed) {
-                        tracing::warn!("no notification sound: {error}");
-                    }
+                if let Err(error) = play()
+                    && !unavailable.swap(true, Ordering::Relaxed)
+                {
+                    tracing::warn!("no notification sound: {error}");
                 }
             });
         if let Err(error) = spawned {
