@@ -213,3 +213,37 @@ net-shutting-down = The server is shutting down.
 net-server-closed = The server closed the connection.
 net-stopped-answering = The server stopped answering (nothing for { $secs } seconds).
 net-closed-before-answer = { $server } closed the connection before answering.
+
+# Why a typed # line is not a command.
+chat-parse-empty = Nothing to send.
+chat-parse-missing = Type a command after #. Type #help to see them all.
+chat-parse-unknown = Unknown command #{ $word }. Type #help to see them all.
+chat-parse-usage = { $problem } Usage: { $usage }
+chat-parse-which-room = Which room?
+chat-parse-room-with-spaces = Room names have no spaces.
+chat-parse-no-arguments = This command takes no arguments.
+chat-parse-show-what = Did you mean #show users?
+chat-parse-to-whom = To whom?
+chat-parse-what-message = What message?
+
+# Rules checked before anything is sent ({ $min } and { $max } are limits).
+rule-first-names = First names
+rule-last-names = Last names
+rule-login-length = A login has { $min } to { $max } characters.
+rule-login-start = A login starts with a letter (a–z).
+rule-login-characters = A login uses only letters a–z, digits and _ - . (no spaces or accents).
+rule-room-empty = A room needs a name.
+rule-room-length = A room name has at most { $max } characters.
+rule-room-characters = A room name uses only letters, digits and _ - . (no spaces).
+rule-room-styled = A room name uses ordinary letters only (no fullwidth, styled or combining characters).
+rule-room-mixed-scripts = A room name cannot mix alphabets (e.g. Latin and Cyrillic letters that look alike).
+rule-name-empty = { $names } cannot be empty.
+rule-name-length = { $names } have at most { $max } characters.
+rule-name-control = { $names } cannot contain control or text-direction characters.
+rule-password-short = A password has at least { $min } characters.
+rule-password-long = A password has at most { $max } bytes.
+rule-age-range = Age must be between { $min } and { $max }.
+rule-message-empty = A message cannot be empty.
+rule-message-length = A message has at most { $max } characters.
+rule-message-control = A message cannot contain control or text-direction characters.
+rule-client-name = The client name has 1 to { $max } printable characters.

@@ -213,3 +213,37 @@ net-shutting-down = El servidor se está apagando.
 net-server-closed = El servidor cerró la conexión.
 net-stopped-answering = El servidor dejó de responder (nada en { $secs } segundos).
 net-closed-before-answer = { $server } cerró la conexión antes de responder.
+
+# Why a typed # line is not a command.
+chat-parse-empty = No hay nada que enviar.
+chat-parse-missing = Escribe un comando después de #. Escribe #help para verlos todos.
+chat-parse-unknown = No existe el comando #{ $word }. Escribe #help para verlos todos.
+chat-parse-usage = { $problem } Uso: { $usage }
+chat-parse-which-room = ¿A qué sala?
+chat-parse-room-with-spaces = Los nombres de sala no llevan espacios.
+chat-parse-no-arguments = Este comando no lleva nada más.
+chat-parse-show-what = ¿Querías decir #show users?
+chat-parse-to-whom = ¿A quién?
+chat-parse-what-message = ¿Qué mensaje?
+
+# Rules checked before anything is sent ({ $min } and { $max } are limits).
+rule-first-names = Los nombres
+rule-last-names = Los apellidos
+rule-login-length = Un usuario tiene de { $min } a { $max } caracteres.
+rule-login-start = Un usuario empieza por una letra (a–z).
+rule-login-characters = Un usuario solo lleva letras a–z, cifras y _ - . (sin espacios ni tildes).
+rule-room-empty = La sala necesita un nombre.
+rule-room-length = Un nombre de sala tiene como mucho { $max } caracteres.
+rule-room-characters = Un nombre de sala solo lleva letras, cifras y _ - . (sin espacios).
+rule-room-styled = Un nombre de sala lleva solo letras normales (ni de ancho completo, ni estilizadas, ni combinadas).
+rule-room-mixed-scripts = Un nombre de sala no puede mezclar alfabetos (p. ej. letras latinas y cirílicas que se parecen).
+rule-name-empty = { $names } no pueden estar vacíos.
+rule-name-length = { $names } tienen como mucho { $max } caracteres.
+rule-name-control = { $names } no pueden llevar caracteres de control ni de dirección del texto.
+rule-password-short = La contraseña tiene al menos { $min } caracteres.
+rule-password-long = La contraseña tiene como mucho { $max } bytes.
+rule-age-range = La edad debe estar entre { $min } y { $max }.
+rule-message-empty = El mensaje no puede estar vacío.
+rule-message-length = Un mensaje tiene como mucho { $max } caracteres.
+rule-message-control = Un mensaje no puede llevar caracteres de control ni de dirección del texto.
+rule-client-name = El nombre del programa cliente tiene de 1 a { $max } caracteres visibles.

@@ -80,6 +80,50 @@ pub fn error_message(error: &tertulia_shared::ErrorBody) -> String {
     }
 }
 
+/// A broken field rule (checked before anything is sent), in the
+/// interface's language.
+pub fn field_error(error: &tertulia_shared::validate::FieldError) -> String {
+    use tertulia_shared::limits::*;
+    use tertulia_shared::validate::Rule;
+    let names = tr(if error.field == tertulia_shared::Field::LastNames {
+        "rule-last-names"
+    } else {
+        "rule-first-names"
+    });
+    let (min, max): (i64, i64) = match error.rule {
+        Rule::LoginLength => (LOGIN_MIN_CHARS as i64, LOGIN_MAX_CHARS as i64),
+        Rule::RoomLength => (1, ROOM_MAX_CHARS as i64),
+        Rule::NameLength => (1, PERSON_NAME_MAX_CHARS as i64),
+        Rule::PasswordShort => (PASSWORD_MIN_CHARS as i64, 0),
+        Rule::PasswordLong => (0, PASSWORD_MAX_BYTES as i64),
+        Rule::AgeRange => (AGE_MIN, AGE_MAX),
+        Rule::MessageLength => (1, MESSAGE_MAX_CHARS as i64),
+        Rule::ClientName => (1, CLIENT_NAME_MAX_CHARS as i64),
+        _ => (0, 0),
+    };
+    tr_args(
+        &format!("rule-{}", error.rule.key()),
+        &[("names", &names), ("min", &min), ("max", &max)],
+    )
+}
+
+/// Why a typed `#` line is not a command, in the interface's language.
+pub fn parse_error(error: &tertulia_shared::command::ParseError) -> String {
+    use tertulia_shared::command::ParseError;
+    match error {
+        ParseError::Empty => tr("chat-parse-empty"),
+        ParseError::MissingCommand => tr("chat-parse-missing"),
+        ParseError::Unknown(word) => tr_args("chat-parse-unknown", &[("word", word)]),
+        ParseError::Usage { usage, problem } => tr_args(
+            "chat-parse-usage",
+            &[
+                ("problem", &tr(&format!("chat-parse-{}", problem.key()))),
+                ("usage", usage),
+            ],
+        ),
+    }
+}
+
 /// Parses a catalogue: `key = text`, indented continuation lines, `#` comments.
 pub fn parse(source: &str) -> HashMap<String, String> {
     let mut messages: HashMap<String, String> = HashMap::new();
@@ -219,7 +263,57 @@ mod tests {
     const KEY_PREFIXES: &[&str] = &[
         "login-", "signup-", "chat-", "private-", "rooms-", "servers-", "status-", "trust-",
         "users-", "view-", "app-", "session-", "host-", "notice-", "error-", "net-", "gender-",
+        "rule-",
     ];
+
+    #[test]
+    fn every_rule_and_command_problem_has_a_sentence() {
+        use tertulia_shared::command::Problem;
+        use tertulia_shared::validate::Rule;
+        let en = parse(ENGLISH);
+        let keys = Rule::ALL
+            .iter()
+            .map(|rule| format!("rule-{}", rule.key()))
+            .chain(
+                Problem::ALL
+                    .iter()
+                    .map(|p| format!("chat-parse-{}", p.key())),
+            );
+        let missing: Vec<String> = keys.filter(|key| !en.contains_key(key)).collect();
+        assert!(missing.is_empty(), "{missing:#?}");
+    }
+
+    #[test]
+    fn rules_and_command_problems_read_in_spanish() {
+        use tertulia_shared::command::parse;
+        use tertulia_shared::validate;
+        set(Lang::Es);
+        let error = validate::person_name(tertulia_shared::Field::LastNames, " ").unwrap_err();
+        assert_eq!(field_error(&error), "Los apellidos no pueden estar vacíos.");
+        let error = validate::login("ab").unwrap_err();
+        assert_eq!(
+            field_error(&error),
+            "Un usuario tiene de 3 a 32 caracteres."
+        );
+        let error = parse("#gR").unwrap_err();
+        assert_eq!(parse_error(&error), "¿A qué sala? Uso: #gR <room>");
+        let error = parse("#hola").unwrap_err();
+        assert_eq!(
+            parse_error(&error),
+            "No existe el comando #hola. Escribe #help para verlos todos."
+        );
+        set(Lang::En);
+        let error = validate::login("ab").unwrap_err();
+        assert_eq!(
+            field_error(&error),
+            error.message,
+            "English is the rule's own"
+        );
+        assert_eq!(
+            parse_error(&parse("#gR").unwrap_err()),
+            parse("#gR").unwrap_err().to_string()
+        );
+    }
 
     fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         let mut files = Vec::new();

@@ -36,11 +36,18 @@ fn sign_up_chat_rooms_and_privates_in_spanish() {
     click_button(&mut app, "Crear cuenta");
     fill(&mut app, "Nombres", "Ana María");
     fill(&mut app, "Apellidos", "Pérez Núñez");
-    fill(&mut app, "Usuario", "ana");
+    fill(&mut app, "Usuario", "ana pérez");
     fill(&mut app, "Contraseña", PASSWORD);
     fill(&mut app, "Repite la contraseña", PASSWORD);
     fill(&mut app, "Edad", "21");
     choose(&mut app, "Género", "Mujer");
+    click_button(&mut app, "Crear cuenta");
+    // The form's own checks speak Spanish too.
+    wait_for_text(
+        &mut app,
+        "Un usuario solo lleva letras a–z, cifras y _ - . (sin espacios ni tildes).",
+    );
+    replace(&mut app, "Usuario", "ana");
     click_button(&mut app, "Crear cuenta");
     wait_for_text(&mut app, "¡Hola, ana! Estás en lobby con luis.");
     assert!(has_text(&app, "Conectado a"));
@@ -52,6 +59,8 @@ fn sign_up_chat_rooms_and_privates_in_spanish() {
         "Comandos (una línea que empieza por ## envía un #):",
     );
     assert!(has_text(&app, "crear una sala y entrar en ella"));
+    decir(&mut app, "#gR");
+    wait_for_text(&mut app, "¿A qué sala? Uso: #gR <room>");
     decir(&mut app, "#cR física");
     wait_for_text(&mut app, "Estás en física con nadie más todavía.");
     // The server's errors, by their code, in Spanish.

@@ -155,8 +155,56 @@ pub enum ParseError {
     /// A known command with missing or extra arguments.
     Usage {
         usage: &'static str,
-        problem: &'static str,
+        problem: Problem,
     },
+}
+
+/// What is wrong with a known command's arguments, named so that a client
+/// can say it in the user's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    WhichRoom,
+    RoomWithSpaces,
+    NoArguments,
+    ShowWhat,
+    ToWhom,
+    WhatMessage,
+}
+
+impl Problem {
+    pub const ALL: [Problem; 6] = [
+        Problem::WhichRoom,
+        Problem::RoomWithSpaces,
+        Problem::NoArguments,
+        Problem::ShowWhat,
+        Problem::ToWhom,
+        Problem::WhatMessage,
+    ];
+
+    /// A stable name (`which-room`), for translation catalogues.
+    pub fn key(self) -> &'static str {
+        match self {
+            Problem::WhichRoom => "which-room",
+            Problem::RoomWithSpaces => "room-with-spaces",
+            Problem::NoArguments => "no-arguments",
+            Problem::ShowWhat => "show-what",
+            Problem::ToWhom => "to-whom",
+            Problem::WhatMessage => "what-message",
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Problem::WhichRoom => "Which room?",
+            Problem::RoomWithSpaces => "Room names have no spaces.",
+            Problem::NoArguments => "This command takes no arguments.",
+            Problem::ShowWhat => "Did you mean #show users?",
+            Problem::ToWhom => "To whom?",
+            Problem::WhatMessage => "What message?",
+        })
+    }
 }
 
 impl fmt::Display for ParseError {
@@ -200,9 +248,9 @@ pub fn parse(line: &str) -> Result<Input, ParseError> {
         return private(&format!("{to} {args}")).map(Input::Command);
     }
     let command = match word.to_lowercase().as_str() {
-        "cr" => Command::CreateRoom(one_arg(args, "cR", "Which room?")?),
-        "gr" => Command::JoinRoom(one_arg(args, "gR", "Which room?")?),
-        "dr" => Command::DeleteRoom(one_arg(args, "dR", "Which room?")?),
+        "cr" => Command::CreateRoom(one_arg(args, "cR")?),
+        "gr" => Command::JoinRoom(one_arg(args, "gR")?),
+        "dr" => Command::DeleteRoom(one_arg(args, "dR")?),
         "er" => no_args(args, "eR", Command::LeaveRoom)?,
         "lr" => no_args(args, "lR", Command::ListRooms)?,
         "exit" => no_args(args, "exit", Command::Exit)?,
@@ -212,7 +260,7 @@ pub fn parse(line: &str) -> Result<Input, ParseError> {
             let mut words = args.split_whitespace();
             match (words.next(), words.next()) {
                 (Some(w), None) if w.eq_ignore_ascii_case("users") => Command::ShowUsers,
-                _ => return Err(usage("show", "Did you mean #show users?")),
+                _ => return Err(usage("show", Problem::ShowWhat)),
             }
         }
         "\\private" | "private" => private(args)?,
@@ -229,19 +277,19 @@ fn glued_private_user(word: &str) -> Option<&str> {
     (head.eq_ignore_ascii_case(PRIVATE) && !user.is_empty()).then_some(user)
 }
 
-fn usage(word: &str, problem: &'static str) -> ParseError {
+fn usage(word: &str, problem: Problem) -> ParseError {
     ParseError::Usage {
         usage: spec(word).usage,
         problem,
     }
 }
 
-fn one_arg(args: &str, word: &str, missing: &'static str) -> Result<String, ParseError> {
+fn one_arg(args: &str, word: &str) -> Result<String, ParseError> {
     let mut words = args.split_whitespace();
     match (words.next(), words.next()) {
         (Some(arg), None) => Ok(arg.to_owned()),
-        (None, _) => Err(usage(word, missing)),
-        (Some(_), Some(_)) => Err(usage(word, "Room names have no spaces.")),
+        (None, _) => Err(usage(word, Problem::WhichRoom)),
+        (Some(_), Some(_)) => Err(usage(word, Problem::RoomWithSpaces)),
     }
 }
 
@@ -249,7 +297,7 @@ fn no_args(args: &str, word: &str, command: Command) -> Result<Command, ParseErr
     if args.trim().is_empty() {
         Ok(command)
     } else {
-        Err(usage(word, "This command takes no arguments."))
+        Err(usage(word, Problem::NoArguments))
     }
 }
 
@@ -260,10 +308,10 @@ fn private(args: &str) -> Result<Command, ParseError> {
         None => (args, ""),
     };
     if to.is_empty() {
-        return Err(usage("\\private", "To whom?"));
+        return Err(usage("\\private", Problem::ToWhom));
     }
     if text.is_empty() {
-        return Err(usage("\\private", "What message?"));
+        return Err(usage("\\private", Problem::WhatMessage));
     }
     Ok(Command::Private {
         to: to.to_owned(),

@@ -21,14 +21,14 @@ impl TertuliaApp {
                         let request = Request::Say { text: text.clone() };
                         chat.send(&self.net, request, Pending::Say(text));
                     }
-                    Err(e) => chat.state.error(e.message),
+                    Err(e) => chat.state.error(crate::i18n::field_error(&e)),
                 }
                 return;
             }
             Ok(Input::Command(command)) => command,
             Err(ParseError::Empty) => return,
             Err(e) => {
-                chat.state.error(e.to_string());
+                chat.state.error(crate::i18n::parse_error(&e));
                 return;
             }
         };

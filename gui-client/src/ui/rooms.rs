@@ -81,7 +81,7 @@ pub fn rooms_ui(ui: &mut Ui, panel: &mut RoomsPanel, state: &ChatState) -> Optio
                     action = Some(RoomAction::Create(name));
                     panel.new_room = None;
                 }
-                Err(e) => panel.new_room_error = Some(e.message),
+                Err(e) => panel.new_room_error = Some(crate::i18n::field_error(&e)),
             }
         } else if cancel {
             panel.new_room = None;

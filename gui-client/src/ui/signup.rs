@@ -77,7 +77,9 @@ impl SignupForm {
             gender: self.gender.unwrap_or(Gender::PreferNotToSay),
         };
         for error in validate::registration(&form) {
-            self.errors.entry(error.field).or_insert(error.message);
+            self.errors
+                .entry(error.field)
+                .or_insert_with(|| crate::i18n::field_error(&error));
         }
         if age.is_err() {
             self.errors

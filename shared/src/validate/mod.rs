@@ -8,10 +8,12 @@ use unicode_security::{GeneralSecurityProfile, MixedScript};
 use crate::limits::*;
 use crate::protocol::{ErrorBody, Field, Registration};
 
-/// A broken rule: which field, and what to do about it.
+/// A broken rule: which field, which rule, and what to do about it (in
+/// English; clients translate by [`Rule`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: Field,
+    pub rule: Rule,
     pub message: String,
 }
 
@@ -21,11 +23,131 @@ impl From<FieldError> for ErrorBody {
     }
 }
 
-fn fail(field: Field, message: impl Into<String>) -> Result<(), FieldError> {
+fn fail(field: Field, rule: Rule) -> Result<(), FieldError> {
     Err(FieldError {
         field,
-        message: message.into(),
+        rule,
+        message: rule.sentence(field),
     })
+}
+
+/// Every rule a field can break, named so that a client can say it in the
+/// user's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rule {
+    LoginLength,
+    LoginStart,
+    LoginCharacters,
+    RoomEmpty,
+    RoomLength,
+    RoomCharacters,
+    RoomStyled,
+    RoomMixedScripts,
+    /// First or last names.
+    NameEmpty,
+    NameLength,
+    NameControl,
+    PasswordShort,
+    PasswordLong,
+    AgeRange,
+    MessageEmpty,
+    MessageLength,
+    MessageControl,
+    ClientName,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 18] = [
+        Rule::LoginLength,
+        Rule::LoginStart,
+        Rule::LoginCharacters,
+        Rule::RoomEmpty,
+        Rule::RoomLength,
+        Rule::RoomCharacters,
+        Rule::RoomStyled,
+        Rule::RoomMixedScripts,
+        Rule::NameEmpty,
+        Rule::NameLength,
+        Rule::NameControl,
+        Rule::PasswordShort,
+        Rule::PasswordLong,
+        Rule::AgeRange,
+        Rule::MessageEmpty,
+        Rule::MessageLength,
+        Rule::MessageControl,
+        Rule::ClientName,
+    ];
+
+    /// A stable name (`login-length`), for translation catalogues.
+    pub fn key(self) -> &'static str {
+        match self {
+            Rule::LoginLength => "login-length",
+            Rule::LoginStart => "login-start",
+            Rule::LoginCharacters => "login-characters",
+            Rule::RoomEmpty => "room-empty",
+            Rule::RoomLength => "room-length",
+            Rule::RoomCharacters => "room-characters",
+            Rule::RoomStyled => "room-styled",
+            Rule::RoomMixedScripts => "room-mixed-scripts",
+            Rule::NameEmpty => "name-empty",
+            Rule::NameLength => "name-length",
+            Rule::NameControl => "name-control",
+            Rule::PasswordShort => "password-short",
+            Rule::PasswordLong => "password-long",
+            Rule::AgeRange => "age-range",
+            Rule::MessageEmpty => "message-empty",
+            Rule::MessageLength => "message-length",
+            Rule::MessageControl => "message-control",
+            Rule::ClientName => "client-name",
+        }
+    }
+
+    /// The rule in English, for `field` (which names first or last names).
+    pub fn sentence(self, field: Field) -> String {
+        let names = if field == Field::LastNames {
+            "Last names"
+        } else {
+            "First names"
+        };
+        match self {
+            Rule::LoginLength => {
+                format!("A login has {LOGIN_MIN_CHARS} to {LOGIN_MAX_CHARS} characters.")
+            }
+            Rule::LoginStart => "A login starts with a letter (a–z).".into(),
+            Rule::LoginCharacters => {
+                "A login uses only letters a–z, digits and _ - . (no spaces or accents).".into()
+            }
+            Rule::RoomEmpty => "A room needs a name.".into(),
+            Rule::RoomLength => format!("A room name has at most {ROOM_MAX_CHARS} characters."),
+            Rule::RoomCharacters => {
+                "A room name uses only letters, digits and _ - . (no spaces).".into()
+            }
+            Rule::RoomStyled => "A room name uses ordinary letters only (no fullwidth, styled or combining characters).".into(),
+            Rule::RoomMixedScripts => "A room name cannot mix alphabets (e.g. Latin and Cyrillic letters that look alike).".into(),
+            Rule::NameEmpty => format!("{names} cannot be empty."),
+            Rule::NameLength => {
+                format!("{names} have at most {PERSON_NAME_MAX_CHARS} characters.")
+            }
+            Rule::NameControl => {
+                format!("{names} cannot contain control or text-direction characters.")
+            }
+            Rule::PasswordShort => {
+                format!("A password has at least {PASSWORD_MIN_CHARS} characters.")
+            }
+            Rule::PasswordLong => format!("A password has at most {PASSWORD_MAX_BYTES} bytes."),
+            Rule::AgeRange => format!("Age must be between {AGE_MIN} and {AGE_MAX}."),
+            Rule::MessageEmpty => "A message cannot be empty.".into(),
+            Rule::MessageLength => {
+                format!("A message has at most {MESSAGE_MAX_CHARS} characters.")
+            }
+            Rule::MessageControl => {
+                "A message cannot contain control or text-direction characters.".into()
+            }
+            Rule::ClientName => format!(
+                "The client name has 1 to {CLIENT_NAME_MAX_CHARS} printable characters."
+            ),
+        }
+    }
 }
 
 /// The fixed set of genders offered at signup.
@@ -97,22 +219,16 @@ pub fn cmp_logins(a: &str, b: &str) -> std::cmp::Ordering {
 pub fn login(login: &str) -> Result<(), FieldError> {
     let n = login.chars().count();
     if !(LOGIN_MIN_CHARS..=LOGIN_MAX_CHARS).contains(&n) {
-        return fail(
-            Field::Login,
-            format!("A login has {LOGIN_MIN_CHARS} to {LOGIN_MAX_CHARS} characters."),
-        );
+        return fail(Field::Login, Rule::LoginLength);
     }
     if !login.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return fail(Field::Login, "A login starts with a letter (a–z).");
+        return fail(Field::Login, Rule::LoginStart);
     }
     if !login
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
     {
-        return fail(
-            Field::Login,
-            "A login uses only letters a–z, digits and _ - . (no spaces or accents).",
-        );
+        return fail(Field::Login, Rule::LoginCharacters);
     }
     Ok(())
 }
@@ -143,35 +259,23 @@ pub fn room_skeleton(name: &str) -> String {
 pub fn room(room: &str) -> Result<(), FieldError> {
     let n = room.chars().count();
     if n == 0 {
-        return fail(Field::Room, "A room needs a name.");
+        return fail(Field::Room, Rule::RoomEmpty);
     }
     if n > ROOM_MAX_CHARS {
-        return fail(
-            Field::Room,
-            format!("A room name has at most {ROOM_MAX_CHARS} characters."),
-        );
+        return fail(Field::Room, Rule::RoomLength);
     }
     if !room
         .chars()
         .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
     {
-        return fail(
-            Field::Room,
-            "A room name uses only letters, digits and _ - . (no spaces).",
-        );
+        return fail(Field::Room, Rule::RoomCharacters);
     }
     if !room.is_ascii() {
         if !room.chars().all(|c| c.is_ascii() || c.identifier_allowed()) {
-            return fail(
-                Field::Room,
-                "A room name uses ordinary letters only (no fullwidth, styled or combining characters).",
-            );
+            return fail(Field::Room, Rule::RoomStyled);
         }
         if !room.is_single_script() {
-            return fail(
-                Field::Room,
-                "A room name cannot mix alphabets (e.g. Latin and Cyrillic letters that look alike).",
-            );
+            return fail(Field::Room, Rule::RoomMixedScripts);
         }
     }
     Ok(())
@@ -205,51 +309,31 @@ pub fn is_blank(text: &str) -> bool {
 
 /// First names or last names: 1–64 characters, not blank, no control characters.
 pub fn person_name(field: Field, name: &str) -> Result<(), FieldError> {
-    let what = if field == Field::LastNames {
-        "Last names"
-    } else {
-        "First names"
-    };
     if is_blank(name) {
-        return fail(field, format!("{what} cannot be empty."));
+        return fail(field, Rule::NameEmpty);
     }
     if name.chars().count() > PERSON_NAME_MAX_CHARS {
-        return fail(
-            field,
-            format!("{what} have at most {PERSON_NAME_MAX_CHARS} characters."),
-        );
+        return fail(field, Rule::NameLength);
     }
     if name.chars().any(|c| c.is_control() || is_layout_control(c)) {
-        return fail(
-            field,
-            format!("{what} cannot contain control or text-direction characters."),
-        );
+        return fail(field, Rule::NameControl);
     }
     Ok(())
 }
 
 pub fn password(password: &str) -> Result<(), FieldError> {
     if password.chars().count() < PASSWORD_MIN_CHARS {
-        return fail(
-            Field::Password,
-            format!("A password has at least {PASSWORD_MIN_CHARS} characters."),
-        );
+        return fail(Field::Password, Rule::PasswordShort);
     }
     if password.len() > PASSWORD_MAX_BYTES {
-        return fail(
-            Field::Password,
-            format!("A password has at most {PASSWORD_MAX_BYTES} bytes."),
-        );
+        return fail(Field::Password, Rule::PasswordLong);
     }
     Ok(())
 }
 
 pub fn age(age: i64) -> Result<(), FieldError> {
     if !(AGE_MIN..=AGE_MAX).contains(&age) {
-        return fail(
-            Field::Age,
-            format!("Age must be between {AGE_MIN} and {AGE_MAX}."),
-        );
+        return fail(Field::Age, Rule::AgeRange);
     }
     Ok(())
 }
@@ -259,22 +343,16 @@ pub fn age(age: i64) -> Result<(), FieldError> {
 /// controls not.
 pub fn message(text: &str) -> Result<(), FieldError> {
     if is_blank(text) {
-        return fail(Field::Text, "A message cannot be empty.");
+        return fail(Field::Text, Rule::MessageEmpty);
     }
     if text.chars().count() > MESSAGE_MAX_CHARS {
-        return fail(
-            Field::Text,
-            format!("A message has at most {MESSAGE_MAX_CHARS} characters."),
-        );
+        return fail(Field::Text, Rule::MessageLength);
     }
     if text
         .chars()
         .any(|c| (c.is_control() && !matches!(c, '\n' | '\t')) || is_layout_control(c))
     {
-        return fail(
-            Field::Text,
-            "A message cannot contain control or text-direction characters.",
-        );
+        return fail(Field::Text, Rule::MessageControl);
     }
     Ok(())
 }
@@ -283,10 +361,7 @@ pub fn message(text: &str) -> Result<(), FieldError> {
 pub fn client_name(name: &str) -> Result<(), FieldError> {
     let n = name.chars().count();
     if n == 0 || n > CLIENT_NAME_MAX_CHARS || name.chars().any(char::is_control) {
-        return fail(
-            Field::Client,
-            format!("The client name has 1 to {CLIENT_NAME_MAX_CHARS} printable characters."),
-        );
+        return fail(Field::Client, Rule::ClientName);
     }
     Ok(())
 }
