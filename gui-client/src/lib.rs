@@ -13,5 +13,5 @@ pub mod net;
 pub mod settings;
 pub mod sound;
 pub mod state;
-mod style;
+pub mod style;
 pub mod ui;
