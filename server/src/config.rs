@@ -70,6 +70,11 @@ pub struct Config {
     /// Kept up to date with the number of people online (for a program
     /// that hosts the server, e.g. the client's status bar).
     pub online: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
+    /// Largest file and total kept (`--max-file-mb`, `--files-quota-mb`).
+    pub files: crate::files::FileLimits,
+    /// File bytes per second per connection, uploads and downloads
+    /// together; past it the server reads from the connection more slowly.
+    pub file_rate: Rate,
 }
 
 impl Default for Config {
@@ -111,6 +116,8 @@ impl Default for Config {
             tls: None,
             announce: None,
             online: None,
+            files: crate::files::FileLimits::default(),
+            file_rate: Rate::new(20.0 * 1024.0 * 1024.0, 1024 * 1024),
         }
     }
 }
@@ -123,6 +130,7 @@ impl Config {
             private_rate: Rate::UNLIMITED,
             room_rate: Rate::UNLIMITED,
             request_rate: Rate::UNLIMITED,
+            file_rate: Rate::UNLIMITED,
             ..self
         }
     }

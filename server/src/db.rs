@@ -40,6 +40,37 @@ const MIGRATIONS: &[M<'static>] = &[
         CREATE INDEX messages_to ON messages(recipient_key, id) WHERE room IS NULL;
         CREATE INDEX messages_from ON messages(sender_key, id) WHERE room IS NULL;",
     ),
+    // Shared files (see `crate::files`): content on disk under `files/`,
+    // named by its SHA-256; a message shares one through `file_id`.
+    M::up(
+        "CREATE TABLE files (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            sha256        TEXT NOT NULL,
+            size          INTEGER NOT NULL,
+            name          TEXT NOT NULL,    -- made safe; never a path
+            mime          TEXT NOT NULL,
+            owner         TEXT NOT NULL,    -- login as registered
+            owner_key     TEXT NOT NULL,
+            room          TEXT,             -- room key; NULL for a private file
+            recipient_key TEXT,             -- private files only
+            time_ms       INTEGER NOT NULL
+        );
+        CREATE INDEX files_by_room ON files(room) WHERE room IS NOT NULL;
+        CREATE INDEX files_by_hash ON files(sha256);
+        CREATE TABLE uploads (
+            id         INTEGER PRIMARY KEY AUTOINCREMENT,
+            owner      TEXT NOT NULL,
+            owner_key  TEXT NOT NULL,
+            name       TEXT NOT NULL,
+            size       INTEGER NOT NULL,
+            sha256     TEXT NOT NULL,
+            room       TEXT,
+            room_name  TEXT,
+            recipient  TEXT,
+            created_ms INTEGER NOT NULL
+        );
+        ALTER TABLE messages ADD COLUMN file_id INTEGER;",
+    ),
 ];
 
 /// Opens `path` (creating it and its directory if needed), sets it up for

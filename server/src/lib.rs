@@ -5,8 +5,8 @@
 //! who may); `session` runs one client; `cmd/` holds one file per request;
 //! [`rooms`] is the shared state of rooms and online users; [`accounts`] the
 //! registered users, with bcrypt on the [`hasher`]'s threads; [`history`] the
-//! message log; both live in one SQLite file ([`storage`]); [`throttle`] the
-//! rate limits and login backoff.
+//! message log; both live in one SQLite file ([`storage`]), beside the
+//! shared [`files`]; [`throttle`] the rate limits and login backoff.
 
 pub mod accounts;
 mod admission;
@@ -15,6 +15,7 @@ mod cmd;
 pub mod config;
 mod connection;
 mod db;
+pub mod files;
 pub mod hasher;
 pub mod history;
 mod outbox;

@@ -8,6 +8,7 @@ use anyhow::Context;
 use clap::Parser;
 use std::sync::Arc;
 use tertulia_server::config::{Backoff, Rate};
+use tertulia_server::files::FileLimits;
 use tertulia_server::hasher::Hasher;
 
 use tertulia_server::announce::{self, AnnounceConfig};
@@ -16,6 +17,9 @@ use tertulia_server::{Config, Storage};
 use tertulia_shared::DEFAULT_PORT;
 use tertulia_shared::validate;
 use tokio::net::TcpListener;
+
+/// Bytes in a megabyte, as the file options count them.
+const MB: u64 = 1024 * 1024;
 
 /// Tertulia chat server: rooms in memory, accounts in SQLite.
 #[derive(Debug, Parser)]
@@ -118,6 +122,16 @@ struct Cli {
     /// Days messages are kept; older ones are deleted (0: keep forever).
     #[arg(long, default_value_t = 30)]
     keep_days: u64,
+    /// Largest file people may share, in MB.
+    #[arg(long, default_value_t = tertulia_shared::files::MAX_FILE_MB)]
+    max_file_mb: u64,
+    /// Shared files kept in all, in MB; past it the oldest files go.
+    #[arg(long, default_value_t = 2048)]
+    files_quota_mb: u64,
+    /// File transfer per connection (uploads and downloads), MB per second
+    /// (0: no limit).
+    #[arg(long, default_value_t = 20.0)]
+    file_rate_mb: f64,
     /// TLS certificate chain (PEM) [default: a self-signed one, made on first
     /// start as tls-cert.pem beside the database].
     #[arg(long, requires = "key", conflicts_with = "plain")]
@@ -306,6 +320,11 @@ async fn serve() -> anyhow::Result<()> {
             free_failures: cli.address_free_failures,
             ..defaults.address_backoff
         },
+        files: FileLimits {
+            max_file_bytes: cli.max_file_mb * MB,
+            quota_bytes: cli.files_quota_mb * MB,
+        },
+        file_rate: Rate::new(cli.file_rate_mb * MB as f64, MB as u32),
         ..defaults
     };
     tracing::info!(

@@ -27,6 +27,7 @@ pub(crate) struct Shared {
     pub accounts: Accounts,
     /// Where the hub stores messages (the same log it writes to).
     pub log: MessageLog,
+    pub files: crate::files::FileStore,
     pub config: Arc<Config>,
     pub logins: Arc<Mutex<LoginThrottle>>,
 }
@@ -147,6 +148,7 @@ pub async fn run(
         accounts,
         log,
         resume,
+        files,
     } = storage;
     let hub = hub(&config, log.clone(), resume).await;
     let pruning = tokio::spawn(prune(log.clone(), config.keep));
@@ -160,6 +162,7 @@ pub async fn run(
         hub,
         accounts,
         log: log.clone(),
+        files,
         logins: Arc::new(Mutex::new(LoginThrottle::new(
             config.account_backoff,
             config.address_backoff,

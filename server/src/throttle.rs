@@ -79,11 +79,16 @@ impl TokenBucket {
     /// read): returns how long the caller should pause so the balance is
     /// back to zero, for slowing a connection down instead of refusing.
     pub fn charge(&mut self, now: Instant) -> Option<Duration> {
+        self.charge_many(1.0, now)
+    }
+
+    /// The same for `tokens` at once (bytes of a file chunk).
+    pub fn charge_many(&mut self, tokens: f64, now: Instant) -> Option<Duration> {
         if self.rate.is_unlimited() {
             return None;
         }
         self.refill(now);
-        self.tokens -= 1.0;
+        self.tokens -= tokens;
         (self.tokens < 0.0).then(|| Duration::from_secs_f64(-self.tokens / self.rate.per_second))
     }
 }

@@ -699,7 +699,8 @@ async fn the_documented_example_session_works_line_by_line() {
                 room: "física".into(),
                 from: "ana".into(),
                 text: "¡Hola a todos!".into(),
-                time_ms: message.time_ms
+                time_ms: message.time_ms,
+                file: None,
             })
         ]
     );

@@ -6,6 +6,7 @@
 pub mod clock;
 pub mod codec;
 pub mod command;
+pub mod files;
 pub mod fingerprint;
 pub mod limits;
 pub mod protocol;

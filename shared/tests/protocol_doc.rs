@@ -101,6 +101,11 @@ fn every_error_code_is_documented() {
         TooSlow,
         Internal,
         TlsRequired,
+        FileTooLarge,
+        NoSuchFile,
+        NoSuchUpload,
+        WrongOffset,
+        HashMismatch,
     ];
     // Adding a variant breaks this match until it is listed above.
     for code in codes {
@@ -133,7 +138,12 @@ fn every_error_code_is_documented() {
             | IdleTimeout
             | TooSlow
             | Internal
-            | TlsRequired => {}
+            | TlsRequired
+            | FileTooLarge
+            | NoSuchFile
+            | NoSuchUpload
+            | WrongOffset
+            | HashMismatch => {}
         }
     }
     let doc = doc();

@@ -405,6 +405,8 @@ impl ChatState {
             | Reply::LoggedIn { .. }
             | Reply::MemberList { .. }
             | Reply::Bye => {}
+            // File transfers keep their own state (`crate::transfers`).
+            Reply::Upload { .. } | Reply::UploadCancelled { .. } | Reply::FileChunk { .. } => {}
         }
     }
 

@@ -28,6 +28,7 @@ fn chat(id: MessageId, room: &str, from: &str, text: &str) -> ChatMessage {
         from: from.into(),
         text: text.into(),
         time_ms: 5,
+        file: None,
     }
 }
 
@@ -40,6 +41,7 @@ fn message(room: &str, from: &str, text: &str) -> Event {
         from: from.into(),
         text: text.into(),
         time_ms: 5,
+        file: None,
     })
 }
 
@@ -178,6 +180,7 @@ fn private_messages_open_their_window_and_count_as_unread_until_seen() {
             to: "ana".into(),
             text: text.into(),
             time_ms: 1,
+            file: None,
         }));
     }
     assert_eq!(s.unread_from("luis"), 2);
@@ -194,6 +197,7 @@ fn private_messages_open_their_window_and_count_as_unread_until_seen() {
                 to: "Luis".into(),
                 text: "sí".into(),
                 time_ms: 2,
+                file: None,
             },
         },
         false,
@@ -262,6 +266,7 @@ fn private_messages_caught_up_late_are_filed_in_order_once_and_unread() {
         to: to.into(),
         text: format!("p{id}"),
         time_ms: 1,
+        file: None,
     };
     s.add_private(private(3, "luis", "ana"));
     s.add_private(private(1, "luis", "ana"));

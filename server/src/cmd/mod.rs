@@ -2,8 +2,10 @@
 //! `tertulia_shared::codec`; here each command checks its preconditions
 //! (greeted, logged in…) and applies itself to the session and the hub.
 
+mod cancel_upload;
 mod create_room;
 mod delete_room;
+mod download_chunk;
 mod hello;
 mod history;
 mod join_room;
@@ -13,11 +15,13 @@ mod list_rooms;
 mod list_users;
 mod login;
 mod logout;
+mod offer_file;
 mod private;
 mod private_history;
 mod register;
 mod say;
 mod time;
+mod upload_chunk;
 
 use tertulia_shared::{ErrorBody, ErrorCode, Reply, Request};
 
@@ -55,5 +59,20 @@ pub(crate) async fn apply(session: &mut Session, request: Request) -> Result<Rep
             before_id,
             after_id,
         } => private_history::apply(session, before_id, after_id).await,
+        Request::OfferFile {
+            name,
+            size,
+            sha256,
+            to,
+        } => offer_file::apply(session, name, size, sha256, to).await,
+        Request::UploadChunk {
+            upload,
+            offset,
+            data,
+        } => upload_chunk::apply(session, upload, offset, &data).await,
+        Request::CancelUpload { upload } => cancel_upload::apply(session, upload).await,
+        Request::DownloadChunk { file, offset } => {
+            download_chunk::apply(session, file, offset).await
+        }
     }
 }

@@ -22,7 +22,7 @@ pub(super) async fn apply(
         .with_field(Field::To)
     };
     let hub = &session.shared.hub;
-    let mut outcome = hub.private(&from, to, text, None)?;
+    let mut outcome = hub.private(&from, to, text, None, None)?;
     if let PrivateOutcome::Offline(text) = outcome {
         if validate::login(to).is_err() {
             return Err(not_found());
@@ -30,7 +30,7 @@ pub(super) async fn apply(
         let Some(login) = session.shared.accounts.find(to.to_owned()).await? else {
             return Err(not_found());
         };
-        outcome = session.shared.hub.private(&from, to, text, Some(&login))?;
+        outcome = session.shared.hub.private(&from, to, text, Some(&login), None)?;
     }
     let (message, queued) = match outcome {
         PrivateOutcome::Delivered(message) => (message, false),

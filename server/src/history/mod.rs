@@ -88,16 +88,21 @@ pub struct Resume {
 }
 
 impl MessageLog {
-    /// Opens the log in the database at `path` and starts its writer.
-    /// Blocking: call it before serving, or from a blocking thread.
-    pub fn open(path: &Path) -> Result<(MessageLog, Resume), DbError> {
+    /// Opens the log in the database at `path` and starts its writer, which
+    /// calls `forgotten` after a change that deleted files' rows (rooms or
+    /// old messages gone). Blocking: call it before serving, or from a
+    /// blocking thread.
+    pub fn open(
+        path: &Path,
+        forgotten: impl Fn() + Send + 'static,
+    ) -> Result<(MessageLog, Resume), DbError> {
         let writer = crate::db::connect(path)?;
         let reader = crate::db::connect(path)?;
         let resume = read::resume(&reader)?;
         let (queue, entries) = std::sync::mpsc::sync_channel(QUEUE_CAPACITY);
         let (stored_tx, stored) = watch::channel(resume.next_id.saturating_sub(1));
         let lost = Arc::new(Mutex::new(Vec::new()));
-        writer::spawn(writer, entries, stored_tx, lost.clone())?;
+        writer::spawn(writer, entries, stored_tx, lost.clone(), Box::new(forgotten))?;
         let log = MessageLog {
             inner: Arc::new(Inner {
                 queue,

@@ -1,7 +1,7 @@
 //! The log's queries, each cut into pages that fit the protocol's line.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use tertulia_shared::{ChatMessage, MessageId, PrivateMessage};
+use tertulia_shared::{ChatMessage, FileInfo, MessageId, PrivateMessage};
 
 use super::{QUEUE_CAPACITY, Resume};
 use crate::page;
@@ -96,8 +96,8 @@ pub(super) fn room_page(
     let (low, high, newest_first) = page.bounds();
     let low = low.max(i64::try_from(first_id).unwrap_or(i64::MAX) - 1);
     let sql = format!(
-        "SELECT id, sender, text, time_ms FROM messages
-         WHERE room = ?1 AND id > ?2 AND id < ?3 ORDER BY id {} LIMIT ?4",
+        "SELECT m.id, m.sender, m.text, m.time_ms, {FILE_COLUMNS} FROM messages m {WITH_FILE}
+         WHERE m.room = ?1 AND m.id > ?2 AND m.id < ?3 ORDER BY m.id {} LIMIT ?4",
         order(newest_first)
     );
     let mut statement = db.prepare_cached(&sql)?;
@@ -109,6 +109,24 @@ pub(super) fn room_page(
     Ok(fill(rows, newest_first))
 }
 
+/// The shared file's columns, read after a message's own from `first` on
+/// (NULL when the message shares none, or the file is no longer kept).
+const FILE_COLUMNS: &str = "f.id, f.name, f.size, f.mime, f.sha256";
+const WITH_FILE: &str = "LEFT JOIN files f ON f.id = m.file_id";
+
+fn file_info(row: &Row<'_>, first: usize) -> Result<Option<FileInfo>, rusqlite::Error> {
+    let Some(id) = row.get::<_, Option<i64>>(first)? else {
+        return Ok(None);
+    };
+    Ok(Some(FileInfo {
+        id: id_of(id),
+        name: row.get(first + 1)?,
+        size: u64::try_from(row.get::<_, i64>(first + 2)?).unwrap_or(0),
+        mime: row.get(first + 3)?,
+        sha256: row.get(first + 4)?,
+    }))
+}
+
 fn chat_message(row: &Row<'_>, room_name: &str) -> Result<ChatMessage, rusqlite::Error> {
     Ok(ChatMessage {
         id: id_of(row.get(0)?),
@@ -116,6 +134,7 @@ fn chat_message(row: &Row<'_>, room_name: &str) -> Result<ChatMessage, rusqlite:
         from: row.get(1)?,
         text: row.get(2)?,
         time_ms: row.get(3)?,
+        file: file_info(row, 4)?,
     })
 }
 
@@ -126,6 +145,7 @@ fn private_message(row: &Row<'_>) -> Result<PrivateMessage, rusqlite::Error> {
         to: row.get(2)?,
         text: row.get(3)?,
         time_ms: row.get(4)?,
+        file: file_info(row, 5)?,
     })
 }
 
@@ -137,12 +157,15 @@ pub(super) fn private_page(
     let (low, high, newest_first) = page.bounds();
     // Two index ranges (received, sent) merged by the union.
     let sql = format!(
-        "SELECT id, sender, recipient, text, time_ms FROM messages
-         WHERE room IS NULL AND recipient_key = ?1 AND id > ?2 AND id < ?3
+        "SELECT m.id, m.sender, m.recipient, m.text, m.time_ms, {FILE_COLUMNS}
+         FROM messages m {WITH_FILE}
+         WHERE m.room IS NULL AND m.recipient_key = ?1 AND m.id > ?2 AND m.id < ?3
          UNION ALL
-         SELECT id, sender, recipient, text, time_ms FROM messages
-         WHERE room IS NULL AND sender_key = ?1 AND recipient_key <> ?1 AND id > ?2 AND id < ?3
-         ORDER BY id {} LIMIT ?4",
+         SELECT m.id, m.sender, m.recipient, m.text, m.time_ms, {FILE_COLUMNS}
+         FROM messages m {WITH_FILE}
+         WHERE m.room IS NULL AND m.sender_key = ?1 AND m.recipient_key <> ?1
+           AND m.id > ?2 AND m.id < ?3
+         ORDER BY 1 {} LIMIT ?4",
         order(newest_first)
     );
     let mut statement = db.prepare_cached(&sql)?;
@@ -158,11 +181,12 @@ pub(super) fn queued_privates(
     up_to: MessageId,
 ) -> Result<Vec<PrivateMessage>, rusqlite::Error> {
     let up_to = i64::try_from(up_to).unwrap_or(i64::MAX);
-    let mut statement = db.prepare_cached(
-        "SELECT id, sender, recipient, text, time_ms FROM messages
-         WHERE room IS NULL AND recipient_key = ?1 AND pending = 1 AND id <= ?2
-         ORDER BY id",
-    )?;
+    let mut statement = db.prepare_cached(&format!(
+        "SELECT m.id, m.sender, m.recipient, m.text, m.time_ms, {FILE_COLUMNS}
+         FROM messages m {WITH_FILE}
+         WHERE m.room IS NULL AND m.recipient_key = ?1 AND m.pending = 1 AND m.id <= ?2
+         ORDER BY m.id"
+    ))?;
     statement
         .query_map(params![login_key, up_to], private_message)?
         .collect()
@@ -174,10 +198,10 @@ pub(super) fn recent(
     room_name: &str,
     count: usize,
 ) -> Result<(Vec<ChatMessage>, bool), rusqlite::Error> {
-    let mut statement = db.prepare_cached(
-        "SELECT id, sender, text, time_ms FROM messages
-         WHERE room = ?1 ORDER BY id DESC LIMIT ?2",
-    )?;
+    let mut statement = db.prepare_cached(&format!(
+        "SELECT m.id, m.sender, m.text, m.time_ms, {FILE_COLUMNS} FROM messages m {WITH_FILE}
+         WHERE m.room = ?1 ORDER BY m.id DESC LIMIT ?2"
+    ))?;
     let mut rows = statement
         .query_map(
             params![room_key, i64::try_from(count).unwrap_or(i64::MAX - 1) + 1],

@@ -2,7 +2,7 @@ use super::*;
 
 fn open() -> (MessageLog, Resume, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let (log, resume) = MessageLog::open(&dir.path().join("log.db")).unwrap();
+    let (log, resume) = MessageLog::open(&dir.path().join("log.db"), || {}).unwrap();
     (log, resume, dir)
 }
 
@@ -15,6 +15,7 @@ fn room_message(id: MessageId, text: &str) -> Entry {
             from: "ana".into(),
             text: text.into(),
             time_ms: 1_000 + i64::try_from(id).unwrap(),
+            file: None,
         }),
     }
 }
@@ -27,6 +28,7 @@ fn private(id: MessageId, from: &str, to: &str, pending: bool) -> Entry {
             to: to.into(),
             text: format!("p{id}"),
             time_ms: 1_000 + i64::try_from(id).unwrap(),
+            file: None,
         },
         pending,
     }
@@ -142,7 +144,7 @@ async fn forgotten_rooms_and_pruned_messages_are_gone_and_ids_never_come_back() 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("log.db");
     {
-        let (log, _) = MessageLog::open(&path).unwrap();
+        let (log, _) = MessageLog::open(&path, || {}).unwrap();
         log.append(room_message(1, "old")).unwrap();
         log.append(Entry::Room {
             room_key: "química".into(),
@@ -152,6 +154,7 @@ async fn forgotten_rooms_and_pruned_messages_are_gone_and_ids_never_come_back() 
                 from: "ana".into(),
                 text: "fórmula".into(),
                 time_ms: 5_000,
+                file: None,
             }),
         })
         .unwrap();
@@ -165,7 +168,7 @@ async fn forgotten_rooms_and_pruned_messages_are_gone_and_ids_never_come_back() 
         assert!(page("lobby").await.unwrap().0.is_empty(), "pruned");
         assert!(page("química").await.unwrap().0.is_empty(), "forgotten");
     }
-    let (_, resume) = MessageLog::open(&path).unwrap();
+    let (_, resume) = MessageLog::open(&path, || {}).unwrap();
     assert!(resume.next_id > 2, "{}", resume.next_id);
     assert_eq!(resume.last_stamp_ms, 0, "nothing left to resume from");
 }

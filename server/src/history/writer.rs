@@ -26,10 +26,11 @@ pub(super) fn spawn(
     entries: Receiver<Entry>,
     stored: watch::Sender<MessageId>,
     lost: Arc<Mutex<Vec<(MessageId, MessageId)>>>,
+    forgotten: Box<dyn Fn() + Send>,
 ) -> std::io::Result<()> {
     std::thread::Builder::new()
         .name("message-log".into())
-        .spawn(move || run(db, &entries, &stored, &lost))?;
+        .spawn(move || run(db, &entries, &stored, &lost, &*forgotten))?;
     Ok(())
 }
 
@@ -38,6 +39,7 @@ fn run(
     entries: &Receiver<Entry>,
     stored: &watch::Sender<MessageId>,
     lost: &Mutex<Vec<(MessageId, MessageId)>>,
+    forgotten: &dyn Fn(),
 ) {
     let mut batch = Vec::new();
     // Ends when every handle (and so every sender) is gone.
@@ -71,6 +73,9 @@ fn run(
                 moved
             });
         }
+        if batch.iter().any(Entry::forgets) {
+            forgotten();
+        }
         for entry in batch.drain(..) {
             if let Entry::Flush(done) = entry {
                 let _ = done.send(());
@@ -80,6 +85,14 @@ fn run(
 }
 
 impl Entry {
+    /// Whether storing it deletes files' rows.
+    fn forgets(&self) -> bool {
+        matches!(
+            self,
+            Entry::ForgetRoom { .. } | Entry::ForgetRoomsExcept { .. } | Entry::Prune { .. }
+        )
+    }
+
     fn id(&self) -> Option<MessageId> {
         match self {
             Entry::Room { message, .. } => Some(message.id),
@@ -115,22 +128,24 @@ fn store(db: &mut Connection, batch: &[Entry]) -> Result<(), rusqlite::Error> {
         match entry {
             Entry::Room { room_key, message } => {
                 tx.prepare_cached(
-                    "INSERT INTO messages (id, room, sender, text, time_ms)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    "INSERT INTO messages (id, room, sender, text, time_ms, file_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )?
                 .execute(params![
                     sql_id(message.id),
                     room_key,
                     message.from,
                     message.text,
-                    message.time_ms
+                    message.time_ms,
+                    message.file.as_ref().map(|f| sql_id(f.id))
                 ])?;
             }
             Entry::Private { message, pending } => {
                 tx.prepare_cached(
                     "INSERT INTO messages
-                       (id, sender, recipient, sender_key, recipient_key, text, time_ms, pending)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                       (id, sender, recipient, sender_key, recipient_key, text, time_ms, pending,
+                        file_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 )?
                 .execute(params![
                     sql_id(message.id),
@@ -140,15 +155,20 @@ fn store(db: &mut Connection, batch: &[Entry]) -> Result<(), rusqlite::Error> {
                     fold(&message.to),
                     message.text,
                     message.time_ms,
-                    pending
+                    pending,
+                    message.file.as_ref().map(|f| sql_id(f.id))
                 ])?;
             }
             Entry::ForgetRoom { room_key } => {
                 tx.prepare_cached("DELETE FROM messages WHERE room = ?1")?
                     .execute([room_key])?;
+                tx.prepare_cached("DELETE FROM files WHERE room = ?1")?
+                    .execute([room_key])?;
             }
             Entry::ForgetRoomsExcept { room_key } => {
                 tx.prepare_cached("DELETE FROM messages WHERE room IS NOT NULL AND room <> ?1")?
+                    .execute([room_key])?;
+                tx.prepare_cached("DELETE FROM files WHERE room IS NOT NULL AND room <> ?1")?
                     .execute([room_key])?;
             }
             Entry::Delivered { login, up_to } => {
@@ -161,6 +181,8 @@ fn store(db: &mut Connection, batch: &[Entry]) -> Result<(), rusqlite::Error> {
             Entry::Prune { before_ms } => {
                 let pruned = tx
                     .prepare_cached("DELETE FROM messages WHERE time_ms < ?1")?
+                    .execute([before_ms])?;
+                tx.prepare_cached("DELETE FROM files WHERE time_ms < ?1")?
                     .execute([before_ms])?;
                 if pruned > 0 {
                     tracing::info!("pruned {pruned} messages past the retention period");

@@ -5,7 +5,9 @@
 use std::sync::Arc;
 
 use tertulia_shared::validate::fold;
-use tertulia_shared::{ChatMessage, ErrorBody, ErrorCode, Event, MessageId, PrivateMessage};
+use tertulia_shared::{
+    ChatMessage, ErrorBody, ErrorCode, Event, FileInfo, MessageId, PrivateMessage,
+};
 
 use super::state::{event_line, room_key};
 use super::{Hub, not_logged_in, room_not_found};
@@ -33,23 +35,56 @@ impl Hub {
     /// Stamps a room message, queues it for the log and delivers it to
     /// everyone in the sender's room, the sender included.
     pub fn say(&self, login: &str, text: String) -> Result<ChatMessage, ErrorBody> {
+        self.post(login, None, text, None)
+    }
+
+    /// Shares an uploaded file in the room it was offered to (where the
+    /// sender was then), as a message whose text is the file's name.
+    pub fn share_in_room(
+        &self,
+        login: &str,
+        room_key: &str,
+        file: FileInfo,
+    ) -> Result<ChatMessage, ErrorBody> {
+        self.post(login, Some(room_key), file.name.clone(), Some(file))
+    }
+
+    /// The room `login` is in: its key and its name.
+    pub fn room_of(&self, login: &str) -> Result<(String, String), ErrorBody> {
+        let state = self.lock();
+        let peer = state.peers.get(&fold(login)).ok_or_else(not_logged_in)?;
+        let room = state.rooms.get(&peer.room).ok_or_else(not_logged_in)?;
+        Ok((peer.room.clone(), room.name.clone()))
+    }
+
+    fn post(
+        &self,
+        login: &str,
+        room_key: Option<&str>,
+        text: String,
+        file: Option<FileInfo>,
+    ) -> Result<ChatMessage, ErrorBody> {
         let key = fold(login);
         let mut guard = self.lock();
         let state = &mut *guard;
         let peer = state.peers.get(&key).ok_or_else(not_logged_in)?;
+        let room_key = room_key.unwrap_or(&peer.room).to_owned();
         let (id, time_ms) = state.next_stamp();
-        let room = state.rooms.get_mut(&peer.room).ok_or_else(not_logged_in)?;
+        let Some(room) = state.rooms.get_mut(&room_key) else {
+            return Err(room_not_found(&room_key));
+        };
         let message = Arc::new(ChatMessage {
             id,
             room: room.name.clone(),
             from: peer.login.clone(),
             text,
             time_ms,
+            file,
         });
         state
             .log
             .append(Entry::Room {
-                room_key: peer.room.clone(),
+                room_key,
                 message: message.clone(),
             })
             .map_err(log_full)?;
@@ -78,6 +113,7 @@ impl Hub {
         to: &str,
         text: String,
         registered: Option<&str>,
+        file: Option<FileInfo>,
     ) -> Result<PrivateOutcome, ErrorBody> {
         let mut state = self.lock();
         let recipient = state.peers.get(&fold(to));
@@ -93,6 +129,7 @@ impl Hub {
             to,
             text,
             time_ms,
+            file,
         };
         let pending = recipient.is_none();
         let line = (!pending).then(|| event_line(Event::Private(message.clone())));

@@ -20,7 +20,7 @@ fn drain(rx: &mut Inbox) -> Vec<Event> {
 /// A hub whose log is in a temporary database.
 fn hub() -> (Hub, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let (log, resume) = MessageLog::open(&dir.path().join("t.db")).unwrap();
+    let (log, resume) = MessageLog::open(&dir.path().join("t.db"), || {}).unwrap();
     let start = Start {
         log,
         resume,

@@ -43,6 +43,8 @@ pub(crate) struct Buckets {
     pub rooms: TokenBucket,
     /// Every request: past it the connection is read more slowly.
     pub requests: TokenBucket,
+    /// File bytes, up and down: past it, the same.
+    pub file_bytes: TokenBucket,
 }
 
 /// The per-connection state the commands read and change.
@@ -65,6 +67,9 @@ pub(crate) struct Session {
     pub closing: bool,
     /// Set by a command whose reply promises that this message is stored.
     pub awaiting: Option<MessageId>,
+    /// File bytes the last request moved: charged to `file_bytes` instead
+    /// of a request to `requests`.
+    pub file_bytes_moved: Option<usize>,
 }
 
 impl Session {
@@ -76,6 +81,11 @@ impl Session {
                 "Log in first (or create an account).",
             )
         })
+    }
+
+    /// Charges this request to the transfer rate instead of the request rate.
+    pub fn transferred(&mut self, bytes: usize) {
+        self.file_bytes_moved = Some(bytes);
     }
 
     /// Holds this request's reply until message `id` is stored.
@@ -154,9 +164,11 @@ pub(crate) async fn serve(
             private: TokenBucket::new(config.private_rate, now),
             rooms: TokenBucket::new(config.room_rate, now),
             requests: TokenBucket::new(config.request_rate, now),
+            file_bytes: TokenBucket::new(config.file_rate, now),
         },
         closing: false,
         awaiting: None,
+        file_bytes_moved: None,
     };
     let log = session.shared.log.clone();
     let mut held = Held::default();
@@ -231,7 +243,12 @@ pub(crate) async fn serve(
                     if due < timer.deadline() {
                         timer.as_mut().reset(due);
                     }
-                    if let Some(pause) = session.buckets.requests.charge(std::time::Instant::now()) {
+                    let now = std::time::Instant::now();
+                    let pause = match session.file_bytes_moved.take() {
+                        Some(bytes) => session.buckets.file_bytes.charge_many(bytes as f64, now),
+                        None => session.buckets.requests.charge(now),
+                    };
+                    if let Some(pause) = pause {
                         paused = Some(Box::pin(tokio::time::sleep(pause)));
                     }
                 }

@@ -122,6 +122,33 @@ pub enum Request {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         after_id: Option<MessageId>,
     },
+    /// Shares a file with the sender's room, or with one person (`to`):
+    /// answered `upload` (send the bytes from `received` on) or, when the
+    /// server already has this content, like a message (`sent` /
+    /// `private_sent`).
+    OfferFile {
+        name: String,
+        size: u64,
+        /// SHA-256 of the content, 64 lowercase hex digits.
+        sha256: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<String>,
+    },
+    /// The bytes of an upload at `offset`, base64 (at most `chunk_bytes`
+    /// before encoding).
+    UploadChunk {
+        upload: u64,
+        offset: u64,
+        data: String,
+    },
+    CancelUpload {
+        upload: u64,
+    },
+    /// One chunk of a shared file, from `offset` on.
+    DownloadChunk {
+        file: u64,
+        offset: u64,
+    },
 }
 
 /// The signup form.
@@ -296,6 +323,19 @@ pub enum ErrorCode {
     /// Plain text was sent to a port that speaks TLS; the connection is
     /// closed (connect with TLS, or to the server's `--plain` port).
     TlsRequired,
+    /// The file is larger than the server's `--max-file-mb`.
+    FileTooLarge,
+    /// No such file, not shared with this user, or no longer kept.
+    NoSuchFile,
+    /// No such upload in progress for this user (offer the file again).
+    NoSuchUpload,
+    /// An `upload_chunk` not at the upload's current end (offer the file
+    /// again to learn `received`), or past the file's size; or a
+    /// `download_chunk` past the end.
+    WrongOffset,
+    /// The uploaded bytes do not match the offered SHA-256; the upload is
+    /// dropped.
+    HashMismatch,
 }
 
 /// The request fields an `invalid_field` error can name.
@@ -449,6 +489,24 @@ pub enum Reply {
     Time {
         server_time_ms: TimestampMs,
     },
+    /// Answer to `offer_file` and to every `upload_chunk` but the last:
+    /// send the bytes from `received` on, `chunk_bytes` per chunk at most.
+    Upload {
+        upload: u64,
+        received: u64,
+        chunk_bytes: usize,
+    },
+    UploadCancelled {
+        upload: u64,
+    },
+    /// Answer to `download_chunk`: the bytes at `offset`, base64; `eof`
+    /// when they end the file.
+    FileChunk {
+        file: u64,
+        offset: u64,
+        data: String,
+        eof: bool,
+    },
 }
 
 fn is_false(value: &bool) -> bool {
@@ -487,8 +545,25 @@ pub struct ChatMessage {
     pub room: String,
     /// The sender's login, as the server knows it.
     pub from: String,
+    /// For a shared file, its name.
     pub text: String,
     pub time_ms: TimestampMs,
+    /// Present when the message shares a file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<FileInfo>,
+}
+
+/// A shared file, as messages carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct FileInfo {
+    /// What `download_chunk` asks for.
+    pub id: u64,
+    /// Made safe by the server (see [`crate::files::safe_file_name`]).
+    pub name: String,
+    pub size: u64,
+    /// Guessed from the name.
+    pub mime: String,
+    pub sha256: String,
 }
 
 /// A private message, stamped by the server.
@@ -497,8 +572,12 @@ pub struct PrivateMessage {
     pub id: MessageId,
     pub from: String,
     pub to: String,
+    /// For a shared file, its name.
     pub text: String,
     pub time_ms: TimestampMs,
+    /// Present when the message shares a file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<FileInfo>,
 }
 
 /// Why the server moved a client back to the default room.

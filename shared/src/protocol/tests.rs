@@ -60,6 +60,7 @@ fn every_server_message_round_trips() {
                 from: "ana".into(),
                 text: "¿qué tal? ñandú".into(),
                 time_ms: 1_700_000_000_000,
+                file: None,
             }),
         },
         ServerMessage::Error {
@@ -87,6 +88,7 @@ fn every_server_message_round_trips() {
                     to: "luis".into(),
                     text: "¿vienes?".into(),
                     time_ms: 1_700_000_000_001,
+                    file: None,
                 }],
                 more: false,
             },

@@ -1,0 +1,153 @@
+//! Shared files: uploads in progress, stored content and who may read it.
+//!
+//! Content lives under `files/` beside the database, named by its SHA-256
+//! (the same file sent twice is stored once); the name people gave it is
+//! only ever shown, never used as a path. An upload writes to
+//! `files/partial/<upload id>` until the last byte arrives, then its hash is
+//! checked and the content moves into place. Rows in the `files` table say
+//! who shared what where; a room's files go with the room (the message log's
+//! writer deletes their rows, [`FileStore::sweep`] the content nobody
+//! references any more). Every method blocks: call them from a blocking
+//! thread (`tokio::task::spawn_blocking`).
+
+mod store;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use tertulia_shared::{ErrorBody, ErrorCode, FileInfo};
+
+pub use store::Target;
+
+/// The limits the server was started with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileLimits {
+    /// Largest file accepted, in bytes (`--max-file-mb`).
+    pub max_file_bytes: u64,
+    /// Total content kept, in bytes (`--files-quota-mb`): past it the
+    /// oldest files go.
+    pub quota_bytes: u64,
+}
+
+impl Default for FileLimits {
+    fn default() -> Self {
+        FileLimits {
+            max_file_bytes: tertulia_shared::files::MAX_FILE_MB * 1024 * 1024,
+            quota_bytes: 2048 * 1024 * 1024,
+        }
+    }
+}
+
+/// A file offered for sharing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offer {
+    pub name: String,
+    pub size: u64,
+    pub sha256: String,
+    pub target: Target,
+}
+
+/// What an offer (or a chunk) led to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Progress {
+    /// Bytes are still wanted: send from `received` on.
+    Uploading { upload: u64, received: u64 },
+    /// The content is stored: share it.
+    Complete { file: FileInfo, target: Target },
+}
+
+/// Why a file request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("The file is larger than the server accepts ({max_mb} MB at most).")]
+    TooLarge { max_mb: u64 },
+    #[error("There is no such file (or it is not shared with you, or no longer kept).")]
+    NoSuchFile,
+    #[error("There is no such upload in progress; offer the file again.")]
+    NoSuchUpload,
+    #[error("Expected the chunk at byte {expected}.")]
+    WrongOffset { expected: u64 },
+    #[error("The file's content does not match its SHA-256; offer it again.")]
+    HashMismatch,
+    #[error("The chunk would go past the file's size.")]
+    TooLong,
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("database: {0}")]
+    Database(#[from] rusqlite::Error),
+}
+
+impl From<FileError> for ErrorBody {
+    fn from(error: FileError) -> ErrorBody {
+        let code = match &error {
+            FileError::TooLarge { .. } => ErrorCode::FileTooLarge,
+            FileError::NoSuchFile => ErrorCode::NoSuchFile,
+            FileError::NoSuchUpload => ErrorCode::NoSuchUpload,
+            FileError::WrongOffset { .. } | FileError::TooLong => ErrorCode::WrongOffset,
+            FileError::HashMismatch => ErrorCode::HashMismatch,
+            FileError::Io(e) => {
+                tracing::error!("file storage: {e}");
+                return ErrorBody::new(
+                    ErrorCode::Internal,
+                    "The server could not store or read the file; try again.",
+                );
+            }
+            FileError::Database(e) => {
+                tracing::error!("file storage database: {e}");
+                return ErrorBody::new(
+                    ErrorCode::Internal,
+                    "The server could not store or read the file; try again.",
+                );
+            }
+        };
+        ErrorBody::new(code, error.to_string())
+    }
+}
+
+/// Shared handle to the file store (cheap to clone).
+#[derive(Debug, Clone)]
+pub struct FileStore {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    dir: PathBuf,
+    db: Mutex<rusqlite::Connection>,
+}
+
+impl FileStore {
+    /// Opens the store beside the database at `db_path` (`files/` in the
+    /// same directory) and removes what a crash may have left behind.
+    pub fn open(db_path: &Path) -> Result<FileStore, crate::db::DbError> {
+        let db = crate::db::connect(db_path)?;
+        let dir = db_path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .join("files");
+        std::fs::create_dir_all(dir.join("partial"))?;
+        let store = FileStore {
+            inner: Arc::new(Inner {
+                dir,
+                db: Mutex::new(db),
+            }),
+        };
+        if let Err(e) = store.sweep() {
+            tracing::warn!("cleaning up stored files: {e}");
+        }
+        Ok(store)
+    }
+
+    fn db(&self) -> std::sync::MutexGuard<'_, rusqlite::Connection> {
+        self.inner.db.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn content_path(&self, sha256: &str) -> PathBuf {
+        self.inner.dir.join(sha256)
+    }
+
+    fn partial_path(&self, upload: u64) -> PathBuf {
+        self.inner.dir.join("partial").join(upload.to_string())
+    }
+}

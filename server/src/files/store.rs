@@ -1,0 +1,388 @@
+//! The file store's operations, each one blocking and self-contained.
+
+use std::fs::OpenOptions;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::Path;
+
+use rusqlite::{OptionalExtension, params};
+use sha2::{Digest, Sha256};
+use tertulia_shared::FileInfo;
+use tertulia_shared::files::{CHUNK_BYTES, hex, is_sha256_hex, mime_from_name, safe_file_name};
+use tertulia_shared::validate::fold;
+
+use super::{FileError, FileLimits, FileStore, Offer, Progress};
+
+/// Where a file is shared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Everyone in a room (its key and its name as shown).
+    Room { key: String, name: String },
+    /// One person (their login as registered).
+    Private { to: String },
+}
+
+impl Target {
+    fn columns(&self) -> (Option<&str>, Option<&str>, Option<String>) {
+        match self {
+            Target::Room { key, name } => (Some(key), Some(name), None),
+            Target::Private { to } => (None, None, Some(to.clone())),
+        }
+    }
+
+    fn from_columns(room: Option<String>, room_name: Option<String>, to: Option<String>) -> Self {
+        match (room, to) {
+            (Some(key), _) => Target::Room {
+                name: room_name.unwrap_or_else(|| key.clone()),
+                key,
+            },
+            (None, to) => Target::Private {
+                to: to.unwrap_or_default(),
+            },
+        }
+    }
+}
+
+fn sql(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+fn unsigned(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or(0)
+}
+
+fn now_ms() -> i64 {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    now.map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// An upload in progress, as stored.
+struct Upload {
+    name: String,
+    size: u64,
+    sha256: String,
+    target: Target,
+}
+
+impl FileStore {
+    /// Offers a file: shares it at once if its content is already here (or
+    /// empty), resumes an upload of the same content to the same place,
+    /// or starts a new upload.
+    pub fn offer(
+        &self,
+        owner: &str,
+        offer: Offer,
+        limits: FileLimits,
+    ) -> Result<Progress, FileError> {
+        if offer.size > limits.max_file_bytes {
+            return Err(FileError::TooLarge {
+                max_mb: limits.max_file_bytes / (1024 * 1024),
+            });
+        }
+        if !is_sha256_hex(&offer.sha256) {
+            return Err(FileError::HashMismatch);
+        }
+        let upload = Upload {
+            name: safe_file_name(&offer.name),
+            size: offer.size,
+            sha256: offer.sha256,
+            target: offer.target,
+        };
+        if offer.size == 0 {
+            if upload.sha256 != tertulia_shared::files::sha256_hex(b"") {
+                return Err(FileError::HashMismatch);
+            }
+        }
+        if let Some(file) = self.share(owner, &upload, None, limits)? {
+            return Ok(Progress::Complete {
+                file,
+                target: upload.target,
+            });
+        }
+        let (room, room_name, to) = upload.target.columns();
+        let db = self.db();
+        let existing: Option<i64> = db
+            .query_row(
+                "SELECT id FROM uploads WHERE owner_key = ?1 AND sha256 = ?2 AND size = ?3
+                   AND room IS ?4 AND recipient IS ?5",
+                params![fold(owner), upload.sha256, sql(upload.size), room, to],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if let Some(id) = existing {
+            let id = unsigned(id);
+            let received = std::fs::metadata(self.partial_path(id)).map_or(0, |m| m.len());
+            return Ok(Progress::Uploading {
+                upload: id,
+                received,
+            });
+        }
+        db.execute(
+            "INSERT INTO uploads (owner, owner_key, name, size, sha256, room, room_name,
+                                  recipient, created_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                owner,
+                fold(owner),
+                upload.name,
+                sql(upload.size),
+                upload.sha256,
+                room,
+                room_name,
+                to,
+                now_ms()
+            ],
+        )?;
+        let id = unsigned(db.last_insert_rowid());
+        drop(db);
+        std::fs::File::create(self.partial_path(id))?;
+        Ok(Progress::Uploading {
+            upload: id,
+            received: 0,
+        })
+    }
+
+    fn upload(&self, owner: &str, id: u64) -> Result<Upload, FileError> {
+        self.db()
+            .query_row(
+                "SELECT name, size, sha256, room, room_name, recipient FROM uploads
+                 WHERE id = ?1 AND owner_key = ?2",
+                params![sql(id), fold(owner)],
+                |row| {
+                    Ok(Upload {
+                        name: row.get(0)?,
+                        size: unsigned(row.get(1)?),
+                        sha256: row.get(2)?,
+                        target: Target::from_columns(row.get(3)?, row.get(4)?, row.get(5)?),
+                    })
+                },
+            )
+            .optional()?
+            .ok_or(FileError::NoSuchUpload)
+    }
+
+    /// Appends a chunk at `offset` (which must be where the upload stands);
+    /// with the last byte, checks the hash and shares the file.
+    pub fn write_chunk(
+        &self,
+        owner: &str,
+        id: u64,
+        offset: u64,
+        bytes: &[u8],
+        limits: FileLimits,
+    ) -> Result<Progress, FileError> {
+        let upload = self.upload(owner, id)?;
+        let path = self.partial_path(id);
+        let mut partial = OpenOptions::new().append(true).create(true).open(&path)?;
+        let received = partial.metadata()?.len();
+        if offset != received {
+            return Err(FileError::WrongOffset { expected: received });
+        }
+        let received = received + bytes.len() as u64;
+        if received > upload.size {
+            return Err(FileError::TooLong);
+        }
+        partial.write_all(bytes)?;
+        drop(partial);
+        if received < upload.size {
+            return Ok(Progress::Uploading {
+                upload: id,
+                received,
+            });
+        }
+        let sha256 = hash_file(&path)?;
+        if sha256 != upload.sha256 {
+            self.forget_upload(id)?;
+            return Err(FileError::HashMismatch);
+        }
+        match self.share(owner, &upload, Some(&path), limits)? {
+            Some(file) => Ok(Progress::Complete {
+                file,
+                target: upload.target,
+            }),
+            None => Err(FileError::NoSuchUpload),
+        }
+    }
+
+    /// Gives up an upload in progress.
+    pub fn cancel(&self, owner: &str, id: u64) -> Result<(), FileError> {
+        self.upload(owner, id)?;
+        self.forget_upload(id)
+    }
+
+    fn forget_upload(&self, id: u64) -> Result<(), FileError> {
+        self.db()
+            .execute("DELETE FROM uploads WHERE id = ?1", [sql(id)])?;
+        match std::fs::remove_file(self.partial_path(id)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Records a file: its content moves into place from `partial` (the
+    /// upload is then over), or must already be there (`None` if not).
+    /// Under the database lock, so [`FileStore::sweep`] never sees content
+    /// without its row. Then keeps the total under the quota.
+    fn share(
+        &self,
+        owner: &str,
+        upload: &Upload,
+        partial: Option<&Path>,
+        limits: FileLimits,
+    ) -> Result<Option<FileInfo>, FileError> {
+        let (room, _, to) = upload.target.columns();
+        let mime = mime_from_name(&upload.name);
+        let content = self.content_path(&upload.sha256);
+        let db = self.db();
+        match partial {
+            Some(partial) => std::fs::rename(partial, &content)?,
+            None if std::fs::metadata(&content).is_ok_and(|m| m.len() == upload.size) => {}
+            None if upload.size == 0 => drop(std::fs::File::create(&content)?),
+            None => return Ok(None),
+        }
+        if partial.is_some() {
+            db.execute("DELETE FROM uploads WHERE owner_key = ?1 AND sha256 = ?2 AND size = ?3 AND room IS ?4 AND recipient IS ?5",
+                params![fold(owner), upload.sha256, sql(upload.size), room, to])?;
+        }
+        db.execute(
+            "INSERT INTO files (sha256, size, name, mime, owner, owner_key, room,
+                                recipient_key, time_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                upload.sha256,
+                sql(upload.size),
+                upload.name,
+                mime,
+                owner,
+                fold(owner),
+                room,
+                to.as_deref().map(fold),
+                now_ms()
+            ],
+        )?;
+        let id = unsigned(db.last_insert_rowid());
+        drop(db);
+        self.keep_under_quota(id, limits.quota_bytes)?;
+        Ok(Some(FileInfo {
+            id,
+            name: upload.name.clone(),
+            size: upload.size,
+            mime: mime.to_owned(),
+            sha256: upload.sha256.clone(),
+        }))
+    }
+
+    /// Forgets the oldest files (never `keep`) while the content kept
+    /// exceeds the quota.
+    fn keep_under_quota(&self, keep: u64, quota: u64) -> Result<(), FileError> {
+        loop {
+            let db = self.db();
+            let total: i64 = db.query_row(
+                "SELECT COALESCE(SUM(size), 0) FROM
+                   (SELECT size FROM files GROUP BY sha256)",
+                [],
+                |row| row.get(0),
+            )?;
+            if unsigned(total) <= quota {
+                return Ok(());
+            }
+            let oldest: Option<i64> = db
+                .query_row(
+                    "SELECT id FROM files WHERE id <> ?1 ORDER BY id LIMIT 1",
+                    [sql(keep)],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            let Some(oldest) = oldest else {
+                return Ok(());
+            };
+            db.execute("DELETE FROM files WHERE id = ?1", [oldest])?;
+            drop(db);
+            tracing::info!("file {oldest} forgotten: the files quota is full");
+            self.sweep()?;
+        }
+    }
+
+    /// Reads the chunk of file `id` at `offset`, if `login` may read it:
+    /// anyone logged in for a room's file, only its two people for a
+    /// private one. Returns the bytes and whether they end the file.
+    pub fn read_chunk(
+        &self,
+        login: &str,
+        id: u64,
+        offset: u64,
+    ) -> Result<(Vec<u8>, bool), FileError> {
+        let row: Option<(String, i64, Option<String>, String, Option<String>)> = self
+            .db()
+            .query_row(
+                "SELECT sha256, size, room, owner_key, recipient_key FROM files WHERE id = ?1",
+                [sql(id)],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)),
+            )
+            .optional()?;
+        let Some((sha256, size, room, owner, recipient)) = row else {
+            return Err(FileError::NoSuchFile);
+        };
+        let reader = fold(login);
+        if room.is_none() && owner != reader && recipient.as_deref() != Some(reader.as_str()) {
+            return Err(FileError::NoSuchFile);
+        }
+        let size = unsigned(size);
+        if offset > size {
+            return Err(FileError::WrongOffset { expected: size });
+        }
+        let mut content = match std::fs::File::open(self.content_path(&sha256)) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(FileError::NoSuchFile);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        content.seek(SeekFrom::Start(offset))?;
+        let wanted = (size - offset).min(CHUNK_BYTES as u64) as usize;
+        let mut bytes = vec![0; wanted];
+        content.read_exact(&mut bytes)?;
+        Ok((bytes, offset + wanted as u64 >= size))
+    }
+
+    /// Removes content no file refers to any more, partial uploads nobody
+    /// is uploading, and uploads abandoned for a week. Under the database
+    /// lock: content is renamed into place and recorded under it too.
+    pub fn sweep(&self) -> Result<(), FileError> {
+        let week_ago = now_ms() - 7 * 24 * 3600 * 1000;
+        let db = self.db();
+        db.execute("DELETE FROM uploads WHERE created_ms < ?1", [week_ago])?;
+        let kept: std::collections::HashSet<String> = db
+            .prepare("SELECT DISTINCT sha256 FROM files")?
+            .query_map([], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        let uploads: std::collections::HashSet<String> = db
+            .prepare("SELECT id FROM uploads")?
+            .query_map([], |row| row.get::<_, i64>(0).map(|id| id.to_string()))?
+            .collect::<Result<_, _>>()?;
+        let dir = &self.inner.dir;
+        for (folder, keep) in [(dir.clone(), &kept), (dir.join("partial"), &uploads)] {
+            for entry in std::fs::read_dir(folder)?.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if entry.path().is_file() && !keep.contains(&name) {
+                    std::fs::remove_file(entry.path())?;
+                }
+            }
+        }
+        drop(db);
+        Ok(())
+    }
+}
+
+/// The SHA-256 of a file on disk, read in large blocks.
+fn hash_file(path: &std::path::Path) -> Result<String, std::io::Error> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut block = vec![0; 256 * 1024];
+    loop {
+        let n = file.read(&mut block)?;
+        if n == 0 {
+            return Ok(hex(&hasher.finalize()));
+        }
+        hasher.update(&block[..n]);
+    }
+}
