@@ -116,15 +116,24 @@ async fn files_of_every_size_go_round_and_everyone_in_the_room_sees_them() {
             .await
             .unwrap();
         let file = shared_file(&reply);
-        assert_eq!((file.size, file.sha256.clone()), (size as u64, sha256_hex(&bytes)));
+        assert_eq!(
+            (file.size, file.sha256.clone()),
+            (size as u64, sha256_hex(&bytes))
+        );
         assert_eq!(file.mime, "application/octet-stream");
-        let Event::Message(message) = luis.event_matching(|e| matches!(e, Event::Message(_))).await
+        let Event::Message(message) = luis
+            .event_matching(|e| matches!(e, Event::Message(_)))
+            .await
         else {
             unreachable!()
         };
         assert_eq!(message.file.as_ref(), Some(&file), "luis sees the file");
         assert_eq!(message.text, format!("f{size}.bin"));
-        assert_eq!(download(&mut luis, file.id).await.unwrap(), bytes, "{size} bytes");
+        assert_eq!(
+            download(&mut luis, file.id).await.unwrap(),
+            bytes,
+            "{size} bytes"
+        );
     }
     // History keeps the files.
     let history = luis.whole_history("lobby").await;
@@ -235,8 +244,14 @@ async fn limits_and_lies_are_refused() {
         offset,
         data: encode_chunk(data),
     };
-    assert_eq!(code(ana.request(chunk(5, b"abc")).await), ErrorCode::WrongOffset);
-    assert_eq!(code(ana.request(chunk(0, &[0; 11])).await), ErrorCode::WrongOffset);
+    assert_eq!(
+        code(ana.request(chunk(5, b"abc")).await),
+        ErrorCode::WrongOffset
+    );
+    assert_eq!(
+        code(ana.request(chunk(0, &[0; 11])).await),
+        ErrorCode::WrongOffset
+    );
     let not_base64 = Request::UploadChunk {
         upload,
         offset: 0,
@@ -244,10 +259,16 @@ async fn limits_and_lies_are_refused() {
     };
     assert_eq!(code(ana.request(not_base64).await), ErrorCode::Malformed);
     let mut eva = server.user("eva").await;
-    assert_eq!(code(eva.request(chunk(0, b"abc")).await), ErrorCode::NoSuchUpload);
+    assert_eq!(
+        code(eva.request(chunk(0, b"abc")).await),
+        ErrorCode::NoSuchUpload
+    );
     let cancelled = ana.request(Request::CancelUpload { upload }).await;
     assert_eq!(cancelled, Ok(Reply::UploadCancelled { upload }));
-    assert_eq!(code(ana.request(chunk(0, b"abc")).await), ErrorCode::NoSuchUpload);
+    assert_eq!(
+        code(ana.request(chunk(0, b"abc")).await),
+        ErrorCode::NoSuchUpload
+    );
 
     // Not logged in.
     let mut anonymous = server.greeted().await;
@@ -281,7 +302,9 @@ async fn names_that_try_to_escape_are_stored_safely() {
     }
     assert_eq!(
         shown,
-        ["passwd", "shadow", "boot.ini", "ab.txt", "_CON", "_nul.txt", "file", "file"]
+        [
+            "passwd", "shadow", "boot.ini", "ab.txt", "_CON", "_nul.txt", "file", "file"
+        ]
     );
     // Nothing but content named by its hash, inside files/.
     for name in stored_content(&dir) {
@@ -298,21 +321,32 @@ async fn a_private_file_is_for_its_two_people_only() {
     let mut luis = server.user("luis").await;
     let mut eva = server.user("eva").await;
     let bytes = content(5000);
-    let reply = share(&mut ana, "secreto.txt", &bytes, Some("Luis")).await.unwrap();
-    let Reply::PrivateSent { ref message, queued } = reply else {
+    let reply = share(&mut ana, "secreto.txt", &bytes, Some("Luis"))
+        .await
+        .unwrap();
+    let Reply::PrivateSent {
+        ref message,
+        queued,
+    } = reply
+    else {
         panic!("{reply:?}")
     };
     assert!(!queued);
     assert_eq!(message.to, "luis");
     let file = shared_file(&reply);
-    let Event::Private(received) = luis.event_matching(|e| matches!(e, Event::Private(_))).await
+    let Event::Private(received) = luis
+        .event_matching(|e| matches!(e, Event::Private(_)))
+        .await
     else {
         unreachable!()
     };
     assert_eq!(received.file.as_ref(), Some(&file));
     assert_eq!(download(&mut luis, file.id).await.unwrap(), bytes);
     assert_eq!(download(&mut ana, file.id).await.unwrap(), bytes);
-    assert_eq!(code(download(&mut eva, file.id).await.map(|_| Reply::Bye)), ErrorCode::NoSuchFile);
+    assert_eq!(
+        code(download(&mut eva, file.id).await.map(|_| Reply::Bye)),
+        ErrorCode::NoSuchFile
+    );
     // To nobody.
     let nobody = share(&mut ana, "x.txt", b"x", Some("nadie")).await;
     assert_eq!(code(nobody), ErrorCode::UserNotFound);
@@ -385,7 +419,10 @@ async fn a_deleted_room_takes_its_files_with_it() {
         assert!(std::time::Instant::now() < deadline, "content still there");
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    assert_eq!(code(download(&mut luis, file.id).await.map(|_| Reply::Bye)), ErrorCode::NoSuchFile);
+    assert_eq!(
+        code(download(&mut luis, file.id).await.map(|_| Reply::Bye)),
+        ErrorCode::NoSuchFile
+    );
     server.stop().await;
 }
 
@@ -405,9 +442,19 @@ async fn past_the_quota_the_oldest_files_go() {
         let bytes = vec![n; 10_000];
         ids.push(shared_file(&share(&mut ana, "f.bin", &bytes, None).await.unwrap()).id);
     }
-    assert_eq!(stored_content(&dir).len(), 2, "25 kB hold two files of 10 kB");
-    assert_eq!(code(download(&mut ana, ids[0]).await.map(|_| Reply::Bye)), ErrorCode::NoSuchFile);
-    assert_eq!(code(download(&mut ana, ids[1]).await.map(|_| Reply::Bye)), ErrorCode::NoSuchFile);
+    assert_eq!(
+        stored_content(&dir).len(),
+        2,
+        "25 kB hold two files of 10 kB"
+    );
+    assert_eq!(
+        code(download(&mut ana, ids[0]).await.map(|_| Reply::Bye)),
+        ErrorCode::NoSuchFile
+    );
+    assert_eq!(
+        code(download(&mut ana, ids[1]).await.map(|_| Reply::Bye)),
+        ErrorCode::NoSuchFile
+    );
     assert_eq!(download(&mut ana, ids[3]).await.unwrap(), vec![3; 10_000]);
     server.stop().await;
 }

@@ -181,7 +181,10 @@ mod tests {
         }
         let long = format!("{}.pdf", "é".repeat(300));
         let safe = safe_file_name(&long);
-        assert!(safe.len() <= FILE_NAME_MAX_BYTES && safe.ends_with(".pdf"), "{safe}");
+        assert!(
+            safe.len() <= FILE_NAME_MAX_BYTES && safe.ends_with(".pdf"),
+            "{safe}"
+        );
     }
 
     #[test]

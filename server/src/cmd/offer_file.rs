@@ -90,16 +90,17 @@ pub(super) async fn answer(session: &mut Session, progress: Progress) -> Result<
             target: Target::Private { to },
         } => {
             let hub = &session.shared.hub;
-            let (message, queued) = match hub.private(&from, &to, file.name.clone(), Some(&to), Some(file))? {
-                PrivateOutcome::Delivered(message) => (message, false),
-                PrivateOutcome::Queued(message) => (message, true),
-                PrivateOutcome::Offline(_) => {
-                    return Err(ErrorBody::new(
-                        ErrorCode::UserNotFound,
-                        format!("There is no user called {to}."),
-                    ));
-                }
-            };
+            let (message, queued) =
+                match hub.private(&from, &to, file.name.clone(), Some(&to), Some(file))? {
+                    PrivateOutcome::Delivered(message) => (message, false),
+                    PrivateOutcome::Queued(message) => (message, true),
+                    PrivateOutcome::Offline(_) => {
+                        return Err(ErrorBody::new(
+                            ErrorCode::UserNotFound,
+                            format!("There is no user called {to}."),
+                        ));
+                    }
+                };
             session.reply_when_stored(message.id);
             Ok(Reply::PrivateSent { message, queued })
         }

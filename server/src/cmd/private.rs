@@ -30,7 +30,10 @@ pub(super) async fn apply(
         let Some(login) = session.shared.accounts.find(to.to_owned()).await? else {
             return Err(not_found());
         };
-        outcome = session.shared.hub.private(&from, to, text, Some(&login), None)?;
+        outcome = session
+            .shared
+            .hub
+            .private(&from, to, text, Some(&login), None)?;
     }
     let (message, queued) = match outcome {
         PrivateOutcome::Delivered(message) => (message, false),

@@ -316,7 +316,15 @@ impl FileStore {
             .query_row(
                 "SELECT sha256, size, room, owner_key, recipient_key FROM files WHERE id = ?1",
                 [sql(id)],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)),
+                |row| {
+                    Ok((
+                        row.get(0)?,
+                        row.get(1)?,
+                        row.get(2)?,
+                        row.get(3)?,
+                        row.get(4)?,
+                    ))
+                },
             )
             .optional()?;
         let Some((sha256, size, room, owner, recipient)) = row else {

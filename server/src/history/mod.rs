@@ -102,7 +102,13 @@ impl MessageLog {
         let (queue, entries) = std::sync::mpsc::sync_channel(QUEUE_CAPACITY);
         let (stored_tx, stored) = watch::channel(resume.next_id.saturating_sub(1));
         let lost = Arc::new(Mutex::new(Vec::new()));
-        writer::spawn(writer, entries, stored_tx, lost.clone(), Box::new(forgotten))?;
+        writer::spawn(
+            writer,
+            entries,
+            stored_tx,
+            lost.clone(),
+            Box::new(forgotten),
+        )?;
         let log = MessageLog {
             inner: Arc::new(Inner {
                 queue,
