@@ -57,6 +57,10 @@ fn every_example_line_is_exact() {
         "list_members",
         "private",
         "time",
+        "offer_file",
+        "upload_chunk",
+        "cancel_upload",
+        "download_chunk",
         "history",
         "private_history",
     ];
