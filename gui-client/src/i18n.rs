@@ -263,7 +263,7 @@ mod tests {
     const KEY_PREFIXES: &[&str] = &[
         "login-", "signup-", "chat-", "private-", "rooms-", "servers-", "status-", "trust-",
         "users-", "view-", "app-", "session-", "host-", "notice-", "error-", "net-", "gender-",
-        "rule-",
+        "files-", "rule-",
     ];
 
     #[test]

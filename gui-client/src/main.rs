@@ -67,6 +67,7 @@ fn main() -> eframe::Result {
         host: None,
         language: None,
         silent: false,
+        files_dir: None,
     };
     eframe::run_native(
         "tertulia",

@@ -41,6 +41,8 @@ pub enum Command {
     Help,
     /// Connection state, latency and clock offset (answered by the client itself).
     Net,
+    /// `#file <path>`: share a file with the room (the client uploads it).
+    File(String),
 }
 
 impl Command {
@@ -59,7 +61,7 @@ impl Command {
                 to: to.clone(),
                 text: text.clone(),
             },
-            Command::Help | Command::Net => return None,
+            Command::Help | Command::Net | Command::File(_) => return None,
         })
     }
 }
@@ -109,6 +111,11 @@ pub const COMMANDS: &[CommandSpec] = &[
         word: "\\private",
         usage: "#\\private <user> <message>",
         summary: "send a private message",
+    },
+    CommandSpec {
+        word: "file",
+        usage: "#file <path>",
+        summary: "share a file with the room",
     },
     CommandSpec {
         word: "net",
@@ -169,16 +176,18 @@ pub enum Problem {
     ShowWhat,
     ToWhom,
     WhatMessage,
+    WhichFile,
 }
 
 impl Problem {
-    pub const ALL: [Problem; 6] = [
+    pub const ALL: [Problem; 7] = [
         Problem::WhichRoom,
         Problem::RoomWithSpaces,
         Problem::NoArguments,
         Problem::ShowWhat,
         Problem::ToWhom,
         Problem::WhatMessage,
+        Problem::WhichFile,
     ];
 
     /// A stable name (`which-room`), for translation catalogues.
@@ -190,6 +199,7 @@ impl Problem {
             Problem::ShowWhat => "show-what",
             Problem::ToWhom => "to-whom",
             Problem::WhatMessage => "what-message",
+            Problem::WhichFile => "which-file",
         }
     }
 }
@@ -203,6 +213,7 @@ impl fmt::Display for Problem {
             Problem::ShowWhat => "Did you mean #show users?",
             Problem::ToWhom => "To whom?",
             Problem::WhatMessage => "What message?",
+            Problem::WhichFile => "Which file? Give its path.",
         })
     }
 }
@@ -264,6 +275,10 @@ pub fn parse(line: &str) -> Result<Input, ParseError> {
             }
         }
         "\\private" | "private" => private(args)?,
+        "file" => match args.trim() {
+            "" => return Err(usage("file", Problem::WhichFile)),
+            path => Command::File(path.to_owned()),
+        },
         _ => return Err(ParseError::Unknown(word.to_owned())),
     };
     Ok(Input::Command(command))

@@ -33,6 +33,7 @@ impl TertuliaApp {
             }
         };
         match command {
+            Command::File(path) => self.share_file(expand_home(&path), None),
             Command::Help => chat.state.info(help_text()),
             Command::Net => {
                 let report = net_report(&self.net, &self.clock, &chat.server);
@@ -68,6 +69,7 @@ fn help_text() -> String {
             "#dR" => "chat-help-dr",
             "#show" => "chat-help-show",
             "#\\private" => "chat-help-private",
+            "#file" => "chat-help-file",
             "#net" => "chat-help-net",
             "#help" => "chat-help-help",
             "#exit" => "chat-help-exit",
@@ -119,6 +121,14 @@ fn net_report(net: &NetHandle, clock: &ClockView, server: &str) -> String {
         kib(stats.bytes_received),
         stats.reconnections,
     )
+}
+
+/// `~/notas.pdf` → the home directory's `notas.pdf`.
+fn expand_home(path: &str) -> std::path::PathBuf {
+    match (path.strip_prefix("~/"), directories::UserDirs::new()) {
+        (Some(rest), Some(dirs)) => dirs.home_dir().join(rest),
+        _ => std::path::PathBuf::from(path),
+    }
 }
 
 #[cfg(test)]

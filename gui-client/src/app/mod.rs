@@ -2,12 +2,14 @@
 //! then applies what the user asked for.
 
 mod commands;
+pub mod files;
 mod lan;
 mod notify;
 mod session;
 
 pub use lan::Lan;
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use tertulia_shared::{ErrorBody, ErrorCode, Password, Registration, Request};
@@ -25,6 +27,7 @@ use crate::settings::{Settings, SettingsStore};
 use crate::sound::Chimes;
 use crate::state::ChatState;
 use crate::ui::chat::{input_ui, messages_ui};
+use crate::ui::files::{FileAction, picker_ui, transfers_ui};
 use crate::ui::login::{LoginAction, LoginForm, login_ui};
 use crate::ui::private::private_windows_ui;
 use crate::ui::rooms::{RoomAction, rooms_ui};
@@ -40,6 +43,7 @@ mod text {
     crate::texts! {
         ACCOUNT_CREATED = "app-account-created";
         NOT_TRUSTED = "app-not-trusted";
+        ATTACH = "files-attach";
     }
 
     pub fn connecting(server: &str, attempt: u32) -> String {
@@ -77,6 +81,9 @@ pub struct AppOptions {
     pub language: Option<Lang>,
     /// Chimes are counted, never played (tests).
     pub silent: bool,
+    /// Where downloads (`Downloads/`) and fetched images (`cache/`) go
+    /// (default: the user's Downloads folder and cache directory).
+    pub files_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +131,8 @@ pub struct TertuliaApp {
     close_confirmed: bool,
     /// The title, the attention requests and the chime.
     notifier: notify::Notifier,
+    /// File transfers, the picker and thumbnails.
+    files: files::Files,
 }
 
 /// A connection attempt to repeat once the user has trusted the server.
@@ -187,6 +196,10 @@ impl TertuliaApp {
             hosting_applied: false,
             closing_with: None,
             close_confirmed: false,
+            files: match options.files_dir {
+                Some(dir) => files::Files::new(ctx, dir.join("Downloads"), dir.join("cache")),
+                None => files::Files::for_this_user(ctx),
+            },
             notifier: notify::Notifier::new(if options.silent {
                 Chimes::silent()
             } else {
@@ -331,6 +344,7 @@ impl TertuliaApp {
                     chat.state.apply_event(event);
                 }
             }
+            NetEvent::Transfer(update) => self.on_transfer(update),
             NetEvent::Clock { offset_ms, rtt_ms } => {
                 self.clock = ClockView {
                     offset_ms,
@@ -528,25 +542,55 @@ impl TertuliaApp {
             .show(ui, |ui| {
                 open_private = users_ui(ui, &chat.state);
             });
+        let mut file_actions = Vec::new();
         egui::Panel::bottom("input").show(ui, |ui| {
-            ui.add_space(6.0);
+            ui.add_space(4.0);
+            file_actions.extend(transfers_ui(ui, &self.files.transfers));
+            ui.add_space(2.0);
             line = input_ui(ui, &mut chat.input, &chat.state.room);
             ui.add_space(4.0);
         });
         egui::CentralPanel::default().show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.heading(&chat.state.room);
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui.button(format!("📎 {}", text::ATTACH())).clicked() {
+                        file_actions.push(FileAction::Pick { to: None });
+                    }
+                });
             });
             ui.separator();
             let room = chat.state.room.clone();
             let prepended = chat.state.prepended(&room);
-            if messages_ui(ui, &mut chat.view, chat.state.log(), &room, prepended) {
+            let log = messages_ui(
+                ui,
+                &mut chat.view,
+                chat.state.log(),
+                (&room, prepended),
+                &mut self.files.thumbnails,
+            );
+            if log.at_top {
                 chat.load_older(&self.net);
             }
+            file_actions.extend(log.download.map(FileAction::Download));
         });
-        let sends = private_windows_ui(ui.ctx(), &mut chat.state, &mut chat.private_drafts);
+        let private = private_windows_ui(
+            ui.ctx(),
+            &mut chat.state,
+            &mut chat.private_drafts,
+            &mut self.files.thumbnails,
+        );
+        file_actions.extend(private.files);
+        if let Some(picker) = &mut self.files.picker
+            && let Some(path) = picker_ui(ui.ctx(), picker, &chat.state.room)
+        {
+            file_actions.push(FileAction::Share {
+                path,
+                to: picker.to.clone(),
+            });
+        }
 
-        for send in sends {
+        for send in private.sends {
             let request = Request::Private {
                 to: send.to.clone(),
                 text: send.text.clone(),
@@ -571,6 +615,20 @@ impl TertuliaApp {
         if let Some(line) = line {
             self.submit_line(&line);
         }
+        // Dropped on a conversation window: shared with that person; on the
+        // main window: with the room.
+        let claimed: Vec<PathBuf> = file_actions
+            .iter()
+            .filter_map(|action| match action {
+                FileAction::Share { path, .. } => Some(path.clone()),
+                _ => None,
+            })
+            .collect();
+        self.take_dropped_files(ui.ctx(), &claimed);
+        for action in file_actions {
+            self.apply_file_action(action);
+        }
+        self.fetch_thumbnails();
     }
 }
 

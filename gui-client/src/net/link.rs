@@ -22,6 +22,7 @@ use tokio_util::codec::FramedRead;
 use super::errors;
 use super::pages::{append_page, pages_next};
 use super::tls::{self, TlsFailure, Trust};
+use super::transfers::Transfers;
 use super::{
     Arrival, CONNECT_TIMEOUT, INTERNAL_IDS, NetCommand, NetEvent, NetStats, SILENCE_LIMIT,
     display_server, elapsed_since, local_now_ms, split_server,
@@ -388,6 +389,7 @@ impl Link {
     pub(super) async fn serve(
         &mut self,
         commands: &mut mpsc::UnboundedReceiver<NetCommand>,
+        transfers: &mut Transfers,
     ) -> End {
         let mut clock = ClockSync::new();
         let mut samples_left = SYNC_SAMPLES;
@@ -397,8 +399,27 @@ impl Link {
         let mut tick = tokio::time::interval(Duration::from_millis(250));
 
         loop {
+            // Chunks go out as soon as answers make room for them.
+            let next_id = &mut self.next_id;
+            let wanted = transfers.wanted(|| {
+                let id = *next_id;
+                *next_id += 1;
+                id
+            });
+            for (id, request) in wanted {
+                if let Err(e) = self.write(id, request).await {
+                    return End::Lost(errors::connection_lost(&e));
+                }
+            }
             tokio::select! {
+                (id, hashed) = transfers.hashed() => transfers.on_hashed(&self.out, id, hashed),
                 message = self.read() => match message {
+                    Ok(Some(ServerMessage::Reply { id: Some(id), result })) if transfers.owns(id) => {
+                        transfers.on_reply(&self.out, id, result);
+                    }
+                    Ok(Some(ServerMessage::Error { id: Some(id), error })) if transfers.owns(id) => {
+                        transfers.on_error(&self.out, id, error);
+                    }
                     Ok(Some(ServerMessage::Reply { id: Some(id), result: Reply::Time { server_time_ms } }))
                         if in_flight.is_some_and(|(sample, _, _)| sample == id) =>
                     {
@@ -461,6 +482,16 @@ impl Link {
                     }
                     Some(NetCommand::Cancel) | None => return End::Cancel,
                     Some(NetCommand::Connect { .. }) => {}
+                    Some(NetCommand::CancelTransfer { id }) => {
+                        if let Some(request) = transfers.cancel(&self.out, id) {
+                            let rid = self.next_id;
+                            self.next_id += 1;
+                            if let Err(e) = self.write(rid, request).await {
+                                return End::Lost(errors::connection_lost(&e));
+                            }
+                        }
+                    }
+                    Some(other) => transfers.command(&self.out, other),
                 },
                 _ = tick.tick() => {
                     if let Some((_, _, since)) = in_flight {

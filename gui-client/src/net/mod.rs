@@ -11,6 +11,7 @@ mod errors;
 mod link;
 mod pages;
 pub mod tls;
+pub mod transfers;
 mod worker;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -38,7 +39,25 @@ pub enum NetCommand {
     },
     /// Send a request; its reply comes back as [`NetEvent::Reply`] or
     /// [`NetEvent::Failed`] with the same id.
-    Send { id: RequestId, request: Request },
+    Send {
+        id: RequestId,
+        request: Request,
+    },
+    /// Share the file at `path` with the current room, or with `to`.
+    Upload {
+        id: transfers::TransferId,
+        path: std::path::PathBuf,
+        to: Option<String>,
+    },
+    /// Save a shared file into `dir` (never over an existing file).
+    Download {
+        id: transfers::TransferId,
+        file: tertulia_shared::FileInfo,
+        dir: std::path::PathBuf,
+    },
+    CancelTransfer {
+        id: transfers::TransferId,
+    },
     /// `#exit`: log out, close, and stop reconnecting.
     Logout,
     /// Stop connecting (or reconnecting) and close.
@@ -98,6 +117,8 @@ pub enum NetEvent {
         error: ErrorBody,
     },
     Event(Event),
+    /// How a file transfer is going.
+    Transfer(transfers::TransferUpdate),
     /// A better estimate of the server clock (Cristian's algorithm).
     Clock {
         offset_ms: i64,

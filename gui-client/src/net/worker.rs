@@ -10,12 +10,15 @@ use tokio::sync::mpsc;
 
 use super::link::{End, Failure, Out, establish};
 use super::tls::Trust;
+use super::transfers::Transfers;
 use super::{NetCommand, NetEvent, NetStats, retry_delay};
 
 /// The network thread.
 pub(super) struct Worker {
     commands: mpsc::UnboundedReceiver<NetCommand>,
     out: Out,
+    /// File transfers outlive connections: they pause and resume.
+    transfers: Transfers,
 }
 
 impl Worker {
@@ -32,6 +35,7 @@ impl Worker {
                 wake,
                 stats,
             },
+            transfers: Transfers::default(),
         }
     }
 
@@ -51,6 +55,7 @@ impl Worker {
                 }
                 NetCommand::Send { id, .. } => self.out.emit(not_connected(id)),
                 NetCommand::Logout | NetCommand::Cancel => {}
+                other => self.transfers.command(&self.out, other),
             }
         }
     }
@@ -84,7 +89,7 @@ impl Worker {
             );
             let result = tokio::select! {
                 result = establishing => result,
-                () = interruption(&mut self.commands, &self.out) => Err(Failure::Interrupted),
+                () = interruption(&mut self.commands, &self.out, &mut self.transfers) => Err(Failure::Interrupted),
             };
             let mut link = match result {
                 Ok((mut link, arrival)) => {
@@ -135,8 +140,9 @@ impl Worker {
                     s.reconnections += 1;
                 }
             });
-            let end = link.serve(&mut self.commands).await;
+            let end = link.serve(&mut self.commands, &mut self.transfers).await;
             self.out.stats(|s| s.connected_since = None);
+            self.transfers.pause(&self.out);
             match end {
                 End::Logout => {
                     self.out.emit(NetEvent::Closed {
@@ -173,7 +179,7 @@ impl Worker {
         });
         tokio::select! {
             () = tokio::time::sleep(delay) => true,
-            () = interruption(&mut self.commands, &self.out) => {
+            () = interruption(&mut self.commands, &self.out, &mut self.transfers) => {
                 self.out.emit(NetEvent::Closed { message: crate::i18n::tr("net-disconnected") });
                 false
             }
@@ -191,13 +197,19 @@ fn not_connected(id: RequestId) -> NetEvent {
     }
 }
 
-/// Resolves when the user cancels or logs out; refuses requests meanwhile.
-async fn interruption(commands: &mut mpsc::UnboundedReceiver<NetCommand>, out: &Out) {
+/// Resolves when the user cancels or logs out; refuses requests meanwhile
+/// (transfers wait for the connection).
+async fn interruption(
+    commands: &mut mpsc::UnboundedReceiver<NetCommand>,
+    out: &Out,
+    transfers: &mut Transfers,
+) {
     loop {
         match commands.recv().await {
             None | Some(NetCommand::Cancel) | Some(NetCommand::Logout) => return,
             Some(NetCommand::Send { id, .. }) => out.emit(not_connected(id)),
             Some(NetCommand::Connect { .. }) => {}
+            Some(other) => transfers.command(out, other),
         }
     }
 }

@@ -57,6 +57,7 @@ impl ChatState {
                 from: message.from,
                 text: message.text,
                 time_ms: message.time_ms,
+                file: message.file,
             };
             let last = log.iter().rev().find_map(chat_id);
             match (first, last) {
@@ -154,6 +155,7 @@ impl ChatState {
                 mine,
                 text: message.text,
                 time_ms: message.time_ms,
+                file: message.file,
             },
         );
         if !mine {

@@ -8,7 +8,9 @@ mod history;
 use std::collections::{BTreeMap, HashMap};
 
 use tertulia_shared::validate::fold;
-use tertulia_shared::{ChatMessage, Event, MessageId, MoveReason, Reply, RoomInfo, UserInfo};
+use tertulia_shared::{
+    ChatMessage, Event, FileInfo, MessageId, MoveReason, Reply, RoomInfo, UserInfo,
+};
 
 pub use history::Direction;
 
@@ -26,6 +28,8 @@ pub enum Line {
         mine: bool,
         /// Someone else's message that names this user (`@ana` or `ana`).
         mention: bool,
+        /// The file it shares (`text` is then its name).
+        file: Option<FileInfo>,
     },
     /// Something that happened (joined, left, room deleted…).
     Notice(String),
@@ -54,6 +58,8 @@ pub enum PrivateLine {
         mine: bool,
         text: String,
         time_ms: i64,
+        /// The file it shares (`text` is then its name).
+        file: Option<FileInfo>,
     },
     Error(String),
 }

@@ -4,6 +4,7 @@ use egui::text::{CCursor, CCursorRange, LayoutJob};
 use egui::{FontId, Key, Modifiers, Rect, RichText, TextFormat, Ui, UiBuilder, vec2};
 
 use super::{clock_time, name_color, shown_text};
+use crate::app::files::Thumbnails;
 use crate::state::Line;
 
 mod text {
@@ -40,17 +41,27 @@ fn estimate(line: &Line, row: f32) -> f32 {
     row * (1 + text.matches('\n').count()) as f32
 }
 
+/// What the user did in the log.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogOutput {
+    /// The view is scrolled to the very top: time to load older messages,
+    /// if there are any.
+    pub at_top: bool,
+    /// A shared file to download.
+    pub download: Option<tertulia_shared::FileInfo>,
+}
+
 /// The room's log. `prepended` counts the lines the log has received on
 /// top so far: when older messages arrive the view keeps showing what it
-/// showed. Returns true when the view is scrolled to the very top (time to
-/// load older messages, if there are any).
+/// showed.
 pub fn messages_ui(
     ui: &mut Ui,
     view: &mut MessageView,
     lines: &[Line],
-    room: &str,
-    prepended: usize,
-) -> bool {
+    (room, prepended): (&str, usize),
+    thumbnails: &mut Thumbnails,
+) -> LogOutput {
+    let mut download = None;
     let row = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
     if view.room != room {
         view.heights.clear();
@@ -98,7 +109,10 @@ pub fn messages_ui(
         while index < lines.len() && y <= viewport.max.y {
             let space = Rect::from_min_size(egui::pos2(left, top + y), vec2(width, f32::INFINITY));
             let drawn = ui.scope_builder(UiBuilder::new().id_salt(index).max_rect(space), |ui| {
-                line_ui(ui, &lines[index], day_header(lines, index))
+                if let Some(file) = line_ui(ui, &lines[index], day_header(lines, index), thumbnails)
+                {
+                    download = Some(file);
+                }
             });
             let height = drawn.response.rect.height() + ui.spacing().item_spacing.y;
             view.heights[index] = height;
@@ -107,7 +121,26 @@ pub fn messages_ui(
         }
     });
     view.offset = output.state.clamped_offset().y;
-    view.offset <= 0.5 && shift == 0.0
+    LogOutput {
+        at_top: view.offset <= 0.5 && shift == 0.0,
+        download,
+    }
+}
+
+/// A shared file under its message: returns it when its download was clicked.
+fn file_ui(
+    ui: &mut Ui,
+    file: Option<&tertulia_shared::FileInfo>,
+    thumbnails: &mut Thumbnails,
+) -> Option<tertulia_shared::FileInfo> {
+    let file = file?;
+    ui.horizontal(|ui| {
+        ui.add_space(40.0);
+        ui.vertical(|ui| super::files::file_card(ui, file, thumbnails.get(file)))
+            .inner
+    })
+    .inner
+    .then(|| file.clone())
 }
 
 /// The message's links, clickable (they open in the browser).
@@ -138,7 +171,14 @@ fn day_header(lines: &[Line], index: usize) -> Option<String> {
 }
 
 /// One row of the log, under its day's separator when it starts a day.
-fn line_ui(ui: &mut Ui, line: &Line, day: Option<String>) {
+/// Returns the shared file whose download was clicked.
+fn line_ui(
+    ui: &mut Ui,
+    line: &Line,
+    day: Option<String>,
+    thumbnails: &mut Thumbnails,
+) -> Option<tertulia_shared::FileInfo> {
+    let mut download = None;
     if let Some(day) = day {
         ui.vertical_centered(|ui| {
             ui.label(RichText::new(format!("— {day} —")).small().weak());
@@ -154,6 +194,7 @@ fn line_ui(ui: &mut Ui, line: &Line, day: Option<String>) {
             time_ms,
             mine,
             mention,
+            file,
             ..
         } => {
             let mut job = LayoutJob::default();
@@ -175,11 +216,13 @@ fn line_ui(ui: &mut Ui, line: &Line, day: Option<String>) {
             };
             job.append(from, 0.0, name_format);
             job.append(": ", 0.0, format(weak, false));
-            job.append(
-                &shown_text(text),
-                0.0,
-                format(ui.visuals().text_color(), false),
-            );
+            if file.is_none() {
+                job.append(
+                    &shown_text(text),
+                    0.0,
+                    format(ui.visuals().text_color(), false),
+                );
+            }
             // Mentions of this user stand out (a warm tint, both themes).
             let fill = if *mention {
                 Some(ui.visuals().warn_fg_color.gamma_multiply(0.18))
@@ -198,6 +241,7 @@ fn line_ui(ui: &mut Ui, line: &Line, day: Option<String>) {
                         ui.set_width(ui.available_width());
                         ui.add(egui::Label::new(job).wrap());
                         links_ui(ui, &links);
+                        download = file_ui(ui, file.as_ref(), thumbnails);
                     });
             } else {
                 egui::Frame::NONE
@@ -205,6 +249,7 @@ fn line_ui(ui: &mut Ui, line: &Line, day: Option<String>) {
                     .show(ui, |ui| {
                         ui.add(egui::Label::new(job).wrap());
                         links_ui(ui, &links);
+                        download = file_ui(ui, file.as_ref(), thumbnails);
                     });
             }
         }
@@ -229,6 +274,7 @@ fn line_ui(ui: &mut Ui, line: &Line, day: Option<String>) {
             );
         }
     }
+    download
 }
 
 /// The input box with its history of sent lines.

@@ -2,6 +2,7 @@
 //! what the user asked for; `app.rs` applies it after drawing.
 
 pub mod chat;
+pub mod files;
 pub mod login;
 pub mod private;
 pub mod rooms;

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use egui::{Context, RichText};
 use tertulia_shared::validate::fold;
 
+use super::files::FileAction;
 use super::{clock_time, name_color, shown_text};
+use crate::app::files::Thumbnails;
 use crate::state::{ChatState, Conversation, PrivateLine};
 
 mod text {
@@ -14,6 +16,7 @@ mod text {
     crate::texts! {
         YOU = "private-you";
         EMPTY = "private-empty";
+        ATTACH = "files-attach";
     }
 
     pub fn title(with: &str, unread: usize) -> String {
@@ -37,15 +40,24 @@ pub struct PrivateSend {
     pub text: String,
 }
 
+/// What the user did in the conversations.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PrivateOutput {
+    pub sends: Vec<PrivateSend>,
+    /// Files dropped on a conversation, downloads, the picker.
+    pub files: Vec<FileAction>,
+}
+
 /// Draws every open conversation, each in its own OS window where the
 /// platform allows (egui viewports), otherwise as a window inside the main
-/// one; returns messages to send.
+/// one.
 pub fn private_windows_ui(
     ctx: &Context,
     state: &mut ChatState,
     drafts: &mut HashMap<String, String>,
-) -> Vec<PrivateSend> {
-    let mut sends = Vec::new();
+    thumbnails: &mut Thumbnails,
+) -> PrivateOutput {
+    let mut out = PrivateOutput::default();
     let mut seen = Vec::new();
     let screen = ctx.content_rect();
     let native = !ctx.embed_viewports();
@@ -89,8 +101,15 @@ pub fn private_windows_ui(
                 }
                 let mut typing = false;
                 egui::CentralPanel::default().show(ui, |ui| {
-                    typing = conversation_ui(ui, conversation, draft, &mut sends);
+                    typing = conversation_ui(ui, conversation, draft, &mut out, thumbnails);
                 });
+                let dropped = ui.input(|i| i.raw.dropped_files.clone());
+                for path in dropped.into_iter().map(|f| f.path().to_path_buf()) {
+                    out.files.push(FileAction::Share {
+                        path,
+                        to: Some(conversation.with.clone()),
+                    });
+                }
                 typing || focused
             })
         } else {
@@ -105,9 +124,22 @@ pub fn private_windows_ui(
                 .collapsible(false)
                 .open(&mut open)
                 .show(ctx, |ui| {
-                    conversation_ui(ui, conversation, draft, &mut sends)
+                    conversation_ui(ui, conversation, draft, &mut out, thumbnails)
                 });
             conversation.open = open;
+            // Files dropped on this window are for this person.
+            if shown
+                .as_ref()
+                .is_some_and(|s| s.response.contains_pointer())
+            {
+                let dropped = ctx.input(|i| i.raw.dropped_files.clone());
+                for path in dropped.into_iter().map(|f| f.path().to_path_buf()) {
+                    out.files.push(FileAction::Share {
+                        path,
+                        to: Some(conversation.with.clone()),
+                    });
+                }
+            }
             shown.is_some_and(|shown| {
                 let clicked_in =
                     shown.response.contains_pointer() && ctx.input(|i| i.pointer.any_pressed());
@@ -121,7 +153,7 @@ pub fn private_windows_ui(
     for key in seen {
         state.mark_read(&key);
     }
-    sends
+    out
 }
 
 /// One conversation: its lines and, at the bottom, the box to answer in.
@@ -130,19 +162,28 @@ fn conversation_ui(
     ui: &mut egui::Ui,
     conversation: &Conversation,
     draft: &mut String,
-    sends: &mut Vec<PrivateSend>,
+    out: &mut PrivateOutput,
+    thumbnails: &mut Thumbnails,
 ) -> bool {
     let with = &conversation.with;
     let typing = egui::Panel::bottom(("private-input", with.as_str())).show(ui, |ui| {
         ui.add_space(4.0);
         let label = ui.label(RichText::new(text::to(with)).weak());
         let edit = ui
-            .add(egui::TextEdit::singleline(draft).desired_width(f32::INFINITY))
-            .labelled_by(label.id);
+            .horizontal(|ui| {
+                if ui.button("📎").on_hover_text(text::ATTACH()).clicked() {
+                    out.files.push(FileAction::Pick {
+                        to: Some(with.clone()),
+                    });
+                }
+                ui.add(egui::TextEdit::singleline(draft).desired_width(f32::INFINITY))
+                    .labelled_by(label.id)
+            })
+            .inner;
         if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
             let message = std::mem::take(draft);
             if !message.trim().is_empty() {
-                sends.push(PrivateSend {
+                out.sends.push(PrivateSend {
                     to: with.clone(),
                     text: message.trim().to_owned(),
                 });
@@ -164,6 +205,7 @@ fn conversation_ui(
                         mine,
                         text: body,
                         time_ms,
+                        file,
                         ..
                     } => {
                         ui.horizontal_wrapped(|ui| {
@@ -174,8 +216,15 @@ fn conversation_ui(
                                 (with.clone(), name_color(ui, with))
                             };
                             ui.label(RichText::new(format!("{who}:")).color(color).strong());
-                            ui.label(shown_text(body).as_ref());
+                            if file.is_none() {
+                                ui.label(shown_text(body).as_ref());
+                            }
                         });
+                        if let Some(file) = file
+                            && super::files::file_card(ui, file, thumbnails.get(file))
+                        {
+                            out.files.push(FileAction::Download(file.clone()));
+                        }
                     }
                     PrivateLine::Error(error) => {
                         ui.label(

@@ -233,10 +233,21 @@ pub fn app_in(
                     host: host.clone(),
                     language: Some(language),
                     silent: true,
+                    files_dir: Some(files_dir()),
                 },
             )
             .unwrap()
         })
+}
+
+/// A fresh directory for one app's downloads and cache (left in the
+/// system's temporary directory).
+fn files_dir() -> std::path::PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("tertulia-test-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
 }
 
 /// Runs frames (in real time: the network is real) until `done` holds.

@@ -55,6 +55,10 @@ fn now_ms() -> i64 {
     now.map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
+/// What reading a file needs: its hash and size, its room (`None`: a
+/// private file), its owner and its recipient.
+type Readable = (String, i64, Option<String>, String, Option<String>);
+
 /// An upload in progress, as stored.
 struct Upload {
     name: String,
@@ -87,10 +91,8 @@ impl FileStore {
             sha256: offer.sha256,
             target: offer.target,
         };
-        if offer.size == 0 {
-            if upload.sha256 != tertulia_shared::files::sha256_hex(b"") {
-                return Err(FileError::HashMismatch);
-            }
+        if offer.size == 0 && upload.sha256 != tertulia_shared::files::sha256_hex(b"") {
+            return Err(FileError::HashMismatch);
         }
         if let Some(file) = self.share(owner, &upload, None, limits)? {
             return Ok(Progress::Complete {
@@ -311,7 +313,7 @@ impl FileStore {
         id: u64,
         offset: u64,
     ) -> Result<(Vec<u8>, bool), FileError> {
-        let row: Option<(String, i64, Option<String>, String, Option<String>)> = self
+        let row: Option<Readable> = self
             .db()
             .query_row(
                 "SELECT sha256, size, room, owner_key, recipient_key FROM files WHERE id = ?1",
