@@ -16,6 +16,7 @@ use tertulia::ui::chat::{MessageView, messages_ui};
 struct Room {
     lines: Vec<Line>,
     view: MessageView,
+    thumbnails: tertulia::app::files::Thumbnails,
 }
 
 fn room(n: usize) -> Room {
@@ -35,12 +36,14 @@ fn room(n: usize) -> Room {
                 time_ms: 1_795_330_000_000 + i as i64 * 1000,
                 mine: i % 7 == 0,
                 mention: i % 50 == 0,
+                file: None,
             },
         })
         .collect();
     Room {
         lines,
         view: MessageView::default(),
+        thumbnails: Default::default(),
     }
 }
 
@@ -73,7 +76,13 @@ fn main() {
     for n in [100, 10_000] {
         let mut harness = Harness::builder().with_size([800.0, 600.0]).build_ui_state(
             |ui, room: &mut Room| {
-                messages_ui(ui, &mut room.view, &room.lines, "lobby", 0);
+                messages_ui(
+                    ui,
+                    &mut room.view,
+                    &room.lines,
+                    ("lobby", 0),
+                    &mut room.thumbnails,
+                );
             },
             room(n),
         );
