@@ -3,6 +3,7 @@
 //! Prints a table and one JSON line per scenario.
 
 mod abuse;
+mod files;
 mod measure;
 mod proto;
 mod quiet;
@@ -41,6 +42,9 @@ enum Scenario {
     /// GUI clients at rest (heartbeat only) with many accounts registered:
     /// server CPU while nobody types (Tertulia only).
     QuietLab,
+    /// A room chatting at a steady pace without, then with, a large file
+    /// being shared in it (Tertulia only).
+    FileTransfer,
 }
 
 /// Load generator for chat servers on this machine.
@@ -192,6 +196,21 @@ async fn run(cli: &Cli, target: &mut Target) -> anyhow::Result<Vec<Report>> {
                     batch.push(outcome(
                         quiet::quiet_lab(target, accounts, online, window, poll).await,
                         "quiet-lab",
+                    ));
+                }
+            }
+            (Scenario::FileTransfer, p) => {
+                let (n, senders, secs, mb) = match p {
+                    Full => (100, 5, 5, 50),
+                    Quick => (100, 5, 5, 50),
+                    Smoke => (5, 1, 2, 1),
+                };
+                for upload in [0, mb] {
+                    next_tag!();
+                    let window = Duration::from_secs(secs);
+                    batch.push(outcome(
+                        files::file_transfer(target, n, senders, 50, window, upload).await,
+                        "file-transfer",
                     ));
                 }
             }

@@ -53,7 +53,12 @@ pub(super) enum Pending {
     /// Older messages of a room, for the user scrolling up.
     Older(String),
     /// Going back to the room the user was in before the link dropped.
-    Rejoin(String),
+    Rejoin {
+        room: String,
+        /// "Connected again" and the like, told once the user is back in
+        /// a room (this one, or the default one if it is gone).
+        notices: Vec<String>,
+    },
 }
 
 #[derive(Debug)]
@@ -129,19 +134,30 @@ impl ChatSession {
             arrival.history_more,
             Direction::Newer,
         );
-        self.state.notice(text::back(server));
+        let mut notices = vec![text::back(server)];
         if arrival.queued_privates > 0 {
-            self.state.notice(text::away(arrival.queued_privates));
+            notices.push(text::away(arrival.queued_privates));
         }
+        // Told in the room the user ends up in, not in the one the server
+        // put them in for a moment.
         let room = match self.room_before_drop.take() {
             Some(previous) if fold(&previous) != fold(&self.state.default_room) => {
                 let request = Request::JoinRoom {
                     room: previous.clone(),
                 };
-                self.send(net, request, Pending::Rejoin(previous.clone()));
+                let pending = Pending::Rejoin {
+                    room: previous.clone(),
+                    notices,
+                };
+                self.send(net, request, pending);
                 previous
             }
-            _ => arrival.room,
+            _ => {
+                for notice in notices {
+                    self.state.notice(notice);
+                }
+                arrival.room
+            }
         };
         if let Some(after) = self.resume_from.take() {
             self.catch_up_room(net, room, after);
@@ -205,6 +221,12 @@ impl ChatSession {
                     self.catch_up_privates(net, last);
                 }
             }
+            (Some(Pending::Rejoin { notices, .. }), result) => {
+                self.state.apply_reply(result, typed);
+                for notice in notices {
+                    self.state.notice(notice);
+                }
+            }
             (_, result) => {
                 if typed && let Reply::PrivateSent { message, queued } = &result {
                     self.state
@@ -248,7 +270,10 @@ impl ChatSession {
                     }
                 }
             }
-            Some(Pending::Rejoin(room)) if error.code == ErrorCode::RoomNotFound => {
+            Some(Pending::Rejoin { room, notices }) if error.code == ErrorCode::RoomNotFound => {
+                for notice in notices {
+                    self.state.notice(notice);
+                }
                 let here = self.state.room.clone();
                 self.state.notice(text::room_gone(&room, &here));
             }
