@@ -29,6 +29,19 @@ fn save(harness: &mut Harness<'_, TertuliaApp>, name: &str) {
     eprintln!("wrote {}", path.display());
 }
 
+/// A file dropped on the window, as the desktop hands it over.
+#[derive(Debug)]
+struct DroppedPath(PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
 fn pause() {
     std::thread::sleep(Duration::from_millis(150));
 }
@@ -102,6 +115,32 @@ fn render_screenshots() {
     wait_for_text(&mut app, "juegos — 1 person (by eva)");
     wait_for_text(&mut app, "redes (0)");
     save(&mut app, "main-window");
+
+    // Files: marta shares a picture (a thumbnail shows in the log), then
+    // ana drops a large file on the window.
+    let picture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../screenshots/es-dark.png");
+    let shared = dir.path().join("pantalla-del-laboratorio.png");
+    std::fs::copy(&picture, &shared).unwrap();
+    marta.net.command(NetCommand::Upload {
+        id: 1,
+        path: shared,
+        to: None,
+    });
+    wait_for_text(&mut app, "📎 pantalla-del-laboratorio.png");
+    wait_for(&mut app, "the thumbnail", |h| {
+        h.state().thumbnails_loaded() > 0
+    });
+    save(&mut app, "file-thumbnail");
+    let big = dir.path().join("maquina-virtual-redes.ova");
+    std::fs::write(&big, vec![7u8; 48 * 1024 * 1024]).unwrap();
+    app.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(DroppedPath(big)));
+    wait_for(&mut app, "the upload under way", |h| {
+        has_text(h, "Sending") && has_text(h, " MB of 50.3 MB")
+    });
+    save(&mut app, "file-transfer");
+    wait_for_text(&mut app, "📎 maquina-virtual-redes.ova");
 
     // A private conversation in its own window.
     luis.net.send(Request::Private {

@@ -155,6 +155,11 @@ impl TertuliaApp {
         }
     }
 
+    /// How many shared images have a thumbnail loaded.
+    pub fn thumbnails_loaded(&self) -> usize {
+        self.files.thumbnails.textures.len()
+    }
+
     /// Where downloads are saved.
     pub fn downloads_dir(&self) -> &Path {
         &self.files.downloads

@@ -159,7 +159,7 @@ pub fn transfers_ui(ui: &mut Ui, transfers: &[TransferView]) -> Option<FileActio
     let mut action = None;
     for view in transfers {
         let update = &view.update;
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let arrow = if update.upload { "⬆" } else { "⬇" };
             let verb = if update.upload {
                 text::UP()
@@ -211,13 +211,13 @@ pub fn transfers_ui(ui: &mut Ui, transfers: &[TransferView]) -> Option<FileActio
             } else {
                 ui.add(
                     egui::ProgressBar::new(fraction)
-                        .desired_width(160.0)
+                        .desired_width(120.0)
                         .show_percentage(),
                 );
-                ui.label(RichText::new(status).weak());
                 if ui.small_button(format!("✖ {}", text::CANCEL())).clicked() {
                     action = Some(FileAction::Cancel(update.id));
                 }
+                ui.label(RichText::new(status).weak());
             }
         });
     }
