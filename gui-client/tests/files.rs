@@ -111,3 +111,37 @@ fn file_command_and_private_conversations_share_files_too() {
     assert_eq!(message.file.unwrap().name, "tabla.csv");
     server.stop();
 }
+
+#[test]
+fn an_upload_cut_by_a_lost_connection_continues_after_the_reconnection() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let proxy = server.proxy();
+    let luis = Headless::sign_up(server.addr, "luis");
+    let mut ana = app(proxy.addr);
+    sign_up_through_the_form(&mut ana, "ana");
+    wait_for_text(&mut ana, "Welcome, ana!");
+
+    let path = dir.path().join("máquina virtual.ova");
+    let bytes = content(12 * 1024 * 1024);
+    std::fs::write(&path, &bytes).unwrap();
+    ana.input_mut().dropped_files.push(Arc::new(Dropped(path)));
+    wait_for(&mut ana, "part of the upload", |h| {
+        has_text(h, "Sending") && has_text(h, " MB of 12.6 MB") && !has_text(h, "0 B of")
+    });
+    proxy.cut();
+    wait_for_text(&mut ana, "Waiting for the connection…");
+    // The client logs back in by itself; the upload goes on from where the
+    // server says it stopped, and the file arrives whole.
+    wait_for_text(&mut ana, "Shared");
+    let event = luis.wait(|e| {
+        matches!(e, tertulia::net::NetEvent::Event(tertulia_shared::Event::Message(m)) if m.file.is_some())
+    });
+    let tertulia::net::NetEvent::Event(tertulia_shared::Event::Message(message)) = event else {
+        unreachable!()
+    };
+    let file = message.file.unwrap();
+    assert_eq!(file.sha256, tertulia_shared::files::sha256_hex(&bytes));
+    assert_eq!(file.size, bytes.len() as u64);
+    server.stop();
+}

@@ -113,6 +113,8 @@ pub struct FileStore {
 #[derive(Debug)]
 struct Inner {
     dir: PathBuf,
+    /// Held while an upload's length is checked and a chunk appended.
+    writing: Mutex<()>,
     db: Mutex<rusqlite::Connection>,
 }
 
@@ -121,6 +123,11 @@ impl FileStore {
     /// same directory) and removes what a crash may have left behind.
     pub fn open(db_path: &Path) -> Result<FileStore, crate::db::DbError> {
         let db = crate::db::connect(db_path)?;
+        // Completions a stop interrupted are uploads again (see `store`).
+        db.execute(
+            "UPDATE uploads SET created_ms = ?1 WHERE created_ms = ?2",
+            [crate::now_ms(), store::CLAIMED],
+        )?;
         let dir = db_path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
@@ -130,6 +137,7 @@ impl FileStore {
         let store = FileStore {
             inner: Arc::new(Inner {
                 dir,
+                writing: Mutex::new(()),
                 db: Mutex::new(db),
             }),
         };

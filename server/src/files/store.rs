@@ -1,6 +1,6 @@
 //! The file store's operations, each one blocking and self-contained.
 
-use std::fs::OpenOptions;
+use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
@@ -41,6 +41,10 @@ impl Target {
         }
     }
 }
+
+/// `uploads.created_ms` of an upload being completed (hash check and
+/// sharing under way): no more chunks, and no second completion.
+pub(super) const CLAIMED: i64 = i64::MAX;
 
 fn sql(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
@@ -105,14 +109,35 @@ impl FileStore {
         let existing: Option<i64> = db
             .query_row(
                 "SELECT id FROM uploads WHERE owner_key = ?1 AND sha256 = ?2 AND size = ?3
-                   AND room IS ?4 AND recipient IS ?5",
-                params![fold(owner), upload.sha256, sql(upload.size), room, to],
+                   AND room IS ?4 AND recipient IS ?5 AND created_ms <> ?6",
+                params![
+                    fold(owner),
+                    upload.sha256,
+                    sql(upload.size),
+                    room,
+                    to,
+                    CLAIMED
+                ],
                 |row| row.get(0),
             )
             .optional()?;
         if let Some(id) = existing {
+            drop(db);
             let id = unsigned(id);
-            let received = std::fs::metadata(self.partial_path(id)).map_or(0, |m| m.len());
+            let path = self.partial_path(id);
+            let received = std::fs::metadata(&path).map_or(0, |m| m.len());
+            if received > upload.size {
+                // Cannot be this content: start again.
+                File::create(&path)?;
+                return Ok(Progress::Uploading {
+                    upload: id,
+                    received: 0,
+                });
+            }
+            if received == upload.size {
+                // Every byte arrived, but the connection went before the end.
+                return self.complete(owner, id, upload, limits);
+            }
             return Ok(Progress::Uploading {
                 upload: id,
                 received,
@@ -147,8 +172,8 @@ impl FileStore {
         self.db()
             .query_row(
                 "SELECT name, size, sha256, room, room_name, recipient FROM uploads
-                 WHERE id = ?1 AND owner_key = ?2",
-                params![sql(id), fold(owner)],
+                 WHERE id = ?1 AND owner_key = ?2 AND created_ms <> ?3",
+                params![sql(id), fold(owner), CLAIMED],
                 |row| {
                     Ok(Upload {
                         name: row.get(0)?,
@@ -174,23 +199,48 @@ impl FileStore {
     ) -> Result<Progress, FileError> {
         let upload = self.upload(owner, id)?;
         let path = self.partial_path(id);
-        let mut partial = OpenOptions::new().append(true).create(true).open(&path)?;
-        let received = partial.metadata()?.len();
-        if offset != received {
-            return Err(FileError::WrongOffset { expected: received });
-        }
-        let received = received + bytes.len() as u64;
-        if received > upload.size {
-            return Err(FileError::TooLong);
-        }
-        partial.write_all(bytes)?;
-        drop(partial);
+        let received = {
+            // Two connections of the same user (one being replaced) may
+            // write to one upload: the check and the write go together.
+            let _writing = self.inner.writing.lock().unwrap_or_else(|p| p.into_inner());
+            let mut partial = OpenOptions::new().append(true).create(true).open(&path)?;
+            let received = partial.metadata()?.len();
+            if offset != received {
+                return Err(FileError::WrongOffset { expected: received });
+            }
+            let received = received + bytes.len() as u64;
+            if received > upload.size {
+                return Err(FileError::TooLong);
+            }
+            partial.write_all(bytes)?;
+            received
+        };
         if received < upload.size {
             return Ok(Progress::Uploading {
                 upload: id,
                 received,
             });
         }
+        self.complete(owner, id, upload, limits)
+    }
+
+    /// Every byte is here: checks the hash and shares the file. Claims the
+    /// upload first, so it completes once even if two connections try.
+    fn complete(
+        &self,
+        owner: &str,
+        id: u64,
+        upload: Upload,
+        limits: FileLimits,
+    ) -> Result<Progress, FileError> {
+        let claimed = self.db().execute(
+            "UPDATE uploads SET created_ms = ?2 WHERE id = ?1 AND created_ms <> ?2",
+            params![sql(id), CLAIMED],
+        )?;
+        if claimed == 0 {
+            return Err(FileError::NoSuchUpload);
+        }
+        let path = self.partial_path(id);
         let sha256 = hash_file(&path)?;
         if sha256 != upload.sha256 {
             self.forget_upload(id)?;
