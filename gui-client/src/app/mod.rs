@@ -1,6 +1,7 @@
 //! The eframe application: drains network events, draws the current screen,
 //! then applies what the user asked for.
 
+mod chat_screen;
 mod commands;
 pub mod files;
 mod lan;
@@ -26,16 +27,11 @@ use crate::net::{Arrival, NetCommand, NetEvent, NetHandle, local_now_ms, server_
 use crate::settings::{Settings, SettingsStore};
 use crate::sound::Chimes;
 use crate::state::ChatState;
-use crate::ui::chat::{input_ui, messages_ui};
-use crate::ui::files::{FileAction, picker_ui, transfers_ui};
 use crate::ui::login::{LoginAction, LoginForm, login_ui};
-use crate::ui::private::private_windows_ui;
-use crate::ui::rooms::{RoomAction, rooms_ui};
 use crate::ui::signup::{SignupAction, SignupForm, signup_ui};
-use crate::ui::status::{ClockView, LinkStatus, status_ui};
+use crate::ui::status::{ClockView, LinkStatus};
 use crate::ui::trust::{TrustAction, TrustQuestion, trust_ui};
-use crate::ui::users::users_ui;
-use session::{ChatSession, Pending};
+use session::ChatSession;
 
 mod text {
     use crate::i18n::tr_args;
@@ -508,127 +504,6 @@ impl TertuliaApp {
             }
             None => {}
         }
-    }
-
-    fn chat_screen(&mut self, ui: &mut egui::Ui) {
-        let hosting = self.hosting_status();
-        let mut view_changed = false;
-        let Some(chat) = &mut self.chat else { return };
-        let mut room_action = None;
-        let mut open_private = None;
-        let mut line = None;
-
-        egui::Panel::bottom("status").show(ui, |ui| {
-            view_changed = status_ui(
-                ui,
-                &chat.link,
-                &chat.state.room,
-                &self.clock,
-                chat.state.total_unread(),
-                hosting.as_deref(),
-                &mut self.settings.view,
-            );
-        });
-        if view_changed {
-            self.store.save(&self.settings);
-        }
-        egui::Panel::left("rooms")
-            .default_size(190.0)
-            .show(ui, |ui| {
-                room_action = rooms_ui(ui, &mut chat.rooms, &chat.state);
-            });
-        egui::Panel::right("users")
-            .default_size(190.0)
-            .show(ui, |ui| {
-                open_private = users_ui(ui, &chat.state);
-            });
-        let mut file_actions = Vec::new();
-        egui::Panel::bottom("input").show(ui, |ui| {
-            ui.add_space(4.0);
-            file_actions.extend(transfers_ui(ui, &self.files.transfers));
-            ui.add_space(2.0);
-            line = input_ui(ui, &mut chat.input, &chat.state.room);
-            ui.add_space(4.0);
-        });
-        egui::CentralPanel::default().show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.heading(&chat.state.room);
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui.button(format!("📎 {}", text::ATTACH())).clicked() {
-                        file_actions.push(FileAction::Pick { to: None });
-                    }
-                });
-            });
-            ui.separator();
-            let room = chat.state.room.clone();
-            let prepended = chat.state.prepended(&room);
-            let log = messages_ui(
-                ui,
-                &mut chat.view,
-                chat.state.log(),
-                (&room, prepended),
-                &mut self.files.thumbnails,
-            );
-            if log.at_top {
-                chat.load_older(&self.net);
-            }
-            file_actions.extend(log.download.map(FileAction::Download));
-        });
-        let private = private_windows_ui(
-            ui.ctx(),
-            &mut chat.state,
-            &mut chat.private_drafts,
-            &mut self.files.thumbnails,
-        );
-        file_actions.extend(private.files);
-        if let Some(picker) = &mut self.files.picker
-            && let Some(path) = picker_ui(ui.ctx(), picker, &chat.state.room)
-        {
-            file_actions.push(FileAction::Share {
-                path,
-                to: picker.to.clone(),
-            });
-        }
-
-        for send in private.sends {
-            let request = Request::Private {
-                to: send.to.clone(),
-                text: send.text.clone(),
-            };
-            let pending = Pending::Private {
-                to: send.to,
-                text: send.text,
-            };
-            chat.send(&self.net, request, pending);
-        }
-        if let Some(login) = open_private {
-            chat.state.open_conversation(&login);
-        }
-        if let Some(action) = room_action {
-            let request = match action {
-                RoomAction::Join(room) => Request::JoinRoom { room },
-                RoomAction::Create(room) => Request::CreateRoom { room },
-                RoomAction::Delete(room) => Request::DeleteRoom { room },
-            };
-            self.net.send(request);
-        }
-        if let Some(line) = line {
-            self.submit_line(&line);
-        }
-        // Dropped on a conversation window: shared with that person; on the
-        // main window: with the room.
-        let claimed: Vec<PathBuf> = file_actions
-            .iter()
-            .filter_map(|action| match action {
-                FileAction::Share { path, .. } => Some(path.clone()),
-                _ => None,
-            })
-            .collect();
-        self.take_dropped_files(ui.ctx(), &claimed);
-        for action in file_actions {
-            self.apply_file_action(action);
-        }
-        self.fetch_thumbnails();
     }
 }
 

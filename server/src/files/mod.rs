@@ -10,6 +10,7 @@
 //! references any more). Every method blocks: call them from a blocking
 //! thread (`tokio::task::spawn_blocking`).
 
+mod keep;
 mod store;
 
 use std::path::{Path, PathBuf};
@@ -149,6 +150,10 @@ impl FileStore {
 
     fn db(&self) -> std::sync::MutexGuard<'_, rusqlite::Connection> {
         self.inner.db.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn dir(&self) -> &Path {
+        &self.inner.dir
     }
 
     fn content_path(&self, sha256: &str) -> PathBuf {

@@ -46,15 +46,15 @@ impl Target {
 /// sharing under way): no more chunks, and no second completion.
 pub(super) const CLAIMED: i64 = i64::MAX;
 
-fn sql(value: u64) -> i64 {
+pub(super) fn sql(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }
 
-fn unsigned(value: i64) -> u64 {
+pub(super) fn unsigned(value: i64) -> u64 {
     u64::try_from(value).unwrap_or(0)
 }
 
-fn now_ms() -> i64 {
+pub(super) fn now_ms() -> i64 {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
     now.map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
@@ -323,37 +323,6 @@ impl FileStore {
         }))
     }
 
-    /// Forgets the oldest files (never `keep`) while the content kept
-    /// exceeds the quota.
-    fn keep_under_quota(&self, keep: u64, quota: u64) -> Result<(), FileError> {
-        loop {
-            let db = self.db();
-            let total: i64 = db.query_row(
-                "SELECT COALESCE(SUM(size), 0) FROM
-                   (SELECT size FROM files GROUP BY sha256)",
-                [],
-                |row| row.get(0),
-            )?;
-            if unsigned(total) <= quota {
-                return Ok(());
-            }
-            let oldest: Option<i64> = db
-                .query_row(
-                    "SELECT id FROM files WHERE id <> ?1 ORDER BY id LIMIT 1",
-                    [sql(keep)],
-                    |row| row.get(0),
-                )
-                .optional()?;
-            let Some(oldest) = oldest else {
-                return Ok(());
-            };
-            db.execute("DELETE FROM files WHERE id = ?1", [oldest])?;
-            drop(db);
-            tracing::info!("file {oldest} forgotten: the files quota is full");
-            self.sweep()?;
-        }
-    }
-
     /// Reads the chunk of file `id` at `offset`, if `login` may read it:
     /// anyone logged in for a room's file, only its two people for a
     /// private one. Returns the bytes and whether they end the file.
@@ -402,34 +371,6 @@ impl FileStore {
         let mut bytes = vec![0; wanted];
         content.read_exact(&mut bytes)?;
         Ok((bytes, offset + wanted as u64 >= size))
-    }
-
-    /// Removes content no file refers to any more, partial uploads nobody
-    /// is uploading, and uploads abandoned for a week. Under the database
-    /// lock: content is renamed into place and recorded under it too.
-    pub fn sweep(&self) -> Result<(), FileError> {
-        let week_ago = now_ms() - 7 * 24 * 3600 * 1000;
-        let db = self.db();
-        db.execute("DELETE FROM uploads WHERE created_ms < ?1", [week_ago])?;
-        let kept: std::collections::HashSet<String> = db
-            .prepare("SELECT DISTINCT sha256 FROM files")?
-            .query_map([], |row| row.get(0))?
-            .collect::<Result<_, _>>()?;
-        let uploads: std::collections::HashSet<String> = db
-            .prepare("SELECT id FROM uploads")?
-            .query_map([], |row| row.get::<_, i64>(0).map(|id| id.to_string()))?
-            .collect::<Result<_, _>>()?;
-        let dir = &self.inner.dir;
-        for (folder, keep) in [(dir.clone(), &kept), (dir.join("partial"), &uploads)] {
-            for entry in std::fs::read_dir(folder)?.flatten() {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                if entry.path().is_file() && !keep.contains(&name) {
-                    std::fs::remove_file(entry.path())?;
-                }
-            }
-        }
-        drop(db);
-        Ok(())
     }
 }
 
