@@ -13,7 +13,7 @@ use tokio::io::AsyncBufReadExt;
 
 use crate::measure::{histogram, now_us};
 use crate::proto::Proto;
-use crate::scenario::{CpuWindow, Report, Target, crowd, summarize};
+use crate::scenario::{CpuWindow, Report, Target, crowd, paced_receipts, summarize};
 
 /// Chunk requests in flight, as the desktop client keeps them.
 const WINDOW: usize = 4;
@@ -35,11 +35,7 @@ pub async fn file_transfer(
         bail!("file-transfer measures Tertulia's file sharing only");
     }
     let senders = senders.min(n);
-    let per_sender = rate * duration.as_secs();
-    let expected = move |i: usize| {
-        let others = if i < senders { senders - 1 } else { senders };
-        others as u64 * per_sender
-    };
+    let expected = paced_receipts(senders, rate * duration.as_secs());
     let crowd = crowd(target, n, 1, expected).await?;
     let setup = crowd.setup;
     let room = target.room(0);

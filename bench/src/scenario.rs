@@ -439,6 +439,15 @@ pub async fn fan_out(
     Ok(report)
 }
 
+/// How many benchmark messages client `i` receives when the first
+/// `senders` clients each send `per_sender` to the room (not their own).
+pub(crate) fn paced_receipts(senders: usize, per_sender: u64) -> impl Fn(usize) -> u64 + Copy {
+    move |i: usize| {
+        let others = if i < senders { senders - 1 } else { senders };
+        others as u64 * per_sender
+    }
+}
+
 /// N clients in one room; S senders at `rate` messages/s for `duration`.
 pub async fn paced(
     target: &Target,
@@ -449,11 +458,7 @@ pub async fn paced(
     size: usize,
 ) -> anyhow::Result<Report> {
     let senders = senders.min(n);
-    let per_sender = rate * duration.as_secs();
-    let expected = move |i: usize| {
-        let others = if i < senders { senders - 1 } else { senders };
-        others as u64 * per_sender
-    };
+    let expected = paced_receipts(senders, rate * duration.as_secs());
     let crowd = crowd(target, n, 1, expected).await?;
     let mut report = Report::new(
         "paced",
