@@ -44,7 +44,7 @@ fn a_dropped_file_is_shared_and_the_other_person_downloads_the_same_bytes() {
     let bytes = content(700_000);
     std::fs::write(&path, &bytes).unwrap();
     ana.input_mut().dropped_files.push(Arc::new(Dropped(path)));
-    ana.run();
+    ana.step();
     // Progress, then done.
     wait_for(&mut ana, "the upload to show", |h| has_text(h, "Sending"));
     wait_for_text(&mut ana, "Shared");
@@ -53,7 +53,7 @@ fn a_dropped_file_is_shared_and_the_other_person_downloads_the_same_bytes() {
     wait_for_text(&mut luis, "📎 apuntes de física.pdf");
     assert!(has_text(&luis, "700.0 kB"));
     luis.get_by_label("⬇ Download").click();
-    luis.run();
+    luis.step();
     wait_for(&mut luis, "the download to finish", |h| {
         has_text(h, "Saved in")
     });
@@ -62,7 +62,7 @@ fn a_dropped_file_is_shared_and_the_other_person_downloads_the_same_bytes() {
 
     // A second download never overwrites the first.
     luis.get_by_label("⬇ Download").click();
-    luis.run();
+    luis.step();
     let second = luis
         .state()
         .downloads_dir()
@@ -98,10 +98,12 @@ fn file_command_and_private_conversations_share_files_too() {
     std::fs::write(&table, "a,b\n1,2\n").unwrap();
     // Embedded conversation windows take the files dropped while the
     // pointer is over them.
+    // (Frames by steps: messages keep arriving, so the UI never settles.)
     ana.get_by_label("¿me pasas la tabla?").hover();
-    ana.run();
+    ana.step();
+    ana.step();
     ana.input_mut().dropped_files.push(Arc::new(Dropped(table)));
-    ana.run();
+    ana.step();
     let event = luis.wait(|e| {
         matches!(e, tertulia::net::NetEvent::Event(tertulia_shared::Event::Private(m)) if m.file.is_some())
     });

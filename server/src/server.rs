@@ -152,6 +152,7 @@ pub async fn run(
     } = storage;
     let hub = hub(&config, log.clone(), resume).await;
     let pruning = tokio::spawn(prune(log.clone(), config.keep));
+    let batching = tokio::spawn(tell_changes(hub.clone()));
     let admission = Admission::new(Caps {
         total: connection_limit(config.max_connections),
         per_address: config.max_per_address,
@@ -265,6 +266,7 @@ pub async fn run(
         tracing::warn!("some connections did not close within {grace:?}; dropping them");
     }
     pruning.abort();
+    batching.abort();
     reporting.abort();
     let _ = reporting.await;
     log.flush().await;
@@ -284,4 +286,15 @@ async fn refuse(mut conn: Connection, error: ErrorBody) {
         Ok::<(), std::io::Error>(())
     })
     .await;
+}
+
+/// Tells the arrivals, departures and moves gathered by the hub, every
+/// [`BATCH_EVERY`](crate::rooms::BATCH_EVERY).
+async fn tell_changes(hub: Hub) {
+    let mut tick = tokio::time::interval(crate::rooms::BATCH_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        hub.flush_changes();
+    }
 }

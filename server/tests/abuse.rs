@@ -108,8 +108,7 @@ async fn a_logged_in_client_that_never_reads_is_dropped_and_its_account_freed() 
     stuck.login("ana").await.unwrap();
     pipeline(&mut stuck, Request::Time, 20_000).await;
     // The server gives up on the stuck session: ana goes offline.
-    luis.event_matching(|e| matches!(e, Event::MemberLeft { login, .. } if login == "ana"))
-        .await;
+    luis.event_matching(common::left("lobby", "ana")).await;
     let mut again = server.greeted().await;
     again.login("ana").await.unwrap();
     assert!(matches!(again.say("back").await, Reply::Sent { .. }));

@@ -67,8 +67,7 @@ async fn an_oversized_line_closes_that_connection_only() {
         [ErrorCode::LineTooLong]
     );
 
-    ana.event_matching(|e| matches!(e, Event::MemberLeft { login, .. } if login == "flooder"))
-        .await;
+    ana.event_matching(common::left("lobby", "flooder")).await;
     let Reply::Sent { message } = ana.say("we carry on").await else {
         panic!()
     };

@@ -232,18 +232,43 @@ impl ChatState {
                 self.add_history(&room, vec![message], false, Direction::Newer);
             }
             Event::Private(message) => self.add_private(message),
-            Event::MemberJoined { room, login } => {
-                let text = tr_args("notice-joined", &[("login", &login), ("room", &room)]);
-                self.push(&room, Line::Notice(text));
+            Event::Members { room, joined, left } => {
+                for (logins, one, many) in [
+                    (joined, "notice-joined", "notice-joined-many"),
+                    (left, "notice-left", "notice-left-many"),
+                ] {
+                    let others: Vec<String> =
+                        logins.into_iter().filter(|l| !self.is_mine(l)).collect();
+                    // A crowd arriving at once is one line, not a screenful.
+                    let texts: Vec<String> = if others.len() > 3 {
+                        vec![tr_args(many, &[("count", &others.len()), ("room", &room)])]
+                    } else {
+                        others
+                            .iter()
+                            .map(|login| tr_args(one, &[("login", login), ("room", &room)]))
+                            .collect()
+                    };
+                    for text in texts {
+                        self.push(&room, Line::Notice(text));
+                    }
+                }
             }
-            Event::MemberLeft { room, login } => {
-                let text = tr_args("notice-left", &[("login", &login), ("room", &room)]);
-                self.push(&room, Line::Notice(text));
+            Event::Presence {
+                online,
+                moved,
+                offline,
+            } => {
+                for place in online.into_iter().chain(moved) {
+                    if !self.is_mine(&place.login) {
+                        self.set_presence(&place.login, Some(&place.room));
+                    }
+                }
+                for login in offline {
+                    if !self.is_mine(&login) {
+                        self.set_presence(&login, None);
+                    }
+                }
             }
-            Event::UserOnline { login, room } | Event::UserMoved { login, room } => {
-                self.set_presence(&login, Some(&room));
-            }
-            Event::UserOffline { login } => self.set_presence(&login, None),
             Event::RoomCreated { room, creator } => {
                 if !self.rooms.iter().any(|r| fold(&r.name) == fold(&room)) {
                     self.rooms.push(RoomInfo {

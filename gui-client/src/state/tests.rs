@@ -379,24 +379,29 @@ fn presence_events_keep_the_people_list_and_room_counts_current() {
     );
     let counts = |s: &ChatState| -> Vec<usize> { s.rooms.iter().map(|r| r.members).collect() };
     assert_eq!(counts(&s), [2, 0]);
-    s.apply_event(Event::UserOnline {
-        login: "eva".into(),
-        room: "lobby".into(),
-    });
-    s.apply_event(Event::UserMoved {
-        login: "luis".into(),
-        room: "juegos".into(),
+    let place = |login: &str, room: &str| tertulia_shared::UserPlace {
+        login: login.into(),
+        room: room.into(),
+    };
+    s.apply_event(Event::Presence {
+        online: vec![place("eva", "lobby")],
+        moved: vec![place("luis", "juegos")],
+        offline: Vec::new(),
     });
     assert_eq!(counts(&s), [2, 1]);
-    // Someone who signed up after the list was read appears too.
-    s.apply_event(Event::UserOnline {
-        login: "zoe".into(),
-        room: "lobby".into(),
+    // Someone who signed up after the list was read appears too; the
+    // user's own login in a batch changes nothing.
+    s.apply_event(Event::Presence {
+        online: vec![place("zoe", "lobby"), place("ana", "juegos")],
+        moved: Vec::new(),
+        offline: Vec::new(),
     });
     assert_eq!(counts(&s), [3, 1]);
     assert!(s.users.iter().any(|u| u.login == "zoe" && u.online));
-    s.apply_event(Event::UserOffline {
-        login: "EVA".into(),
+    s.apply_event(Event::Presence {
+        online: Vec::new(),
+        moved: Vec::new(),
+        offline: vec!["EVA".into()],
     });
     assert_eq!(counts(&s), [2, 1]);
     // A deleted room's members are in the default room.

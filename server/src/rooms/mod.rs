@@ -9,6 +9,8 @@
 //! Each event is serialized once into a [`Bytes`](bytes::Bytes) line; every
 //! recipient gets a clone of the same buffer.
 
+mod batch;
+pub use batch::BATCH_EVERY;
 mod messages;
 mod state;
 #[cfg(test)]
@@ -80,6 +82,7 @@ impl Hub {
                 next_id: start.resume.next_id,
                 last_stamp: start.resume.last_stamp_ms,
                 history_len: start.history_len,
+                batch: Default::default(),
             })),
         }
     }
@@ -131,18 +134,18 @@ impl Hub {
         state.enter(&key, &default_room, login, outbox);
         // A taken-over session never went offline: others hear of a move
         // (back to the default room) at most.
-        let presence = match &replaced {
-            None => Event::UserOnline {
-                login: login.to_owned(),
-                room: state.room_name(&default_room),
-            },
-            Some(_) => Event::UserMoved {
-                login: login.to_owned(),
-                room: state.room_name(&default_room),
-            },
-        };
-        state.tell_others(&key, &event_line(presence));
+        let room = state.room_name(&default_room);
+        state.batch.online(&key, login, &room, replaced.is_some());
         Ok((state.room_view(&default_room), state.last_id()))
+    }
+
+    /// Tells everyone the arrivals, departures and moves of the last moment
+    /// (the server calls it every [`batch::BATCH_EVERY`]).
+    pub fn flush_changes(&self) {
+        let mut state = self.lock();
+        if !state.closing {
+            state.flush_batch();
+        }
     }
 
     /// Stops announcing departures: every client is about to get the
@@ -172,12 +175,7 @@ impl Hub {
             return;
         }
         state.exit(&key, &peer.room, &peer.login);
-        state.tell_others(
-            &key,
-            &event_line(Event::UserOffline {
-                login: peer.login.clone(),
-            }),
-        );
+        state.batch.offline(&key, &peer.login);
         for room_key in state.rooms_created_by(&key) {
             state.delete(&room_key, MoveReason::CreatorLeft);
         }

@@ -11,6 +11,7 @@ use tertulia_shared::limits::PAGE_BUDGET_BYTES;
 use tertulia_shared::validate::{fold, normalize_room};
 use tertulia_shared::{ChatMessage, Event, MessageId, MoveReason, ServerMessage, TimestampMs};
 
+use super::batch::Batch;
 use crate::history::{Entry, MessageLog};
 use crate::outbox::Outbox;
 use crate::page;
@@ -147,6 +148,8 @@ pub(super) struct State {
     pub last_stamp: TimestampMs,
     /// Messages each room keeps in memory for whoever enters.
     pub history_len: usize,
+    /// Who came, went and moved since the last flush.
+    pub batch: Batch,
 }
 
 pub(super) fn event_line(event: Event) -> Bytes {
@@ -223,26 +226,20 @@ impl State {
         }
     }
 
-    /// Adds a member to a room and tells the others.
+    /// Adds a member to a room; the others hear of it with the next batch.
     pub fn enter(&mut self, key: &str, room_key: &str, login: &str, outbox: Outbox) {
         if let Some(room) = self.rooms.get_mut(room_key) {
-            room.deliver(&event_line(Event::MemberJoined {
-                room: room.name.clone(),
-                login: login.to_owned(),
-            }));
             room.members.insert(key.to_owned(), outbox);
+            self.batch.joined(room_key, login);
         }
     }
 
-    /// Removes a member from a room and tells the others.
+    /// Removes a member from a room; the others hear of it with the next batch.
     pub fn exit(&mut self, key: &str, room_key: &str, login: &str) {
         if let Some(room) = self.rooms.get_mut(room_key)
             && room.members.remove(key).is_some()
         {
-            room.deliver(&event_line(Event::MemberLeft {
-                room: room.name.clone(),
-                login: login.to_owned(),
-            }));
+            self.batch.left(room_key, login);
         }
     }
 
@@ -255,18 +252,28 @@ impl State {
         let outbox = peer.outbox.clone();
         self.exit(key, &from_room, &login);
         self.enter(key, to_room, &login, outbox);
-        let moved = event_line(Event::UserMoved {
-            login,
-            room: self.room_name(to_room),
-        });
-        self.tell_others(key, &moved);
+        let room = self.room_name(to_room);
+        self.batch.moved(key, &login, &room);
     }
 
-    /// Presence: a line for every logged-in client but `key`.
-    pub fn tell_others(&self, key: &str, line: &Bytes) {
-        for (other, peer) in &self.peers {
-            if other != key {
-                peer.outbox.push(line);
+    /// Tells the changes gathered since the last time: each room's
+    /// `members` line to its members, the `presence` lines to everyone.
+    pub fn flush_batch(&mut self) {
+        if self.batch.is_empty() {
+            return;
+        }
+        let rooms = &self.rooms;
+        for (room_key, line) in self
+            .batch
+            .member_lines(|key| rooms.get(key).map(|r| r.name.clone()))
+        {
+            if let Some(room) = self.rooms.get(&room_key) {
+                room.deliver(&line);
+            }
+        }
+        for line in self.batch.presence_lines() {
+            for peer in self.peers.values() {
+                peer.outbox.push(&line);
             }
         }
     }
@@ -285,6 +292,7 @@ impl State {
         let Some(room) = self.rooms.remove(room_key) else {
             return;
         };
+        self.batch.forget_room(room_key);
         // If the queue is full the history stays until the next start; it
         // can never show in a new room of that name (see `Room::first_id`).
         let _ = self.log.append(Entry::ForgetRoom {

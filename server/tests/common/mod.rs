@@ -259,20 +259,33 @@ impl TestClient {
     }
 
     /// The next event (kept or new).
+    /// The next event, skipping the batched `members` and `presence`
+    /// events (they arrive up to 100 ms after the change; wait for them
+    /// with `event_matching(joined(…))`, `left(…)` or `presence(…)`).
     pub async fn event(&mut self) -> Event {
-        if let Some(event) = self.events.pop_front() {
-            return event;
+        loop {
+            let event = self.any_event().await;
+            if !is_batched(&event) {
+                return event;
+            }
         }
-        match self.next_message().await {
-            Some(ServerMessage::Event { event }) => event,
-            other => panic!("expected an event, got {other:?}"),
+    }
+
+    /// The next event, whatever it is.
+    async fn any_event(&mut self) -> Event {
+        match self.events.pop_front() {
+            Some(event) => event,
+            None => match self.next_message().await {
+                Some(ServerMessage::Event { event }) => event,
+                other => panic!("expected an event, got {other:?}"),
+            },
         }
     }
 
     /// Waits for an event matching `wanted`, skipping others.
     pub async fn event_matching(&mut self, wanted: impl Fn(&Event) -> bool) -> Event {
         loop {
-            let event = self.event().await;
+            let event = self.any_event().await;
             if wanted(&event) {
                 return event;
             }
@@ -283,6 +296,7 @@ impl TestClient {
     /// anything already sent is seen first).
     pub async fn assert_no_event(&mut self) {
         self.request(Request::Time).await.expect("time");
+        self.events.retain(|e| !is_batched(e));
         assert!(
             self.events.is_empty(),
             "unexpected events: {:?}",
@@ -458,4 +472,46 @@ pub fn capture_logs(level: tracing::Level) -> (LogCapture, tracing::subscriber::
         .with_writer(move || writer.clone())
         .finish();
     (capture, tracing::subscriber::set_default(subscriber))
+}
+
+/// A `members` event saying `login` entered `room`.
+pub fn joined(room: &str, login: &str) -> impl Fn(&Event) -> bool {
+    let (room, login) = (room.to_owned(), login.to_owned());
+    move |e| matches!(e, Event::Members { room: r, joined, .. } if *r == room && joined.contains(&login))
+}
+
+/// A `members` event saying `login` left `room`.
+pub fn left(room: &str, login: &str) -> impl Fn(&Event) -> bool {
+    let (room, login) = (room.to_owned(), login.to_owned());
+    move |e| matches!(e, Event::Members { room: r, left, .. } if *r == room && left.contains(&login))
+}
+
+/// A `presence` event saying `login` came online in `room`, moved there,
+/// or (`room` `None`) went offline: `"online"`, `"moved"` or `"offline"`.
+pub fn presence(kind: &'static str, login: &str, room: Option<&str>) -> impl Fn(&Event) -> bool {
+    let (login, room) = (login.to_owned(), room.map(str::to_owned));
+    move |e| {
+        let Event::Presence {
+            online,
+            moved,
+            offline,
+        } = e
+        else {
+            return false;
+        };
+        let placed = |list: &Vec<tertulia_shared::UserPlace>| {
+            list.iter()
+                .any(|p| p.login == login && Some(&p.room) == room.as_ref())
+        };
+        match kind {
+            "online" => placed(online),
+            "moved" => placed(moved),
+            _ => offline.contains(&login),
+        }
+    }
+}
+
+/// The events the server gathers for a moment before telling them.
+pub fn is_batched(event: &Event) -> bool {
+    matches!(event, Event::Members { .. } | Event::Presence { .. })
 }

@@ -598,10 +598,17 @@ pub enum Event {
     Message(ChatMessage),
     /// A private message addressed to this client.
     Private(PrivateMessage),
-    /// Someone entered the client's current room.
-    MemberJoined { room: String, login: String },
-    /// Someone left the client's current room (moved or disconnected).
-    MemberLeft { room: String, login: String },
+    /// Who entered and who left the client's current room in the last
+    /// moment (changes are gathered for 100 ms; someone who came and went
+    /// within it is in neither list). The client's own login may be among
+    /// `joined`: it is already in the room.
+    Members {
+        room: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        joined: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        left: Vec<String>,
+    },
     /// Broadcast to every logged-in client.
     RoomCreated { room: String, creator: String },
     /// Broadcast to every logged-in client.
@@ -617,14 +624,26 @@ pub enum Event {
     /// The same account logged in on another connection, which now has the
     /// session; this connection closes right after.
     SessionReplaced { message: String },
-    /// Presence, to every other logged-in client: `login` came online and
-    /// is in `room` (the default room).
-    UserOnline { login: String, room: String },
-    /// `login` went offline (logged out, closed, or vanished).
-    UserOffline { login: String },
-    /// `login` is now in `room`. (Members of a deleted room move to the
-    /// default room without this event: `room_deleted` says it for them.)
-    UserMoved { login: String, room: String },
+    /// Presence changes of the last moment (gathered for 100 ms), to every
+    /// logged-in client: who came online (and the room they are in), who
+    /// changed room, who went offline. The client's own login may be
+    /// among them. (Members of a deleted room move to the default room
+    /// without being listed: `room_deleted` says it for them.)
+    Presence {
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        online: Vec<UserPlace>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        moved: Vec<UserPlace>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        offline: Vec<String>,
+    },
+}
+
+/// Where a user is, in a `presence` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserPlace {
+    pub login: String,
+    pub room: String,
 }
 
 #[cfg(test)]

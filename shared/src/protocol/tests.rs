@@ -39,14 +39,15 @@ fn replies_errors_and_events_are_told_apart_by_type() {
         json!({"type":"error","id":2,"code":"invalid_field","message":"too short","field":"login"})
     );
     let event = ServerMessage::Event {
-        event: Event::MemberJoined {
+        event: Event::Members {
             room: "lobby".into(),
-            login: "ana".into(),
+            joined: vec!["ana".into()],
+            left: Vec::new(),
         },
     };
     assert_eq!(
         serde_json::to_value(&event).unwrap_or_default(),
-        json!({"type":"event","event":{"type":"member_joined","room":"lobby","login":"ana"}})
+        json!({"type":"event","event":{"type":"members","room":"lobby","joined":["ana"]}})
     );
 }
 
