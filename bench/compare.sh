@@ -142,10 +142,11 @@ run tertulia tertulia 17878 "$tertulia_pid" "$scenarios"
 run tertulia tertulia 17879 "$storm_pid" login-storm
 run tertulia tertulia 17878 "$tertulia_pid" quiet-lab
 run tertulia tertulia 17878 "$tertulia_pid" file-transfer
+run tertulia tertulia 17878 "$tertulia_pid" join-storm
 run tertulia tertulia 17880 "$abuse_pid" abuse
 run tertulia-tls tertulia 17881 "$tls_pid" fan-out,paced,idle --tls
-run inspircd irc 16667 "$inspircd_pid" "$scenarios,login-storm"
-run ngircd irc 16668 "$ngircd_pid" "$scenarios,login-storm"
+run inspircd irc 16667 "$inspircd_pid" "$scenarios,login-storm,join-storm"
+run ngircd irc 16668 "$ngircd_pid" "$scenarios,login-storm,join-storm"
 
 python3 bench/ratios.py "$work/results.jsonl"
 cp "$work/results.jsonl" "${RESULTS:-/tmp/tertulia-compare.jsonl}"

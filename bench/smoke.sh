@@ -22,13 +22,13 @@ for p in "$port" "$((port + 1))"; do
   for _ in $(seq 100); do (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null && break; sleep 0.1; done
 done
 target/debug/tertulia-bench --addr "127.0.0.1:$port" --server-pid "$server" --preset smoke \
-  --scenarios fan-out,paced,idle,many-rooms,login-storm,quiet-lab,file-transfer >"$work/results.jsonl" 2>"$work/table.txt"
+  --scenarios fan-out,paced,idle,many-rooms,login-storm,quiet-lab,file-transfer,join-storm >"$work/results.jsonl" 2>"$work/table.txt"
 target/debug/tertulia-bench --addr "127.0.0.1:$((port + 1))" --server-pid "$abuse" --preset smoke \
   --scenarios abuse --tls >>"$work/results.jsonl" 2>>"$work/table.txt"
 python3 - "$work/results.jsonl" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-assert len(rows) == 11, rows
+assert len(rows) == 12, rows
 bad = [r for r in rows if r["lost"] or r["out_of_order"] or r.get("error")]
 assert not bad, bad
 assert all(r["deliveries"] > 0 for r in rows if r["scenario"] in ("fan-out", "paced", "many-rooms", "abuse", "abuse-base", "file-transfer")), rows

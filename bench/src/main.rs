@@ -45,6 +45,9 @@ enum Scenario {
     /// A room chatting at a steady pace without, then with, a large file
     /// being shared in it (Tertulia only).
     FileTransfer,
+    /// A class arriving at once: clients with accounts connect, log in and
+    /// join their rooms together (5000 and 10,000 in the full preset).
+    JoinStorm,
 }
 
 /// Load generator for chat servers on this machine.
@@ -214,6 +217,20 @@ async fn run(cli: &Cli, target: &mut Target) -> anyhow::Result<Vec<Report>> {
                     ));
                 }
             }
+            (Scenario::JoinStorm, p) => {
+                let runs: &[usize] = match p {
+                    Full => &[5_000, 10_000],
+                    Quick => &[2_000],
+                    Smoke => &[20],
+                };
+                for &n in runs {
+                    next_tag!();
+                    batch.push(outcome(
+                        scenario::join_storm(target, n, 50.min(n)).await,
+                        "join-storm",
+                    ));
+                }
+            }
             (Scenario::LoginStorm, p) => {
                 let n = match p {
                     Full => 200,
@@ -320,6 +337,7 @@ fn main() -> anyhow::Result<()> {
         run_id,
         tag: 'a',
         spread: false,
+        registered: false,
     };
     eprintln!("{}", header());
     let limit = Duration::from_secs(cli.time_limit);

@@ -35,6 +35,8 @@ pub struct Target {
     /// Each client connects from its own loopback address (127.0.1.1,
     /// 127.0.1.2…), like machines in a lab, instead of all from one.
     pub spread: bool,
+    /// The clients' accounts exist already: they only log in.
+    pub registered: bool,
 }
 
 impl Target {
@@ -158,7 +160,12 @@ pub(crate) async fn crowd(
                 let _slot = slots.acquire_owned().await?;
                 let mut session = target
                     .proto
-                    .connect_from(target.addr, target.address(i), &target.name(i), true)
+                    .connect_from(
+                        target.addr,
+                        target.address(i),
+                        &target.name(i),
+                        !target.registered,
+                    )
                     .await?;
                 let room = target.room(i % rooms);
                 target.proto.join(&mut session, &room, i < rooms).await?;
@@ -512,6 +519,50 @@ pub async fn idle(target: &Target, n: usize, rooms: usize) -> anyhow::Result<Rep
         report
             .params
             .push_str(&format!(" ({closed} clients disconnected)"));
+    }
+    Ok(report)
+}
+
+/// A class arriving at once: `n` clients whose accounts exist connect, log
+/// in and join their rooms (`rooms` of them), all at the same time. The
+/// accounts are made first, untimed (for IRC there is nothing to make).
+pub async fn join_storm(target: &Target, n: usize, rooms: usize) -> anyhow::Result<Report> {
+    let mut ready = target.clone();
+    if target.proto == Proto::Tertulia {
+        let slots = Arc::new(Semaphore::new(CONNECT_CONCURRENCY));
+        let mut set = JoinSet::new();
+        for i in 0..n {
+            let (target, slots) = (target.clone(), slots.clone());
+            set.spawn(async move {
+                let _slot = slots.acquire_owned().await?;
+                let name = target.name(i);
+                target
+                    .proto
+                    .connect_from(target.addr, target.address(i), &name, true)
+                    .await?;
+                anyhow::Ok(())
+            });
+        }
+        while let Some(done) = set.join_next().await {
+            done??;
+        }
+        // Their departures told before the storm starts.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        ready.registered = true;
+    }
+    let cpu = CpuWindow::start(target);
+    let crowd = crowd(&ready, n, rooms, |_| 0).await?;
+    let mut report = Report::new(
+        "join-storm",
+        format!("{n} clients log in and join {rooms} rooms at once"),
+        n,
+        crowd.setup,
+    );
+    report.logins_per_s = Some(n as f64 / crowd.setup.as_secs_f64().max(1e-6));
+    cpu.end(target, &mut report);
+    let (_, closed) = crowd.finish(Duration::ZERO).await;
+    if closed > 0 {
+        report.lost = closed as u64;
     }
     Ok(report)
 }
