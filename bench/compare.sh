@@ -30,7 +30,27 @@ for pkg in inspircd ngircd; do
   fi
 done
 cargo build --release -q -p tertulia-server -p tertulia-bench
-bench=target/release/tertulia-bench
+
+# Fair measurement: every server runs on one set of cores and the load
+# generator on another (half each; on 2 cores, one each), so a server that
+# uses more threads cannot take the generator's CPU, nor the other way
+# round. The generator's CPU is recorded next to the server's, and
+# ratios.py marks a throughput figure the generator could not keep up with.
+cores=$(nproc)
+if ((cores >= 2)); then
+  half=$((cores / 2))
+  server_cpus="0-$((half - 1))"
+  bench_cpus="$half-$((cores - 1))"
+  pin_server=(taskset -c "$server_cpus")
+  pin_bench=(taskset -c "$bench_cpus")
+  export BENCH_CORES=$((cores - half))
+else
+  pin_server=()
+  pin_bench=()
+  export BENCH_CORES=1
+fi
+echo "servers on CPUs ${server_cpus:-all}, generator on CPUs ${bench_cpus:-all}"
+bench=(${pin_bench[@]+"${pin_bench[@]}"} target/release/tertulia-bench)
 
 wait_port() {
   for _ in $(seq 100); do
@@ -55,25 +75,25 @@ unlimited=(--message-rate 0 --private-rate 0 --room-rate 0 --request-rate 0
 #   heartbeat (IRC daemons get long ping timeouts below for the same reason).
 # --plain: the daemons speak plain text; a second instance below measures
 #   the same scenarios over TLS (Tertulia's default).
-target/release/tertulia-server --no-announce --bind 127.0.0.1 --port 17878 --db "$work/bench.db" \
+${pin_server[@]+"${pin_server[@]}"} target/release/tertulia-server --no-announce --bind 127.0.0.1 --port 17878 --db "$work/bench.db" \
   --bcrypt-cost 4 --outbox-capacity 100000 --max-connections 30000 --login-timeout 600 \
   --idle-timeout 600 --plain \
   "${unlimited[@]}" 2>"$work/tertulia.log" &
 tertulia_pid=$!; pids+=("$tertulia_pid")
-target/release/tertulia-server --no-announce --bind 127.0.0.1 --port 17881 --db "$work/tls.db" \
+${pin_server[@]+"${pin_server[@]}"} target/release/tertulia-server --no-announce --bind 127.0.0.1 --port 17881 --db "$work/tls.db" \
   --bcrypt-cost 4 --outbox-capacity 100000 --max-connections 30000 --login-timeout 600 \
   --idle-timeout 600 "${unlimited[@]}" 2>"$work/tertulia-tls.log" &
 tls_pid=$!; pids+=("$tls_pid")
 # --hash-queue 1000: the 200 logins of the storm wait for bcrypt instead of
 #   hearing "busy" (the bench would retry them anyway).
-target/release/tertulia-server --no-announce --bind 127.0.0.1 --port 17879 --db "$work/storm.db" \
+${pin_server[@]+"${pin_server[@]}"} target/release/tertulia-server --no-announce --bind 127.0.0.1 --port 17879 --db "$work/storm.db" \
   --bcrypt-cost 12 --max-connections 30000 --hash-queue 1000 --plain "${unlimited[@]}" \
   2>"$work/tertulia-storm.log" &
 storm_pid=$!; pids+=("$storm_pid")
 # The abuse scenario runs against the defaults, every limit on: only the
 # bcrypt cost is lowered, as above. Its clients come from 127.0.1.x, one
 # address each, like machines in a lab; the attackers from 127.0.0.2-4.
-target/release/tertulia-server --no-announce --bind 127.0.0.1 --port 17880 --db "$work/abuse.db" \
+${pin_server[@]+"${pin_server[@]}"} target/release/tertulia-server --no-announce --bind 127.0.0.1 --port 17880 --db "$work/abuse.db" \
   --bcrypt-cost 4 --idle-timeout 600 --plain 2>"$work/tertulia-abuse.log" &
 abuse_pid=$!; pids+=("$abuse_pid")
 
@@ -100,7 +120,7 @@ cat >"$work/inspircd.conf" <<EOF
 <pid file="$work/inspircd.pid">
 <log method="file" type="* -USERINPUT -USEROUTPUT" level="default" target="$work/inspircd.log">
 EOF
-inspircd --runasroot --nofork --config "$work/inspircd.conf" >"$work/inspircd.out" 2>&1 &
+${pin_server[@]+"${pin_server[@]}"} inspircd --runasroot --nofork --config "$work/inspircd.conf" >"$work/inspircd.out" 2>&1 &
 inspircd_pid=$!; pids+=("$inspircd_pid")
 
 # --- ngIRCd 26 -----------------------------------------------------------
@@ -127,14 +147,14 @@ cat >"$work/ngircd.conf" <<EOF
 	Ident = no
 	PAM = no
 EOF
-ngircd --nodaemon --config "$work/ngircd.conf" >"$work/ngircd.out" 2>&1 &
+${pin_server[@]+"${pin_server[@]}"} ngircd --nodaemon --config "$work/ngircd.conf" >"$work/ngircd.out" 2>&1 &
 ngircd_pid=$!; pids+=("$ngircd_pid")
 
 for port in 17878 17879 17880 17881 16667 16668; do wait_port "$port"; done
 
 run() { # label proto port pid scenarios [bench options…]
   echo "== $1 =="
-  "$bench" --proto "$2" --addr "127.0.0.1:$3" --server-pid "$4" --preset "$preset" \
+  "${bench[@]}" --proto "$2" --addr "127.0.0.1:$3" --server-pid "$4" --preset "$preset" \
     --label "$1" --scenarios "$5" "${@:6}" >>"$work/results.jsonl"
 }
 scenarios=fan-out,paced,idle,many-rooms
