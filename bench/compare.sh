@@ -84,7 +84,7 @@ ${pin_server[@]+"${pin_server[@]}"} target/release/tertulia-server --no-announce
   --bcrypt-cost 4 --outbox-capacity 100000 --max-connections 30000 --login-timeout 600 \
   --idle-timeout 600 "${unlimited[@]}" 2>"$work/tertulia-tls.log" &
 tls_pid=$!; pids+=("$tls_pid")
-# --hash-queue 1000: the 200 logins of the storm wait for bcrypt instead of
+# --hash-queue 1000: the 100 logins of the storm wait for bcrypt instead of
 #   hearing "busy" (the bench would retry them anyway).
 ${pin_server[@]+"${pin_server[@]}"} target/release/tertulia-server --no-announce --bind 127.0.0.1 --port 17879 --db "$work/storm.db" \
   --bcrypt-cost 12 --max-connections 30000 --hash-queue 1000 --plain "${unlimited[@]}" \
