@@ -3,7 +3,7 @@
 //! everyone, each encoded once. Sending every change to every client the
 //! moment it happened cost a line per change per client: a class logging in
 //! at once made the server write N² lines. Of several changes of one login
-//! within the moment only the last is told.
+//! within the moment only the outcome is told (see [`Batch::joined`]).
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
@@ -97,9 +97,10 @@ impl Batch {
         self.presence(key, login, true).now = None;
     }
 
-    /// Only the last change of each login counts: in, out and in again
-    /// is in. (In and out is told as out: a member who entered meanwhile
-    /// was told the member list, with that login in it.)
+    /// In, out and in again is told as in. In and out is told in both
+    /// lists (a client applies `joined` before `left`): the members see
+    /// the visit, and one who entered meanwhile, and was given a member
+    /// list with that login in it, learns that it left.
     pub fn joined(&mut self, room_key: &str, login: &str) {
         let room = self.rooms.entry(room_key.to_owned()).or_default();
         room.left.remove(login);
@@ -107,9 +108,11 @@ impl Batch {
     }
 
     pub fn left(&mut self, room_key: &str, login: &str) {
-        let room = self.rooms.entry(room_key.to_owned()).or_default();
-        room.joined.remove(login);
-        room.left.insert(login);
+        self.rooms
+            .entry(room_key.to_owned())
+            .or_default()
+            .left
+            .insert(login);
     }
 
     /// A room deleted meanwhile: nobody is left to tell.
@@ -267,7 +270,7 @@ mod tests {
         assert_eq!(lines.len(), 1);
         assert_eq!(
             String::from_utf8_lossy(&lines[0].1).trim(),
-            r#"{"type":"event","event":{"type":"members","room":"LOBBY","joined":["eva","sofia"],"left":["ana"]}}"#
+            r#"{"type":"event","event":{"type":"members","room":"LOBBY","joined":["ana","eva","sofia"],"left":["ana"]}}"#
         );
         assert!(batch.is_empty());
     }
