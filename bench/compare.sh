@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every tertulia-bench scenario against Tertulia, InspIRCd and ngIRCd in
-# one go on this machine, prints each table and the ratio Tertulia / daemon
+# Runs every tertulia-bench scenario against Tertulia, InspIRCd, ngIRCd and
+# a bare relay (the ceiling) in one go on this machine, prints each table and the ratio Tertulia / daemon
 # per figure, and stops everything it started (by PID).
 #
 #   bench/compare.sh [full|quick|smoke]      (default: full)
@@ -150,7 +150,13 @@ EOF
 ${pin_server[@]+"${pin_server[@]}"} ngircd --nodaemon --config "$work/ngircd.conf" >"$work/ngircd.out" 2>&1 &
 ngircd_pid=$!; pids+=("$ngircd_pid")
 
-for port in 17878 17879 17880 17881 16667 16668; do wait_port "$port"; done
+# --- A bare relay ----------------------------------------------------------
+# What loopback, tokio and line framing allow here: just enough IRC to carry
+# the generator's lines, nothing else (bench/src/relay.rs).
+${pin_server[@]+"${pin_server[@]}"} target/release/tertulia-bench --relay 16669 &
+relay_pid=$!; pids+=("$relay_pid")
+
+for port in 17878 17879 17880 17881 16667 16668 16669; do wait_port "$port"; done
 
 run() { # label proto port pid scenarios [bench options…]
   echo "== $1 =="
@@ -167,6 +173,7 @@ run tertulia tertulia 17880 "$abuse_pid" abuse
 run tertulia-tls tertulia 17881 "$tls_pid" fan-out,paced,idle --tls
 run inspircd irc 16667 "$inspircd_pid" "$scenarios,login-storm,join-storm"
 run ngircd irc 16668 "$ngircd_pid" "$scenarios,login-storm,join-storm"
+run relay irc 16669 "$relay_pid" "$scenarios,join-storm"
 
 python3 bench/ratios.py "$work/results.jsonl"
 cp "$work/results.jsonl" "${RESULTS:-/tmp/tertulia-compare.jsonl}"

@@ -7,6 +7,7 @@ mod files;
 mod measure;
 mod proto;
 mod quiet;
+mod relay;
 mod scenario;
 
 use std::io::Write;
@@ -82,6 +83,10 @@ struct Cli {
     /// text (a server started with --plain, as the IRC daemons speak).
     #[arg(long)]
     tls: bool,
+    /// Instead of benchmarking, be a bare relay on 127.0.0.1:PORT (just
+    /// enough IRC for the generator; the ceiling a server could reach).
+    #[arg(long, value_name = "PORT")]
+    relay: Option<u16>,
 }
 
 fn loopback(addr: &str) -> anyhow::Result<SocketAddr> {
@@ -320,6 +325,12 @@ fn row(r: &Report) -> String {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Some(port) = cli.relay {
+        return tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?
+            .block_on(relay::serve(port));
+    }
     if cli.tls {
         proto::use_tls();
     }
