@@ -147,3 +147,31 @@ fn an_upload_cut_by_a_lost_connection_continues_after_the_reconnection() {
     assert_eq!(file.size, bytes.len() as u64);
     server.stop();
 }
+
+#[test]
+fn logging_out_cancels_transfers_so_the_next_account_inherits_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let mut ana = app(server.addr);
+    sign_up_through_the_form(&mut ana, "ana");
+    wait_for_text(&mut ana, "Welcome, ana!");
+    // Large enough to be under way when the user leaves.
+    let path = dir.path().join("grande.bin");
+    std::fs::write(&path, content(40 * 1024 * 1024)).unwrap();
+    ana.input_mut().dropped_files.push(Arc::new(Dropped(path)));
+    ana.step();
+    wait_for(&mut ana, "the upload under way", |h| has_text(h, "Sending"));
+    say(&mut ana, "#exit");
+    wait_for(&mut ana, "the login screen", |h| has_text(h, "Log in"));
+    let cancelled = ana
+        .state()
+        .transfers()
+        .iter()
+        .all(|t| t.state == tertulia::net::transfers::TransferState::Cancelled);
+    assert!(
+        cancelled && !ana.state().transfers().is_empty(),
+        "{:?}",
+        ana.state().transfers()
+    );
+    server.stop();
+}

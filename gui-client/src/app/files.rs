@@ -155,6 +155,15 @@ impl TertuliaApp {
         }
     }
 
+    /// Where every transfer of this window stands, as last reported.
+    pub fn transfers(&self) -> Vec<crate::net::transfers::TransferUpdate> {
+        self.files
+            .transfers
+            .iter()
+            .map(|t| t.update.clone())
+            .collect()
+    }
+
     /// How many shared images have a thumbnail loaded.
     pub fn thumbnails_loaded(&self) -> usize {
         self.files.thumbnails.textures.len()

@@ -51,6 +51,9 @@ impl Worker {
                     register,
                 } => {
                     crate::i18n::set(language);
+                    // A new session (perhaps another account) inherits
+                    // nothing from the last one.
+                    self.transfers.cancel_all(&self.out);
                     self.connect(server, trust, login, password, register).await
                 }
                 NetCommand::Send { id, .. } => self.out.emit(not_connected(id)),
@@ -142,7 +145,11 @@ impl Worker {
             });
             let end = link.serve(&mut self.commands, &mut self.transfers).await;
             self.out.stats(|s| s.connected_since = None);
-            self.transfers.pause(&self.out);
+            match end {
+                // Only a lost link is resumed; another account may log in next.
+                End::Lost(_) => self.transfers.pause(&self.out),
+                _ => self.transfers.cancel_all(&self.out),
+            }
             match end {
                 End::Logout => {
                     self.out.emit(NetEvent::Closed {

@@ -229,6 +229,15 @@ impl Transfers {
         }
     }
 
+    /// The session ended for good (logout, cancel, taken over): nothing
+    /// may continue under whoever logs in next.
+    pub(in crate::net) fn cancel_all(&mut self, out: &Out) {
+        let ids: Vec<TransferId> = self.transfers.keys().copied().collect();
+        for id in ids {
+            self.cancel(out, id);
+        }
+    }
+
     /// The connection is gone: every request in flight is lost.
     pub(in crate::net) fn pause(&mut self, out: &Out) {
         self.requests.clear();
