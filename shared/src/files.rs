@@ -34,6 +34,22 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
+/// The length and SHA-256 (lowercase hex) of everything `reader` yields,
+/// read in large blocks: how both sides check a file on disk.
+pub fn sha256_of(mut reader: impl std::io::Read) -> std::io::Result<(u64, String)> {
+    let mut hasher = Sha256::new();
+    let mut block = vec![0; 256 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = reader.read(&mut block)?;
+        if n == 0 {
+            return Ok((size, hex(&hasher.finalize())));
+        }
+        size += n as u64;
+        hasher.update(&block[..n]);
+    }
+}
+
 /// Lowercase hex of a digest.
 pub fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
@@ -190,8 +206,9 @@ mod tests {
     #[test]
     fn chunks_round_trip_and_hashes_are_hex() {
         let bytes: Vec<u8> = (0..=255).collect();
-        assert_eq!(decode_chunk(&encode_chunk(&bytes)), Some(bytes));
+        assert_eq!(decode_chunk(&encode_chunk(&bytes)), Some(bytes.clone()));
         assert_eq!(decode_chunk("not base64!"), None);
+        assert_eq!(sha256_of(&bytes[..]).unwrap(), (256, sha256_hex(&bytes)));
         let hash = sha256_hex(b"");
         assert_eq!(
             hash,

@@ -5,9 +5,8 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use rusqlite::{OptionalExtension, params};
-use sha2::{Digest, Sha256};
 use tertulia_shared::FileInfo;
-use tertulia_shared::files::{CHUNK_BYTES, hex, is_sha256_hex, mime_from_name, safe_file_name};
+use tertulia_shared::files::{CHUNK_BYTES, is_sha256_hex, mime_from_name, safe_file_name};
 use tertulia_shared::validate::fold;
 
 use super::{FileError, FileLimits, FileStore, Offer, Progress};
@@ -374,16 +373,7 @@ impl FileStore {
     }
 }
 
-/// The SHA-256 of a file on disk, read in large blocks.
-fn hash_file(path: &std::path::Path) -> Result<String, std::io::Error> {
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut block = vec![0; 256 * 1024];
-    loop {
-        let n = file.read(&mut block)?;
-        if n == 0 {
-            return Ok(hex(&hasher.finalize()));
-        }
-        hasher.update(&block[..n]);
-    }
+/// The SHA-256 of a file on disk.
+fn hash_file(path: &Path) -> Result<String, std::io::Error> {
+    tertulia_shared::files::sha256_of(File::open(path)?).map(|(_, sha256)| sha256)
 }

@@ -2,26 +2,13 @@
 //! existing file), its `.part` while it arrives, and hashing.
 
 use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use tertulia_shared::files::hex;
-
-/// The size and SHA-256 of the file at `path`, read in large blocks.
+/// The size and SHA-256 of the file at `path`.
 pub(super) fn hash_file(path: &Path) -> Result<(u64, String), String> {
-    use sha2::Digest;
-    let mut file = File::open(path).map_err(|e| e.to_string())?;
-    let mut hasher = sha2::Sha256::new();
-    let mut block = vec![0; 256 * 1024];
-    let mut size = 0u64;
-    loop {
-        let n = file.read(&mut block).map_err(|e| e.to_string())?;
-        if n == 0 {
-            return Ok((size, hex(&hasher.finalize())));
-        }
-        size += n as u64;
-        hasher.update(&block[..n]);
-    }
+    File::open(path)
+        .and_then(tertulia_shared::files::sha256_of)
+        .map_err(|e| e.to_string())
 }
 
 /// `dir/name`, or `dir/name (1).ext`… — never a file that exists (nor its
