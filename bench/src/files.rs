@@ -145,7 +145,7 @@ async fn upload(target: &Target, room: &str, size: usize) -> anyhow::Result<Uplo
                         if upload_id.is_none() {
                             upload_id = Some(upload);
                         } else {
-                            in_flight -= 1;
+                            in_flight = in_flight.saturating_sub(1);
                         }
                     }
                     Ok(ServerMessage::Reply { result: Reply::Sent { message }, .. })

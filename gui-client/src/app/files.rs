@@ -18,12 +18,27 @@ use crate::ui::files::{FileAction, FilePicker, TransferView};
 const THUMBNAIL_MAX_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Shared images as textures, by content hash, and the ones the log asked
-/// for that are not here yet.
-#[derive(Default)]
+/// for that are not here yet. Images are decoded on a thread of their own:
+/// a large picture must not freeze the window.
 pub struct Thumbnails {
     textures: HashMap<String, egui::TextureHandle>,
     wanted: Vec<FileInfo>,
     asked: HashSet<String>,
+    decoded_tx: crossbeam_channel::Sender<(String, egui::ColorImage)>,
+    decoded: crossbeam_channel::Receiver<(String, egui::ColorImage)>,
+}
+
+impl Default for Thumbnails {
+    fn default() -> Self {
+        let (decoded_tx, decoded) = crossbeam_channel::unbounded();
+        Thumbnails {
+            textures: HashMap::new(),
+            wanted: Vec::new(),
+            asked: HashSet::new(),
+            decoded_tx,
+            decoded,
+        }
+    }
 }
 
 impl std::fmt::Debug for Thumbnails {
@@ -49,19 +64,41 @@ impl Thumbnails {
         self.textures.get(&file.sha256)
     }
 
-    /// Loads the image at `path` as the thumbnail of `sha256`.
+    /// Decodes the image at `path` (on a thread) as the thumbnail of
+    /// `sha256`; [`Self::receive`] makes it a texture.
     fn load(&mut self, ctx: &egui::Context, sha256: &str, path: &Path) {
-        let image = match image::open(path) {
-            Ok(image) => image.thumbnail(480, 320).to_rgba8(),
-            Err(e) => {
-                tracing::debug!("no thumbnail for {}: {e}", path.display());
-                return;
-            }
-        };
-        let size = [image.width() as usize, image.height() as usize];
-        let pixels = egui::ColorImage::from_rgba_unmultiplied(size, image.as_raw());
-        let texture = ctx.load_texture(sha256, pixels, egui::TextureOptions::LINEAR);
-        self.textures.insert(sha256.to_owned(), texture);
+        if std::fs::metadata(path).map_or(true, |m| m.len() > THUMBNAIL_MAX_BYTES) {
+            return;
+        }
+        let (done, ctx, sha256, path) = (
+            self.decoded_tx.clone(),
+            ctx.clone(),
+            sha256.to_owned(),
+            path.to_owned(),
+        );
+        let spawned = std::thread::Builder::new()
+            .name("thumbnail".into())
+            .spawn(move || match image::open(&path) {
+                Ok(image) => {
+                    let image = image.thumbnail(480, 320).to_rgba8();
+                    let size = [image.width() as usize, image.height() as usize];
+                    let pixels = egui::ColorImage::from_rgba_unmultiplied(size, image.as_raw());
+                    let _ = done.send((sha256, pixels));
+                    ctx.request_repaint();
+                }
+                Err(e) => tracing::debug!("no thumbnail for {}: {e}", path.display()),
+            });
+        if let Err(e) = spawned {
+            tracing::debug!("no thumbnail: {e}");
+        }
+    }
+
+    /// Turns the images decoded since the last frame into textures.
+    fn receive(&mut self, ctx: &egui::Context) {
+        for (sha256, pixels) in self.decoded.try_iter() {
+            let texture = ctx.load_texture(&sha256, pixels, egui::TextureOptions::LINEAR);
+            self.textures.insert(sha256, texture);
+        }
     }
 }
 
@@ -228,10 +265,12 @@ impl TertuliaApp {
         }
     }
 
-    /// Fetches the images the log wants thumbnails of (from the cache when
+    /// Makes textures of the pictures decoded since the last frame, and
+    /// fetches the images the log wants thumbnails of (from the cache when
     /// they were fetched before).
     pub(super) fn fetch_thumbnails(&mut self) {
         let ctx = self.files.ctx.clone();
+        self.files.thumbnails.receive(&ctx);
         let wanted = std::mem::take(&mut self.files.thumbnails.wanted);
         for file in wanted {
             let cached = self.files.cache.join(&file.sha256);
