@@ -3,7 +3,7 @@
 
 use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, params};
 use tertulia_shared::MessageId;
@@ -14,6 +14,13 @@ use super::Entry;
 
 /// Most entries stored in one transaction.
 const MAX_BATCH: usize = 4096;
+
+/// Shortest time between two commits. Under load a commit rewrites the
+/// same B-tree pages (each room's index leaf, the table's last page) that
+/// the previous one wrote moments before: waiting a little lets more
+/// messages share them. An idle log commits at once (its last commit is
+/// older than this), and a full batch is followed at once by the next.
+const COMMIT_INTERVAL: Duration = Duration::from_millis(10);
 
 /// Attempts at a failing transaction before its messages are given up on.
 const ATTEMPTS: u32 = 3;
@@ -42,8 +49,13 @@ fn run(
     forgotten: &dyn Fn(),
 ) {
     let mut batch = Vec::new();
+    let mut last_commit: Option<Instant> = None;
     // Ends when every handle (and so every sender) is gone.
     while let Ok(first) = entries.recv() {
+        if let Some(wait) = last_commit.and_then(|at| COMMIT_INTERVAL.checked_sub(at.elapsed())) {
+            std::thread::sleep(wait);
+        }
+        let started = Instant::now();
         batch.push(first);
         while batch.len() < MAX_BATCH {
             match entries.try_recv() {
@@ -51,6 +63,7 @@ fn run(
                 Err(_) => break,
             }
         }
+        last_commit = (batch.len() < MAX_BATCH).then_some(started);
         let ids = batch.iter().filter_map(Entry::id);
         let range = ids.clone().min().zip(ids.max());
         if let Err(e) = store_with_retries(&mut db, &batch) {
