@@ -492,11 +492,14 @@ pub async fn paced(
     Ok(report)
 }
 
-/// K logged-in idle clients over `rooms` rooms: server memory per connection.
+/// K logged-in idle clients over `rooms` rooms: server memory per
+/// connection. The accounts are made first, so the growth measured is the
+/// connections' and not the sign-ups' (bcrypt, SQLite pages).
 pub async fn idle(target: &Target, n: usize, rooms: usize) -> anyhow::Result<Report> {
+    let ready = with_accounts(target, n).await?;
     let before = target.server_rss();
     let cpu = CpuWindow::start(target);
-    let crowd = crowd(target, n, rooms, |_| 0).await?;
+    let crowd = crowd(&ready, n, rooms, |_| 0).await?;
     // Let join notifications drain before reading memory.
     tokio::time::sleep(Duration::from_secs(2)).await;
     let after = target.server_rss();
@@ -523,10 +526,10 @@ pub async fn idle(target: &Target, n: usize, rooms: usize) -> anyhow::Result<Rep
     Ok(report)
 }
 
-/// A class arriving at once: `n` clients whose accounts exist connect, log
-/// in and join their rooms (`rooms` of them), all at the same time. The
-/// accounts are made first, untimed (for IRC there is nothing to make).
-pub async fn join_storm(target: &Target, n: usize, rooms: usize) -> anyhow::Result<Report> {
+/// The target with accounts for its first `n` clients already made (on
+/// Tertulia; IRC has none), so that what follows measures logging in, not
+/// signing up. Their sign-up connections are gone when it returns.
+async fn with_accounts(target: &Target, n: usize) -> anyhow::Result<Target> {
     let mut ready = target.clone();
     if target.proto == Proto::Tertulia {
         let slots = Arc::new(Semaphore::new(CONNECT_CONCURRENCY));
@@ -550,6 +553,14 @@ pub async fn join_storm(target: &Target, n: usize, rooms: usize) -> anyhow::Resu
         tokio::time::sleep(Duration::from_secs(2)).await;
         ready.registered = true;
     }
+    Ok(ready)
+}
+
+/// A class arriving at once: `n` clients whose accounts exist connect, log
+/// in and join their rooms (`rooms` of them), all at the same time. The
+/// accounts are made first, untimed (for IRC there is nothing to make).
+pub async fn join_storm(target: &Target, n: usize, rooms: usize) -> anyhow::Result<Report> {
+    let ready = with_accounts(target, n).await?;
     let cpu = CpuWindow::start(target);
     let crowd = crowd(&ready, n, rooms, |_| 0).await?;
     let mut report = Report::new(

@@ -36,7 +36,9 @@ pub(crate) enum Entry {
         message: Arc<ChatMessage>,
     },
     Private {
-        message: PrivateMessage,
+        /// Boxed: the queue holds `QUEUE_CAPACITY` entries from the start,
+        /// each as large as the largest variant.
+        message: Box<PrivateMessage>,
         /// The recipient was offline: deliver at their next login.
         pending: bool,
     },

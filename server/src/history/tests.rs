@@ -22,14 +22,14 @@ fn room_message(id: MessageId, text: &str) -> Entry {
 
 fn private(id: MessageId, from: &str, to: &str, pending: bool) -> Entry {
     Entry::Private {
-        message: PrivateMessage {
+        message: Box::new(PrivateMessage {
             id,
             from: from.into(),
             to: to.into(),
             text: format!("p{id}"),
             time_ms: 1_000 + i64::try_from(id).unwrap(),
             file: None,
-        },
+        }),
         pending,
     }
 }
@@ -171,4 +171,15 @@ async fn forgotten_rooms_and_pruned_messages_are_gone_and_ids_never_come_back() 
     let (_, resume) = MessageLog::open(&path, || {}).unwrap();
     assert!(resume.next_id > 2, "{}", resume.next_id);
     assert_eq!(resume.last_stamp_ms, 0, "nothing left to resume from");
+}
+
+#[test]
+fn a_queued_entry_stays_small() {
+    // The writer's queue is allocated whole at start: QUEUE_CAPACITY
+    // entries, each the size of the largest variant.
+    assert!(
+        std::mem::size_of::<Entry>() <= 48,
+        "Entry is {} bytes",
+        std::mem::size_of::<Entry>()
+    );
 }

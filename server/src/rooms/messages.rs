@@ -136,7 +136,7 @@ impl Hub {
         state
             .log
             .append(Entry::Private {
-                message: message.clone(),
+                message: Box::new(message.clone()),
                 pending,
             })
             .map_err(log_full)?;
