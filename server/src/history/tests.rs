@@ -183,3 +183,26 @@ fn a_queued_entry_stays_small() {
         std::mem::size_of::<Entry>()
     );
 }
+
+#[tokio::test]
+async fn after_a_burst_a_lone_message_is_stored_without_waiting_for_company() {
+    let (log, _, _dir) = open();
+    // A burst: the writer sees a busy batch and spaces its commits out.
+    for id in 1..=1000 {
+        log.append(room_message(id, "x")).unwrap();
+    }
+    log.stored(1000).await.unwrap();
+    // Then someone who waits for each `sent`: were every commit held back
+    // by the interval, this would take at least 50 of them.
+    let lone = 50;
+    let started = std::time::Instant::now();
+    for id in 1001..=1000 + lone {
+        log.append(room_message(id, "y")).unwrap();
+        log.stored(id).await.unwrap();
+    }
+    assert!(
+        started.elapsed() < writer::COMMIT_INTERVAL * lone as u32,
+        "{lone} lone messages took {:?}",
+        started.elapsed()
+    );
+}

@@ -15,12 +15,16 @@ use super::Entry;
 /// Most entries stored in one transaction.
 const MAX_BATCH: usize = 4096;
 
-/// Shortest time between two commits. Under load a commit rewrites the
-/// same B-tree pages (each room's index leaf, the table's last page) that
-/// the previous one wrote moments before: waiting a little lets more
-/// messages share them. An idle log commits at once (its last commit is
-/// older than this), and a full batch is followed at once by the next.
-const COMMIT_INTERVAL: Duration = Duration::from_millis(10);
+/// Under load, the shortest time between two commits. A commit rewrites
+/// the same B-tree pages (each room's index leaf, the table's last page)
+/// that the previous one wrote moments before: waiting a little lets more
+/// messages share them. Only after a batch of at least [`BUSY_BATCH`]
+/// entries: a lone message (someone typing, a bot waiting for each `sent`)
+/// is committed at once; and a full batch is followed at once by the next.
+pub(super) const COMMIT_INTERVAL: Duration = Duration::from_millis(10);
+
+/// A batch this large means messages arrive faster than commits finish.
+const BUSY_BATCH: usize = 32;
 
 /// Attempts at a failing transaction before its messages are given up on.
 const ATTEMPTS: u32 = 3;
@@ -63,7 +67,9 @@ fn run(
                 Err(_) => break,
             }
         }
-        last_commit = (batch.len() < MAX_BATCH).then_some(started);
+        last_commit = (BUSY_BATCH..MAX_BATCH)
+            .contains(&batch.len())
+            .then_some(started);
         let ids = batch.iter().filter_map(Entry::id);
         let range = ids.clone().min().zip(ids.max());
         if let Err(e) = store_with_retries(&mut db, &batch) {
