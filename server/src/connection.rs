@@ -9,15 +9,14 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use bytes::Bytes;
-use futures_util::StreamExt;
+use bytes::{Bytes, BytesMut};
 use tertulia_shared::codec::LineCodec;
 use tertulia_shared::codec::{encode, line_codec};
 use tertulia_shared::{ErrorBody, ErrorCode, ServerMessage};
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_rustls::server::TlsStream;
-use tokio_util::codec::{FramedRead, LinesCodecError};
+use tokio_util::codec::{Decoder, LinesCodecError};
 
 /// A client's byte stream: TLS, or plain text (`--plain`).
 #[derive(Debug)]
@@ -114,18 +113,25 @@ pub enum ReadError {
 }
 
 /// The framed socket of one client. One task reads and writes it, so the
-/// stream is not split: writes go through the reader's inner stream.
+/// stream is not split.
 #[derive(Debug)]
 pub struct Connection {
-    reader: FramedRead<Stream, LineCodec>,
+    stream: Stream,
+    codec: LineCodec,
+    /// Bytes read but not yet framed. On a plain socket it is released
+    /// whenever it is empty and allocated again only once the socket has
+    /// bytes to read: an idle connection holds no read buffer.
+    buffer: BytesMut,
+    /// The client closed its side: what is left in `buffer` is the last line.
+    eof: bool,
     peer: SocketAddr,
     /// A write was cut off part-way (deadline, shutdown): the client has
     /// half a line, which the next line must not be glued to.
     mid_line: bool,
 }
 
-/// Initial read buffer: most requests are small, and an idle connection
-/// should cost little memory. It grows on demand up to the line limit.
+/// Read buffer allocated for a read: most requests are small. It grows on
+/// demand up to the line limit.
 const READ_BUFFER: usize = 512;
 
 /// How accepted sockets are set up.
@@ -200,7 +206,10 @@ impl Connection {
 
     fn over(stream: Stream, peer: SocketAddr) -> Connection {
         Connection {
-            reader: FramedRead::with_capacity(stream, line_codec(), READ_BUFFER),
+            stream,
+            codec: line_codec(),
+            buffer: BytesMut::new(),
+            eof: false,
             peer,
             mid_line: false,
         }
@@ -239,19 +248,64 @@ impl Connection {
     /// The next line, or `None` when the client closed the connection.
     /// Cancel-safe: a partial line stays buffered.
     pub async fn read_line(&mut self) -> Result<Option<String>, ReadError> {
-        match self.reader.next().await {
-            None => Ok(None),
-            Some(Ok(line)) => Ok(Some(line)),
-            Some(Err(LinesCodecError::MaxLineLengthExceeded)) => Err(ReadError::TooLong),
-            Some(Err(LinesCodecError::Io(e))) if e.kind() == io::ErrorKind::InvalidData => {
-                Err(ReadError::NotUtf8)
+        loop {
+            let framed = if self.eof {
+                self.codec.decode_eof(&mut self.buffer)
+            } else {
+                self.codec.decode(&mut self.buffer)
+            };
+            match framed {
+                Ok(Some(line)) => {
+                    self.release_empty_buffer();
+                    return Ok(Some(line));
+                }
+                Ok(None) if self.eof => return Ok(None),
+                Ok(None) => {}
+                Err(LinesCodecError::MaxLineLengthExceeded) => return Err(ReadError::TooLong),
+                Err(LinesCodecError::Io(e)) if e.kind() == io::ErrorKind::InvalidData => {
+                    return Err(ReadError::NotUtf8);
+                }
+                Err(LinesCodecError::Io(e)) => return Err(ReadError::Io(e)),
             }
-            // A TLS client that closed without `close_notify` (most do):
-            // for a line protocol, the same as a plain close.
-            Some(Err(LinesCodecError::Io(e))) if e.kind() == io::ErrorKind::UnexpectedEof => {
-                Ok(None)
+            match self.fill().await {
+                Ok(0) => self.eof = true,
+                Ok(_) => {}
+                // A TLS client that closed without `close_notify` (most do):
+                // for a line protocol, the same as a plain close.
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => self.eof = true,
+                Err(e) => return Err(ReadError::Io(e)),
             }
-            Some(Err(LinesCodecError::Io(e))) => Err(ReadError::Io(e)),
+        }
+    }
+
+    /// Reads what the socket has into `buffer`; 0 at the end of input.
+    /// Cancel-safe: bytes are only ever appended whole.
+    async fn fill(&mut self) -> io::Result<usize> {
+        if let Stream::Plain(tcp) = &self.stream
+            && self.buffer.capacity() == 0
+        {
+            // Allocate only once there is something to read.
+            loop {
+                tcp.readable().await?;
+                self.buffer.reserve(READ_BUFFER);
+                match tcp.try_read_buf(&mut self.buffer) {
+                    // Nothing after all (the readiness was stale): no buffer kept.
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                        self.buffer = BytesMut::new()
+                    }
+                    read => return read,
+                }
+            }
+        }
+        if self.buffer.capacity() == self.buffer.len() {
+            self.buffer.reserve(READ_BUFFER);
+        }
+        self.stream.read_buf(&mut self.buffer).await
+    }
+
+    fn release_empty_buffer(&mut self) {
+        if self.buffer.is_empty() && matches!(self.stream, Stream::Plain(_)) {
+            self.buffer = BytesMut::new();
         }
     }
 
@@ -264,7 +318,7 @@ impl Connection {
     /// socket always does): for refusing a plain-text connection without a
     /// task. (A TLS client could not read it before a handshake.)
     pub fn try_send_now(&self, message: &ServerMessage) -> bool {
-        let Stream::Plain(tcp) = self.reader.get_ref() else {
+        let Stream::Plain(tcp) = &self.stream else {
             return false;
         };
         let line = encode(message);
@@ -274,7 +328,7 @@ impl Connection {
     /// Writes already-encoded lines with as few system calls as possible.
     /// If the future is dropped part-way, the connection remembers it.
     pub async fn write_lines(&mut self, lines: &[Bytes]) -> io::Result<()> {
-        let writer = self.reader.get_mut();
+        let writer = &mut self.stream;
         if self.mid_line {
             writer.write_all(b"\n").await?;
             self.mid_line = false;
@@ -301,7 +355,7 @@ impl Connection {
     pub async fn reset_by_peer(&mut self) {
         let mut probe = [0u8; 1];
         loop {
-            match self.reader.get_ref().tcp().peek(&mut probe).await {
+            match self.stream.tcp().peek(&mut probe).await {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(_) => return,
                 Ok(_) => std::future::pending::<()>().await,
@@ -316,7 +370,7 @@ impl Connection {
     pub async fn discard_input(&mut self) {
         // Straight from the socket: nothing more is read as TLS.
         let mut scratch = [0u8; 4096];
-        let tcp = self.reader.get_ref().tcp();
+        let tcp = self.stream.tcp();
         loop {
             if tcp.readable().await.is_err() {
                 return;
@@ -333,6 +387,6 @@ impl Connection {
     /// Ends the stream (TLS `close_notify`, then FIN) after everything
     /// written so far.
     pub async fn close(&mut self) -> io::Result<()> {
-        self.reader.get_mut().shutdown().await
+        self.stream.shutdown().await
     }
 }
