@@ -328,6 +328,41 @@ impl Connection {
     /// Writes already-encoded lines with as few system calls as possible.
     /// If the future is dropped part-way, the connection remembers it.
     pub async fn write_lines(&mut self, lines: &[Bytes]) -> io::Result<()> {
+        self.finish_lines(lines, 0).await
+    }
+
+    /// Writes as much of `lines` as a plain socket takes at once, without
+    /// waiting, and returns how many bytes that was; the rest is for
+    /// [`Connection::finish_lines`]. The usual case (the socket has room)
+    /// then costs one system call and no future. (TLS: nothing.)
+    pub fn write_now(&mut self, lines: &[Bytes]) -> io::Result<usize> {
+        let Stream::Plain(tcp) = &self.stream else {
+            return Ok(0);
+        };
+        if self.mid_line {
+            return Ok(0);
+        }
+        // A batch is rarely long: its slices on the stack, not the heap.
+        let mut on_stack = [IoSlice::new(&[]); 64];
+        let on_heap: Vec<IoSlice<'_>>;
+        let slices = if lines.len() <= on_stack.len() {
+            for (slot, line) in on_stack.iter_mut().zip(lines) {
+                *slot = IoSlice::new(line);
+            }
+            &on_stack[..lines.len()]
+        } else {
+            on_heap = lines.iter().map(|l| IoSlice::new(l)).collect();
+            &on_heap[..]
+        };
+        match tcp.try_write_vectored(slices) {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(0),
+            written => written,
+        }
+    }
+
+    /// Writes `lines` but their first `already` bytes (taken by
+    /// [`Connection::write_now`]).
+    pub async fn finish_lines(&mut self, lines: &[Bytes], already: usize) -> io::Result<()> {
         let writer = &mut self.stream;
         if self.mid_line {
             writer.write_all(b"\n").await?;
@@ -336,6 +371,7 @@ impl Connection {
         self.mid_line = true;
         let mut slices: Vec<IoSlice<'_>> = lines.iter().map(|l| IoSlice::new(l)).collect();
         let mut remaining = &mut slices[..];
+        IoSlice::advance_slices(&mut remaining, already);
         while !remaining.is_empty() {
             let written = writer.write_vectored(remaining).await?;
             if written == 0 {

@@ -4,13 +4,18 @@
 //! buffer at all (a `VecDeque` allocates on first use and is released again
 //! after a burst), which matters at ten thousand mostly idle connections.
 //! Pushing never waits: a full queue marks the client as too slow instead.
+//! Only the connection's own task waits on it, so one [`AtomicWaker`] does
+//! (registering it is an atomic swap; a `Notify` would lock a waiter list
+//! every time the connection's loop goes round).
 
 use std::collections::VecDeque;
+use std::future::poll_fn;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use tokio::sync::Notify;
+use futures_util::task::AtomicWaker;
 
 #[derive(Debug)]
 struct Queue {
@@ -19,10 +24,9 @@ struct Queue {
     kicked: AtomicBool,
     /// Set when another connection took the session over.
     replaced: AtomicBool,
-    /// Wakes the connection when the queue stops being empty.
-    ready: Notify,
-    /// Wakes the connection when the queue overflowed.
-    kick: Notify,
+    /// The connection's task, woken when the queue stops being empty or
+    /// overflows.
+    waker: AtomicWaker,
 }
 
 impl Queue {
@@ -46,8 +50,7 @@ pub fn channel(capacity: usize) -> (Outbox, Inbox) {
         capacity: capacity.max(1),
         kicked: AtomicBool::new(false),
         replaced: AtomicBool::new(false),
-        ready: Notify::new(),
-        kick: Notify::new(),
+        waker: AtomicWaker::new(),
     });
     (Outbox(queue.clone()), Inbox(queue))
 }
@@ -65,15 +68,15 @@ impl Outbox {
         let mut lines = queue.lock();
         if lines.len() >= queue.capacity {
             drop(lines);
-            queue.kicked.store(true, Ordering::Relaxed);
-            queue.kick.notify_one();
+            queue.kicked.store(true, Ordering::Release);
+            queue.waker.wake();
             return;
         }
         lines.push_back(line.clone());
         let first = lines.len() == 1;
         drop(lines);
         if first {
-            queue.ready.notify_one();
+            queue.waker.wake();
         }
     }
 
@@ -82,10 +85,9 @@ impl Outbox {
     pub fn replace(&self, last: &Bytes) {
         let queue = &self.0;
         queue.lock().push_back(last.clone());
-        queue.replaced.store(true, Ordering::Relaxed);
-        queue.kicked.store(true, Ordering::Relaxed);
-        queue.ready.notify_one();
-        queue.kick.notify_one();
+        queue.replaced.store(true, Ordering::Release);
+        queue.kicked.store(true, Ordering::Release);
+        queue.waker.wake();
     }
 
     /// Whether `other` is this same queue (the same connection).
@@ -102,11 +104,20 @@ impl Inbox {
     /// Waits until lines are queued, then moves up to `limit` of them into
     /// `batch`. Cancel-safe: nothing is taken unless it is returned.
     pub async fn recv_many(&self, batch: &mut Vec<Bytes>, limit: usize) {
-        loop {
-            if self.try_recv_many(batch, limit) > 0 {
-                return;
-            }
-            self.0.ready.notified().await;
+        poll_fn(|cx| self.ready(cx, |inbox| inbox.try_recv_many(batch, limit) > 0)).await;
+    }
+
+    /// Ready once `done` holds; checked again after registering the waker,
+    /// so a push or kick between the check and the registration is not lost.
+    fn ready(&self, cx: &mut Context<'_>, mut done: impl FnMut(&Inbox) -> bool) -> Poll<()> {
+        if done(self) {
+            return Poll::Ready(());
+        }
+        self.0.waker.register(cx.waker());
+        if done(self) {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
         }
     }
 
@@ -123,14 +134,12 @@ impl Inbox {
 
     /// Whether the end came from a takeover rather than an overflow.
     pub fn is_replaced(&self) -> bool {
-        self.0.replaced.load(Ordering::Relaxed)
+        self.0.replaced.load(Ordering::Acquire)
     }
 
     /// Resolves once the queue has overflowed (or the session was replaced).
     pub async fn kicked(&self) {
-        while !self.0.kicked.load(Ordering::Relaxed) {
-            self.0.kick.notified().await;
-        }
+        poll_fn(|cx| self.ready(cx, |inbox| inbox.0.kicked.load(Ordering::Acquire))).await;
     }
 }
 
@@ -174,6 +183,31 @@ mod tests {
         inbox.kicked().await;
         let mut batch = Vec::new();
         assert_eq!(inbox.try_recv_many(&mut batch, 10), 2);
+    }
+
+    #[tokio::test]
+    async fn a_connection_waiting_for_lines_and_for_a_kick_hears_the_kick() {
+        let (outbox, inbox) = channel(1);
+        let waiting = tokio::spawn(async move {
+            let mut batch = Vec::new();
+            // The connection's loop: both waits at once, as in `serve`.
+            loop {
+                tokio::select! {
+                    () = inbox.kicked() => return batch.len(),
+                    () = inbox.recv_many(&mut batch, 10) => {}
+                }
+            }
+        });
+        tokio::task::yield_now().await;
+        outbox.push(&Bytes::from_static(b"x"));
+        tokio::task::yield_now().await;
+        outbox.push(&Bytes::from_static(b"y"));
+        outbox.push(&Bytes::from_static(b"z"));
+        let taken = tokio::time::timeout(std::time::Duration::from_secs(5), waiting)
+            .await
+            .expect("the kick woke the connection")
+            .unwrap();
+        assert!((1..=2).contains(&taken), "{taken}");
     }
 
     #[test]

@@ -175,11 +175,14 @@ pub(crate) async fn serve(
     let mut batch: Vec<Bytes> = Vec::new();
     // Past the request rate, reading pauses until this timer fires.
     let mut paused: Option<Pin<Box<Sleep>>> = None;
+    // Made once and kept: a fresh one each time round the loop would join
+    // and leave the waiter list every connection shares.
+    let mut stopping = std::pin::pin!(shutdown.cancelled());
 
     let end = loop {
         tokio::select! {
             biased;
-            () = shutdown.cancelled() => break End::Shutdown,
+            () = &mut stopping => break End::Shutdown,
             () = inbox.kicked() => {
                 break if inbox.is_replaced() { End::Replaced } else { End::TooSlow };
             }
@@ -191,13 +194,22 @@ pub(crate) async fn serve(
                 timer.as_mut().reset(due);
             }
             () = inbox.recv_many(&mut batch, WRITE_BATCH) => {
-                // The write first: when the socket takes it at once (the
-                // usual case) the shutdown token, shared by every
-                // connection, is not even polled.
-                let written = tokio::select! {
-                    biased;
-                    written = Box::pin(tokio::time::timeout(config.write_timeout, conn.write_lines(&batch))) => written,
-                    () = shutdown.cancelled() => break End::Shutdown,
+                // Straight into the socket when it has room (the usual
+                // case): one system call, no future, no timer. Only the rest
+                // waits, under the write deadline.
+                let total: usize = batch.iter().map(Bytes::len).sum();
+                let written = match conn.write_now(&batch) {
+                    Ok(already) if already < total => {
+                        tokio::select! {
+                            biased;
+                            written = Box::pin(tokio::time::timeout(
+                                config.write_timeout,
+                                conn.finish_lines(&batch, already),
+                            )) => written,
+                            () = &mut stopping => break End::Shutdown,
+                        }
+                    }
+                    done => Ok(done.map(drop)),
                 };
                 batch.clear();
                 match written {
@@ -227,7 +239,7 @@ pub(crate) async fn serve(
                             Poll::Pending => tokio::select! {
                                 reply = answer => reply,
                                 () = conn.reset_by_peer() => break End::ClientReset,
-                                () = shutdown.cancelled() => break End::Shutdown,
+                                () = &mut stopping => break End::Shutdown,
                             },
                         }
                     };
