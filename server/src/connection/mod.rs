@@ -133,6 +133,10 @@ pub struct Connection {
     mid_line: bool,
 }
 
+/// Most lines written with one system call: the session takes at most
+/// this many from its queue at a time.
+pub const MAX_BATCH_LINES: usize = 256;
+
 /// Read buffer allocated for a read: most requests are small. It grows on
 /// demand up to the line limit.
 const READ_BUFFER: usize = 512;
@@ -281,19 +285,22 @@ impl Connection {
         if self.mid_line {
             return Ok(0);
         }
-        // A batch is rarely long: its slices on the stack, not the heap.
-        let mut on_stack = [IoSlice::new(&[]); 64];
-        let on_heap: Vec<IoSlice<'_>>;
-        let slices = if lines.len() <= on_stack.len() {
+        // One line (the usual case when the client keeps up) needs no
+        // slices; a few go on the stack (an array is filled whole on every
+        // call, so it stays small); a long batch pays one allocation.
+        let written = if let [line] = lines {
+            tcp.try_write(line)
+        } else if lines.len() <= 8 {
+            let mut on_stack = [IoSlice::new(&[]); 8];
             for (slot, line) in on_stack.iter_mut().zip(lines) {
                 *slot = IoSlice::new(line);
             }
-            &on_stack[..lines.len()]
+            tcp.try_write_vectored(&on_stack[..lines.len()])
         } else {
-            on_heap = lines.iter().map(|l| IoSlice::new(l)).collect();
-            &on_heap[..]
+            let on_heap: Vec<IoSlice<'_>> = lines.iter().map(|l| IoSlice::new(l)).collect();
+            tcp.try_write_vectored(&on_heap)
         };
-        match tcp.try_write_vectored(slices) {
+        match written {
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(0),
             written => written,
         }

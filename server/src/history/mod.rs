@@ -146,6 +146,15 @@ impl MessageLog {
         self.check(id).unwrap_or(Err(NotStored(id)))
     }
 
+    /// Resolves once message `id` is stored or given up on ([`Self::check`]
+    /// tells which); owns what it needs, so it can be kept between polls.
+    pub fn until_stored(&self, id: MessageId) -> impl Future<Output = ()> + Send + 'static {
+        let mut stored = self.inner.stored.clone();
+        async move {
+            let _ = stored.wait_for(|high| *high >= id).await;
+        }
+    }
+
     /// Whether message `id` is stored yet: `None` while it is still queued.
     pub fn check(&self, id: MessageId) -> Option<Result<(), NotStored>> {
         if *self.inner.stored.borrow() < id {

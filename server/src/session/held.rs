@@ -6,6 +6,9 @@
 //! order, so a reply behind a held one waits too.
 
 use std::collections::VecDeque;
+use std::future::{Future, poll_fn};
+use std::pin::Pin;
+use std::task::Poll;
 
 use bytes::Bytes;
 use tertulia_shared::codec::encode;
@@ -22,9 +25,25 @@ struct HeldReply {
     line: Bytes,
 }
 
-#[derive(Debug, Default)]
+/// A wait for one message to be stored, owned so it can outlive a poll.
+type StoredWait = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+#[derive(Default)]
 pub(super) struct Held {
     replies: VecDeque<HeldReply>,
+    /// The wait for the first reply's message, kept from one turn of the
+    /// connection's loop to the next (a fresh one each turn would join and
+    /// leave the log's shared waiter list every time).
+    waiting: Option<(MessageId, StoredWait)>,
+}
+
+impl std::fmt::Debug for Held {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Held")
+            .field("replies", &self.replies)
+            .field("waiting_for", &self.waiting.as_ref().map(|(id, _)| id))
+            .finish()
+    }
 }
 
 impl Held {
@@ -51,26 +70,36 @@ impl Held {
     /// Waits until the first held reply may go (forever when none is held).
     /// The wait is boxed, and only made while a reply is held: an idle
     /// connection's task stays small.
-    pub fn ready<'a>(&self, log: &'a MessageLog) -> impl Future<Output = ()> + 'a {
-        let waiting = self
-            .replies
-            .front()
-            .map(|first| Box::pin(log.stored(first.stored)));
-        async move {
-            match waiting {
+    pub fn ready<'a>(&'a mut self, log: &'a MessageLog) -> impl Future<Output = ()> + 'a {
+        poll_fn(move |cx| {
+            let Some(first) = self.replies.front().map(|reply| reply.stored) else {
+                self.waiting = None;
+                return Poll::Pending;
+            };
+            let waiting = match &mut self.waiting {
+                Some((id, waiting)) if *id == first => waiting,
+                slot => &mut slot.insert((first, Box::pin(log.until_stored(first)))).1,
+            };
+            let ready = waiting.as_mut().poll(cx);
+            if ready.is_ready() {
                 // `release` finds out whether it was stored or lost.
-                Some(waiting) => {
-                    let _ = waiting.await;
-                }
-                None => std::future::pending().await,
+                self.waiting = None;
             }
-        }
+            ready
+        })
     }
 
     /// Waits (at most `limit`) until every held reply may go.
-    pub async fn all_ready(&self, log: &MessageLog, limit: std::time::Duration) {
-        if let Some(last) = self.replies.iter().map(|r| r.stored).max() {
-            let _ = tokio::time::timeout(limit, log.stored(last)).await;
+    pub fn all_ready<'a>(
+        &self,
+        log: &'a MessageLog,
+        limit: std::time::Duration,
+    ) -> impl Future<Output = ()> + 'a {
+        let last = self.replies.iter().map(|r| r.stored).max();
+        async move {
+            if let Some(last) = last {
+                let _ = tokio::time::timeout(limit, log.stored(last)).await;
+            }
         }
     }
 

@@ -25,15 +25,12 @@ use tokio_util::sync::CancellationToken;
 
 use crate::admission::Ticket;
 use crate::cmd;
-use crate::connection::{Connection, ReadError};
+use crate::connection::{Connection, MAX_BATCH_LINES, ReadError};
 use crate::outbox::{self, Outbox};
 use crate::server::Shared;
 use crate::throttle::TokenBucket;
 use farewell::{End, FAREWELL_TIMEOUT, farewell, log_end};
 use held::Held;
-
-/// Most queued lines written with one system call.
-const WRITE_BATCH: usize = 256;
 
 /// One connection's allowance per kind of request.
 #[derive(Debug)]
@@ -193,7 +190,7 @@ pub(crate) async fn serve(
                 }
                 timer.as_mut().reset(due);
             }
-            () = inbox.recv_many(&mut batch, WRITE_BATCH) => {
+            () = inbox.recv_many(&mut batch, MAX_BATCH_LINES) => {
                 // Straight into the socket when it has room (the usual
                 // case): one system call, no future, no timer. Only the rest
                 // waits, under the write deadline.
