@@ -216,8 +216,11 @@ pub async fn run(
         match admission.admit(peer.ip()) {
             Ok(ticket) => {
                 tracing::debug!(%peer, "connection accepted");
-                let (shared, stop, setup) = (shared.clone(), stop.clone(), setup.clone());
+                // One box for what the task starts with: an async block keeps
+                // its captures for its whole life, beside the session's copy.
+                let start = Box::new((stream, shared.clone(), ticket, stop.clone(), setup.clone()));
                 tracker.spawn(async move {
+                    let (stream, shared, ticket, stop, setup) = *start;
                     // Boxed: a TLS handshake's state is only needed while it runs.
                     match Box::pin(Connection::start(stream, peer, &setup)).await {
                         Ok(conn) => session::serve(conn, shared, ticket, stop).await,

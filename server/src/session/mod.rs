@@ -131,12 +131,20 @@ impl Session {
 }
 
 /// Serves one client until it leaves, misbehaves or the server stops.
-pub(crate) async fn serve(
-    mut conn: Connection,
+pub(crate) fn serve(
+    conn: Connection,
     shared: Shared,
     ticket: Ticket,
     shutdown: CancellationToken,
-) {
+) -> impl Future<Output = ()> {
+    // An async fn keeps its arguments for its whole life, beside the locals
+    // they are moved into (the session holds `shared`, for one): handed
+    // over in one box, emptied at the first poll, they are kept once.
+    run(Box::new((conn, shared, ticket, shutdown)))
+}
+
+async fn run(start: Box<(Connection, Shared, Ticket, CancellationToken)>) {
+    let (mut conn, shared, ticket, shutdown) = *start;
     let config = shared.config.clone();
     let (outbox, inbox) = outbox::channel(config.outbox_capacity);
     // One timer for every deadline (see `deadline`), boxed like every other
