@@ -155,7 +155,8 @@ async fn run(cli: &Cli, target: &mut Target) -> anyhow::Result<Vec<Report>> {
                     "paced",
                 ));
             }
-            (Scenario::Idle, p) => {
+            // A crowd of the same sizes: at rest (memory), or arriving at once.
+            (Scenario::Idle | Scenario::JoinStorm, p) => {
                 let runs: &[usize] = match p {
                     Full => &[5_000, 10_000],
                     Quick => &[2_000],
@@ -163,7 +164,12 @@ async fn run(cli: &Cli, target: &mut Target) -> anyhow::Result<Vec<Report>> {
                 };
                 for &n in runs {
                     next_tag!();
-                    batch.push(outcome(scenario::idle(target, n, 50.min(n)).await, "idle"));
+                    let rooms = 50.min(n);
+                    batch.push(if scenario == Scenario::Idle {
+                        outcome(scenario::idle(target, n, rooms).await, "idle")
+                    } else {
+                        outcome(scenario::join_storm(target, n, rooms).await, "join-storm")
+                    });
                 }
             }
             (Scenario::ManyRooms, p) => {
@@ -219,20 +225,6 @@ async fn run(cli: &Cli, target: &mut Target) -> anyhow::Result<Vec<Report>> {
                     batch.push(outcome(
                         files::file_transfer(target, n, senders, 50, window, upload).await,
                         "file-transfer",
-                    ));
-                }
-            }
-            (Scenario::JoinStorm, p) => {
-                let runs: &[usize] = match p {
-                    Full => &[5_000, 10_000],
-                    Quick => &[2_000],
-                    Smoke => &[20],
-                };
-                for &n in runs {
-                    next_tag!();
-                    batch.push(outcome(
-                        scenario::join_storm(target, n, 50.min(n)).await,
-                        "join-storm",
                     ));
                 }
             }
