@@ -137,12 +137,9 @@ impl MessageLog {
 
     /// Waits until message `id` (and every one before it) is stored.
     pub async fn stored(&self, id: MessageId) -> Result<(), NotStored> {
-        let mut stored = self.inner.stored.clone();
-        // The writer never stops while a handle exists; if it did, nothing
-        // more will be stored.
-        if stored.wait_for(|high| *high >= id).await.is_err() {
-            return Err(NotStored(id));
-        }
+        self.until_stored(id).await;
+        // Not stored even now: the writer stopped (it never does while a
+        // handle exists), so nothing more will be.
         self.check(id).unwrap_or(Err(NotStored(id)))
     }
 
