@@ -38,6 +38,15 @@ pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
+/// Moves a box's contents out and frees the box at once. After
+/// `let x = *boxed;` the box is freed only when `boxed` goes out of scope:
+/// in an async fn or block that is its very end, so a box meant to be
+/// emptied at the first poll would be kept for a connection's whole life.
+#[allow(clippy::boxed_local)] // taking the box is the point
+pub(crate) fn unbox<T>(boxed: Box<T>) -> T {
+    *boxed
+}
+
 /// A socket error in words a person understands, for the log.
 pub fn describe_io_error(e: &std::io::Error) -> String {
     use std::io::ErrorKind;

@@ -220,9 +220,12 @@ pub async fn run(
                 // its captures for its whole life, beside the session's copy.
                 let start = Box::new((stream, shared.clone(), ticket, stop.clone(), setup.clone()));
                 tracker.spawn(async move {
-                    let (stream, shared, ticket, stop, setup) = *start;
-                    // Boxed: a TLS handshake's state is only needed while it runs.
-                    match Box::pin(Connection::start(stream, peer, &setup)).await {
+                    let (stream, shared, ticket, stop, setup) = crate::unbox(start);
+                    // Boxed: a TLS handshake's state is only needed while it
+                    // runs. Awaited before the `match`: a temporary in its
+                    // scrutinee would live (with its box) until the match ends.
+                    let started = Box::pin(Connection::start(stream, peer, &setup)).await;
+                    match started {
                         Ok(conn) => session::serve(conn, shared, ticket, stop).await,
                         Err(e) => tracing::info!(%peer, "connection not started: {e}"),
                     }

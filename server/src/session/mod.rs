@@ -144,7 +144,7 @@ pub(crate) fn serve(
 }
 
 async fn run(start: Box<(Connection, Shared, Ticket, CancellationToken)>) {
-    let (mut conn, shared, ticket, shutdown) = *start;
+    let (mut conn, shared, ticket, shutdown) = crate::unbox(start);
     let config = shared.config.clone();
     let (outbox, inbox) = outbox::channel(config.outbox_capacity);
     // One timer for every deadline (see `deadline`), boxed like every other
