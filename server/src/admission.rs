@@ -28,11 +28,15 @@ struct Counts {
     by_address: HashMap<IpAddr, (usize, usize)>,
 }
 
-/// Shared counter of open connections.
+/// Shared counter of open connections. One pointer: every connection's
+/// [`Ticket`] holds a copy.
 #[derive(Debug, Clone)]
-pub struct Admission {
+pub struct Admission(Arc<Limits>);
+
+#[derive(Debug)]
+struct Limits {
     caps: Caps,
-    counts: Arc<Mutex<Counts>>,
+    counts: Mutex<Counts>,
 }
 
 /// An admitted connection's place; dropping it frees the place.
@@ -51,21 +55,21 @@ fn canonical(address: IpAddr) -> IpAddr {
 
 impl Admission {
     pub fn new(caps: Caps) -> Admission {
-        Admission {
+        Admission(Arc::new(Limits {
             caps,
-            counts: Arc::new(Mutex::new(Counts::default())),
-        }
+            counts: Mutex::new(Counts::default()),
+        }))
     }
 
     fn lock(&self) -> MutexGuard<'_, Counts> {
-        self.counts.lock().unwrap_or_else(|p| p.into_inner())
+        self.0.counts.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// A place for a new (anonymous) connection from `address`, or the
     /// error that tells the client why not.
     pub fn admit(&self, address: IpAddr) -> Result<Ticket, ErrorBody> {
         let address = canonical(address);
-        let caps = self.caps;
+        let caps = self.0.caps;
         let mut counts = self.lock();
         let (mine, mine_anonymous) = counts.by_address.get(&address).copied().unwrap_or_default();
         if counts.total >= caps.total {

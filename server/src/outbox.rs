@@ -1,8 +1,9 @@
 //! Each client's bounded queue of lines waiting to be written.
 //!
 //! Cheaper than a tokio channel for this job: an idle client's queue holds no
-//! buffer at all (a `VecDeque` allocates on first use and is released again
-//! after a burst), which matters at ten thousand mostly idle connections.
+//! buffer at all (a `VecDeque` allocates on first use, and its buffer is
+//! handed to the reader with the lines), which matters at ten thousand
+//! mostly idle connections.
 //! Pushing never waits: a full queue marks the client as too slow instead.
 //! Only the connection's own task waits on it, so one [`AtomicWaker`] does
 //! (registering it is an atomic swap; a `Notify` would lock a waiter list
@@ -122,9 +123,18 @@ impl Inbox {
     }
 
     /// Moves up to `limit` waiting lines into `batch` without waiting.
+    ///
+    /// When everything waiting fits in an empty `batch`, the batch takes
+    /// the queue's buffer itself (no copy, no allocation): the queue is left
+    /// holding none, and a caller that drops the batch once written keeps
+    /// no buffer at all while the client is idle.
     pub fn try_recv_many(&self, batch: &mut Vec<Bytes>, limit: usize) -> usize {
         let mut lines = self.0.lock();
         let n = lines.len().min(limit);
+        if n == lines.len() && batch.is_empty() {
+            *batch = Vec::from(std::mem::take(&mut *lines));
+            return n;
+        }
         batch.extend(lines.drain(..n));
         if lines.is_empty() && lines.capacity() > KEEP_CAPACITY {
             *lines = VecDeque::new();
@@ -208,6 +218,27 @@ mod tests {
             .expect("the kick woke the connection")
             .unwrap();
         assert!((1..=2).contains(&taken), "{taken}");
+    }
+
+    #[test]
+    fn a_drained_queue_hands_its_buffer_to_the_batch() {
+        let (outbox, inbox) = channel(10);
+        for i in 0..3 {
+            outbox.push(&Bytes::from(format!("{i}")));
+        }
+        let mut batch = Vec::new();
+        assert_eq!(inbox.try_recv_many(&mut batch, 10), 3);
+        assert_eq!(inbox.0.lock().capacity(), 0, "the queue kept a buffer");
+        assert_eq!(batch.len(), 3);
+        // More than the limit waiting: the rest stays queued, in order.
+        for i in 3..8 {
+            outbox.push(&Bytes::from(format!("{i}")));
+        }
+        let mut rest = Vec::new();
+        assert_eq!(inbox.try_recv_many(&mut rest, 2), 2);
+        assert_eq!(inbox.try_recv_many(&mut rest, 10), 3);
+        let got: Vec<_> = rest.iter().map(|b| b.as_ref().to_vec()).collect();
+        assert_eq!(got, [b"3", b"4", b"5", b"6", b"7"].map(|b| b.to_vec()));
     }
 
     #[test]

@@ -20,9 +20,14 @@ use crate::session;
 use crate::storage::Storage;
 use crate::throttle::LoginThrottle;
 
-/// What every connection task shares: cheap to clone.
-#[derive(Debug, Clone)]
-pub(crate) struct Shared {
+/// What every connection task shares, behind one pointer per connection
+/// (the handles together are 128 bytes; ten thousand idle connections
+/// would each keep a copy).
+pub(crate) type Shared = Arc<Services>;
+
+/// The server's parts a command may reach.
+#[derive(Debug)]
+pub(crate) struct Services {
     pub hub: Hub,
     pub accounts: Accounts,
     /// Where the hub stores messages (the same log it writes to).
@@ -32,7 +37,7 @@ pub(crate) struct Shared {
     pub logins: Arc<Mutex<LoginThrottle>>,
 }
 
-impl Shared {
+impl Services {
     /// The failed-login record, locked for a short synchronous section.
     pub fn logins(&self) -> std::sync::MutexGuard<'_, LoginThrottle> {
         self.logins.lock().unwrap_or_else(|p| p.into_inner())
@@ -159,7 +164,7 @@ pub async fn run(
         anonymous: config.max_anonymous,
         anonymous_per_address: config.max_anonymous_per_address,
     });
-    let shared = Shared {
+    let shared = Arc::new(Services {
         hub,
         accounts,
         log: log.clone(),
@@ -169,7 +174,7 @@ pub async fn run(
             config.address_backoff,
         ))),
         config: Arc::new(config),
-    };
+    });
     let setup = Setup {
         send_buffer: shared.config.send_buffer_bytes,
         keepalive: shared.config.keepalive,
@@ -218,17 +223,28 @@ pub async fn run(
                 tracing::debug!(%peer, "connection accepted");
                 // One box for what the task starts with: an async block keeps
                 // its captures for its whole life, beside the session's copy.
-                let start = Box::new((stream, shared.clone(), ticket, stop.clone(), setup.clone()));
+                let start = Box::new((
+                    stream,
+                    peer,
+                    shared.clone(),
+                    ticket,
+                    stop.clone(),
+                    setup.clone(),
+                ));
                 tracker.spawn(async move {
-                    let (stream, shared, ticket, stop, setup) = crate::unbox(start);
+                    let (stream, peer, shared, ticket, stop, setup) = crate::unbox(start);
                     // Boxed: a TLS handshake's state is only needed while it
-                    // runs. Awaited before the `match`: a temporary in its
-                    // scrutinee would live (with its box) until the match ends.
-                    let started = Box::pin(Connection::start(stream, peer, &setup)).await;
-                    match started {
-                        Ok(conn) => session::serve(conn, shared, ticket, stop).await,
-                        Err(e) => tracing::info!(%peer, "connection not started: {e}"),
-                    }
+                    // runs. In a block of its own: what it leaves (its box,
+                    // `setup`, the result) would otherwise be kept beside the
+                    // session until the connection ends.
+                    let conn = {
+                        let setup = setup;
+                        match Box::pin(Connection::start(stream, peer, &setup)).await {
+                            Ok(conn) => conn,
+                            Err(e) => return tracing::info!(%peer, "connection not started: {e}"),
+                        }
+                    };
+                    session::serve(conn, shared, ticket, stop).await;
                 });
             }
             Err(refusal) => {

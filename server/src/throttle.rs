@@ -34,62 +34,71 @@ impl Rate {
     }
 }
 
-/// A classic token bucket: starts full, each request takes one token.
-#[derive(Debug, Clone)]
+/// A token bucket kept as one number (the "generic cell rate algorithm"):
+/// the time at which it will be full again. It starts full; each request
+/// takes a token, one `interval` of that time. The rate is passed in on
+/// every call instead of being kept, so ten thousand idle connections do
+/// not each hold copies of the configuration. Times are durations since a
+/// zero the caller picks and keeps (a connection's start).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct TokenBucket {
-    rate: Rate,
-    tokens: f64,
-    updated: Instant,
+    /// Nanoseconds since the caller's zero at which the bucket is full;
+    /// at or before "now" it is.
+    full_at: u64,
+}
+
+impl Rate {
+    /// What one token is worth in time, in nanoseconds.
+    fn interval(&self) -> f64 {
+        1e9 / self.per_second
+    }
+
+    /// The time a full bucket represents, in nanoseconds.
+    fn capacity(&self, tokens: u32) -> u64 {
+        (self.interval() * f64::from(tokens)) as u64
+    }
+}
+
+fn nanos(since_zero: Duration) -> u64 {
+    u64::try_from(since_zero.as_nanos()).unwrap_or(u64::MAX)
 }
 
 impl TokenBucket {
-    pub fn new(rate: Rate, now: Instant) -> TokenBucket {
-        TokenBucket {
-            rate,
-            tokens: f64::from(rate.burst.max(1)),
-            updated: now,
-        }
-    }
-
-    fn refill(&mut self, now: Instant) {
-        let elapsed = now.saturating_duration_since(self.updated).as_secs_f64();
-        self.updated = now;
-        let burst = f64::from(self.rate.burst.max(1));
-        self.tokens = (self.tokens + elapsed * self.rate.per_second).min(burst);
-    }
-
     /// Takes a token, or says how long until one is available.
-    pub fn take(&mut self, now: Instant) -> Result<(), Duration> {
-        if self.rate.is_unlimited() {
+    pub fn take(&mut self, rate: Rate, now: Duration) -> Result<(), Duration> {
+        if rate.is_unlimited() {
             return Ok(());
         }
-        self.refill(now);
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            Ok(())
-        } else {
-            let missing = 1.0 - self.tokens;
-            Err(Duration::from_secs_f64(missing / self.rate.per_second))
+        let now = nanos(now);
+        let owed = self.full_at.max(now) - now;
+        // A token is left while what is owed is under a full bucket's worth
+        // minus one token.
+        let slack = rate.capacity(rate.burst.max(1) - 1);
+        if owed > slack {
+            return Err(Duration::from_nanos(owed - slack));
         }
+        self.full_at = self.full_at.max(now) + rate.capacity(1);
+        Ok(())
     }
-}
 
-impl TokenBucket {
     /// Charges one token even when none is left (the request was already
     /// read): returns how long the caller should pause so the balance is
     /// back to zero, for slowing a connection down instead of refusing.
-    pub fn charge(&mut self, now: Instant) -> Option<Duration> {
-        self.charge_many(1.0, now)
+    pub fn charge(&mut self, rate: Rate, now: Duration) -> Option<Duration> {
+        self.charge_many(rate, 1.0, now)
     }
 
     /// The same for `tokens` at once (bytes of a file chunk).
-    pub fn charge_many(&mut self, tokens: f64, now: Instant) -> Option<Duration> {
-        if self.rate.is_unlimited() {
+    pub fn charge_many(&mut self, rate: Rate, tokens: f64, now: Duration) -> Option<Duration> {
+        if rate.is_unlimited() {
             return None;
         }
-        self.refill(now);
-        self.tokens -= tokens;
-        (self.tokens < 0.0).then(|| Duration::from_secs_f64(-self.tokens / self.rate.per_second))
+        let now = nanos(now);
+        let cost = (rate.interval() * tokens) as u64;
+        self.full_at = self.full_at.max(now).saturating_add(cost);
+        let owed = self.full_at - now;
+        let capacity = rate.capacity(rate.burst.max(1));
+        (owed > capacity).then(|| Duration::from_nanos(owed - capacity))
     }
 }
 
@@ -229,42 +238,65 @@ mod tests {
 
     #[test]
     fn a_bucket_allows_its_burst_then_its_rate() {
-        let start = Instant::now();
-        let mut bucket = TokenBucket::new(Rate::new(5.0, 20), start);
+        let rate = Rate::new(5.0, 20);
+        let start = Duration::from_secs(7);
+        let mut bucket = TokenBucket::default();
         for _ in 0..20 {
-            assert_eq!(bucket.take(start), Ok(()));
+            assert_eq!(bucket.take(rate, start), Ok(()));
         }
-        let wait = bucket.take(start).unwrap_err();
-        assert!(wait > Duration::from_millis(150) && wait <= Duration::from_millis(200));
+        let wait = bucket.take(rate, start).unwrap_err();
+        assert_eq!(wait, Duration::from_millis(200));
+        // Just before the wait is over, still refused.
+        let early = start + Duration::from_millis(199);
+        assert_eq!(bucket.take(rate, early), Err(Duration::from_millis(1)));
         let later = start + Duration::from_millis(200);
-        assert_eq!(bucket.take(later), Ok(()));
-        assert!(bucket.take(later).is_err());
+        assert_eq!(bucket.take(rate, later), Ok(()));
+        assert!(bucket.take(rate, later).is_err());
         // A long pause refills the bucket up to the burst, no further.
         let much_later = later + Duration::from_secs(3600);
         for _ in 0..20 {
-            assert_eq!(bucket.take(much_later), Ok(()));
+            assert_eq!(bucket.take(rate, much_later), Ok(()));
         }
-        assert!(bucket.take(much_later).is_err());
+        assert!(bucket.take(rate, much_later).is_err());
+    }
+
+    #[test]
+    fn a_bucket_refills_at_its_rate_between_requests() {
+        let rate = Rate::new(10.0, 3);
+        let mut bucket = TokenBucket::default();
+        for _ in 0..3 {
+            assert_eq!(bucket.take(rate, Duration::ZERO), Ok(()));
+        }
+        // 250 ms at 10 per second gives back two tokens (and half of one).
+        let later = Duration::from_millis(250);
+        assert_eq!(bucket.take(rate, later), Ok(()));
+        assert_eq!(bucket.take(rate, later), Ok(()));
+        assert_eq!(bucket.take(rate, later), Err(Duration::from_millis(50)));
     }
 
     #[test]
     fn charging_past_empty_asks_for_a_pause_that_pays_the_debt() {
-        let start = Instant::now();
-        let mut bucket = TokenBucket::new(Rate::new(100.0, 2), start);
-        assert_eq!(bucket.charge(start), None);
-        assert_eq!(bucket.charge(start), None);
-        let pause = bucket.charge(start).unwrap();
-        assert!((pause.as_secs_f64() - 0.01).abs() < 1e-6, "{pause:?}");
+        let rate = Rate::new(100.0, 2);
+        let start = Duration::ZERO;
+        let mut bucket = TokenBucket::default();
+        assert_eq!(bucket.charge(rate, start), None);
+        assert_eq!(bucket.charge(rate, start), None);
+        let pause = bucket.charge(rate, start).unwrap();
+        assert_eq!(pause, Duration::from_millis(10));
         let after = start + pause;
-        let again = bucket.charge(after).unwrap();
-        assert!((again.as_secs_f64() - 0.01).abs() < 1e-6, "{again:?}");
+        let again = bucket.charge(rate, after).unwrap();
+        assert_eq!(again, Duration::from_millis(10));
+        // Many tokens at once (a file chunk's bytes): the debt is theirs.
+        let big = bucket.charge_many(rate, 50.0, after).unwrap();
+        assert_eq!(big, Duration::from_millis(510));
     }
 
     #[test]
     fn an_unlimited_bucket_never_refuses() {
-        let now = Instant::now();
-        let mut bucket = TokenBucket::new(Rate::UNLIMITED, now);
-        assert!((0..100_000).all(|_| bucket.take(now).is_ok()));
+        let now = Duration::from_secs(1);
+        let mut bucket = TokenBucket::default();
+        assert!((0..100_000).all(|_| bucket.take(Rate::UNLIMITED, now).is_ok()));
+        assert_eq!(bucket.charge_many(Rate::UNLIMITED, 1e9, now), None);
     }
 
     fn rule() -> Backoff {

@@ -1,6 +1,6 @@
 use tertulia_shared::{ErrorBody, Reply, validate};
 
-use crate::session::Session;
+use crate::session::{Limited, Session};
 
 /// `create_room` (`#cR`): the creator is moved into the new room. The name
 /// is stored in NFC; names that break the rules, or look like an existing
@@ -9,7 +9,7 @@ pub(super) fn apply(session: &mut Session, room: &str) -> Result<Reply, ErrorBod
     let login = session.logged_in()?;
     let room = validate::normalize_room(room);
     validate::room(&room)?;
-    Session::within(&mut session.buckets.rooms, "room changes")?;
+    session.within(Limited::RoomChanges)?;
     let max_owned = session.shared.config.max_rooms_per_user;
     let view = session.shared.hub.create_room(&login, &room, max_owned)?;
     tracing::info!(%login, room = ?view.room, "room created");

@@ -1,10 +1,10 @@
 use tertulia_shared::{ErrorBody, Reply};
 
-use crate::session::Session;
+use crate::session::{Limited, Session};
 
 /// `join_room` (`#gR`).
 pub(super) fn apply(session: &mut Session, room: &str) -> Result<Reply, ErrorBody> {
     let login = session.logged_in()?;
-    Session::within(&mut session.buckets.rooms, "room changes")?;
+    session.within(Limited::RoomChanges)?;
     Ok(session.shared.hub.join_room(&login, room)?.into())
 }

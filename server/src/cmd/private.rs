@@ -1,7 +1,7 @@
 use tertulia_shared::{ErrorBody, ErrorCode, Field, Reply, validate};
 
 use crate::rooms::PrivateOutcome;
-use crate::session::Session;
+use crate::session::{Limited, Session};
 
 /// `private` (`#\private`): to any registered user, whatever room either is
 /// in. Delivered at once if they are online, at their next login if not;
@@ -13,7 +13,7 @@ pub(super) async fn apply(
 ) -> Result<Reply, ErrorBody> {
     let from = session.logged_in()?;
     validate::message(&text)?;
-    Session::within(&mut session.buckets.private, "private messages")?;
+    session.within(Limited::Privates)?;
     let not_found = || {
         ErrorBody::new(
             ErrorCode::UserNotFound,

@@ -8,6 +8,7 @@
 //! deadline, and the task watches the shutdown, the queue overflowing and the
 //! hello, login and idle deadlines while it waits for anything.
 
+mod allowance;
 mod farewell;
 mod held;
 
@@ -28,21 +29,10 @@ use crate::cmd;
 use crate::connection::{Connection, MAX_BATCH_LINES, ReadError};
 use crate::outbox::{self, Outbox};
 use crate::server::Shared;
-use crate::throttle::TokenBucket;
 use farewell::{End, FAREWELL_TIMEOUT, farewell, log_end};
 use held::Held;
 
-/// One connection's allowance per kind of request.
-#[derive(Debug)]
-pub(crate) struct Buckets {
-    pub say: TokenBucket,
-    pub private: TokenBucket,
-    pub rooms: TokenBucket,
-    /// Every request: past it the connection is read more slowly.
-    pub requests: TokenBucket,
-    /// File bytes, up and down: past it, the same.
-    pub file_bytes: TokenBucket,
-}
+pub(crate) use allowance::{Allowance, Limited};
 
 /// The per-connection state the commands read and change.
 #[derive(Debug)]
@@ -58,7 +48,7 @@ pub(crate) struct Session {
     /// This connection's place in the connection limits, held until the
     /// socket is closed (farewell included): the limits count descriptors.
     pub ticket: Option<Ticket>,
-    pub buckets: Buckets,
+    pub allowance: Allowance,
     /// Set by a command that ends the connection after its reply (`logout`,
     /// a refused `hello`).
     pub closing: bool,
@@ -101,15 +91,9 @@ impl Session {
         }
     }
 
-    /// Takes one token from `bucket`, or refuses with `rate_limited`.
-    pub fn within(bucket: &mut TokenBucket, what: &str) -> Result<(), ErrorBody> {
-        bucket.take(std::time::Instant::now()).map_err(|wait| {
-            ErrorBody::new(
-                ErrorCode::RateLimited,
-                format!("Too many {what} too fast; wait a moment and try again."),
-            )
-            .retry_after(wait)
-        })
+    /// Takes one `kind` token, or refuses with `rate_limited`.
+    pub fn within(&mut self, kind: Limited) -> Result<(), ErrorBody> {
+        self.allowance.take(kind, &self.shared.config)
     }
 
     /// Answers one line: a reply or an error, always exactly one.
@@ -156,7 +140,6 @@ async fn run(start: Box<(Connection, Shared, Ticket, CancellationToken)>) {
     let mut timer = Box::pin(tokio::time::sleep(
         config.hello_timeout.min(config.login_timeout),
     ));
-    let now = std::time::Instant::now();
     let mut session = Session {
         shared,
         peer: conn.peer(),
@@ -164,13 +147,7 @@ async fn run(start: Box<(Connection, Shared, Ticket, CancellationToken)>) {
         login: None,
         outbox,
         ticket: Some(ticket),
-        buckets: Buckets {
-            say: TokenBucket::new(config.message_rate, now),
-            private: TokenBucket::new(config.private_rate, now),
-            rooms: TokenBucket::new(config.room_rate, now),
-            requests: TokenBucket::new(config.request_rate, now),
-            file_bytes: TokenBucket::new(config.file_rate, now),
-        },
+        allowance: Allowance::new(),
         closing: false,
         awaiting: None,
         file_bytes_moved: None,
@@ -216,7 +193,9 @@ async fn run(start: Box<(Connection, Shared, Ticket, CancellationToken)>) {
                     }
                     done => Ok(done.map(drop)),
                 };
-                batch.clear();
+                // Dropped, not cleared: it holds the queue's buffer (see
+                // `try_recv_many`), which an idle connection should not keep.
+                batch = Vec::new();
                 match written {
                     Err(_) => break End::WriteTimeout,
                     Ok(Err(e)) => break End::Io(e),
@@ -260,12 +239,8 @@ async fn run(start: Box<(Connection, Shared, Ticket, CancellationToken)>) {
                     if due < timer.deadline() {
                         timer.as_mut().reset(due);
                     }
-                    let now = std::time::Instant::now();
-                    let pause = match session.file_bytes_moved.take() {
-                        Some(bytes) => session.buckets.file_bytes.charge_many(bytes as f64, now),
-                        None => session.buckets.requests.charge(now),
-                    };
-                    if let Some(pause) = pause {
+                    let moved = session.file_bytes_moved.take();
+                    if let Some(pause) = session.allowance.charge_read(moved, &config) {
                         paused = Some(Box::pin(tokio::time::sleep(pause)));
                     }
                 }
