@@ -221,31 +221,14 @@ pub async fn run(
         match admission.admit(peer.ip()) {
             Ok(ticket) => {
                 tracing::debug!(%peer, "connection accepted");
-                // One box for what the task starts with: an async block keeps
-                // its captures for its whole life, beside the session's copy.
-                let start = Box::new((
+                tracker.spawn(session::serve(session::Start {
                     stream,
                     peer,
-                    shared.clone(),
+                    shared: shared.clone(),
                     ticket,
-                    stop.clone(),
-                    setup.clone(),
-                ));
-                tracker.spawn(async move {
-                    let (stream, peer, shared, ticket, stop, setup) = crate::unbox(start);
-                    // Boxed: a TLS handshake's state is only needed while it
-                    // runs. In a block of its own: what it leaves (its box,
-                    // `setup`, the result) would otherwise be kept beside the
-                    // session until the connection ends.
-                    let conn = {
-                        let setup = setup;
-                        match Box::pin(Connection::start(stream, peer, &setup)).await {
-                            Ok(conn) => conn,
-                            Err(e) => return tracing::info!(%peer, "connection not started: {e}"),
-                        }
-                    };
-                    session::serve(conn, shared, ticket, stop).await;
-                });
+                    shutdown: stop.clone(),
+                    setup: setup.clone(),
+                }));
             }
             Err(refusal) => {
                 tracing::warn!(%peer, code = ?refusal.code, "refused: {}", refusal.message);

@@ -336,8 +336,13 @@ impl Connection {
     /// its side and still wait for the answers to what it sent.
     pub async fn reset_by_peer(&mut self) {
         let mut probe = [0u8; 1];
+        let tcp = self.stream.tcp();
         loop {
-            match self.stream.tcp().peek(&mut probe).await {
+            // Polled directly, like `fill`: `peek()` is a large future.
+            let peeked = std::future::poll_fn(|cx| {
+                tcp.poll_peek(cx, &mut tokio::io::ReadBuf::new(&mut probe))
+            });
+            match peeked.await {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(_) => return,
                 Ok(_) => std::future::pending::<()>().await,

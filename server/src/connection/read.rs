@@ -49,9 +49,11 @@ impl Connection {
         if let Stream::Plain(tcp) = &self.stream
             && self.buffer.capacity() == 0
         {
-            // Allocate only once there is something to read.
+            // Allocate only once there is something to read. Polled for
+            // readiness directly: `readable()` is a 152-byte future, and it
+            // would sit in every idle connection's task.
             loop {
-                tcp.readable().await?;
+                std::future::poll_fn(|cx| tcp.poll_read_ready(cx)).await?;
                 self.buffer.reserve(READ_BUFFER);
                 match tcp.try_read_buf(&mut self.buffer) {
                     // Nothing after all (the readiness was stale): no buffer kept.

@@ -21,12 +21,13 @@ use std::task::Poll;
 use bytes::Bytes;
 use tertulia_shared::codec::{DecodeError, decode_request, encode};
 use tertulia_shared::{ClientRequest, ErrorBody, ErrorCode, MessageId, ServerMessage};
+use tokio::net::TcpStream;
 use tokio::time::{Instant, Sleep};
 use tokio_util::sync::CancellationToken;
 
 use crate::admission::Ticket;
 use crate::cmd;
-use crate::connection::{Connection, MAX_BATCH_LINES, ReadError};
+use crate::connection::{Connection, MAX_BATCH_LINES, ReadError, Setup};
 use crate::outbox::{self, Outbox};
 use crate::server::Shared;
 use farewell::{End, FAREWELL_TIMEOUT, farewell, log_end};
@@ -60,6 +61,24 @@ pub(crate) struct Session {
 }
 
 impl Session {
+    /// A connection's state before `hello`, and the receiving end of its queue.
+    fn new(shared: Shared, peer: SocketAddr, ticket: Ticket) -> (Session, outbox::Inbox) {
+        let (outbox, inbox) = outbox::channel(shared.config.outbox_capacity);
+        let session = Session {
+            shared,
+            peer,
+            greeted: false,
+            login: None,
+            outbox,
+            ticket: Some(ticket),
+            allowance: Allowance::new(),
+            closing: false,
+            awaiting: None,
+            file_bytes_moved: None,
+        };
+        (session, inbox)
+    }
+
     /// The logged-in user's login, or `not_authenticated`.
     pub fn logged_in(&self) -> Result<String, ErrorBody> {
         self.login.clone().ok_or_else(|| {
@@ -114,45 +133,63 @@ impl Session {
     }
 }
 
-/// Serves one client until it leaves, misbehaves or the server stops.
-pub(crate) fn serve(
-    conn: Connection,
-    shared: Shared,
-    ticket: Ticket,
-    shutdown: CancellationToken,
-) -> impl Future<Output = ()> {
-    // An async fn keeps its arguments for its whole life, beside the locals
-    // they are moved into (the session holds `shared`, for one): handed
-    // over in one box, emptied at the first poll, they are kept once.
-    run(Box::new((conn, shared, ticket, shutdown)))
+/// What a connection's task starts with.
+pub(crate) struct Start {
+    pub stream: TcpStream,
+    pub peer: SocketAddr,
+    pub shared: Shared,
+    pub ticket: Ticket,
+    pub shutdown: CancellationToken,
+    pub setup: Setup,
 }
 
-async fn run(start: Box<(Connection, Shared, Ticket, CancellationToken)>) {
-    let (mut conn, shared, ticket, shutdown) = crate::unbox(start);
-    let config = shared.config.clone();
-    let (outbox, inbox) = outbox::channel(config.outbox_capacity);
-    // One timer for every deadline (see `deadline`), boxed like every other
-    // timer here: an idle connection's task should stay small. It is moved
-    // only when the deadline comes earlier; a later one is picked up when
-    // the timer fires, so reading a line costs no timer update.
-    let started = Instant::now();
-    let mut last_heard = started;
+/// Serves one client until it leaves, misbehaves or the server stops: the
+/// whole life of an admitted connection, TLS handshake included.
+pub(crate) fn serve(start: Start) -> impl Future<Output = ()> {
+    // An async fn keeps its arguments for its whole life, beside the locals
+    // they are moved into (the session holds `shared`, for one): handed
+    // over in a box that is freed at the first poll, they are kept once.
+    run(Box::new(start))
+}
+
+/// The budget for [`run`]'s state, in bytes: with the task tracker's token
+/// (8) and tokio's header and trailer (104), its task is then 1280 bytes
+/// (cells are 128-byte aligned), the largest part of an idle connection's
+/// memory. Only checked by a test: see PERFORMANCE.md.
+#[cfg(test)]
+const TASK_BUDGET: usize = 1168;
+
+async fn run(start: Box<Start>) {
+    let Start {
+        stream,
+        peer,
+        shared,
+        ticket,
+        shutdown,
+        setup,
+    } = crate::unbox(start);
+    // Boxed: a TLS handshake's state is only needed while it runs. In a
+    // block of its own: what it leaves (its box, `setup`, the result) would
+    // otherwise be kept beside the session until the connection ends.
+    let mut conn = {
+        let setup = setup;
+        match Box::pin(Connection::start(stream, peer, &setup)).await {
+            Ok(conn) => conn,
+            Err(e) => return tracing::info!(%peer, "connection not started: {e}"),
+        }
+    };
+    let (mut session, inbox) = Session::new(shared, conn.peer(), ticket);
+    let config = &session.shared.config;
+    // When the connection started until it logs in, then when it was last
+    // heard from: every deadline counts from it (see `deadline`).
+    let mut since = Instant::now();
+    // One timer for every deadline, boxed like every other timer here: an
+    // idle connection's task should stay small. It is moved only when the
+    // deadline comes earlier; a later one is picked up when the timer
+    // fires, so reading a line costs no timer update.
     let mut timer = Box::pin(tokio::time::sleep(
         config.hello_timeout.min(config.login_timeout),
     ));
-    let mut session = Session {
-        shared,
-        peer: conn.peer(),
-        greeted: false,
-        login: None,
-        outbox,
-        ticket: Some(ticket),
-        allowance: Allowance::new(),
-        closing: false,
-        awaiting: None,
-        file_bytes_moved: None,
-    };
-    let log = session.shared.log.clone();
     let mut held = Held::default();
     let mut batch: Vec<Bytes> = Vec::new();
     // Past the request rate, reading pauses until this timer fires.
@@ -169,7 +206,7 @@ async fn run(start: Box<(Connection, Shared, Ticket, CancellationToken)>) {
                 break if inbox.is_replaced() { End::Replaced } else { End::TooSlow };
             }
             () = timer.as_mut() => {
-                let (due, end) = deadline(&session, started, last_heard);
+                let (due, end) = deadline(&session, since);
                 if due <= Instant::now() {
                     break end;
                 }
@@ -185,7 +222,7 @@ async fn run(start: Box<(Connection, Shared, Ticket, CancellationToken)>) {
                         tokio::select! {
                             biased;
                             written = Box::pin(tokio::time::timeout(
-                                config.write_timeout,
+                                session.shared.config.write_timeout,
                                 conn.finish_lines(&batch, already),
                             )) => written,
                             () = &mut stopping => break End::Shutdown,
@@ -202,11 +239,10 @@ async fn run(start: Box<(Connection, Shared, Ticket, CancellationToken)>) {
                     Ok(Ok(())) => {}
                 }
             }
-            () = held.ready(&log) => held.release(&log, &session.outbox),
+            () = held.ready(&session.shared.log) => held.release(&session.shared.log, &session.outbox),
             () = wake(&mut paused), if paused.is_some() => paused = None,
             line = conn.read_line(), if paused.is_none() => match line {
                 Ok(Some(line)) => {
-                    last_heard = Instant::now();
                     // Boxed: the state of the deepest request (a login waiting
                     // for bcrypt) then lives on the heap only while it runs,
                     // instead of in every idle connection's task.
@@ -235,12 +271,15 @@ async fn run(start: Box<(Connection, Shared, Ticket, CancellationToken)>) {
                     if session.closing {
                         break End::Logout;
                     }
-                    let (due, _) = deadline(&session, started, last_heard);
+                    if session.login.is_some() {
+                        since = Instant::now();
+                    }
+                    let (due, _) = deadline(&session, since);
                     if due < timer.deadline() {
                         timer.as_mut().reset(due);
                     }
                     let moved = session.file_bytes_moved.take();
-                    if let Some(pause) = session.allowance.charge_read(moved, &config) {
+                    if let Some(pause) = session.allowance.charge_read(moved, &session.shared.config) {
                         paused = Some(Box::pin(tokio::time::sleep(pause)));
                     }
                 }
@@ -256,8 +295,8 @@ async fn run(start: Box<(Connection, Shared, Ticket, CancellationToken)>) {
         session.shared.hub.leave_server(login, &session.outbox);
     }
     // Replies still waiting for the log go out with the rest of the queue.
-    Box::pin(held.all_ready(&log, FAREWELL_TIMEOUT)).await;
-    held.release(&log, &session.outbox);
+    Box::pin(held.all_ready(&session.shared.log, FAREWELL_TIMEOUT)).await;
+    held.release(&session.shared.log, &session.outbox);
     // Boxed: its timers and writes would otherwise make every task bigger.
     Box::pin(farewell(&mut conn, &end, &inbox, &mut batch)).await;
     drop(conn);
@@ -267,15 +306,15 @@ async fn run(start: Box<(Connection, Shared, Ticket, CancellationToken)>) {
 
 /// The deadline a connection is under, and how it ends if it passes: say
 /// `hello`, then log in, then never stay silent for the idle timeout.
-fn deadline(session: &Session, started: Instant, last_heard: Instant) -> (Instant, End) {
+fn deadline(session: &Session, since: Instant) -> (Instant, End) {
     let config = &session.shared.config;
     if !session.greeted {
         let limit = config.hello_timeout.min(config.login_timeout);
-        (started + limit, End::HelloTimeout)
+        (since + limit, End::HelloTimeout)
     } else if session.login.is_none() {
-        (started + config.login_timeout, End::LoginTimeout)
+        (since + config.login_timeout, End::LoginTimeout)
     } else {
-        (last_heard + config.idle_timeout, End::IdleTimeout)
+        (since + config.idle_timeout, End::IdleTimeout)
     }
 }
 
@@ -283,5 +322,23 @@ fn deadline(session: &Session, started: Instant, last_heard: Instant) -> (Instan
 async fn wake(paused: &mut Option<Pin<Box<Sleep>>>) {
     if let Some(timer) = paused {
         timer.as_mut().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The size of what `f` returns (a future's state), without calling it.
+    fn returned<A, R>(_: fn(A) -> R) -> usize {
+        std::mem::size_of::<R>()
+    }
+
+    #[test]
+    fn a_connection_task_fits_its_memory_budget() {
+        let size = returned(super::run as fn(_) -> _);
+        assert!(
+            size <= super::TASK_BUDGET,
+            "{size} > {} bytes",
+            super::TASK_BUDGET
+        );
     }
 }
