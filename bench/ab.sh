@@ -5,6 +5,7 @@
 # told from noise by alternating old and new, never by one run each.
 #
 #   bench/ab.sh OLD_SERVER NEW_SERVER SCENARIO [PRESET] [ROUNDS] [--tls]
+#   (either server may be the word `relay`: the bare relay, the ceiling)
 #   e.g. git worktree add /tmp/old HEAD~3 && (cd /tmp/old && cargo build --release -p tertulia-server)
 #        bench/ab.sh /tmp/old/target/release/tertulia-server target/release/tertulia-server many-rooms full 3
 #
@@ -34,15 +35,21 @@ for round in $(seq "$rounds"); do
     server=$old
     [[ $label == new ]] && server=$new
     rm -rf "$work/db"; mkdir "$work/db"
-    ${pin_server[@]+"${pin_server[@]}"} "$server" --no-announce --bind 127.0.0.1 --port 17992 \
-      --db "$work/db/ab.db" --bcrypt-cost 4 --outbox-capacity 100000 --max-connections 30000 \
-      --login-timeout 600 --idle-timeout 600 ${plain[@]+"${plain[@]}"} \
-      --message-rate 0 --private-rate 0 --room-rate 0 --request-rate 0 --max-per-address 100000 \
-      --max-anonymous 100000 --max-anonymous-per-address 100000 2>"$work/server.log" &
+    proto=tertulia
+    if [[ $server == relay ]]; then
+      proto=irc
+      ${pin_server[@]+"${pin_server[@]}"} target/release/tertulia-bench --relay 17992 2>"$work/server.log" &
+    else
+      ${pin_server[@]+"${pin_server[@]}"} "$server" --no-announce --bind 127.0.0.1 --port 17992 \
+        --db "$work/db/ab.db" --bcrypt-cost 4 --outbox-capacity 100000 --max-connections 30000 \
+        --login-timeout 600 --idle-timeout 600 ${plain[@]+"${plain[@]}"} \
+        --message-rate 0 --private-rate 0 --room-rate 0 --request-rate 0 --max-per-address 100000 \
+        --max-anonymous 100000 --max-anonymous-per-address 100000 2>"$work/server.log" &
+    fi
     pid=$!
     for _ in $(seq 100); do (echo >/dev/tcp/127.0.0.1/17992) 2>/dev/null && break; sleep 0.1; done
     echo "round $round, $label:"
-    ${pin_bench[@]+"${pin_bench[@]}"} target/release/tertulia-bench --addr 127.0.0.1:17992 \
+    ${pin_bench[@]+"${pin_bench[@]}"} target/release/tertulia-bench --proto "$proto" --addr 127.0.0.1:17992 \
       --server-pid "$pid" --preset "$preset" --scenarios "$scenario" --label "$label" \
       ${bench_tls[@]+"${bench_tls[@]}"} 2>&1 >/dev/null | grep -v '^\s*$' | grep -v '^scenario'
     kill "$pid"; wait "$pid" 2>/dev/null || true
