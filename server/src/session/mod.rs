@@ -195,13 +195,16 @@ async fn run(start: Box<Start>) {
     // Past the request rate, reading pauses until this timer fires.
     let mut paused: Option<Pin<Box<Sleep>>> = None;
     // Made once and kept: a fresh one each time round the loop would join
-    // and leave the waiter list every connection shares.
+    // and leave the waiter list every connection shares. Polled once here,
+    // it stays in that list with this task's waker until the connection
+    // ends; the main loop then only reads the flag (see `stopped`).
     let mut stopping = std::pin::pin!(shutdown.cancelled());
+    let registered = std::future::poll_fn(|cx| Poll::Ready(stopping.as_mut().poll(cx))).await;
 
     let end = loop {
         tokio::select! {
             biased;
-            () = &mut stopping => break End::Shutdown,
+            () = stopped(&shutdown, registered) => break End::Shutdown,
             () = inbox.kicked() => {
                 break if inbox.is_replaced() { End::Replaced } else { End::TooSlow };
             }
@@ -316,6 +319,21 @@ fn deadline(session: &Session, since: Instant) -> (Instant, End) {
     } else {
         (since + config.idle_timeout, End::IdleTimeout)
     }
+}
+
+/// Ready once the server is stopping. Polling `stopping` itself on every
+/// turn of the loop would lock the waiter list every connection shares;
+/// this reads the token's flag instead. The task is still woken on
+/// shutdown: `stopping`, polled once when the connection started, holds
+/// its waker (a task's waker wakes that task whichever poll it came from).
+fn stopped(shutdown: &CancellationToken, registered: Poll<()>) -> impl Future<Output = ()> + '_ {
+    std::future::poll_fn(move |_| {
+        if registered.is_ready() || shutdown.is_cancelled() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    })
 }
 
 /// Waits for the pause timer, if there is one.
