@@ -32,6 +32,16 @@ impl Rate {
     fn is_unlimited(&self) -> bool {
         self.per_second <= 0.0
     }
+
+    /// What one token is worth in time, in nanoseconds.
+    fn interval(&self) -> f64 {
+        1e9 / self.per_second
+    }
+
+    /// What `tokens` tokens are worth in time, in nanoseconds.
+    fn time_for(&self, tokens: u32) -> u64 {
+        (self.interval() * f64::from(tokens)) as u64
+    }
 }
 
 /// A token bucket kept as one number (the "generic cell rate algorithm"):
@@ -45,18 +55,6 @@ pub struct TokenBucket {
     /// Nanoseconds since the caller's zero at which the bucket is full;
     /// at or before "now" it is.
     full_at: u64,
-}
-
-impl Rate {
-    /// What one token is worth in time, in nanoseconds.
-    fn interval(&self) -> f64 {
-        1e9 / self.per_second
-    }
-
-    /// The time a full bucket represents, in nanoseconds.
-    fn capacity(&self, tokens: u32) -> u64 {
-        (self.interval() * f64::from(tokens)) as u64
-    }
 }
 
 fn nanos(since_zero: Duration) -> u64 {
@@ -73,11 +71,11 @@ impl TokenBucket {
         let owed = self.full_at.max(now) - now;
         // A token is left while what is owed is under a full bucket's worth
         // minus one token.
-        let slack = rate.capacity(rate.burst.max(1) - 1);
+        let slack = rate.time_for(rate.burst.max(1) - 1);
         if owed > slack {
             return Err(Duration::from_nanos(owed - slack));
         }
-        self.full_at = self.full_at.max(now) + rate.capacity(1);
+        self.full_at = self.full_at.max(now) + rate.time_for(1);
         Ok(())
     }
 
@@ -97,7 +95,7 @@ impl TokenBucket {
         let cost = (rate.interval() * tokens) as u64;
         self.full_at = self.full_at.max(now).saturating_add(cost);
         let owed = self.full_at - now;
-        let capacity = rate.capacity(rate.burst.max(1));
+        let capacity = rate.time_for(rate.burst.max(1));
         (owed > capacity).then(|| Duration::from_nanos(owed - capacity))
     }
 }
