@@ -199,12 +199,13 @@ async fn run(start: Box<Start>) {
     // it stays in that list with this task's waker until the connection
     // ends; the main loop then only reads the flag (see `stopped`).
     let mut stopping = std::pin::pin!(shutdown.cancelled());
-    let registered = std::future::poll_fn(|cx| Poll::Ready(stopping.as_mut().poll(cx))).await;
+    // Its result is the flag `stopped` reads: it is ready only once cancelled.
+    let _ = std::future::poll_fn(|cx| Poll::Ready(stopping.as_mut().poll(cx))).await;
 
     let end = loop {
         tokio::select! {
             biased;
-            () = stopped(&shutdown, registered) => break End::Shutdown,
+            () = stopped(&shutdown) => break End::Shutdown,
             () = inbox.kicked() => {
                 break if inbox.is_replaced() { End::Replaced } else { End::TooSlow };
             }
@@ -326,9 +327,9 @@ fn deadline(session: &Session, since: Instant) -> (Instant, End) {
 /// this reads the token's flag instead. The task is still woken on
 /// shutdown: `stopping`, polled once when the connection started, holds
 /// its waker (a task's waker wakes that task whichever poll it came from).
-fn stopped(shutdown: &CancellationToken, registered: Poll<()>) -> impl Future<Output = ()> + '_ {
+fn stopped(shutdown: &CancellationToken) -> impl Future<Output = ()> + '_ {
     std::future::poll_fn(move |_| {
-        if registered.is_ready() || shutdown.is_cancelled() {
+        if shutdown.is_cancelled() {
             Poll::Ready(())
         } else {
             Poll::Pending
