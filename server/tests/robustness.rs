@@ -227,6 +227,9 @@ async fn graceful_shutdown_tells_every_client() {
     ana.settle().await;
     // A message queued just before the shutdown is still delivered first.
     luis.say("last words").await;
+    // Promptly, not at the end of the grace period or of a login deadline:
+    // idle connections are woken by the shutdown itself.
+    let started = std::time::Instant::now();
     server.stop().await;
     let is_shutdown = |m: &ServerMessage| {
         matches!(
@@ -253,6 +256,11 @@ async fn graceful_shutdown_tells_every_client() {
         })
         .collect();
     assert_eq!(texts, ["last words", "<shutdown>"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the shutdown took {:?} to reach idle clients",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
