@@ -142,6 +142,11 @@ impl Inbox {
         n
     }
 
+    /// Whether no line is waiting.
+    pub fn is_empty(&self) -> bool {
+        self.0.lock().is_empty()
+    }
+
     /// Whether the end came from a takeover rather than an overflow.
     pub fn is_replaced(&self) -> bool {
         self.0.replaced.load(Ordering::Acquire)

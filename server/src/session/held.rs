@@ -76,6 +76,12 @@ impl Held {
                 self.waiting = None;
                 return Poll::Pending;
             };
+            // Stored already (the usual case once the connection reads
+            // ahead): no wait to make.
+            if log.check(first).is_some() {
+                self.waiting = None;
+                return Poll::Ready(());
+            }
             let waiting = match &mut self.waiting {
                 Some((id, waiting)) if *id == first => waiting,
                 slot => &mut slot.insert((first, Box::pin(log.until_stored(first)))).1,

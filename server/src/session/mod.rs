@@ -152,6 +152,9 @@ pub(crate) fn serve(start: Start) -> impl Future<Output = ()> {
     run(Box::new(start))
 }
 
+/// Lines read and answered in a row before what they queued is written.
+const READ_AHEAD: usize = 64;
+
 /// The budget for [`run`]'s state, in bytes: with the task tracker's token
 /// (8) and tokio's header and trailer (104), its task is then 1280 bytes
 /// (cells are 128-byte aligned), the largest part of an idle connection's
@@ -202,7 +205,17 @@ async fn run(start: Box<Start>) {
     // Its result is the flag `stopped` reads: it is ready only once cancelled.
     let _ = std::future::poll_fn(|cx| Poll::Ready(stopping.as_mut().poll(cx))).await;
 
+    // Lines answered since the last write, and how many may be in a row: a
+    // line's answer may queue a few lines (a reply, the room's event), and
+    // they must fit the queue with room to spare.
+    let mut answered = 0;
+    let read_ahead = (config.outbox_capacity / 8).clamp(1, READ_AHEAD);
     let end = loop {
+        // Nothing to write after `read_ahead` lines (the replies wait for
+        // the log): reading goes on.
+        if answered >= read_ahead && inbox.is_empty() {
+            answered = 0;
+        }
         tokio::select! {
             biased;
             () = stopped(&shutdown) => break End::Shutdown,
@@ -216,37 +229,15 @@ async fn run(start: Box<Start>) {
                 }
                 timer.as_mut().reset(due);
             }
-            () = inbox.recv_many(&mut batch, MAX_BATCH_LINES) => {
-                // Straight into the socket when it has room (the usual
-                // case): one system call, no future, no timer. Only the rest
-                // waits, under the write deadline.
-                let total: usize = batch.iter().map(Bytes::len).sum();
-                let written = match conn.write_now(&batch) {
-                    Ok(already) if already < total => {
-                        tokio::select! {
-                            biased;
-                            written = Box::pin(tokio::time::timeout(
-                                session.shared.config.write_timeout,
-                                conn.finish_lines(&batch, already),
-                            )) => written,
-                            () = &mut stopping => break End::Shutdown,
-                        }
-                    }
-                    done => Ok(done.map(drop)),
-                };
-                // Dropped, not cleared: it holds the queue's buffer (see
-                // `try_recv_many`), which an idle connection should not keep.
-                batch = Vec::new();
-                match written {
-                    Err(_) => break End::WriteTimeout,
-                    Ok(Err(e)) => break End::Io(e),
-                    Ok(Ok(())) => {}
-                }
-            }
-            () = held.ready(&session.shared.log) => held.release(&session.shared.log, &session.outbox),
             () = wake(&mut paused), if paused.is_some() => paused = None,
-            line = conn.read_line(), if paused.is_none() => match line {
+            // Reading comes before writing: what the client sent at once is
+            // answered at once, and its replies and the room's copies leave
+            // in as few writes as possible (one system call per recipient
+            // for the lot, not one per line). At most `read_ahead` lines
+            // in a row, so the replies never pile up unwritten.
+            line = conn.read_line(), if paused.is_none() && answered < read_ahead => match line {
                 Ok(Some(line)) => {
+                    answered += 1;
                     // Boxed: the state of the deepest request (a login waiting
                     // for bcrypt) then lives on the heap only while it runs,
                     // instead of in every idle connection's task.
@@ -292,6 +283,36 @@ async fn run(start: Box<Start>) {
                 Err(ReadError::NotUtf8) => break End::NotUtf8,
                 Err(ReadError::Io(e)) => break End::Io(e),
             },
+            // Before the write: a reply released now leaves in the same write.
+            () = held.ready(&session.shared.log) => held.release(&session.shared.log, &session.outbox),
+            () = inbox.recv_many(&mut batch, MAX_BATCH_LINES) => {
+                // Straight into the socket when it has room (the usual
+                // case): one system call, no future, no timer. Only the rest
+                // waits, under the write deadline.
+                answered = 0;
+                let total: usize = batch.iter().map(Bytes::len).sum();
+                let written = match conn.write_now(&batch) {
+                    Ok(already) if already < total => {
+                        tokio::select! {
+                            biased;
+                            written = Box::pin(tokio::time::timeout(
+                                session.shared.config.write_timeout,
+                                conn.finish_lines(&batch, already),
+                            )) => written,
+                            () = &mut stopping => break End::Shutdown,
+                        }
+                    }
+                    done => Ok(done.map(drop)),
+                };
+                // Dropped, not cleared: it holds the queue's buffer (see
+                // `try_recv_many`), which an idle connection should not keep.
+                batch = Vec::new();
+                match written {
+                    Err(_) => break End::WriteTimeout,
+                    Ok(Err(e)) => break End::Io(e),
+                    Ok(Ok(())) => {}
+                }
+            }
         }
     };
 
