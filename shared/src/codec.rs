@@ -1,12 +1,14 @@
 //! JSON-lines framing, the same on both sides: one JSON object per line,
 //! UTF-8, `\n`-terminated, at most [`MAX_LINE_BYTES`] bytes.
 
+use std::cell::RefCell;
+
 use bytes::{Bytes, BytesMut};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use tokio_util::codec::{Decoder, Encoder, LinesCodec, LinesCodecError};
 
 use crate::limits::MAX_LINE_BYTES;
-use crate::protocol::{ClientRequest, ErrorBody, ErrorCode, RequestId};
+use crate::protocol::{ChatMessage, ClientRequest, ErrorBody, ErrorCode, RequestId};
 
 /// The line framer both sides use; it refuses lines over the limit instead of
 /// buffering them without end.
@@ -62,13 +64,54 @@ impl<T: AsRef<str>> Encoder<T> for LineCodec {
 /// One message as a complete line, newline included, ready to write (or to
 /// share between many recipients: cloning [`Bytes`] copies no data).
 pub fn encode<T: Serialize>(message: &T) -> Bytes {
-    let mut line = serde_json::to_vec(message).unwrap_or_else(|e| {
-        // Only possible for maps with non-string keys, which no protocol type has.
-        format!(r#"{{"type":"error","id":null,"code":"internal","message":"encode failed: {e}"}}"#)
-            .into_bytes()
-    });
-    line.push(b'\n');
-    Bytes::from(line)
+    SCRATCH.with_borrow_mut(|scratch| {
+        scratch.clear();
+        if let Err(e) = serde_json::to_writer(&mut *scratch, message) {
+            // Only possible for maps with non-string keys, which no protocol type has.
+            scratch.clear();
+            scratch.extend_from_slice(
+                format!(
+                    r#"{{"type":"error","id":null,"code":"internal","message":"encode failed: {e}"}}"#
+                )
+                .as_bytes(),
+            );
+        }
+        scratch.push(b'\n');
+        let line = Bytes::copy_from_slice(scratch);
+        // A long line (a history page) should not stay behind in every thread.
+        if scratch.capacity() > MAX_SCRATCH {
+            *scratch = Vec::new();
+        }
+        line
+    })
+}
+
+thread_local! {
+    /// Where [`encode`] writes a line before copying it out at its exact
+    /// size: one allocation per line, none wasted, no regrowth.
+    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The most the scratch buffer keeps between lines.
+const MAX_SCRATCH: usize = 16 * 1024;
+
+/// The `message` event for a room message, encoded from a borrow: the same
+/// line as `encode(&ServerMessage::Event { event: Event::Message(..) })`
+/// without copying the message first. It is the busiest line there is.
+pub fn message_event(message: &ChatMessage) -> Bytes {
+    #[derive(Serialize)]
+    #[serde(tag = "type", rename_all = "snake_case")]
+    enum Line<'a> {
+        Event { event: MessageEvent<'a> },
+    }
+    #[derive(Serialize)]
+    #[serde(tag = "type", rename_all = "snake_case")]
+    enum MessageEvent<'a> {
+        Message(&'a ChatMessage),
+    }
+    encode(&Line::Event {
+        event: MessageEvent::Message(message),
+    })
 }
 
 /// A line that is not a request: the `malformed` error to answer with,
@@ -116,6 +159,50 @@ mod tests {
         });
         assert!(line.ends_with(b"}\n"));
         assert_eq!(line.iter().filter(|b| **b == b'\n').count(), 1);
+    }
+
+    #[test]
+    fn a_message_event_encodes_the_same_from_a_borrow() {
+        use crate::protocol::{Event, FileInfo};
+        let mut message = ChatMessage {
+            id: 7,
+            room: "física".into(),
+            from: "ana".into(),
+            text: "¿\"hola\"?\n".into(),
+            time_ms: 1_795_330_000_000,
+            file: None,
+        };
+        for _ in 0..2 {
+            let owned = encode(&ServerMessage::Event {
+                event: Event::Message(message.clone()),
+            });
+            assert_eq!(message_event(&message), owned);
+            message.file = Some(FileInfo {
+                id: 3,
+                name: "a.pdf".into(),
+                size: 10,
+                mime: "application/pdf".into(),
+                sha256: "00".repeat(32),
+            });
+        }
+    }
+
+    #[test]
+    fn a_long_line_leaves_no_large_buffer_behind() {
+        let long = encode(&ServerMessage::Reply {
+            id: Some(1),
+            result: crate::protocol::Reply::Bye,
+        });
+        assert!(long.len() < 100);
+        assert!(SCRATCH.with_borrow(Vec::capacity) > 0);
+        let text = "x".repeat(10 * MAX_SCRATCH);
+        let line = encode(&Request::Say { text: text.clone() });
+        assert!(line.ends_with(b"\"}\n"));
+        assert_eq!(
+            decode::<Request>(std::str::from_utf8(&line[..line.len() - 1]).unwrap()).unwrap(),
+            Request::Say { text }
+        );
+        assert_eq!(SCRATCH.with_borrow(Vec::capacity), 0);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use tertulia_shared::codec::message_event;
 use tertulia_shared::validate::fold;
 use tertulia_shared::{
     ChatMessage, ErrorBody, ErrorCode, Event, FileInfo, MessageId, PrivateMessage,
@@ -88,7 +89,7 @@ impl Hub {
                 message: message.clone(),
             })
             .map_err(log_full)?;
-        room.deliver(&event_line(Event::Message((*message).clone())));
+        room.deliver(&message_event(&message));
         room.remember(message.clone(), state.history_len);
         state.stamped(time_ms);
         Ok(Arc::unwrap_or_clone(message))
