@@ -27,16 +27,24 @@ use tertulia_shared::{ErrorBody, ErrorCode, Reply, Request};
 
 use crate::session::Session;
 
-/// Applies one request. Exactly one reply or error goes back for each.
-pub(crate) async fn apply(session: &mut Session, request: Request) -> Result<Reply, ErrorBody> {
-    match request {
+/// A request that waits (for bcrypt, the database or a file): only
+/// [`apply_now`] makes one, for [`apply_later`].
+#[derive(Debug)]
+pub(crate) struct Waiting(Request);
+
+/// Applies a request that needs no waiting, most of them: exactly one reply
+/// or error goes back for each. A request that waits comes back as
+/// [`Waiting`], so that only those carry the state of an `async` call.
+pub(crate) fn apply_now(
+    session: &mut Session,
+    request: Request,
+) -> Result<Result<Reply, ErrorBody>, Waiting> {
+    Ok(match request {
         Request::Hello { version, client } => hello::apply(session, version, &client),
         _ if !session.greeted => Err(ErrorBody::new(
             ErrorCode::HandshakeRequired,
             "Send hello (with your protocol version) first.",
         )),
-        Request::Register(form) => register::apply(session, form).await,
-        Request::Login { login, password } => login::apply(session, login, password).await,
         Request::Logout => Ok(logout::apply(session)),
         Request::Time => Ok(time::apply()),
         Request::Say { text } => say::apply(session, text),
@@ -45,10 +53,23 @@ pub(crate) async fn apply(session: &mut Session, request: Request) -> Result<Rep
         Request::LeaveRoom => leave_room::apply(session),
         Request::ListRooms { after } => list_rooms::apply(session, after.as_deref()),
         Request::DeleteRoom { room } => delete_room::apply(session, &room),
-        Request::ListUsers { after } => list_users::apply(session, after).await,
         Request::ListMembers { room, after } => {
             list_members::apply(session, &room, after.as_deref())
         }
+        waiting => return Err(Waiting(waiting)),
+    })
+}
+
+/// Applies a request [`apply_now`] gave back. Exactly one reply or error
+/// goes back for each.
+pub(crate) async fn apply_later(
+    session: &mut Session,
+    waiting: Waiting,
+) -> Result<Reply, ErrorBody> {
+    match waiting.0 {
+        Request::Register(form) => register::apply(session, form).await,
+        Request::Login { login, password } => login::apply(session, login, password).await,
+        Request::ListUsers { after } => list_users::apply(session, after).await,
         Request::Private { to, text } => private::apply(session, &to, text).await,
         Request::History {
             room,
@@ -74,5 +95,10 @@ pub(crate) async fn apply(session: &mut Session, request: Request) -> Result<Rep
         Request::DownloadChunk { file, offset } => {
             download_chunk::apply(session, file, offset).await
         }
+        // `apply_now` answered every other request itself.
+        other => Err(ErrorBody::new(
+            ErrorCode::Internal,
+            format!("The server mishandled this request ({other:?})."),
+        )),
     }
 }

@@ -19,14 +19,16 @@ use std::pin::Pin;
 use std::task::Poll;
 
 use bytes::Bytes;
-use tertulia_shared::codec::{DecodeError, decode_request, encode};
-use tertulia_shared::{ClientRequest, ErrorBody, ErrorCode, MessageId, ServerMessage};
+use tertulia_shared::codec::{DecodeError, decode_request};
+use tertulia_shared::{
+    ClientRequest, ErrorBody, ErrorCode, MessageId, Reply, RequestId, ServerMessage,
+};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, Sleep};
 use tokio_util::sync::CancellationToken;
 
 use crate::admission::Ticket;
-use crate::cmd;
+use crate::cmd::{self, Waiting};
 use crate::connection::{Connection, MAX_BATCH_LINES, ReadError, Setup};
 use crate::outbox::{self, Outbox};
 use crate::server::Shared;
@@ -115,20 +117,38 @@ impl Session {
         self.allowance.take(kind, &self.shared.config)
     }
 
-    /// Answers one line: a reply or an error, always exactly one.
-    async fn answer(&mut self, line: &str) -> ServerMessage {
+    /// Answers one line at once if it can: a reply or an error, always
+    /// exactly one. A request that waits comes back, for [`Self::answer_later`].
+    fn answer_now(
+        &mut self,
+        line: &str,
+    ) -> Result<ServerMessage, Box<(Option<RequestId>, Waiting)>> {
         match decode_request(line) {
             Err(DecodeError { id, error }) => {
                 tracing::debug!(peer = %self.peer, "malformed request: {:?}", error.message);
+                Ok(ServerMessage::Error { id, error })
+            }
+            Ok(ClientRequest { id, request }) => match cmd::apply_now(self, request) {
+                Ok(result) => Ok(self.answer(id, result)),
+                Err(waiting) => Err(Box::new((id, waiting))),
+            },
+        }
+    }
+
+    /// Answers a request that waits (see [`Self::answer_now`]).
+    async fn answer_later(&mut self, waiting: Box<(Option<RequestId>, Waiting)>) -> ServerMessage {
+        let (id, waiting) = *waiting;
+        let result = cmd::apply_later(self, waiting).await;
+        self.answer(id, result)
+    }
+
+    fn answer(&self, id: Option<RequestId>, result: Result<Reply, ErrorBody>) -> ServerMessage {
+        match result {
+            Ok(result) => ServerMessage::Reply { id, result },
+            Err(error) => {
+                tracing::debug!(peer = %self.peer, code = ?error.code, "request refused: {:?}", error.message);
                 ServerMessage::Error { id, error }
             }
-            Ok(ClientRequest { id, request }) => match cmd::apply(self, request).await {
-                Ok(result) => ServerMessage::Reply { id, result },
-                Err(error) => {
-                    tracing::debug!(peer = %self.peer, code = ?error.code, "request refused: {:?}", error.message);
-                    ServerMessage::Error { id, error }
-                }
-            },
         }
     }
 }
@@ -153,7 +173,7 @@ pub(crate) fn serve(start: Start) -> impl Future<Output = ()> {
 }
 
 /// Lines read and answered in a row before what they queued is written.
-const READ_AHEAD: usize = 64;
+const READ_AHEAD: u8 = 64;
 
 /// The budget for [`run`]'s state, in bytes: with the task tracker's token
 /// (8) and tokio's header and trailer (104), its task is then 1280 bytes
@@ -208,8 +228,10 @@ async fn run(start: Box<Start>) {
     // Lines answered since the last write, and how many may be in a row: a
     // line's answer may queue a few lines (a reply, the room's event), and
     // they must fit the queue with room to spare.
-    let mut answered = 0;
-    let read_ahead = (config.outbox_capacity / 8).clamp(1, READ_AHEAD);
+    let mut answered: u8 = 0;
+    let read_ahead = u8::try_from(config.outbox_capacity / 8)
+        .unwrap_or(u8::MAX)
+        .clamp(1, READ_AHEAD);
     let end = loop {
         // Nothing to write after `read_ahead` lines (the replies wait for
         // the log): reading goes on.
@@ -238,31 +260,36 @@ async fn run(start: Box<Start>) {
             line = conn.read_line(), if paused.is_none() && answered < read_ahead => match line {
                 Ok(Some(line)) => {
                     answered += 1;
-                    // Boxed: the state of the deepest request (a login waiting
-                    // for bcrypt) then lives on the heap only while it runs,
-                    // instead of in every idle connection's task.
-                    let reply = {
-                        let mut answer = Box::pin(session.answer(&line));
-                        // Most requests answer at once; only one that waits (for
-                        // bcrypt or the database) also watches for the client
+                    // Only a request that waits keeps anything across an
+                    // `.await` here: an answer at once is queued at once.
+                    let waiting = match session.answer_now(&line) {
+                        Ok(reply) => {
+                            held.send_reply(&mut session, &reply);
+                            None
+                        }
+                        Err(waiting) => Some(waiting),
+                    };
+                    if let Some(waiting) = waiting {
+                        // Boxed: the state of the deepest request (a login
+                        // waiting for bcrypt) then lives on the heap only
+                        // while it runs, instead of in every idle task.
+                        let mut answer = Box::pin(session.answer_later(waiting));
+                        // Some answer at their first poll all the same; only
+                        // one that waits also watches for the client
                         // vanishing or the server stopping meanwhile.
                         let first =
-                            std::future::poll_fn(|cx| Poll::Ready(answer.as_mut().poll(cx)))
-                                .await;
-                        match first {
+                            std::future::poll_fn(|cx| Poll::Ready(answer.as_mut().poll(cx))).await;
+                        let reply = match first {
                             Poll::Ready(reply) => reply,
                             Poll::Pending => tokio::select! {
-                                reply = answer => reply,
+                                reply = &mut answer => reply,
                                 () = conn.reset_by_peer() => break End::ClientReset,
                                 () = &mut stopping => break End::Shutdown,
                             },
-                        }
-                    };
-                    let request = match &reply {
-                        ServerMessage::Reply { id, .. } | ServerMessage::Error { id, .. } => *id,
-                        ServerMessage::Event { .. } => None,
-                    };
-                    held.send(&session.outbox, session.awaiting.take(), request, encode(&reply));
+                        };
+                        drop(answer);
+                        held.send_reply(&mut session, &reply);
+                    }
                     if session.closing {
                         break End::Logout;
                     }
