@@ -289,6 +289,10 @@ async fn run(start: Box<Start>) {
                         };
                         drop(answer);
                         held.send_reply(&mut session, &reply);
+                        // It waited: the client may be waiting for this
+                        // reply before it sends more (a file's chunks).
+                        // Written before anything else is read.
+                        answered = read_ahead;
                     }
                     if session.closing {
                         break End::Logout;
