@@ -625,6 +625,9 @@ async fn the_documented_example_session_works_line_by_line() {
     // The same lines as the example session in docs/PROTOCOL.md.
     let (server, _dir) = TestServer::start().await;
     let mut luis = server.user("luis").await;
+    luis.request(Request::ListUsers { after: None })
+        .await
+        .unwrap();
     let mut c = TestClient::connect(server.addr).await;
     let lines = [
         r#"{"id":1,"type":"hello","version":1,"client":"example-client 1.0"}"#,
@@ -692,10 +695,16 @@ async fn the_documented_example_session_works_line_by_line() {
 }
 
 #[tokio::test]
-async fn presence_is_pushed_to_everyone_else() {
+async fn presence_is_pushed_to_everyone_who_read_the_user_list() {
     let (server, _dir) = TestServer::start().await;
     let mut ana = server.user("ana").await;
+    ana.request(Request::ListUsers { after: None })
+        .await
+        .unwrap();
     ana.settle().await;
+    // Eva never reads the user list: nobody's comings and goings reach her.
+    let mut eva = server.user("eva").await;
+    eva.settle().await;
     let mut luis = server.user("luis").await;
     ana.event_matching(presence("online", "luis", Some("lobby")))
         .await;
@@ -712,4 +721,15 @@ async fn presence_is_pushed_to_everyone_else() {
     assert!(presence("moved", "luis", Some("lobby"))(&back), "{back:?}");
     luis_again.request(Request::Logout).await.unwrap();
     ana.event_matching(presence("offline", "luis", None)).await;
+    // Everything told to Ana was told to Eva before: she heard the room
+    // being created (everyone does), but no presence.
+    let seen = eva.settle().await;
+    assert!(
+        seen.iter().any(|e| matches!(e, Event::RoomCreated { .. })),
+        "{seen:?}"
+    );
+    assert!(
+        !seen.iter().any(|e| matches!(e, Event::Presence { .. })),
+        "{seen:?}"
+    );
 }

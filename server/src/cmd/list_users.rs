@@ -16,12 +16,15 @@ const MIN_USER_JSON: usize =
 const _: () = assert!(ROWS_PER_PAGE * MIN_USER_JSON > tertulia_shared::limits::PAGE_BUDGET_BYTES);
 
 /// `list_users` (`#show users`): one page of registered users in login
-/// order, each with the room they are in when online.
+/// order, each with the room they are in when online. From then on the
+/// caller hears `presence`, which keeps the list current.
 pub(super) async fn apply(
     session: &mut Session,
     after: Option<String>,
 ) -> Result<Reply, ErrorBody> {
-    session.logged_in()?;
+    let login = session.logged_in()?;
+    // Before the rooms are read: a change after that reading is told.
+    session.shared.hub.watch_presence(&login);
     let after = after.map(|a| fold(&a));
     let accounts = session
         .shared

@@ -129,6 +129,7 @@ impl Hub {
                 login: login.to_owned(),
                 room: default_room.clone(),
                 outbox: outbox.clone(),
+                watching: false,
             },
         );
         state.enter(&key, &default_room, login, outbox);
@@ -355,6 +356,15 @@ impl Hub {
             .ok_or_else(|| room_not_found(name))?;
         let (members, next) = state.members_page(room, after);
         Ok((room.name.clone(), members, next))
+    }
+
+    /// From now on `login` hears `presence`: it is reading the user list.
+    /// Only clients that keep one are told who comes and goes; a class
+    /// of bots logging in at once then costs linear work, not N².
+    pub fn watch_presence(&self, login: &str) {
+        if let Some(peer) = self.lock().peers.get_mut(&fold(login)) {
+            peer.watching = true;
+        }
     }
 
     /// The room each of `logins` is in, `None` for those offline.

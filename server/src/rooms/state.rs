@@ -34,6 +34,8 @@ pub(super) struct Peer {
     pub login: String,
     pub room: Key,
     pub outbox: Outbox,
+    /// Has read the user list since logging in, and so hears `presence`.
+    pub watching: bool,
 }
 
 #[derive(Debug)]
@@ -257,7 +259,8 @@ impl State {
     }
 
     /// Tells the changes gathered since the last time: each room's
-    /// `members` line to its members, the `presence` lines to everyone.
+    /// `members` line to its members, the `presence` lines to everyone who
+    /// keeps a user list (see [`Peer::watching`]).
     pub fn flush_batch(&mut self) {
         if self.batch.is_empty() {
             return;
@@ -272,7 +275,7 @@ impl State {
             }
         }
         for line in self.batch.presence_lines() {
-            for peer in self.peers.values() {
+            for peer in self.peers.values().filter(|peer| peer.watching) {
                 peer.outbox.push(&line);
             }
         }
