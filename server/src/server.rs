@@ -294,12 +294,13 @@ async fn refuse(mut conn: Connection, error: ErrorBody) {
 }
 
 /// Tells the arrivals, departures and moves gathered by the hub, every
-/// [`BATCH_EVERY`](crate::rooms::BATCH_EVERY).
+/// [`BATCH_EVERY`](crate::rooms::BATCH_EVERY), or less often while a crowd
+/// arrives ([`next_window`](crate::rooms::next_window)).
 async fn tell_changes(hub: Hub) {
-    let mut tick = tokio::time::interval(crate::rooms::BATCH_EVERY);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut window = crate::rooms::BATCH_EVERY;
     loop {
-        tick.tick().await;
-        hub.flush_changes();
+        tokio::time::sleep(window).await;
+        let told = hub.flush_changes();
+        window = crate::rooms::next_window(window, told);
     }
 }

@@ -18,6 +18,29 @@ use crate::page::json_len;
 /// How long changes gather before they are told.
 pub const BATCH_EVERY: Duration = Duration::from_millis(100);
 
+/// The longest they gather while many people come and go at once.
+pub const BUSY_BATCH_EVERY: Duration = Duration::from_secs(1);
+
+/// Changes a second (logins whose place changed) past which the moment
+/// grows: a school logging in at once, not a class.
+const BUSY_CHANGES_PER_SECOND: f64 = 300.0;
+
+/// How long the next moment lasts, after one of `window` that told
+/// `changes`. While a crowd keeps arriving, every member of a room would
+/// otherwise get a `members` line every 100 ms for as long as the crowd
+/// takes to log in: lines in proportion to the crowd times its duration,
+/// the crowd's square. The moment doubles (up to [`BUSY_BATCH_EVERY`])
+/// while changes come faster than [`BUSY_CHANGES_PER_SECOND`], and is
+/// back to [`BATCH_EVERY`] as soon as they do not.
+pub fn next_window(window: Duration, changes: usize) -> Duration {
+    let rate = changes as f64 / window.as_secs_f64().max(1e-3);
+    if rate > BUSY_CHANGES_PER_SECOND {
+        (window * 2).min(BUSY_BATCH_EVERY)
+    } else {
+        BATCH_EVERY
+    }
+}
+
 /// Where a login was before the moment and is now.
 #[derive(Debug)]
 struct Presence {
@@ -69,6 +92,11 @@ pub(super) struct Batch {
 impl Batch {
     pub fn is_empty(&self) -> bool {
         self.presence.is_empty() && self.rooms.is_empty()
+    }
+
+    /// How many logins changed place in the moment.
+    pub fn changes(&self) -> usize {
+        self.presence.len()
     }
 
     fn presence(&mut self, key: &str, login: &str, was_online: bool) -> &mut Presence {
@@ -244,6 +272,23 @@ mod tests {
             .iter()
             .map(|l| String::from_utf8_lossy(l).trim().to_owned())
             .collect()
+    }
+
+    #[test]
+    fn the_moment_grows_while_a_crowd_arrives_and_shrinks_once_it_has() {
+        let mut window = BATCH_EVERY;
+        // A class (30 at once) is told at the usual pace.
+        assert_eq!(next_window(window, 30), BATCH_EVERY);
+        // A school: 50 logins every 100 ms, then the same rate on.
+        let mut windows = Vec::new();
+        for _ in 0..6 {
+            let changes = (500.0 * window.as_secs_f64()) as usize;
+            window = next_window(window, changes);
+            windows.push(window.as_millis());
+        }
+        assert_eq!(windows, [200, 400, 800, 1000, 1000, 1000]);
+        // The crowd is in: back to 100 ms at once.
+        assert_eq!(next_window(window, 40), BATCH_EVERY);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! recipient gets a clone of the same buffer.
 
 mod batch;
-pub use batch::BATCH_EVERY;
+pub use batch::{BATCH_EVERY, next_window};
 mod messages;
 mod state;
 #[cfg(test)]
@@ -141,12 +141,15 @@ impl Hub {
     }
 
     /// Tells everyone the arrivals, departures and moves of the last moment
-    /// (the server calls it every [`batch::BATCH_EVERY`]).
-    pub fn flush_changes(&self) {
+    /// (the server calls it every [`batch::BATCH_EVERY`], or less often
+    /// while a crowd arrives: [`batch::next_window`]); returns how many
+    /// logins' changes it told.
+    pub fn flush_changes(&self) -> usize {
         let mut state = self.lock();
-        if !state.closing {
-            state.flush_batch();
+        if state.closing {
+            return 0;
         }
+        state.flush_batch()
     }
 
     /// Stops announcing departures: every client is about to get the

@@ -261,10 +261,12 @@ impl State {
     /// Tells the changes gathered since the last time: each room's
     /// `members` line to its members, the `presence` lines to everyone who
     /// keeps a user list (see [`Peer::watching`]).
-    pub fn flush_batch(&mut self) {
+    /// Returns how many logins' changes it told.
+    pub fn flush_batch(&mut self) -> usize {
         if self.batch.is_empty() {
-            return;
+            return 0;
         }
+        let changes = self.batch.changes();
         let rooms = &self.rooms;
         for (room_key, line) in self
             .batch
@@ -279,6 +281,7 @@ impl State {
                 peer.outbox.push(&line);
             }
         }
+        changes
     }
 
     /// Rooms `key` created, by key.
