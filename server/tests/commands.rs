@@ -253,7 +253,7 @@ async fn messages_are_stamped_by_the_server_and_echoed_to_the_sender() {
     .await;
     ana.send_raw(b"\n").await;
     let sent = match ana.reply_to(Some(77)).await {
-        Ok(Reply::Sent { message }) => message,
+        Ok(Reply::Sent { message }) => std::sync::Arc::unwrap_or_clone(message),
         other => panic!("{other:?}"),
     };
     let after = tertulia_server::now_ms();
@@ -439,7 +439,7 @@ async fn three_clients_in_different_rooms_never_see_each_others_messages() {
     );
 
     let says = |message: &Reply| match message {
-        Reply::Sent { message } => Event::Message(message.clone()),
+        Reply::Sent { message } => Event::Message((**message).clone()),
         other => panic!("{other:?}"),
     };
     let in_red = says(&ana.say("only red").await);

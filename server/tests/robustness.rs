@@ -71,7 +71,7 @@ async fn an_oversized_line_closes_that_connection_only() {
     let Reply::Sent { message } = ana.say("we carry on").await else {
         panic!()
     };
-    luis.event_matching(|e| *e == Event::Message(message.clone()))
+    luis.event_matching(|e| *e == Event::Message((*message).clone()))
         .await;
 }
 

@@ -35,7 +35,7 @@ pub enum PrivateOutcome {
 impl Hub {
     /// Stamps a room message, queues it for the log and delivers it to
     /// everyone in the sender's room, the sender included.
-    pub fn say(&self, login: &str, text: String) -> Result<ChatMessage, ErrorBody> {
+    pub fn say(&self, login: &str, text: String) -> Result<Arc<ChatMessage>, ErrorBody> {
         self.post(login, None, text, None)
     }
 
@@ -46,7 +46,7 @@ impl Hub {
         login: &str,
         room_key: &str,
         file: FileInfo,
-    ) -> Result<ChatMessage, ErrorBody> {
+    ) -> Result<Arc<ChatMessage>, ErrorBody> {
         self.post(login, Some(room_key), file.name.clone(), Some(file))
     }
 
@@ -64,7 +64,7 @@ impl Hub {
         room_key: Option<&str>,
         text: String,
         file: Option<FileInfo>,
-    ) -> Result<ChatMessage, ErrorBody> {
+    ) -> Result<Arc<ChatMessage>, ErrorBody> {
         let key = fold(login);
         let mut guard = self.lock();
         let state = &mut *guard;
@@ -92,7 +92,7 @@ impl Hub {
         room.deliver(&message_event(&message));
         room.remember(message.clone(), state.history_len);
         state.stamped(time_ms);
-        Ok(Arc::unwrap_or_clone(message))
+        Ok(message)
     }
 
     /// What reading a room's history needs: its key, its name and the

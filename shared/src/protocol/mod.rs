@@ -8,6 +8,8 @@
 //!
 //! `docs/PROTOCOL.md` is the human contract for these types; keep them in step.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::validate::Gender;
@@ -412,9 +414,9 @@ pub enum Reply {
     /// Answer to `logout`; the server closes the connection after it.
     Bye,
     /// Answer to `say`: the stamped, stored message that everyone in the
-    /// room receives.
+    /// room receives (shared with the room's recent history, not copied).
     Sent {
-        message: ChatMessage,
+        message: Arc<ChatMessage>,
     },
     /// Answer to `create_room` and `join_room`: the client is now in `room`.
     Joined {
