@@ -56,9 +56,6 @@ pub fn channel(capacity: usize) -> (Outbox, Inbox) {
     (Outbox(queue.clone()), Inbox(queue))
 }
 
-/// Slots a queue's buffer starts with when a line arrives.
-const FIRST_CAPACITY: usize = 16;
-
 /// A queue that grew past this many slots is freed once drained.
 const KEEP_CAPACITY: usize = 64;
 
@@ -75,11 +72,6 @@ impl Outbox {
             queue.kicked.store(true, Ordering::Release);
             queue.waker.wake();
             return;
-        }
-        if lines.capacity() == 0 {
-            // Room for a typical wake-up's worth at once, instead of
-            // growing 4, 8, 16 slots: the buffer lives only until written.
-            lines.reserve(FIRST_CAPACITY);
         }
         lines.push_back(line.clone());
         let first = lines.len() == 1;
