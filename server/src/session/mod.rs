@@ -9,6 +9,7 @@
 //! hello, login and idle deadlines while it waits for anything.
 
 mod allowance;
+mod answer;
 mod farewell;
 mod held;
 
@@ -19,16 +20,12 @@ use std::pin::Pin;
 use std::task::Poll;
 
 use bytes::Bytes;
-use tertulia_shared::codec::{DecodeError, decode_request};
-use tertulia_shared::{
-    ClientRequest, ErrorBody, ErrorCode, MessageId, Reply, RequestId, ServerMessage,
-};
+use tertulia_shared::{ErrorBody, ErrorCode, MessageId};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, Sleep};
 use tokio_util::sync::CancellationToken;
 
 use crate::admission::Ticket;
-use crate::cmd::{self, Waiting};
 use crate::connection::{Connection, MAX_BATCH_LINES, ReadError, Setup};
 use crate::outbox::{self, Outbox};
 use crate::server::Shared;
@@ -115,41 +112,6 @@ impl Session {
     /// Takes one `kind` token, or refuses with `rate_limited`.
     pub fn within(&mut self, kind: Limited) -> Result<(), ErrorBody> {
         self.allowance.take(kind, &self.shared.config)
-    }
-
-    /// Answers one line at once if it can: a reply or an error, always
-    /// exactly one. A request that waits comes back, for [`Self::answer_later`].
-    fn answer_now(
-        &mut self,
-        line: &str,
-    ) -> Result<ServerMessage, Box<(Option<RequestId>, Waiting)>> {
-        match decode_request(line) {
-            Err(DecodeError { id, error }) => {
-                tracing::debug!(peer = %self.peer, "malformed request: {:?}", error.message);
-                Ok(ServerMessage::Error { id, error })
-            }
-            Ok(ClientRequest { id, request }) => match cmd::apply_now(self, request) {
-                Ok(result) => Ok(self.answer(id, result)),
-                Err(waiting) => Err(Box::new((id, waiting))),
-            },
-        }
-    }
-
-    /// Answers a request that waits (see [`Self::answer_now`]).
-    async fn answer_later(&mut self, waiting: Box<(Option<RequestId>, Waiting)>) -> ServerMessage {
-        let (id, waiting) = *waiting;
-        let result = cmd::apply_later(self, waiting).await;
-        self.answer(id, result)
-    }
-
-    fn answer(&self, id: Option<RequestId>, result: Result<Reply, ErrorBody>) -> ServerMessage {
-        match result {
-            Ok(result) => ServerMessage::Reply { id, result },
-            Err(error) => {
-                tracing::debug!(peer = %self.peer, code = ?error.code, "request refused: {:?}", error.message);
-                ServerMessage::Error { id, error }
-            }
-        }
     }
 }
 
