@@ -56,7 +56,17 @@ pub(crate) fn apply_now(
         Request::ListMembers { room, after } => {
             list_members::apply(session, &room, after.as_deref())
         }
-        waiting => return Err(Waiting(waiting)),
+        // Listed, not matched with `_`: a new request must be sorted here.
+        waiting @ (Request::Register(_)
+        | Request::Login { .. }
+        | Request::ListUsers { .. }
+        | Request::Private { .. }
+        | Request::History { .. }
+        | Request::PrivateHistory { .. }
+        | Request::OfferFile { .. }
+        | Request::UploadChunk { .. }
+        | Request::CancelUpload { .. }
+        | Request::DownloadChunk { .. }) => return Err(Waiting(waiting)),
     })
 }
 
