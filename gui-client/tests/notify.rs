@@ -42,9 +42,13 @@ fn unread_privates_and_mentions_show_in_the_title_and_ask_for_attention() {
         h.state().title() == "(1) Tertulia"
     });
     assert_eq!(app.state().attention_requests(), 1);
+    // One message at a time: two arriving in one frame ask once.
     luis.request(Request::Say {
         text: "@Ana mira esto".into(),
     });
+    wait_for_text(&mut app, "luis: @Ana mira esto");
+    assert_eq!(app.state().title(), "(2) Tertulia");
+    assert_eq!(app.state().attention_requests(), 2);
     luis.request(Request::Say {
         text: "anabel no es ana".into(),
     });
@@ -54,7 +58,7 @@ fn unread_privates_and_mentions_show_in_the_title_and_ask_for_attention() {
         "(3) Tertulia",
         "the second message names her too"
     );
-    assert_eq!(app.state().attention_requests(), 2);
+    assert_eq!(app.state().attention_requests(), 3);
     let mentions: Vec<bool> = app
         .state()
         .chat_state()
