@@ -277,6 +277,8 @@ def run(server_binary):
         hosts += [ana, luis]
         sign_up(ana, "ana")
         sign_up(luis, "luis")
+        # Like the GUI, Luis keeps a user list: he hears who comes and goes.
+        luis.request({"type": "list_users"})
 
         # Chat both ways across the bridge.
         ana.request({"type": "say", "text": "hola desde c1"})
