@@ -152,9 +152,15 @@ impl MessageLog {
         }
     }
 
+    /// Whether message `id` is stored or given up on (not which: see
+    /// [`Self::check`]); reads no lock but the watch's.
+    pub fn settled(&self, id: MessageId) -> bool {
+        *self.inner.stored.borrow() >= id
+    }
+
     /// Whether message `id` is stored yet: `None` while it is still queued.
     pub fn check(&self, id: MessageId) -> Option<Result<(), NotStored>> {
-        if *self.inner.stored.borrow() < id {
+        if !self.settled(id) {
             return None;
         }
         let lost = self.inner.lost.lock().unwrap_or_else(|p| p.into_inner());

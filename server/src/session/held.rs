@@ -89,8 +89,8 @@ impl Held {
                 return Poll::Pending;
             };
             // Stored already (the usual case once the connection reads
-            // ahead): no wait to make.
-            if log.check(first).is_some() {
+            // ahead): no wait to make. `release` tells stored from lost.
+            if log.settled(first) {
                 self.waiting = None;
                 return Poll::Ready(());
             }
