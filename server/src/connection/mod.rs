@@ -282,11 +282,12 @@ impl Connection {
         self.finish_lines(lines, 0).await
     }
 
-    /// Writes as much of `lines` as a plain socket takes at once, without
-    /// waiting, and returns how many bytes that was; the rest is for
+    /// Writes as much of `lines` (`total` bytes, which the caller knows) as
+    /// a plain socket takes at once, without waiting, and returns how many
+    /// bytes that was; the rest is for
     /// [`Connection::finish_lines`]. The usual case (the socket has room)
     /// then costs one system call and no future. (TLS: nothing.)
-    pub fn write_now(&mut self, lines: &[Bytes]) -> io::Result<usize> {
+    pub fn write_now(&mut self, lines: &[Bytes], total: usize) -> io::Result<usize> {
         let Stream::Plain(tcp) = &self.stream else {
             return Ok(0);
         };
@@ -300,7 +301,6 @@ impl Connection {
         let written = if let [line] = lines {
             tcp.try_write(line)
         } else {
-            let total: usize = lines.iter().map(Bytes::len).sum();
             if total <= CONTIGUOUS_WRITE {
                 CONTIGUOUS.with_borrow_mut(|buffer| {
                     buffer.clear();

@@ -284,7 +284,7 @@ async fn run(start: Box<Start>) {
                 // waits, under the write deadline.
                 answered = 0;
                 let total: usize = batch.iter().map(Bytes::len).sum();
-                let written = match conn.write_now(&batch) {
+                let written = match conn.write_now(&batch, total) {
                     Ok(already) if already < total => {
                         tokio::select! {
                             biased;
