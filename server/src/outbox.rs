@@ -135,6 +135,7 @@ impl Inbox {
             *batch = Vec::from(std::mem::take(&mut *lines));
             return n;
         }
+        batch.reserve_exact(n);
         batch.extend(lines.drain(..n));
         if lines.is_empty() && lines.capacity() > KEEP_CAPACITY {
             *lines = VecDeque::new();
