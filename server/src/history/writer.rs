@@ -143,14 +143,20 @@ fn sql_id(id: MessageId) -> i64 {
 /// Applies a batch in one transaction.
 fn store(db: &mut Connection, batch: &[Entry]) -> Result<(), rusqlite::Error> {
     let tx = db.transaction()?;
+    // Looked up once per batch, not once per message: a lookup hashes the
+    // whole statement.
+    let mut room_insert = None;
     for entry in batch {
         match entry {
             Entry::Room { room_key, message } => {
-                tx.prepare_cached(
-                    "INSERT INTO messages (id, room, sender, text, time_ms, file_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?
-                .execute(params![
+                let insert = match &mut room_insert {
+                    Some(insert) => insert,
+                    None => room_insert.insert(tx.prepare_cached(
+                        "INSERT INTO messages (id, room, sender, text, time_ms, file_id)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    )?),
+                };
+                insert.execute(params![
                     sql_id(message.id),
                     room_key,
                     message.from,
@@ -210,5 +216,6 @@ fn store(db: &mut Connection, batch: &[Entry]) -> Result<(), rusqlite::Error> {
             Entry::Flush(_) => {}
         }
     }
+    drop(room_insert);
     tx.commit()
 }
