@@ -159,7 +159,7 @@ fn decode_say(line: &str) -> Option<ClientRequest> {
         text: String,
     }
     let say: Say = serde_json::from_str(line).ok()?;
-    (say.kind == "say").then(|| ClientRequest {
+    (say.kind == "say").then_some(ClientRequest {
         id: say.id,
         request: crate::protocol::Request::Say { text: say.text },
     })
