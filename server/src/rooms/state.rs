@@ -17,8 +17,11 @@ use crate::outbox::Outbox;
 use crate::page;
 
 /// `joined` and `logged_in` carry a page of members and the latest
-/// messages; each gets half of a page's budget, so the line always fits.
-const JOINED_MEMBERS_BUDGET: usize = PAGE_BUDGET_BYTES / 2;
+/// messages. The members' page is a classroom's worth (about a hundred
+/// logins): every arrival pays for it, so in a crowd of thousands a page
+/// of half a line (some two thousand logins) made each login's cost grow
+/// with the crowd. Larger rooms page the rest with `list_members`.
+pub(super) const JOINED_MEMBERS_BUDGET: usize = 1024;
 const JOINED_HISTORY_BUDGET: usize = PAGE_BUDGET_BYTES / 2;
 
 /// Logins and room names folded to lower case (room names in NFC first):

@@ -182,3 +182,23 @@ fn a_second_login_replaces_the_first_session_and_keeps_the_rooms() {
     assert_eq!(hub.online_count(), 0);
     assert_eq!(hub.list_rooms(None).0.len(), 1);
 }
+
+#[test]
+fn an_arrival_is_given_a_classroom_of_members_and_a_cursor_for_the_rest() {
+    let (hub, _dir) = hub();
+    let mut queues = Vec::new();
+    for n in 0..300 {
+        let (outbox, inbox) = channel(10);
+        hub.join_server(&format!("alumno{n:03}"), outbox).unwrap();
+        queues.push(inbox);
+    }
+    let (outbox, _inbox) = channel(10);
+    let (view, _) = hub.join_server("zoe", outbox).unwrap();
+    assert_eq!(view.member_count, 301);
+    assert!(view.members.len() >= 60, "{}", view.members.len());
+    assert!(crate::page::json_len(&view.members).unwrap() <= state::JOINED_MEMBERS_BUDGET);
+    assert_eq!(
+        view.members_next.as_deref(),
+        view.members.last().map(String::as_str)
+    );
+}
