@@ -11,7 +11,7 @@
 
 use std::collections::VecDeque;
 use std::future::poll_fn;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll};
 
@@ -25,6 +25,10 @@ struct Queue {
     kicked: AtomicBool,
     /// Set when another connection took the session over.
     replaced: AtomicBool,
+    /// How many lines the last drain took: the size a refilled queue
+    /// starts at, instead of growing 4, 8, 16, … for a busy client each
+    /// time its buffer was handed over. An idle client's stays small.
+    last_drain: AtomicU8,
     /// The connection's task, woken when the queue stops being empty or
     /// overflows.
     waker: AtomicWaker,
@@ -51,6 +55,7 @@ pub fn channel(capacity: usize) -> (Outbox, Inbox) {
         capacity: capacity.max(1),
         kicked: AtomicBool::new(false),
         replaced: AtomicBool::new(false),
+        last_drain: AtomicU8::new(0),
         waker: AtomicWaker::new(),
     });
     (Outbox(queue.clone()), Inbox(queue))
@@ -72,6 +77,9 @@ impl Outbox {
             queue.kicked.store(true, Ordering::Release);
             queue.waker.wake();
             return;
+        }
+        if lines.capacity() == 0 {
+            lines.reserve_exact(usize::from(queue.last_drain.load(Ordering::Relaxed)).max(1));
         }
         lines.push_back(line.clone());
         let first = lines.len() == 1;
@@ -131,6 +139,8 @@ impl Inbox {
     pub fn try_recv_many(&self, batch: &mut Vec<Bytes>, limit: usize) -> usize {
         let mut lines = self.0.lock();
         let n = lines.len().min(limit);
+        let hint = u8::try_from(n.min(KEEP_CAPACITY)).unwrap_or(u8::MAX);
+        self.0.last_drain.store(hint, Ordering::Relaxed);
         if n == lines.len() && batch.is_empty() {
             *batch = Vec::from(std::mem::take(&mut *lines));
             return n;
@@ -245,6 +255,22 @@ mod tests {
         assert_eq!(inbox.try_recv_many(&mut rest, 10), 3);
         let got: Vec<_> = rest.iter().map(|b| b.as_ref().to_vec()).collect();
         assert_eq!(got, [b"3", b"4", b"5", b"6", b"7"].map(|b| b.to_vec()));
+    }
+
+    #[test]
+    fn a_refilled_queue_starts_at_the_size_of_the_last_drain() {
+        let (outbox, inbox) = channel(1000);
+        let mut batch = Vec::new();
+        for _ in 0..40 {
+            outbox.push(&Bytes::from_static(b"x"));
+        }
+        inbox.try_recv_many(&mut batch, 1000);
+        outbox.push(&Bytes::from_static(b"y"));
+        assert!(inbox.0.lock().capacity() >= 40);
+        // A quiet client's next buffer is small again.
+        inbox.try_recv_many(&mut Vec::new(), 1000);
+        outbox.push(&Bytes::from_static(b"z"));
+        assert!(inbox.0.lock().capacity() < 8);
     }
 
     #[test]
