@@ -65,8 +65,20 @@ pub fn channel(capacity: usize) -> (Outbox, Inbox) {
 const KEEP_CAPACITY: usize = 64;
 
 impl Outbox {
-    /// Queues a line without waiting; a full queue kicks the client instead.
+    /// Queues a line shared with other recipients without waiting; a full
+    /// queue kicks the client instead.
     pub fn push(&self, line: &Bytes) {
+        self.enqueue(|| line.clone());
+    }
+
+    /// The same for a line meant for this client alone (a reply): moved in,
+    /// it needs no count of its owners (the first clone of a line allocates
+    /// one).
+    pub fn push_own(&self, line: Bytes) {
+        self.enqueue(|| line);
+    }
+
+    fn enqueue(&self, line: impl FnOnce() -> Bytes) {
         let queue = &self.0;
         if queue.kicked.load(Ordering::Relaxed) {
             return;
@@ -81,7 +93,7 @@ impl Outbox {
         if lines.capacity() == 0 {
             lines.reserve_exact(usize::from(queue.last_drain.load(Ordering::Relaxed)).max(1));
         }
-        lines.push_back(line.clone());
+        lines.push_back(line());
         let first = lines.len() == 1;
         drop(lines);
         if first {

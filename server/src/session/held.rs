@@ -58,7 +58,7 @@ impl Held {
         line: Bytes,
     ) {
         if stored.is_none() && self.replies.is_empty() {
-            outbox.push(&line);
+            outbox.push_own(line);
             return;
         }
         self.replies.push_back(HeldReply {
@@ -125,12 +125,17 @@ impl Held {
     /// log gave up on gets an error instead of its reply.
     pub fn release(&mut self, log: &MessageLog, outbox: &Outbox) {
         while let Some(first) = self.replies.front() {
-            match log.check(first.stored) {
-                None => return,
-                Some(Ok(())) => outbox.push(&first.line),
-                Some(Err(NotStored(id))) => {
+            let Some(stored) = log.check(first.stored) else {
+                return;
+            };
+            let Some(first) = self.replies.pop_front() else {
+                return;
+            };
+            match stored {
+                Ok(()) => outbox.push_own(first.line),
+                Err(NotStored(id)) => {
                     tracing::error!("message {id} was delivered but could not be stored");
-                    outbox.push(&encode(&ServerMessage::Error {
+                    outbox.push_own(encode(&ServerMessage::Error {
                         id: first.request,
                         error: ErrorBody::new(
                             ErrorCode::Internal,
@@ -140,7 +145,6 @@ impl Held {
                     }));
                 }
             }
-            self.replies.pop_front();
         }
     }
 }
