@@ -30,6 +30,18 @@ fn hub() -> (Hub, tempfile::TempDir) {
     (Hub::new("lobby", start), dir)
 }
 
+/// Logs `n` people in (named by `name`); their queues are returned so
+/// they stay open.
+fn log_in(hub: &Hub, n: usize, name: impl Fn(usize) -> String) -> Vec<Inbox> {
+    (0..n)
+        .map(|i| {
+            let (outbox, inbox) = channel(10_000);
+            hub.join_server(&name(i), outbox).unwrap();
+            inbox
+        })
+        .collect()
+}
+
 #[test]
 fn a_full_queue_kicks_the_client_instead_of_blocking() {
     let (hub, _dir) = hub();
@@ -116,12 +128,7 @@ fn a_user_owns_a_bounded_number_of_rooms() {
 #[test]
 fn rooms_and_members_come_in_pages_that_join_up() {
     let (hub, _dir) = hub();
-    let mut inboxes = Vec::new();
-    for n in 0..600 {
-        let (outbox, inbox) = channel(10_000);
-        inboxes.push(inbox);
-        hub.join_server(&format!("user{n:04}"), outbox).unwrap();
-    }
+    let _inboxes = log_in(&hub, 600, |n| format!("user{n:04}"));
     for n in 0..300 {
         hub.create_room(&format!("user{n:04}"), &format!("sala-{n:04}"), 10)
             .unwrap();
@@ -186,12 +193,7 @@ fn a_second_login_replaces_the_first_session_and_keeps_the_rooms() {
 #[test]
 fn an_arrival_is_given_a_classroom_of_members_and_a_cursor_for_the_rest() {
     let (hub, _dir) = hub();
-    let mut queues = Vec::new();
-    for n in 0..300 {
-        let (outbox, inbox) = channel(10);
-        hub.join_server(&format!("alumno{n:03}"), outbox).unwrap();
-        queues.push(inbox);
-    }
+    let _inboxes = log_in(&hub, 300, |n| format!("alumno{n:03}"));
     let (outbox, _inbox) = channel(10);
     let (view, _) = hub.join_server("zoe", outbox).unwrap();
     assert_eq!(view.member_count, 301);
