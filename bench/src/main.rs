@@ -3,6 +3,7 @@
 //! Prints a table and one JSON line per scenario.
 
 mod abuse;
+mod crowd;
 mod files;
 mod measure;
 mod proto;
