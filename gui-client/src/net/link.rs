@@ -1,4 +1,4 @@
-//! One connection: connect, say hello, log in, then serve the session
+//! One connection once open (see `establish`): serve the session
 //! (requests out, answers and events in, clock samples) until it ends.
 
 use std::collections::HashMap;
@@ -10,22 +10,18 @@ use futures_util::StreamExt;
 use tertulia_shared::clock::{ClockSync, Sample};
 use tertulia_shared::codec::LineCodec;
 use tertulia_shared::codec::{decode, encode, line_codec};
-use tertulia_shared::{
-    ClientRequest, ErrorBody, ErrorCode, Event, PROTOCOL_VERSION, Password, Registration, Reply,
-    Request, RequestId, ServerMessage,
-};
+use tertulia_shared::{ClientRequest, ErrorCode, Event, Reply, Request, RequestId, ServerMessage};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadHalf, WriteHalf};
-use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio_util::codec::FramedRead;
 
 use super::errors;
+use super::establish::Failure;
 use super::pages::{append_page, pages_next};
-use super::tls::{self, TlsFailure, Trust};
 use super::transfers::Transfers;
 use super::{
-    Arrival, CONNECT_TIMEOUT, INTERNAL_IDS, NetCommand, NetEvent, NetStats, SILENCE_LIMIT,
-    display_server, elapsed_since, local_now_ms, split_server,
+    CONNECT_TIMEOUT, INTERNAL_IDS, NetCommand, NetEvent, NetStats, SILENCE_LIMIT, elapsed_since,
+    local_now_ms,
 };
 
 /// Clock samples per synchronisation round, and the pause between rounds.
@@ -57,21 +53,6 @@ impl Out {
     }
 }
 
-/// Why an attempt to connect and log in failed.
-pub(super) enum Failure {
-    /// The server refused the credentials or the form: do not retry.
-    Refused(ErrorBody),
-    /// The network or the server is not there: retrying may help.
-    Network(String),
-    /// The user cancelled (or asked to log out) while connecting.
-    Interrupted,
-    /// The server's certificate is not trusted (yet): the user decides.
-    Untrusted {
-        fingerprint: String,
-        pinned: Option<String>,
-    },
-}
-
 /// The other end speaks HTTP: a web server on the port.
 #[derive(Debug, thiserror::Error)]
 #[error("a web server answered")]
@@ -88,137 +69,6 @@ pub(super) enum End {
     Lost(String),
     /// The account logged in elsewhere: reconnecting would take it back.
     Replaced(String),
-}
-
-/// Opens the TCP connection, secures it (unless the user chose plain
-/// text), says hello, registers if asked, logs in.
-pub(super) async fn establish(
-    out: &Out,
-    server: &str,
-    trust: &Trust,
-    login: &str,
-    password: &Password,
-    register: Option<&Registration>,
-) -> Result<(Link, Arrival), Failure> {
-    let (host, port) = split_server(server).map_err(Failure::Network)?;
-    let shown = display_server(&host, port);
-    let addresses: Vec<_> = match tokio::time::timeout(
-        CONNECT_TIMEOUT,
-        tokio::net::lookup_host((host.as_str(), port)),
-    )
-    .await
-    {
-        Err(_) => {
-            return Err(Failure::Network(errors::timed_out(
-                &shown,
-                Some(CONNECT_TIMEOUT),
-            )));
-        }
-        Ok(Err(_)) => return Err(Failure::Network(errors::name_not_found(&host))),
-        Ok(Ok(addresses)) => addresses.collect(),
-    };
-    let mut last_failure = errors::name_not_found(&host);
-    let mut stream = None;
-    for address in addresses {
-        match tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(address)).await {
-            Ok(Ok(connected)) => {
-                stream = Some(connected);
-                break;
-            }
-            Ok(Err(e)) => last_failure = errors::connect_failure(&shown, &e),
-            Err(_) => last_failure = errors::timed_out(&shown, Some(CONNECT_TIMEOUT)),
-        }
-    }
-    let stream = stream.ok_or(Failure::Network(last_failure))?;
-    let _ = stream.set_nodelay(true);
-    let encrypted = !trust.plain;
-    let stream: Box<dyn Io> = if trust.plain {
-        Box::new(stream)
-    } else {
-        match tokio::time::timeout(CONNECT_TIMEOUT, tls::handshake(stream, &host, trust)).await {
-            // The TCP connection was made: the computer is on, the
-            // program on that port is not answering.
-            Err(_) => return Err(Failure::Network(errors::silent(&shown, CONNECT_TIMEOUT))),
-            Ok(Ok(tls)) => Box::new(tls),
-            Ok(Err(TlsFailure::Untrusted {
-                fingerprint,
-                pinned,
-            })) => {
-                return Err(Failure::Untrusted {
-                    fingerprint,
-                    pinned,
-                });
-            }
-            Ok(Err(TlsFailure::NotTls)) => return Err(Failure::Network(errors::not_tls(&shown))),
-            Ok(Err(TlsFailure::Incompatible(detail))) => {
-                return Err(Failure::Network(errors::tls_incompatible(&shown, &detail)));
-            }
-            Ok(Err(TlsFailure::Io(e))) => {
-                return Err(Failure::Network(errors::tls_failed(&shown, &e)));
-            }
-        }
-    };
-    let mut link = Link::new(stream, out.clone(), shown);
-
-    let client = format!("tertulia {}", env!("CARGO_PKG_VERSION"));
-    let welcome = link
-        .handshake(Request::Hello {
-            version: PROTOCOL_VERSION,
-            client,
-        })
-        .await?;
-    let (default_room, server_name) = match welcome {
-        Reply::Welcome {
-            default_room,
-            server,
-            ..
-        } => (default_room, server),
-        other => {
-            return Err(Failure::Network(format!(
-                "Unexpected answer to hello: {other:?}"
-            )));
-        }
-    };
-    if let Some(form) = register
-        && let Reply::Registered { login } = link.handshake(Request::Register(form.clone())).await?
-    {
-        out.emit(NetEvent::Registered { login });
-    }
-    let logged_in = link
-        .handshake(Request::Login {
-            login: login.to_owned(),
-            password: password.clone(),
-        })
-        .await?;
-    match logged_in {
-        Reply::LoggedIn {
-            login,
-            room,
-            members,
-            member_count,
-            history,
-            history_more,
-            queued_privates,
-            ..
-        } => Ok((
-            link,
-            Arrival {
-                login,
-                room,
-                members,
-                member_count,
-                default_room,
-                server_name,
-                history,
-                history_more,
-                queued_privates,
-                encrypted,
-            },
-        )),
-        other => Err(Failure::Network(format!(
-            "Unexpected answer to login: {other:?}"
-        ))),
-    }
 }
 
 /// One open connection.
@@ -240,7 +90,7 @@ pub(super) struct Link {
 }
 
 impl Link {
-    fn new(stream: Box<dyn Io>, out: Out, server: String) -> Link {
+    pub(super) fn new(stream: Box<dyn Io>, out: Out, server: String) -> Link {
         let (read, write) = tokio::io::split(stream);
         Link {
             reader: FramedRead::new(read, line_codec()),
@@ -330,7 +180,7 @@ impl Link {
 
     /// Sends an internal request during the handshake and waits for its
     /// answer, holding any event that arrives meanwhile.
-    async fn handshake(&mut self, request: Request) -> Result<Reply, Failure> {
+    pub(super) async fn handshake(&mut self, request: Request) -> Result<Reply, Failure> {
         let id = self.next_id;
         self.next_id += 1;
         let server = self.server.clone();

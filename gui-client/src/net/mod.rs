@@ -8,6 +8,7 @@
 
 pub mod discovery;
 mod errors;
+mod establish;
 mod link;
 mod pages;
 pub mod tls;

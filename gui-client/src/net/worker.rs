@@ -8,7 +8,8 @@ use std::time::Duration;
 use tertulia_shared::{ErrorBody, ErrorCode, Password, Registration, RequestId};
 use tokio::sync::mpsc;
 
-use super::link::{End, Failure, Out, establish};
+use super::establish::{Failure, establish};
+use super::link::{End, Out};
 use super::tls::Trust;
 use super::transfers::Transfers;
 use super::{NetCommand, NetEvent, NetStats, retry_delay};
