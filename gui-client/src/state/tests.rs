@@ -1,5 +1,5 @@
 use super::*;
-use tertulia_shared::PrivateMessage;
+use tertulia_shared::{PrivateMessage, Reply};
 
 fn room(name: &str, members: usize, creator: Option<&str>) -> RoomInfo {
     RoomInfo {
