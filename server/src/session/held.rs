@@ -124,11 +124,10 @@ impl Held {
     /// Sends every reply whose message is stored, in order; a message the
     /// log gave up on gets an error instead of its reply.
     pub fn release(&mut self, log: &MessageLog, outbox: &Outbox) {
-        while let Some(first) = self.replies.front() {
+        while let Some(first) = self.replies.pop_front() {
             let Some(stored) = log.check(first.stored) else {
-                return;
-            };
-            let Some(first) = self.replies.pop_front() else {
+                // Not stored yet: it stays first in line.
+                self.replies.push_front(first);
                 return;
             };
             match stored {
