@@ -6,8 +6,8 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use tertulia_shared::Gender;
 use tertulia_shared::codec::encode;
-use tertulia_shared::validate::Gender;
 use tertulia_shared::{ClientRequest, PROTOCOL_VERSION, Password, Registration, Request};
 use tokio::io::{
     AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader, ReadHalf, WriteHalf,

@@ -217,6 +217,10 @@ net-stopped-answering = The server stopped answering (nothing for { $secs } seco
 net-closed-before-answer = { $server } closed the connection before answering.
 
 # Why a typed # line is not a command.
+chat-arg-room = room
+chat-arg-user = user
+chat-arg-message = message
+chat-arg-path = path
 chat-parse-empty = Nothing to send.
 chat-parse-missing = Type a command after #. Type #help to see them all.
 chat-parse-unknown = Unknown command #{ $word }. Type #help to see them all.

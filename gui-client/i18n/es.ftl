@@ -217,6 +217,10 @@ net-stopped-answering = El servidor dejó de responder (nada en { $secs } segund
 net-closed-before-answer = { $server } cerró la conexión antes de responder.
 
 # Why a typed # line is not a command.
+chat-arg-room = sala
+chat-arg-user = usuario
+chat-arg-message = mensaje
+chat-arg-path = ruta
 chat-parse-empty = No hay nada que enviar.
 chat-parse-missing = Escribe un comando después de #. Escribe #help para verlos todos.
 chat-parse-unknown = No existe el comando #{ $word }. Escribe #help para verlos todos.

@@ -114,14 +114,20 @@ pub fn parse_error(error: &tertulia_shared::command::ParseError) -> String {
         ParseError::Empty => tr("chat-parse-empty"),
         ParseError::MissingCommand => tr("chat-parse-missing"),
         ParseError::Unknown(word) => tr_args("chat-parse-unknown", &[("word", word)]),
-        ParseError::Usage { usage, problem } => tr_args(
+        ParseError::Usage { command, problem } => tr_args(
             "chat-parse-usage",
             &[
                 ("problem", &tr(&format!("chat-parse-{}", problem.key()))),
-                ("usage", usage),
+                ("usage", &usage(command)),
             ],
         ),
     }
+}
+
+/// A command's usage line with its placeholders in the interface's
+/// language (`#gR <sala>`).
+pub fn usage(command: &tertulia_shared::command::CommandSpec) -> String {
+    command.usage_with(|placeholder| tr(&format!("chat-arg-{}", placeholder.key())))
 }
 
 /// Parses a catalogue: `key = text`, indented continuation lines, `#` comments.
@@ -268,7 +274,7 @@ mod tests {
 
     #[test]
     fn every_rule_and_command_problem_has_a_sentence() {
-        use tertulia_shared::command::Problem;
+        use tertulia_shared::command::{COMMANDS, Placeholder, Problem};
         use tertulia_shared::validate::Rule;
         let en = parse(ENGLISH);
         let keys = Rule::ALL
@@ -278,7 +284,13 @@ mod tests {
                 Problem::ALL
                     .iter()
                     .map(|p| format!("chat-parse-{}", p.key())),
-            );
+            )
+            .chain(
+                Placeholder::ALL
+                    .iter()
+                    .map(|p| format!("chat-arg-{}", p.key())),
+            )
+            .chain(COMMANDS.iter().map(|c| format!("chat-help-{}", c.help)));
         let missing: Vec<String> = keys.filter(|key| !en.contains_key(key)).collect();
         assert!(missing.is_empty(), "{missing:#?}");
     }
@@ -296,7 +308,7 @@ mod tests {
             "Un usuario tiene de 3 a 32 caracteres."
         );
         let error = parse("#gR").unwrap_err();
-        assert_eq!(parse_error(&error), "¿A qué sala? Uso: #gR <room>");
+        assert_eq!(parse_error(&error), "¿A qué sala? Uso: #gR <sala>");
         let error = parse("#hola").unwrap_err();
         assert_eq!(
             parse_error(&error),

@@ -22,6 +22,7 @@ mod outbox;
 mod page;
 pub mod rooms;
 pub mod server;
+mod services;
 mod session;
 pub mod storage;
 pub mod throttle;

@@ -2,6 +2,7 @@
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
+
 use std::time::Duration;
 
 use tertulia_shared::{ErrorBody, ServerMessage};
@@ -10,39 +11,15 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::accounts::Accounts;
 use crate::admission::{Admission, Caps};
 use crate::config::Config;
 use crate::connection::{Connection, Setup};
 use crate::history::{Entry, MessageLog};
 use crate::rooms::{Hub, Start, room_key};
-use crate::session;
+use crate::services::Services;
+use crate::session::serve::{self, Serving};
 use crate::storage::Storage;
 use crate::throttle::LoginThrottle;
-
-/// What every connection task shares, behind one pointer per connection
-/// (the handles together are 128 bytes; ten thousand idle connections
-/// would each keep a copy).
-pub(crate) type Shared = Arc<Services>;
-
-/// The server's parts a command may reach.
-#[derive(Debug)]
-pub(crate) struct Services {
-    pub hub: Hub,
-    pub accounts: Accounts,
-    /// Where the hub stores messages (the same log it writes to).
-    pub log: MessageLog,
-    pub files: crate::files::FileStore,
-    pub config: Arc<Config>,
-    pub logins: Arc<Mutex<LoginThrottle>>,
-}
-
-impl Services {
-    /// The failed-login record, locked for a short synchronous section.
-    pub fn logins(&self) -> std::sync::MutexGuard<'_, LoginThrottle> {
-        self.logins.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
 
 /// Descriptors kept free for everything that is not a client: the
 /// listener, the database and its journal, the runtime, and the refusals
@@ -221,7 +198,7 @@ pub async fn run(
         match admission.admit(peer.ip()) {
             Ok(ticket) => {
                 tracing::debug!(%peer, "connection accepted");
-                tracker.spawn(session::serve(session::Start {
+                tracker.spawn(serve::serve(Serving {
                     stream,
                     peer,
                     shared: shared.clone(),

@@ -729,3 +729,31 @@ async fn a_line_at_the_limit_ending_in_crlf_is_accepted() {
     c.send_raw(line.as_bytes()).await;
     assert!(matches!(c.reply_to(Some(3)).await, Ok(Reply::Time { .. })));
 }
+
+#[tokio::test]
+async fn every_refused_room_request_uses_up_the_room_allowance_alike() {
+    let config = Config {
+        room_rate: Rate::new(0.01, 4),
+        ..test_config()
+    };
+    let (server, _dir) = TestServer::start_with(config).await;
+    // Refused for the name, or for a room that is not there: both count.
+    for (login, bad) in [
+        ("ana", Request::CreateRoom { room: " ".into() }),
+        (
+            "luis",
+            Request::JoinRoom {
+                room: "nowhere".into(),
+            },
+        ),
+    ] {
+        let mut user = server.user(login).await;
+        for _ in 0..4 {
+            let refused = user.request(bad.clone()).await.unwrap_err();
+            assert_ne!(refused.code, ErrorCode::RateLimited, "{bad:?}");
+        }
+        let fifth = user.request(bad.clone()).await.unwrap_err();
+        assert_eq!(fifth.code, ErrorCode::RateLimited, "{bad:?}");
+    }
+    server.stop().await;
+}

@@ -178,6 +178,16 @@ async fn the_same_content_is_stored_once_and_needs_no_second_upload() {
     assert_eq!(second.name, "copia.pdf");
     assert_eq!(stored_content(&dir), [sha256_hex(&bytes)]);
     assert_eq!(download(&mut ana, second.id).await.unwrap(), bytes);
+    // Past the end: refused in a download's own words, not an upload's.
+    let past = ana
+        .request(Request::DownloadChunk {
+            file: second.id,
+            offset: bytes.len() as u64 + 1,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(past.code, ErrorCode::WrongOffset);
+    assert!(past.message.contains("nothing to read past"), "{past:?}");
     server.stop().await;
 }
 

@@ -86,6 +86,40 @@ async fn entering_shows_the_latest_messages_and_older_ones_come_by_page() {
 }
 
 #[tokio::test]
+async fn entering_brings_as_many_long_messages_as_fit_the_line() {
+    let (server, _dir) = TestServer::start().await;
+    let mut ana = server.user("ana").await;
+    // Three messages of 2000 two-byte letters (4 KB of JSON each), then
+    // the longest there is: 2000 four-byte emoji (8 KB).
+    let long = |c: &str| c.repeat(tertulia_shared::limits::MESSAGE_MAX_CHARS);
+    for text in [long("ñ"), long("ñ"), long("ñ")] {
+        ana.say(&text).await;
+    }
+    let mut eva = server.greeted().await;
+    eva.register("eva").await.unwrap();
+    let Reply::LoggedIn { history, .. } = eva.login("eva").await.unwrap() else {
+        panic!()
+    };
+    assert_eq!(history.len(), 3, "three 4 KB messages fit a 16 KB line");
+    ana.say(&long("🎉")).await;
+    let mut rosa = server.greeted().await;
+    rosa.register("rosa").await.unwrap();
+    let Reply::LoggedIn {
+        history,
+        history_more,
+        ..
+    } = rosa.login("rosa").await.unwrap()
+    else {
+        panic!()
+    };
+    assert!(
+        !history.is_empty() && history_more,
+        "the longest message comes with the login"
+    );
+    assert_eq!(history.last().map(|m| m.text.clone()), Some(long("🎉")));
+}
+
+#[tokio::test]
 async fn a_deleted_room_takes_its_history_and_a_new_one_of_that_name_starts_empty() {
     let (server, _dir) = TestServer::start().await;
     let mut ana = server.user("ana").await;

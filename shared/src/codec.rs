@@ -149,8 +149,8 @@ pub fn decode_request(line: &str) -> Result<ClientRequest, DecodeError> {
 /// field into a buffer of its own, then reading that. `None` for anything
 /// else, which the general path then reads the usual way; where this
 /// accepts a line, the general path reads it the same (a test pins it).
-/// A line without `"say"` in it is not parsed twice (a file's chunk, 64 KiB
-/// of base64, would be).
+/// A line without `"say"` in it is not parsed twice (a file's chunk, 8 KiB
+/// of bytes in 11 KiB of base64, would be).
 fn decode_say(line: &str) -> Option<ClientRequest> {
     if !line.contains(r#""say""#) {
         return None;

@@ -57,28 +57,13 @@ impl TertuliaApp {
     }
 }
 
-/// `#help`, in the interface's language: the brief's commands, each with
-/// what it does.
+/// `#help`, in the interface's language: every row of the command
+/// table, each with what it does.
 fn help_text() -> String {
-    let summary = |usage: &str| {
-        crate::i18n::tr(match usage.split(' ').next().unwrap_or_default() {
-            "#cR" => "chat-help-cr",
-            "#gR" => "chat-help-gr",
-            "#eR" => "chat-help-er",
-            "#lR" => "chat-help-lr",
-            "#dR" => "chat-help-dr",
-            "#show" => "chat-help-show",
-            "#\\private" => "chat-help-private",
-            "#file" => "chat-help-file",
-            "#net" => "chat-help-net",
-            "#help" => "chat-help-help",
-            "#exit" => "chat-help-exit",
-            _ => "chat-help",
-        })
-    };
     let mut text = crate::i18n::tr("chat-help");
     for c in command::COMMANDS {
-        text.push_str(&format!("\n  {:<28} {}", c.usage, summary(c.usage)));
+        let summary = crate::i18n::tr(&format!("chat-help-{}", c.help));
+        text.push_str(&format!("\n  {:<28} {summary}", crate::i18n::usage(c)));
     }
     text
 }

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use egui::{RichText, Ui};
-use tertulia_shared::validate::{self, Gender};
 use tertulia_shared::{Field, Password, Registration};
+use tertulia_shared::{Gender, validate};
 
 use super::login::card;
 use super::{field, field_error};

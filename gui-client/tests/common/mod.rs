@@ -18,7 +18,7 @@ use tertulia::app::{AppOptions, TertuliaApp};
 use tertulia::net::tls::Trust;
 use tertulia::net::{NetCommand, NetEvent, NetHandle};
 use tertulia::settings::SettingsStore;
-use tertulia_shared::validate::Gender;
+use tertulia_shared::Gender;
 use tertulia_shared::{Password, Registration};
 
 pub const PATIENCE: Duration = Duration::from_secs(15);

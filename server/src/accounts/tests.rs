@@ -1,6 +1,6 @@
 use super::*;
+use tertulia_shared::Gender;
 use tertulia_shared::Password;
-use tertulia_shared::validate::Gender;
 
 fn form(login: &str) -> Registration {
     Registration {

@@ -1,17 +1,20 @@
-use tertulia_shared::{ErrorBody, Reply, validate};
+use tertulia_shared::validate;
 
+use super::answer::{Answer, Outcome};
 use crate::session::{Limited, Session};
 
 /// `create_room` (`#cR`): the creator is moved into the new room. The name
 /// is stored in NFC; names that break the rules, or look like an existing
 /// room's, are refused.
-pub(super) fn apply(session: &mut Session, room: &str) -> Result<Reply, ErrorBody> {
+pub(super) fn apply(session: &mut Session, room: &str) -> Outcome {
     let login = session.logged_in()?;
+    // Counted first: a refused name uses up the allowance like any room
+    // request (PROTOCOL.md, rate limits).
+    session.within(Limited::RoomChanges)?;
     let room = validate::normalize_room(room);
     validate::room(&room)?;
-    session.within(Limited::RoomChanges)?;
     let max_owned = session.shared.config.max_rooms_per_user;
     let view = session.shared.hub.create_room(&login, &room, max_owned)?;
     tracing::info!(%login, room = ?view.room, "room created");
-    Ok(view.into())
+    Ok(Answer::reply(view))
 }

@@ -1,9 +1,10 @@
-use tertulia_shared::{ErrorBody, Reply};
+use tertulia_shared::Reply;
 
+use super::answer::{Answer, Outcome};
 use crate::session::{Limited, Session};
 
 /// `leave_room` (`#eR`): back to the default room; no effect when already there.
-pub(super) fn apply(session: &mut Session) -> Result<Reply, ErrorBody> {
+pub(super) fn apply(session: &mut Session) -> Outcome {
     let login = session.logged_in()?;
     session.within(Limited::RoomChanges)?;
     let (view, changed) = session.shared.hub.leave_room(&login)?;
@@ -11,10 +12,10 @@ pub(super) fn apply(session: &mut Session) -> Result<Reply, ErrorBody> {
         true => (view.history, view.history_more),
         false => (Vec::new(), false),
     };
-    Ok(Reply::Left {
+    Ok(Answer::reply(Reply::Left {
         room: view.room,
         changed,
         history,
         history_more,
-    })
+    }))
 }

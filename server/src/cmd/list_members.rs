@@ -1,19 +1,16 @@
-use tertulia_shared::{ErrorBody, Reply};
+use tertulia_shared::Reply;
 
+use super::answer::{Answer, Outcome};
 use crate::session::Session;
 
 /// `list_members`: one page of a room's members, for rooms too full to list
 /// in one `joined` line.
-pub(super) fn apply(
-    session: &mut Session,
-    room: &str,
-    after: Option<&str>,
-) -> Result<Reply, ErrorBody> {
+pub(super) fn apply(session: &mut Session, room: &str, after: Option<&str>) -> Outcome {
     session.logged_in()?;
     let (room, members, next) = session.shared.hub.list_members(room, after)?;
-    Ok(Reply::MemberList {
+    Ok(Answer::reply(Reply::MemberList {
         room,
         members,
         next,
-    })
+    }))
 }

@@ -1,10 +1,11 @@
-use tertulia_shared::{ErrorBody, Reply};
+use tertulia_shared::Reply;
 
+use super::answer::{Answer, Outcome};
 use crate::session::Session;
 
 /// `list_rooms` (`#lR`): one page of rooms with participant counts and creators.
-pub(super) fn apply(session: &mut Session, after: Option<&str>) -> Result<Reply, ErrorBody> {
+pub(super) fn apply(session: &mut Session, after: Option<&str>) -> Outcome {
     session.logged_in()?;
     let (rooms, next) = session.shared.hub.list_rooms(after);
-    Ok(Reply::RoomList { rooms, next })
+    Ok(Answer::reply(Reply::RoomList { rooms, next }))
 }

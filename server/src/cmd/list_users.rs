@@ -1,5 +1,7 @@
 use tertulia_shared::validate::fold;
-use tertulia_shared::{ErrorBody, Reply, UserInfo};
+use tertulia_shared::{Reply, UserInfo};
+
+use super::answer::{Answer, Outcome};
 
 use crate::page;
 use crate::session::Session;
@@ -18,10 +20,7 @@ const _: () = assert!(ROWS_PER_PAGE * MIN_USER_JSON > tertulia_shared::limits::P
 /// `list_users` (`#show users`): one page of registered users in login
 /// order, each with the room they are in when online. From then on the
 /// caller hears `presence`, which keeps the list current.
-pub(super) async fn apply(
-    session: &mut Session,
-    after: Option<String>,
-) -> Result<Reply, ErrorBody> {
+pub(super) async fn apply(session: &mut Session, after: Option<String>) -> Outcome {
     let login = session.logged_in()?;
     // Before the rooms are read: a change after that reading is told.
     session.shared.hub.watch_presence(&login);
@@ -48,5 +47,5 @@ pub(super) async fn apply(
         )
     });
     let (users, next) = page::fill(users);
-    Ok(Reply::UserList { users, next })
+    Ok(Answer::reply(Reply::UserList { users, next }))
 }

@@ -4,6 +4,7 @@ use tertulia_shared::codec::encode;
 use tertulia_shared::validate::fold;
 use tertulia_shared::{ErrorBody, ErrorCode, Event, MessageId, Password, Reply, ServerMessage};
 
+use super::answer::{Answer, Outcome};
 use crate::accounts::AccountError;
 use crate::history::Entry;
 use crate::session::Session;
@@ -11,11 +12,7 @@ use crate::session::Session;
 /// `login`: checks the password, then puts the user online in the default
 /// room and delivers the private messages that arrived while they were away. Repeated failures for an account from one address, or from one
 /// address for any accounts, make the next attempts wait (`too_many_attempts`).
-pub(super) async fn apply(
-    session: &mut Session,
-    login: String,
-    password: Password,
-) -> Result<Reply, ErrorBody> {
+pub(super) async fn apply(session: &mut Session, login: String, password: Password) -> Outcome {
     session.require_anonymous()?;
     let address = session.peer.ip().to_canonical();
     let account = fold(&login);
@@ -67,7 +64,7 @@ pub(super) async fn apply(
         ticket.logged_in();
     }
     let queued_privates = deliver_queued(session, &login, last_id).await;
-    Ok(Reply::LoggedIn {
+    Ok(Answer::reply(Reply::LoggedIn {
         login,
         room: view.room,
         members: view.members,
@@ -77,7 +74,7 @@ pub(super) async fn apply(
         history_more: view.history_more,
         queued_privates,
         server_time_ms: crate::now_ms(),
-    })
+    }))
 }
 
 /// Pushes the private messages queued for `login` up to `up_to` (the user

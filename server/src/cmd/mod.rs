@@ -1,7 +1,30 @@
-//! Every request the server understands, one file each. Parsing happened in
-//! `tertulia_shared::codec`; here each command checks its preconditions
-//! (greeted, logged in…) and applies itself to the session and the hub.
+//! Every request the server understands, one file each, named after the
+//! request. Parsing happened in `tertulia_shared::codec`; here each command
+//! checks its preconditions (greeted, logged in, within its rate…), applies
+//! itself to the session and the hub, and returns its [`Answer`]: the reply
+//! and what the session must do about it. [`apply`] is the one dispatch.
+//!
+//! The `#` words typed in the client (`tertulia_shared::command::COMMANDS`)
+//! and the files that handle them:
+//!
+//! | typed | request | file |
+//! |---|---|---|
+//! | `#cR <room>` | `create_room` | `create_room.rs` |
+//! | `#gR <room>` | `join_room` | `join_room.rs` |
+//! | `#eR` | `leave_room` | `leave_room.rs` |
+//! | `#lR` | `list_rooms` | `list_rooms.rs` |
+//! | `#dR <room>` | `delete_room` | `delete_room.rs` |
+//! | `#show users` | `list_users` | `list_users.rs` |
+//! | `#\private <user> <message>` | `private` | `private.rs` |
+//! | `#file <path>` | `offer_file`, then `upload_chunk` | `offer_file.rs`, `upload_chunk.rs` |
+//! | `#exit` | `logout` | `logout.rs` |
+//! | chat text | `say` | `say.rs` |
+//!
+//! `#help` and `#net` never reach the server. The shared steps of the file
+//! requests live in `crate::files::requests`, the rules of private messages
+//! (to a file or a text) in `crate::rooms::private`.
 
+mod answer;
 mod cancel_upload;
 mod create_room;
 mod delete_room;
@@ -23,92 +46,97 @@ mod say;
 mod time;
 mod upload_chunk;
 
-use tertulia_shared::{ErrorBody, ErrorCode, Reply, Request};
+use std::future::Future;
+use std::pin::Pin;
+
+use tertulia_shared::{ErrorBody, ErrorCode, Request};
 
 use crate::session::Session;
 
-/// A request that waits (for bcrypt, the database or a file): only
-/// [`apply_now`] makes one, for [`apply_later`].
-#[derive(Debug)]
-pub(crate) struct Waiting(Request);
+pub(crate) use answer::{Answer, Outcome};
 
-/// Applies a request that needs no waiting, most of them: exactly one reply
-/// or error goes back for each. A request that waits comes back as
-/// [`Waiting`], so that only those carry the state of an `async` call.
-pub(crate) fn apply_now(
-    session: &mut Session,
-    request: Request,
-) -> Result<Result<Reply, ErrorBody>, Waiting> {
-    Ok(match request {
-        Request::Hello { version, client } => hello::apply(session, version, &client),
-        _ if !session.greeted => Err(ErrorBody::new(
-            ErrorCode::HandshakeRequired,
-            "Send hello (with your protocol version) first.",
-        )),
-        Request::Logout => Ok(logout::apply(session)),
-        Request::Time => Ok(time::apply()),
-        Request::Say { text } => say::apply(session, text),
-        Request::CreateRoom { room } => create_room::apply(session, &room),
-        Request::JoinRoom { room } => join_room::apply(session, &room),
-        Request::LeaveRoom => leave_room::apply(session),
-        Request::ListRooms { after } => list_rooms::apply(session, after.as_deref()),
-        Request::DeleteRoom { room } => delete_room::apply(session, &room),
-        Request::ListMembers { room, after } => {
-            list_members::apply(session, &room, after.as_deref())
-        }
-        // Listed, not matched with `_`: a new request must be sorted here.
-        waiting @ (Request::Register(_)
-        | Request::Login { .. }
-        | Request::ListUsers { .. }
-        | Request::Private { .. }
-        | Request::History { .. }
-        | Request::PrivateHistory { .. }
-        | Request::OfferFile { .. }
-        | Request::UploadChunk { .. }
-        | Request::CancelUpload { .. }
-        | Request::DownloadChunk { .. }) => return Err(Waiting(waiting)),
-    })
+/// A request's answer on its way: at once for most, through an `async`
+/// call for those that wait (bcrypt, the database, a file).
+// Matched at once, never kept across an `.await`: boxing the answer would
+// only cost an allocation per request.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Step {
+    Now(Answer),
+    /// Started on the session when the connection is ready to wait: the
+    /// session is free again until then, and only the state of a request
+    /// that waits (a login waiting for bcrypt) is kept, boxed, while it
+    /// runs, not in every idle connection's task.
+    Later(Waiting),
 }
 
-/// Applies a request [`apply_now`] gave back. Exactly one reply or error
-/// goes back for each.
-pub(crate) async fn apply_later(
-    session: &mut Session,
-    waiting: Waiting,
-) -> Result<Reply, ErrorBody> {
-    match waiting.0 {
-        Request::Register(form) => register::apply(session, form).await,
-        Request::Login { login, password } => login::apply(session, login, password).await,
-        Request::ListUsers { after } => list_users::apply(session, after).await,
-        Request::Private { to, text } => private::apply(session, &to, text).await,
+/// A request that waits, ready to start on its session.
+pub(crate) type Waiting = Box<
+    dyn for<'s> FnOnce(&'s mut Session) -> Pin<Box<dyn Future<Output = Outcome> + Send + 's>>
+        + Send,
+>;
+
+fn now(outcome: Outcome) -> Step {
+    Step::Now(outcome.unwrap_or_else(Answer::refused))
+}
+
+fn later(
+    start: impl for<'s> FnOnce(&'s mut Session) -> Pin<Box<dyn Future<Output = Outcome> + Send + 's>>
+    + Send
+    + 'static,
+) -> Step {
+    Step::Later(Box::new(start))
+}
+
+/// Applies one request: exactly one reply or error goes back for each.
+pub(crate) fn apply(session: &mut Session, request: Request) -> Step {
+    match request {
+        Request::Hello { version, client } => now(hello::apply(session, version, &client)),
+        _ if !session.greeted => Step::Now(Answer::refused(ErrorBody::new(
+            ErrorCode::HandshakeRequired,
+            "Send hello (with your protocol version) first.",
+        ))),
+        Request::Logout => now(logout::apply(session)),
+        Request::Time => now(time::apply()),
+        Request::Say { text } => now(say::apply(session, text)),
+        Request::CreateRoom { room } => now(create_room::apply(session, &room)),
+        Request::JoinRoom { room } => now(join_room::apply(session, &room)),
+        Request::LeaveRoom => now(leave_room::apply(session)),
+        Request::ListRooms { after } => now(list_rooms::apply(session, after.as_deref())),
+        Request::DeleteRoom { room } => now(delete_room::apply(session, &room)),
+        Request::ListMembers { room, after } => {
+            now(list_members::apply(session, &room, after.as_deref()))
+        }
+        Request::Register(form) => later(move |s| Box::pin(register::apply(s, form))),
+        Request::Login { login, password } => {
+            later(move |s| Box::pin(login::apply(s, login, password)))
+        }
+        Request::ListUsers { after } => later(move |s| Box::pin(list_users::apply(s, after))),
+        Request::Private { to, text } => later(move |s| Box::pin(private::apply(s, to, text))),
         Request::History {
             room,
             before_id,
             after_id,
-        } => history::apply(session, &room, before_id, after_id).await,
+        } => later(move |s| Box::pin(history::apply(s, room, before_id, after_id))),
         Request::PrivateHistory {
             before_id,
             after_id,
-        } => private_history::apply(session, before_id, after_id).await,
+        } => later(move |s| Box::pin(private_history::apply(s, before_id, after_id))),
         Request::OfferFile {
             name,
             size,
             sha256,
             to,
-        } => offer_file::apply(session, name, size, sha256, to).await,
+        } => later(move |s| Box::pin(offer_file::apply(s, name, size, sha256, to))),
         Request::UploadChunk {
             upload,
             offset,
             data,
-        } => upload_chunk::apply(session, upload, offset, &data).await,
-        Request::CancelUpload { upload } => cancel_upload::apply(session, upload).await,
-        Request::DownloadChunk { file, offset } => {
-            download_chunk::apply(session, file, offset).await
+        } => later(move |s| Box::pin(upload_chunk::apply(s, upload, offset, data))),
+        Request::CancelUpload { upload } => {
+            later(move |s| Box::pin(cancel_upload::apply(s, upload)))
         }
-        // `apply_now` answered every other request itself.
-        other => Err(ErrorBody::new(
-            ErrorCode::Internal,
-            format!("The server mishandled this request ({other:?})."),
-        )),
+        Request::DownloadChunk { file, offset } => {
+            later(move |s| Box::pin(download_chunk::apply(s, file, offset)))
+        }
     }
 }

@@ -1,35 +1,47 @@
-use tertulia_shared::{ErrorBody, ErrorCode, Reply};
+use tertulia_shared::files::{CHUNK_BYTES, decode_chunk};
+use tertulia_shared::{ErrorBody, ErrorCode};
 
-use super::offer_file::{answer, blocking};
+use super::answer::{Answer, Outcome};
+use crate::files::requests::{off_thread, progress_reply};
 use crate::session::Session;
 
 /// `upload_chunk`: the bytes at `offset` of an upload (base64). The last
 /// one is answered like a message (`sent` / `private_sent`) once the
-/// content's hash is checked; the others with `upload`. Charged to the
+/// content's SHA-256 is checked; the others with `upload`. Charged to the
 /// user's transfer rate, not to the request rate.
 pub(super) async fn apply(
     session: &mut Session,
     upload: u64,
     offset: u64,
-    data: &str,
-) -> Result<Reply, ErrorBody> {
+    data: String,
+) -> Outcome {
     let owner = session.logged_in()?;
-    let Some(bytes) = tertulia_shared::files::decode_chunk(data) else {
+    let Some(bytes) = decode_chunk(&data) else {
         return Err(ErrorBody::new(ErrorCode::Malformed, "data is not base64."));
     };
-    if bytes.len() > tertulia_shared::files::CHUNK_BYTES {
+    drop(data);
+    if bytes.len() > CHUNK_BYTES {
         return Err(ErrorBody::new(
             ErrorCode::Malformed,
-            format!(
-                "A chunk has at most {} bytes.",
-                tertulia_shared::files::CHUNK_BYTES
-            ),
+            format!("A chunk has at most {CHUNK_BYTES} bytes."),
         ));
     }
-    session.transferred(bytes.len());
+    let moved = bytes.len();
     let files = session.shared.files.clone();
     let limits = session.shared.config.files;
-    let progress =
-        blocking(move || files.write_chunk(&owner, upload, offset, &bytes, limits)).await?;
-    answer(session, progress).await
+    let from = owner.clone();
+    let shared = async {
+        let progress =
+            off_thread(move || files.write_chunk(&owner, upload, offset, &bytes, limits)).await?;
+        progress_reply(&session.shared, &from, progress).await
+    };
+    // Refused or not, the bytes came in: they count against the rate.
+    let answer = match shared.await {
+        Ok((reply, stored)) => Answer {
+            stored,
+            ..Answer::reply(reply)
+        },
+        Err(error) => Answer::refused(error),
+    };
+    Ok(answer.transferred(moved))
 }

@@ -11,6 +11,7 @@
 //! thread (`tokio::task::spawn_blocking`).
 
 mod keep;
+pub(crate) mod requests;
 mod store;
 
 use std::path::{Path, PathBuf};
@@ -68,6 +69,8 @@ pub enum FileError {
     NoSuchUpload,
     #[error("Expected the chunk at byte {expected}.")]
     WrongOffset { expected: u64 },
+    #[error("The file has {size} bytes; there is nothing to read past them.")]
+    PastTheEnd { size: u64 },
     #[error("The file's content does not match its SHA-256; offer it again.")]
     HashMismatch,
     #[error("The chunk would go past the file's size.")]
@@ -84,7 +87,9 @@ impl From<FileError> for ErrorBody {
             FileError::TooLarge { .. } => ErrorCode::FileTooLarge,
             FileError::NoSuchFile => ErrorCode::NoSuchFile,
             FileError::NoSuchUpload => ErrorCode::NoSuchUpload,
-            FileError::WrongOffset { .. } | FileError::TooLong => ErrorCode::WrongOffset,
+            FileError::WrongOffset { .. } | FileError::PastTheEnd { .. } | FileError::TooLong => {
+                ErrorCode::WrongOffset
+            }
             FileError::HashMismatch => ErrorCode::HashMismatch,
             FileError::Io(e) => {
                 tracing::error!("file storage: {e}");

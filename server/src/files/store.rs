@@ -356,7 +356,7 @@ impl FileStore {
         }
         let size = unsigned(size);
         if offset > size {
-            return Err(FileError::WrongOffset { expected: size });
+            return Err(FileError::PastTheEnd { size });
         }
         let mut content = match std::fs::File::open(self.content_path(&sha256)) {
             Ok(file) => file,

@@ -240,3 +240,13 @@ impl MessageLog {
         read::recent(&reader, room_key, room_name, count)
     }
 }
+
+/// A failed read of the log, as the person who asked is told it (the
+/// cause goes to the server's log).
+pub fn unreadable(e: rusqlite::Error) -> tertulia_shared::ErrorBody {
+    tracing::error!("reading the message log failed: {e}");
+    tertulia_shared::ErrorBody::new(
+        tertulia_shared::ErrorCode::Internal,
+        "The server could not read its message history; try again.",
+    )
+}

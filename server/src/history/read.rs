@@ -1,7 +1,7 @@
 //! The log's queries, each cut into pages that fit the protocol's line.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use tertulia_shared::{ChatMessage, FileInfo, MessageId, PrivateMessage};
+use tertulia_shared::{ChatMessage, ErrorBody, ErrorCode, FileInfo, MessageId, PrivateMessage};
 
 use super::{QUEUE_CAPACITY, Resume};
 use crate::page;
@@ -24,6 +24,22 @@ pub enum Page {
 }
 
 impl Page {
+    /// The page a request's `before_id` / `after_id` ask for.
+    pub fn asked(
+        before_id: Option<MessageId>,
+        after_id: Option<MessageId>,
+    ) -> Result<Page, ErrorBody> {
+        match (before_id, after_id) {
+            (None, None) => Ok(Page::Latest),
+            (Some(before), None) => Ok(Page::Before(before)),
+            (None, Some(after)) => Ok(Page::After(after)),
+            (Some(_), Some(_)) => Err(ErrorBody::new(
+                ErrorCode::Malformed,
+                "Give before_id or after_id, not both.",
+            )),
+        }
+    }
+
     /// The id range and order a page reads: `(low, high, newest_first)`,
     /// both bounds exclusive.
     fn bounds(self) -> (i64, i64, bool) {

@@ -28,8 +28,12 @@ pub enum PrivateOutcome {
     Delivered(PrivateMessage),
     /// Stored for the recipient's next login.
     Queued(PrivateMessage),
-    /// The recipient is offline and not known to be registered: the text back.
-    Offline(String),
+    /// The recipient is offline and not known to be registered: what was
+    /// to be sent comes back.
+    Offline {
+        text: String,
+        file: Option<FileInfo>,
+    },
 }
 
 impl Hub {
@@ -121,7 +125,7 @@ impl Hub {
         let to = match (recipient, registered) {
             (Some(peer), _) => peer.login.clone(),
             (None, Some(login)) => login.to_owned(),
-            (None, None) => return Ok(PrivateOutcome::Offline(text)),
+            (None, None) => return Ok(PrivateOutcome::Offline { text, file }),
         };
         let (id, time_ms) = state.next_stamp();
         let message = PrivateMessage {

@@ -22,7 +22,9 @@ use crate::page;
 /// of half a line (some two thousand logins) made each login's cost grow
 /// with the crowd. Larger rooms page the rest with `list_members`.
 pub(super) const JOINED_MEMBERS_BUDGET: usize = 1024;
-const JOINED_HISTORY_BUDGET: usize = PAGE_BUDGET_BYTES / 2;
+/// The messages take the rest of the page: as many as fit the line, as
+/// PROTOCOL.md promises (a single message of the longest kind included).
+const JOINED_HISTORY_BUDGET: usize = PAGE_BUDGET_BYTES - JOINED_MEMBERS_BUDGET;
 
 /// Logins and room names folded to lower case (room names in NFC first):
 /// the keys they are compared and sorted by.

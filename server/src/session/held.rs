@@ -14,7 +14,6 @@ use bytes::Bytes;
 use tertulia_shared::codec::encode;
 use tertulia_shared::{ErrorBody, ErrorCode, MessageId, RequestId, ServerMessage};
 
-use super::Session;
 use crate::history::{MessageLog, NotStored};
 use crate::outbox::Outbox;
 
@@ -66,17 +65,6 @@ impl Held {
             request,
             line,
         });
-    }
-
-    /// Queues the answer to a request, held if it confirms a message not
-    /// yet stored (see [`Session::reply_when_stored`]).
-    pub fn send_reply(&mut self, session: &mut Session, reply: &ServerMessage) {
-        let request = match reply {
-            ServerMessage::Reply { id, .. } | ServerMessage::Error { id, .. } => *id,
-            ServerMessage::Event { .. } => None,
-        };
-        let stored = session.awaiting.take();
-        self.send(&session.outbox, stored, request, encode(reply));
     }
 
     /// Waits until the first held reply may go (forever when none is held).

@@ -14,9 +14,9 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use tertulia_server::{Config, Storage};
+use tertulia_shared::Gender;
 use tertulia_shared::codec::LineCodec;
 use tertulia_shared::codec::{decode, encode, line_codec};
-use tertulia_shared::validate::Gender;
 use tertulia_shared::{
     ChatMessage, ClientRequest, ErrorBody, ErrorCode, Event, PROTOCOL_VERSION, Password,
     PrivateMessage, Registration, Reply, Request, ServerMessage,

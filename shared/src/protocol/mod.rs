@@ -8,11 +8,13 @@
 //!
 //! `docs/PROTOCOL.md` is the human contract for these types; keep them in step.
 
+mod gender;
+
+pub use gender::Gender;
+
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-
-use crate::validate::Gender;
 
 /// The protocol version spoken by this build. Bumped on any incompatible change.
 pub const PROTOCOL_VERSION: u32 = 1;

@@ -1,7 +1,6 @@
 //! Field rules shared by the client (inline form errors) and the server (the
 //! authority). Each rule returns a sentence a person can act on.
 
-use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 use unicode_security::{GeneralSecurityProfile, MixedScript};
 
@@ -146,53 +145,6 @@ impl Rule {
             Rule::ClientName => format!(
                 "The client name has 1 to {CLIENT_NAME_MAX_CHARS} printable characters."
             ),
-        }
-    }
-}
-
-/// The fixed set of genders offered at signup.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Gender {
-    Female,
-    Male,
-    NonBinary,
-    Other,
-    PreferNotToSay,
-}
-
-impl Gender {
-    pub const ALL: [Gender; 5] = [
-        Gender::Female,
-        Gender::Male,
-        Gender::NonBinary,
-        Gender::Other,
-        Gender::PreferNotToSay,
-    ];
-
-    /// The wire (and database) spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Gender::Female => "female",
-            Gender::Male => "male",
-            Gender::NonBinary => "non_binary",
-            Gender::Other => "other",
-            Gender::PreferNotToSay => "prefer_not_to_say",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Gender> {
-        Gender::ALL.into_iter().find(|g| g.as_str() == s)
-    }
-
-    /// What a person reads in the signup drop-down.
-    pub fn label(self) -> &'static str {
-        match self {
-            Gender::Female => "Female",
-            Gender::Male => "Male",
-            Gender::NonBinary => "Non-binary",
-            Gender::Other => "Other",
-            Gender::PreferNotToSay => "Prefer not to say",
         }
     }
 }

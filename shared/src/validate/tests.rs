@@ -1,5 +1,5 @@
 use super::*;
-use crate::protocol::Password;
+use crate::protocol::{Gender, Password};
 
 #[test]
 fn logins() {

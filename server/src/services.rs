@@ -1,0 +1,97 @@
+//! The server's parts every command may reach, behind one shared pointer
+//! per connection, and the rules that take more than one of them (a
+//! private message needs the online users and the accounts).
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tertulia_shared::{ErrorBody, ErrorCode, Field, FileInfo, PrivateMessage, validate};
+
+use crate::accounts::Accounts;
+use crate::config::Config;
+use crate::files::FileStore;
+use crate::history::MessageLog;
+use crate::rooms::{Hub, PrivateOutcome};
+use crate::throttle::LoginThrottle;
+
+/// What every connection task shares, behind one pointer per connection
+/// (the handles together are 128 bytes; ten thousand idle connections
+/// would each keep a copy).
+pub(crate) type Shared = Arc<Services>;
+
+/// The server's parts a command may reach.
+#[derive(Debug)]
+pub(crate) struct Services {
+    pub hub: Hub,
+    pub accounts: Accounts,
+    /// Where the hub stores messages (the same log it writes to).
+    pub log: MessageLog,
+    pub files: FileStore,
+    pub config: Arc<Config>,
+    pub logins: Arc<Mutex<LoginThrottle>>,
+}
+
+/// A private message as it went: the message, and whether it waits for
+/// the recipient's next login.
+pub(crate) struct Sent {
+    pub message: PrivateMessage,
+    pub queued: bool,
+}
+
+impl Services {
+    /// The failed-login record, locked for a short synchronous section.
+    pub fn logins(&self) -> MutexGuard<'_, LoginThrottle> {
+        self.logins.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The login of the registered user called `to` (as registered), or
+    /// `user_not_found`.
+    pub async fn recipient(&self, to: &str) -> Result<String, ErrorBody> {
+        if validate::login(to).is_ok()
+            && let Some(login) = self.accounts.find(to.to_owned()).await?
+        {
+            return Ok(login);
+        }
+        Err(ErrorBody::new(
+            ErrorCode::UserNotFound,
+            format!("There is no user called {to}."),
+        )
+        .with_field(Field::To))
+    }
+
+    /// The one path of every private message, a text or a file: to any
+    /// registered user (the sender too: a note to self), whatever room
+    /// either is in;
+    /// delivered at once if they are online (no account lookup), stored for
+    /// their next login if not.
+    pub async fn send_private(
+        &self,
+        from: &str,
+        to: &str,
+        text: String,
+        file: Option<FileInfo>,
+    ) -> Result<Sent, ErrorBody> {
+        let outcome = match self.hub.private(from, to, text, None, file)? {
+            PrivateOutcome::Offline { text, file } => {
+                let login = self.recipient(to).await?;
+                self.hub.private(from, to, text, Some(&login), file)?
+            }
+            outcome => outcome,
+        };
+        match outcome {
+            PrivateOutcome::Delivered(message) => Ok(Sent {
+                message,
+                queued: false,
+            }),
+            PrivateOutcome::Queued(message) => Ok(Sent {
+                message,
+                queued: true,
+            }),
+            // Registered a moment ago, and not online: gone meanwhile.
+            PrivateOutcome::Offline { .. } => Err(ErrorBody::new(
+                ErrorCode::UserNotFound,
+                format!("There is no user called {to}."),
+            )
+            .with_field(Field::To)),
+        }
+    }
+}
