@@ -59,13 +59,45 @@ pub struct Hosted {
 pub enum HostState {
     Starting,
     Running(Hosted),
-    Failed(String),
+    Failed(HostFailure),
+}
+
+/// Why hosting failed, said in the interface's language when shown (the
+/// server's thread words nothing; the library's reason goes to the log).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostFailure {
+    Start,
+    Database,
+    Certificate,
+    PortInUse(u16),
+    Listen(u16),
+    Stopped,
+}
+
+impl HostFailure {
+    pub fn text(&self) -> String {
+        use crate::i18n::{tr, tr_args};
+        match self {
+            HostFailure::Start => tr("host-failed-start"),
+            HostFailure::Database => tr("host-failed-database"),
+            HostFailure::Certificate => tr("host-failed-certificate"),
+            HostFailure::PortInUse(port) => tr_args("host-failed-port-in-use", &[("port", port)]),
+            HostFailure::Listen(port) => tr_args("host-failed-listen", &[("port", port)]),
+            HostFailure::Stopped => tr("host-failed-stopped"),
+        }
+    }
+
+    /// Logs `error` (a library's words) and stands for it.
+    fn logged(self, error: impl std::fmt::Display) -> HostFailure {
+        tracing::error!("hosting a chat: {self:?}: {error}");
+        self
+    }
 }
 
 /// The embedded server; stopped (clients told, messages stored) on drop.
 #[derive(Debug)]
 pub struct Hosting {
-    started: Receiver<Result<Hosted, String>>,
+    started: Receiver<Result<Hosted, HostFailure>>,
     state: HostState,
     online: Arc<AtomicUsize>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -87,10 +119,7 @@ impl Hosting {
             });
         let (thread, state) = match thread {
             Ok(thread) => (Some(thread), HostState::Starting),
-            Err(e) => (
-                None,
-                HostState::Failed(format!("Cannot start the server: {e}")),
-            ),
+            Err(e) => (None, HostState::Failed(HostFailure::Start.logged(e))),
         };
         Hosting {
             started,
@@ -109,7 +138,7 @@ impl Hosting {
                 Ok(Err(e)) => self.state = HostState::Failed(e),
                 Err(TryRecvError::Empty) => {}
                 Err(TryRecvError::Disconnected) => {
-                    self.state = HostState::Failed("The server stopped unexpectedly.".into())
+                    self.state = HostState::Failed(HostFailure::Stopped)
                 }
             }
         }
@@ -151,23 +180,23 @@ fn serve(
     options: HostOptions,
     online: Arc<AtomicUsize>,
     stopped: tokio::sync::oneshot::Receiver<()>,
-    ready: &std::sync::mpsc::Sender<Result<Hosted, String>>,
-) -> Result<(), String> {
+    ready: &std::sync::mpsc::Sender<Result<Hosted, HostFailure>>,
+) -> Result<(), HostFailure> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| format!("Cannot start the server: {e}"))?;
+        .map_err(|e| HostFailure::Start.logged(e))?;
     let db = options.data_dir.join("accounts.db");
     let storage = tertulia_server::Storage::open(&db, options.bcrypt_cost)
-        .map_err(|e| format!("Cannot open the chat's database {}: {e}", db.display()))?;
+        .map_err(|e| HostFailure::Database.logged(format!("{}: {e}", db.display())))?;
     let (identity, _) =
         Identity::self_signed_in(&options.data_dir, tertulia_server::tls::local_names())
-            .map_err(|e| format!("Cannot make the server's certificate: {e}"))?;
+            .map_err(|e| HostFailure::Certificate.logged(e))?;
     let fingerprint = identity.fingerprint();
     let tls = identity
         .server_config()
-        .map_err(|e| format!("Cannot set up encryption: {e}"))?;
+        .map_err(|e| HostFailure::Certificate.logged(e))?;
     let ip: std::net::IpAddr = if options.loopback_only {
         [127, 0, 0, 1].into()
     } else {
@@ -176,12 +205,8 @@ fn serve(
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind((ip, options.port)))
         .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AddrInUse => format!(
-                "Port {} is already in use on this computer: is a Tertulia server already \
-                 running here?",
-                options.port
-            ),
-            _ => format!("Cannot listen on port {}: {e}", options.port),
+            std::io::ErrorKind::AddrInUse => HostFailure::PortInUse(options.port),
+            _ => HostFailure::Listen(options.port).logged(e),
         })?;
     let port = listener.local_addr().map_or(options.port, |a| a.port());
     let config = tertulia_server::Config {

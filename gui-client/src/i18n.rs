@@ -5,9 +5,10 @@
 //! `LANG`) unless the user picks one in the View menu; it can change at any
 //! time (every frame reads the catalogue anew).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -46,22 +47,40 @@ impl Lang {
     }
 }
 
+/// The language one window speaks, shared by the threads that word its
+/// sentences (the UI's and its network thread), so that a change in the
+/// View menu reaches both at once.
+#[derive(Debug, Clone, Default)]
+pub struct Speaking(Arc<AtomicU8>);
+
 thread_local! {
-    /// The language of the interface drawn on this thread (the UI thread;
-    /// tests draw several windows at once, each on its own thread).
-    static CURRENT: AtomicU8 = const { AtomicU8::new(0) };
+    /// The language of the window this thread works for (tests draw
+    /// several windows at once, each on its own thread).
+    static CURRENT: RefCell<Speaking> = RefCell::default();
 }
 
-/// Sets the interface language (for the calling thread: the UI's).
+/// Sets the interface language (of the calling thread's window).
 pub fn set(lang: Lang) {
-    CURRENT.with(|current| current.store(lang as u8, Ordering::Relaxed));
+    CURRENT.with(|current| current.borrow().0.store(lang as u8, Ordering::Relaxed));
 }
 
 pub fn current() -> Lang {
-    match CURRENT.with(|current| current.load(Ordering::Relaxed)) {
+    match CURRENT.with(|current| current.borrow().0.load(Ordering::Relaxed)) {
         1 => Lang::Es,
         _ => Lang::En,
     }
+}
+
+/// The calling thread's language, to hand to a thread that works for the
+/// same window ([`speak`]).
+pub fn speaking() -> Speaking {
+    CURRENT.with(|current| current.borrow().clone())
+}
+
+/// Makes the calling thread speak what `language` says, now and after
+/// every change.
+pub fn speak(language: Speaking) {
+    CURRENT.with(|current| *current.borrow_mut() = language);
 }
 
 /// An error from the server, in the interface's language: the server's own

@@ -7,11 +7,80 @@
 mod common;
 
 use common::*;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT as _, Queryable};
 use tertulia::app::Lan;
 use tertulia::i18n::Lang;
 use tertulia::settings::SettingsStore;
 use tertulia_shared::Request;
+
+/// Everything on screen: every node's label or value.
+fn on_screen(app: &egui_kittest::Harness<'_, tertulia::app::TertuliaApp>) -> Vec<String> {
+    app.query_all(egui_kittest::kittest::by().predicate(|_| true))
+        .filter_map(|n| {
+            let node = n.accesskit_node();
+            node.label().or_else(|| node.value())
+        })
+        .collect()
+}
+
+/// Words of English that Spanish never uses: one of them on a Spanish
+/// screen is a sentence someone forgot to translate.
+const ENGLISH_WORDS: &[&str] = &[
+    "the",
+    "you",
+    "your",
+    "and",
+    "with",
+    "is",
+    "are",
+    "not",
+    "this",
+    "from",
+    "of",
+    "to",
+    "connected",
+    "server",
+    "room",
+    "message",
+    "user",
+    "sent",
+    "received",
+];
+
+/// Fails on anything on screen that is not Spanish: a catalogue key shown
+/// as itself (missing from the catalogue), a sentence of the English
+/// catalogue, or a word only English uses.
+fn assert_all_spanish(app: &egui_kittest::Harness<'_, tertulia::app::TertuliaApp>, screen: &str) {
+    let en = tertulia::i18n::parse(include_str!("../i18n/en.ftl"));
+    let es = tertulia::i18n::parse(include_str!("../i18n/es.ftl"));
+    // Fixed parts of English sentences that Spanish says otherwise, long
+    // enough not to be a name or a number.
+    let english: Vec<&str> = en
+        .iter()
+        .filter(|(key, text)| es.get(*key) != Some(*text))
+        .flat_map(|(_, text)| text.split("{ $"))
+        .map(|part| part.split_once(" }").map_or(part, |(_, rest)| rest).trim())
+        .filter(|part| part.split_whitespace().count() >= 3)
+        .collect();
+    let mut wrong = Vec::new();
+    for text in on_screen(app) {
+        if en.contains_key(text.trim()) {
+            wrong.push(format!("a key, not a sentence: {text}"));
+        }
+        if let Some(part) = english.iter().find(|part| text.contains(**part)) {
+            wrong.push(format!("English sentence {part:?} in {text:?}"));
+        }
+        let words = text
+            .split(|c: char| !c.is_alphabetic())
+            .map(str::to_lowercase);
+        for word in words {
+            if ENGLISH_WORDS.contains(&word.as_str()) {
+                wrong.push(format!("English word {word:?} in {text:?}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{screen}: {wrong:#?}");
+}
 
 /// Types a line into the message box ("Mensaje") and presses Enter.
 fn decir(app: &mut egui_kittest::Harness<'_, tertulia::app::TertuliaApp>, line: &str) {
@@ -33,7 +102,9 @@ fn sign_up_chat_rooms_and_privates_in_spanish() {
         Lang::Es,
     );
     assert!(has_text(&app, "Charla con todo el laboratorio"));
+    assert_all_spanish(&app, "the login screen");
     click_button(&mut app, "Crear cuenta");
+    assert_all_spanish(&app, "the sign-up form");
     fill(&mut app, "Nombres", "Ana María");
     fill(&mut app, "Apellidos", "Pérez Núñez");
     fill(&mut app, "Usuario", "ana pérez");
@@ -59,8 +130,14 @@ fn sign_up_chat_rooms_and_privates_in_spanish() {
         "Comandos (una línea que empieza por ## envía un #):",
     );
     assert!(has_text(&app, "crear una sala y entrar en ella"));
+    decir(&mut app, "#net");
+    wait_for_text(&mut app, "Ida y vuelta");
+    decir(&mut app, "#lR");
+    decir(&mut app, "#show users");
+    wait_for_text(&mut app, "Ana María");
+    assert_all_spanish(&app, "the chat with #help, #net, #lR and #show users");
     decir(&mut app, "#gR");
-    wait_for_text(&mut app, "¿A qué sala? Uso: #gR <room>");
+    wait_for_text(&mut app, "¿A qué sala? Uso: #gR <sala>");
     decir(&mut app, "#cR física");
     wait_for_text(&mut app, "Estás en física con nadie más todavía.");
     // The server's errors, by their code, in Spanish.
@@ -79,9 +156,11 @@ fn sign_up_chat_rooms_and_privates_in_spanish() {
             .chat_state()
             .is_some_and(|s| s.conversations["luis"].lines.len() == 2)
     });
+    assert_all_spanish(&app, "a private conversation");
     // The language can be changed from the View menu, at once.
     app.get_by_label("Ver").click();
     app.run();
+    assert_all_spanish(&app, "the View menu");
     app.get_by_label("English").click();
     app.run();
     wait_for_text(&mut app, "Connected to");
@@ -102,4 +181,5 @@ fn network_failures_are_explained_in_spanish() {
     click_button(&mut app, "Entrar");
     wait_for_text(&mut app, "Conexión rechazada por 127.0.0.1:9");
     assert!(has_text(&app, "Reintentar"));
+    assert_all_spanish(&app, "a refused connection");
 }

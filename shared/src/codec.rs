@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use tokio_util::codec::{Decoder, Encoder, LinesCodec, LinesCodecError};
 
 use crate::limits::MAX_LINE_BYTES;
-use crate::protocol::{ChatMessage, ClientRequest, ErrorBody, ErrorCode, RequestId};
+use crate::protocol::{
+    ChatMessage, ClientRequest, ErrorBody, ErrorCode, Event, RequestId, ServerMessage,
+};
 
 /// The line framer both sides use; it refuses lines over the limit instead of
 /// buffering them without end.
@@ -94,6 +96,11 @@ thread_local! {
 
 /// The most the scratch buffer keeps between lines.
 const MAX_SCRATCH: usize = 16 * 1024;
+
+/// An event as the line every recipient gets.
+pub fn event_line(event: Event) -> Bytes {
+    encode(&ServerMessage::Event { event })
+}
 
 /// The `message` event for a room message, encoded from a borrow: the same
 /// line as `encode(&ServerMessage::Event { event: Event::Message(..) })`

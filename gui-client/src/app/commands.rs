@@ -7,6 +7,7 @@ use tertulia_shared::command::{self, Command, Input, ParseError};
 
 use super::TertuliaApp;
 use super::session::Pending;
+use crate::i18n::{tr, tr_args};
 use crate::net::{NetCommand, NetHandle};
 use crate::ui::status::ClockView;
 
@@ -77,35 +78,56 @@ fn connected_since(
 ) -> String {
     let minutes = (now - since).num_minutes();
     let server_time = since + chrono::Duration::milliseconds(offset_ms);
-    format!(
-        "{} server time ({minutes} min ago)",
-        server_time.format("%H:%M:%S")
+    tr_args(
+        "net-report-since-at",
+        &[
+            ("time", &server_time.format("%H:%M:%S")),
+            ("minutes", &minutes),
+        ],
     )
 }
 
-/// The `#net` report.
+/// The `#net` report, in the interface's language.
 fn net_report(net: &NetHandle, clock: &ClockView, server: &str) -> String {
     let stats = net.stats();
     let since = stats
         .connected_since
-        .map_or("not connected".to_owned(), |t| {
+        .map_or(tr("net-report-not-connected"), |t| {
             connected_since(t, clock.offset_ms, chrono::Local::now())
         });
-    let kib = |bytes: u64| format!("{:.1} KiB", bytes as f64 / 1024.0);
-    format!(
-        "Network:\n  Server: {server}\n  Connected since: {since}\n  Round trip: {}\n  \
-         Clock offset (server − this computer): {:+} ms\n  Sent: {} messages, {}\n  \
-         Received: {} messages, {}\n  Reconnections: {}",
-        clock
-            .rtt_ms
-            .map_or("not measured yet".to_owned(), |rtt| format!("{rtt} ms")),
-        clock.offset_ms,
-        stats.messages_sent,
-        kib(stats.bytes_sent),
-        stats.messages_received,
-        kib(stats.bytes_received),
-        stats.reconnections,
-    )
+    let kib = |bytes: u64| format!("{:.1}", bytes as f64 / 1024.0);
+    let rtt = clock
+        .rtt_ms
+        .map_or(tr("net-report-not-measured"), |rtt| format!("{rtt} ms"));
+    [
+        tr("net-report-title"),
+        tr_args("net-report-server", &[("server", &server)]),
+        tr_args("net-report-since", &[("since", &since)]),
+        tr_args("net-report-rtt", &[("rtt", &rtt)]),
+        tr_args(
+            "net-report-offset",
+            &[("offset", &format!("{:+}", clock.offset_ms))],
+        ),
+        tr_args(
+            "net-report-sent",
+            &[
+                ("count", &stats.messages_sent),
+                ("kib", &kib(stats.bytes_sent)),
+            ],
+        ),
+        tr_args(
+            "net-report-received",
+            &[
+                ("count", &stats.messages_received),
+                ("kib", &kib(stats.bytes_received)),
+            ],
+        ),
+        tr_args(
+            "net-report-reconnections",
+            &[("count", &stats.reconnections)],
+        ),
+    ]
+    .join("\n  ")
 }
 
 /// `~/notas.pdf` → the home directory's `notas.pdf`.
@@ -131,5 +153,9 @@ mod tests {
         // The server's clock is 90 s ahead of this computer's.
         let shown = connected_since(since, 90_000, now);
         assert_eq!(shown, "10:01:30 server time (7 min ago)");
+        crate::i18n::set(crate::i18n::Lang::Es);
+        let shown = connected_since(since, 90_000, now);
+        crate::i18n::set(crate::i18n::Lang::En);
+        assert_eq!(shown, "10:01:30, hora del servidor (hace 7 min)");
     }
 }

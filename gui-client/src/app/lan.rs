@@ -122,7 +122,7 @@ impl TertuliaApp {
         let hosting = self.hosting.as_mut()?;
         Some(match hosting.state() {
             HostState::Starting => HostLine::Starting,
-            HostState::Failed(why) => HostLine::Failed(why.clone()),
+            HostState::Failed(why) => HostLine::Failed(why.text()),
             HostState::Running(hosted) => HostLine::Running {
                 name: hosted.name.clone(),
                 addresses: hosted.addresses.clone(),

@@ -257,7 +257,6 @@ impl TertuliaApp {
         self.net.command(NetCommand::Connect {
             server,
             trust,
-            language: crate::i18n::current(),
             login,
             password,
             register,

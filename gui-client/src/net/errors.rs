@@ -1,5 +1,7 @@
 //! Socket failures in words a student can act on, in the interface's
-//! language (the network thread is told it with each connection).
+//! language (the network thread is told it at once when it changes).
+//! Every sentence is one of the catalogue's: a library's own text (an
+//! `io::Error`, rustls' reasons) goes to the log, never to the screen.
 
 use std::io::{self, ErrorKind};
 use std::time::Duration;
@@ -20,10 +22,8 @@ pub fn connect_failure(server: &str, error: &io::Error) -> String {
         ErrorKind::PermissionDenied => "net-not-allowed",
         ErrorKind::Interrupted => "net-interrupted",
         _ => {
-            return tr_args(
-                "net-could-not-connect",
-                &[("server", &server), ("error", error)],
-            );
+            tracing::info!("connecting to {server}: {error}");
+            "net-could-not-connect"
         }
     };
     tr_args(key, &[("server", &server)])
@@ -75,7 +75,10 @@ pub fn tls_incompatible(server: &str, detail: &str) -> String {
 pub fn tls_failed(server: &str, error: &io::Error) -> String {
     match error.kind() {
         ErrorKind::UnexpectedEof => tr_args("net-tls-closed", &[("server", &server)]),
-        _ => tr_args("net-tls-failed", &[("server", &server), ("error", error)]),
+        _ => {
+            tracing::info!("TLS handshake with {server}: {error}");
+            tr_args("net-tls-failed", &[("server", &server)])
+        }
     }
 }
 
@@ -95,7 +98,12 @@ pub fn connection_lost(error: &io::Error) -> String {
         }
         ErrorKind::TimedOut => tr("net-lost-timed-out"),
         ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable => tr("net-lost-route"),
-        _ => tr_args("net-lost-other", &[("error", error)]),
+        // The server process died (or its TLS ended without a goodbye).
+        ErrorKind::UnexpectedEof => tr("net-server-vanished"),
+        _ => {
+            tracing::info!("connection lost: {error}");
+            tr("net-lost-other")
+        }
     }
 }
 
@@ -143,5 +151,39 @@ mod tests {
         }
         assert!(name_not_found("labserver").contains("not found"));
         assert!(connection_lost(&io::Error::from(ErrorKind::ConnectionReset)).contains("lost"));
+    }
+
+    #[test]
+    fn no_library_text_reaches_a_visible_sentence() {
+        let library = "peer closed connection without sending TLS close_notify: \
+                       https://docs.rs/rustls/latest/rustls/manual/_03_howto/index.html#unexpected-eof";
+        let kinds = [
+            ErrorKind::UnexpectedEof,
+            ErrorKind::Other,
+            ErrorKind::InvalidData,
+            ErrorKind::ConnectionReset,
+            ErrorKind::Unsupported,
+        ];
+        for lang in [crate::i18n::Lang::Es, crate::i18n::Lang::En] {
+            crate::i18n::set(lang);
+            for kind in kinds {
+                let error = io::Error::new(kind, library);
+                for shown in [
+                    connection_lost(&error),
+                    connect_failure("lab:7878", &error),
+                    tls_failed("lab:7878", &error),
+                ] {
+                    assert!(
+                        !shown.contains("close_notify") && !shown.contains("docs.rs"),
+                        "{lang:?} {kind:?}: {shown}"
+                    );
+                    assert!(!shown.contains('{'), "a placeholder left: {shown}");
+                }
+            }
+        }
+        crate::i18n::set(crate::i18n::Lang::Es);
+        let vanished = connection_lost(&io::Error::new(ErrorKind::UnexpectedEof, library));
+        assert_eq!(vanished, "El servidor se ha cerrado de golpe.");
+        crate::i18n::set(crate::i18n::Lang::En);
     }
 }

@@ -2,28 +2,15 @@
 //! hello, sign-up if asked, login. Every way it can fail is a [`Failure`]
 //! the UI can tell a person.
 
-use tertulia_shared::{ErrorBody, PROTOCOL_VERSION, Password, Registration, Reply, Request};
+use tertulia_shared::{PROTOCOL_VERSION, Password, Registration, Reply, Request};
 use tokio::net::TcpStream;
 
 use super::errors;
-use super::link::{Io, Link, Out};
+use super::failure::Failure;
+use super::link::{Io, Link};
+use super::out::Out;
 use super::tls::{self, TlsFailure, Trust};
 use super::{Arrival, CONNECT_TIMEOUT, NetEvent, display_server, split_server};
-
-/// Why an attempt to connect and log in failed.
-pub(super) enum Failure {
-    /// The server refused the credentials or the form: do not retry.
-    Refused(ErrorBody),
-    /// The network or the server is not there: retrying may help.
-    Network(String),
-    /// The user cancelled (or asked to log out) while connecting.
-    Interrupted,
-    /// The server's certificate is not trusted (yet): the user decides.
-    Untrusted {
-        fingerprint: String,
-        pinned: Option<String>,
-    },
-}
 
 /// Opens the TCP connection, secures it (unless the user chose plain
 /// text), says hello, registers if asked, logs in.
@@ -109,9 +96,8 @@ pub(super) async fn establish(
             ..
         } => (default_room, server),
         other => {
-            return Err(Failure::Network(format!(
-                "Unexpected answer to hello: {other:?}"
-            )));
+            tracing::warn!("unexpected answer to hello: {other:?}");
+            return Err(Failure::Network(unexpected(server)));
         }
     };
     if let Some(form) = register
@@ -150,8 +136,14 @@ pub(super) async fn establish(
                 encrypted,
             },
         )),
-        other => Err(Failure::Network(format!(
-            "Unexpected answer to login: {other:?}"
-        ))),
+        other => {
+            tracing::warn!("unexpected answer to login: {other:?}");
+            Err(Failure::Network(unexpected(server)))
+        }
     }
+}
+
+/// The server said something the protocol does not allow there.
+fn unexpected(server: &str) -> String {
+    crate::i18n::tr_args("net-unexpected-answer", &[("server", &server)])
 }

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 use std::io;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
@@ -16,12 +15,12 @@ use tokio::sync::mpsc;
 use tokio_util::codec::FramedRead;
 
 use super::errors;
-use super::establish::Failure;
+use super::failure::Failure;
+use super::out::Out;
 use super::pages::{append_page, pages_next};
 use super::transfers::Transfers;
 use super::{
-    CONNECT_TIMEOUT, INTERNAL_IDS, NetCommand, NetEvent, NetStats, SILENCE_LIMIT, elapsed_since,
-    local_now_ms,
+    CONNECT_TIMEOUT, INTERNAL_IDS, NetCommand, NetEvent, SILENCE_LIMIT, elapsed_since, local_now_ms,
 };
 
 /// Clock samples per synchronisation round, and the pause between rounds.
@@ -31,27 +30,6 @@ const SYNC_EVERY: Duration = Duration::from_secs(60);
 /// server takes a connection silent for its idle timeout (45 s by default)
 /// for a vanished computer.
 const HEARTBEAT_EVERY: Duration = Duration::from_secs(15);
-
-/// Where events go: the channel, plus the UI's wake-up call.
-#[derive(Clone)]
-pub(super) struct Out {
-    pub events: crossbeam_channel::Sender<NetEvent>,
-    pub wake: Arc<dyn Fn() + Send + Sync>,
-    pub stats: Arc<Mutex<NetStats>>,
-}
-
-impl Out {
-    pub(super) fn emit(&self, event: NetEvent) {
-        // The UI may be gone (window closed); nothing to do then.
-        let _ = self.events.send(event);
-        (self.wake)();
-    }
-
-    pub(super) fn stats(&self, change: impl FnOnce(&mut NetStats)) {
-        let mut stats = self.stats.lock().unwrap_or_else(|p| p.into_inner());
-        change(&mut stats);
-    }
-}
 
 /// The other end speaks HTTP: a web server on the port.
 #[derive(Debug, thiserror::Error)]
@@ -223,7 +201,7 @@ impl Link {
                     return Err(match error.code {
                         // The server is there but cannot take us now.
                         ErrorCode::ServerFull | ErrorCode::Internal => {
-                            Failure::Network(error.message)
+                            Failure::Network(crate::i18n::error_message(&error))
                         }
                         ErrorCode::TlsRequired => Failure::Network(errors::needs_tls(&server)),
                         _ => Failure::Refused(error),
@@ -300,9 +278,9 @@ impl Link {
                             Event::Shutdown { .. } => {
                                 Some(End::Lost(crate::i18n::tr("net-shutting-down")))
                             }
-                            Event::SessionReplaced { message } => {
-                                Some(End::Replaced(message.clone()))
-                            }
+                            Event::SessionReplaced { .. } => Some(End::Replaced(
+                                crate::i18n::tr("notice-session-replaced"),
+                            )),
                             _ => None,
                         };
                         self.out.emit(NetEvent::Event(event));

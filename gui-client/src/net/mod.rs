@@ -9,7 +9,9 @@
 pub mod discovery;
 mod errors;
 mod establish;
+mod failure;
 mod link;
+mod out;
 mod pages;
 pub mod tls;
 pub mod transfers;
@@ -32,8 +34,6 @@ pub enum NetCommand {
         server: String,
         /// What the connection trusts (TLS certificates, or plain text).
         trust: tls::Trust,
-        /// The language failures are told in.
-        language: crate::i18n::Lang,
         login: String,
         password: Password,
         register: Option<Registration>,
@@ -183,12 +183,17 @@ impl NetHandle {
         let (event_tx, event_rx) = crossbeam_channel::unbounded();
         let stats = Arc::new(Mutex::new(NetStats::default()));
         let worker = worker::Worker::new(command_rx, event_tx, Arc::new(wake), stats.clone());
+        // Failures are told in the window's language, whenever it changes.
+        let language = crate::i18n::speaking();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
         std::thread::Builder::new()
             .name("tertulia-net".into())
-            .spawn(move || runtime.block_on(worker.run()))?;
+            .spawn(move || {
+                crate::i18n::speak(language);
+                runtime.block_on(worker.run())
+            })?;
         Ok(NetHandle {
             commands: command_tx,
             events: event_rx,
@@ -230,15 +235,16 @@ impl NetHandle {
 /// `host`, `host:port` or `[v6]:port` → (`host`, `port`), with the default
 /// port when none is given.
 pub fn split_server(server: &str) -> Result<(String, u16), String> {
+    use crate::i18n::{tr, tr_args};
     let server = server.trim();
     if server.is_empty() {
-        return Err("Type the server's address, e.g. 192.168.1.20 or labserver:7878.".into());
+        return Err(tr("net-address-empty"));
     }
-    let bad_port = || format!("“{server}”: the port after ':' must be a number from 1 to 65535.");
+    let bad_port = || tr_args("net-address-bad-port", &[("server", &server)]);
     if let Some(rest) = server.strip_prefix('[') {
         let (host, after) = rest
             .split_once(']')
-            .ok_or_else(|| format!("“{server}”: missing ']' after the IPv6 address."))?;
+            .ok_or_else(|| tr_args("net-address-bracket", &[("server", &server)]))?;
         return match after.strip_prefix(':') {
             Some(port) => Ok((host.to_owned(), port.parse().map_err(|_| bad_port())?)),
             None if after.is_empty() => Ok((host.to_owned(), DEFAULT_PORT)),

@@ -8,8 +8,10 @@ use std::time::Duration;
 use tertulia_shared::{ErrorBody, ErrorCode, Password, Registration, RequestId};
 use tokio::sync::mpsc;
 
-use super::establish::{Failure, establish};
-use super::link::{End, Out};
+use super::establish::establish;
+use super::failure::Failure;
+use super::link::End;
+use super::out::Out;
 use super::tls::Trust;
 use super::transfers::Transfers;
 use super::{NetCommand, NetEvent, NetStats, retry_delay};
@@ -46,12 +48,10 @@ impl Worker {
                 NetCommand::Connect {
                     server,
                     trust,
-                    language,
                     login,
                     password,
                     register,
                 } => {
-                    crate::i18n::set(language);
                     // A new session (perhaps another account) inherits
                     // nothing from the last one.
                     self.transfers.cancel_all(&self.out);

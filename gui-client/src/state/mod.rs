@@ -95,6 +95,9 @@ pub struct ChatState {
     pub unseen_mentions: usize,
     /// A room this user deleted, until the move out of it is told.
     deleted_by_me: Option<String>,
+    /// A room whose deletion by this user the move out of it told already:
+    /// the reply to the deletion then says nothing more.
+    told_deleted: Option<String>,
 }
 
 impl ChatState {
@@ -309,6 +312,9 @@ impl ChatState {
                 reason,
             } => {
                 let by_me = self.deleted_by_me.take() == Some(fold(&from_room));
+                if by_me {
+                    self.told_deleted = Some(fold(&from_room));
+                }
                 self.enter(&room);
                 self.notice(match (by_me, reason) {
                     (true, _) => tr_args(
@@ -325,9 +331,9 @@ impl ChatState {
                     ),
                 });
             }
-            Event::Shutdown { message } | Event::SessionReplaced { message } => {
-                self.notice(message)
-            }
+            // Told in our own words: the server's sentence is English.
+            Event::Shutdown { .. } => self.notice(tr("net-shutting-down")),
+            Event::SessionReplaced { .. } => self.notice(tr("notice-session-replaced")),
         }
     }
 

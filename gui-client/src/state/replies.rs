@@ -3,7 +3,7 @@
 use tertulia_shared::Reply;
 use tertulia_shared::validate::fold;
 
-use super::{ChatState, Direction, Line, people};
+use super::{ChatState, Direction, people};
 use crate::i18n::{tr, tr_args};
 
 impl ChatState {
@@ -84,11 +84,7 @@ impl ChatState {
             Reply::RoomDeleted { room } => {
                 self.rooms.retain(|r| fold(&r.name) != fold(&room));
                 // From inside the room, the move already said so.
-                let told =
-                    self.log().iter().rev().take(3).any(
-                        |l| matches!(l, Line::Notice(n) if n.starts_with("You deleted the room")),
-                    );
-                if !told {
+                if self.told_deleted.take() != Some(fold(&room)) {
                     self.notice(tr_args("notice-you-deleted", &[("room", &room)]));
                 }
             }

@@ -62,10 +62,13 @@ impl ClockView {
 
     pub fn describe(&self) -> String {
         match self.rtt_ms {
-            Some(rtt) => format!(
-                "Clock offset {:+} ms (±{} ms), round trip {rtt} ms",
-                self.offset_ms,
-                tertulia_shared::clock::error_bound(rtt)
+            Some(rtt) => crate::i18n::tr_args(
+                "status-clock-offset",
+                &[
+                    ("offset", &format!("{:+}", self.offset_ms)),
+                    ("bound", &tertulia_shared::clock::error_bound(rtt)),
+                    ("rtt", &rtt),
+                ],
             ),
             None => text::NOT_SYNCED().to_owned(),
         }

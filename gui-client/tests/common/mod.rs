@@ -393,7 +393,6 @@ impl Headless {
                 pinned: pinned.map(str::to_owned),
                 plain: false,
             },
-            language: tertulia::i18n::Lang::En,
             login: login.into(),
             password: Password(PASSWORD.into()),
             register,

@@ -12,8 +12,9 @@ use bytes::Bytes;
 use tertulia_shared::limits::PAGE_BUDGET_BYTES;
 use tertulia_shared::{Event, UserPlace};
 
-use super::state::{Key, event_line};
+use super::keys::Key;
 use crate::page::json_len;
+use tertulia_shared::codec::event_line;
 
 /// How long changes gather before they are told.
 pub const BATCH_EVERY: Duration = Duration::from_millis(100);

@@ -10,9 +10,10 @@ use tertulia_shared::{
     ChatMessage, ErrorBody, ErrorCode, Event, FileInfo, MessageId, PrivateMessage,
 };
 
-use super::state::{event_line, room_key};
+use super::keys::room_key;
 use super::{Hub, not_logged_in, room_not_found};
 use crate::history::{Entry, LogFull};
+use tertulia_shared::codec::event_line;
 
 fn log_full(_: LogFull) -> ErrorBody {
     ErrorBody::new(

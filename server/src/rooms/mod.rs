@@ -10,6 +10,7 @@
 //! recipient gets a clone of the same buffer.
 
 mod batch;
+mod keys;
 pub use batch::{BATCH_EVERY, next_window};
 mod messages;
 mod state;
@@ -26,10 +27,11 @@ use tertulia_shared::{ChatMessage, ErrorBody, ErrorCode, Event, MessageId, MoveR
 use crate::history::{Entry, MessageLog, Resume};
 pub use crate::outbox::Outbox;
 use crate::page;
+pub(crate) use keys::room_key;
 pub use messages::PrivateOutcome;
 pub use state::RoomView;
-pub(crate) use state::room_key;
-use state::{Peer, Room, State, event_line};
+use state::{Peer, Room, State};
+use tertulia_shared::codec::event_line;
 
 /// Shared handle to the rooms and the online users.
 #[derive(Debug, Clone)]

@@ -6,15 +6,16 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 
 use bytes::Bytes;
-use tertulia_shared::codec::encode;
 use tertulia_shared::limits::PAGE_BUDGET_BYTES;
-use tertulia_shared::validate::{fold, normalize_room};
-use tertulia_shared::{ChatMessage, Event, MessageId, MoveReason, ServerMessage, TimestampMs};
+use tertulia_shared::validate::fold;
+use tertulia_shared::{ChatMessage, Event, MessageId, MoveReason, TimestampMs};
 
 use super::batch::Batch;
+use super::keys::Key;
 use crate::history::{Entry, MessageLog};
 use crate::outbox::Outbox;
 use crate::page;
+use tertulia_shared::codec::event_line;
 
 /// `joined` and `logged_in` carry a page of members and the latest
 /// messages. The members' page is a classroom's worth (about a hundred
@@ -25,14 +26,6 @@ pub(super) const JOINED_MEMBERS_BUDGET: usize = 1024;
 /// The messages take the rest of the page: as many as fit the line, as
 /// PROTOCOL.md promises (a single message of the longest kind included).
 const JOINED_HISTORY_BUDGET: usize = PAGE_BUDGET_BYTES - JOINED_MEMBERS_BUDGET;
-
-/// Logins and room names folded to lower case (room names in NFC first):
-/// the keys they are compared and sorted by.
-pub(super) type Key = String;
-
-pub(crate) fn room_key(name: &str) -> Key {
-    fold(&normalize_room(name))
-}
 
 #[derive(Debug)]
 pub(super) struct Peer {
@@ -157,10 +150,6 @@ pub(super) struct State {
     pub history_len: usize,
     /// Who came, went and moved since the last flush.
     pub batch: Batch,
-}
-
-pub(super) fn event_line(event: Event) -> Bytes {
-    encode(&ServerMessage::Event { event })
 }
 
 impl State {

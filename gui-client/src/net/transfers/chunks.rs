@@ -11,7 +11,7 @@ use tertulia_shared::{ErrorBody, ErrorCode, Reply, Request, RequestId};
 use super::disk::hash_file;
 use super::{Transfer, TransferId, TransferState, TransferUpdate, Transfers, WINDOW};
 use crate::net::NetEvent;
-use crate::net::link::Out;
+use crate::net::out::Out;
 
 impl Transfers {
     /// The requests the transfers want sent now, with the ids given by `next_id`.

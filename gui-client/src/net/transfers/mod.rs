@@ -22,7 +22,7 @@ use tertulia_shared::{FileInfo, Request, RequestId};
 use tokio::sync::mpsc;
 
 use super::NetEvent;
-use super::link::Out;
+use super::out::Out;
 pub use disk::free_path;
 use disk::{hash_file, part_of};
 
