@@ -10,7 +10,7 @@ use super::session::ChatSession;
 use super::{DRAIN_BUDGET, Retry, Screen, TertuliaApp, text};
 use crate::net::{Arrival, NetEvent, server_key};
 use crate::ui::status::{ClockView, LinkStatus};
-use crate::ui::trust::{TrustAction, TrustQuestion};
+use crate::ui::trust::TrustQuestion;
 
 impl TertuliaApp {
     /// Applies everything the network thread said, within a time budget so
@@ -140,8 +140,8 @@ impl TertuliaApp {
         self.question = Some((question, retry));
     }
 
-    /// What the user decided about a certificate.
-    pub(super) fn answer_question(&mut self, action: TrustAction) {
+    /// What the user decided about a certificate: trust it, or not.
+    pub(super) fn answer_question(&mut self, trusted: bool) {
         let Some((question, retry)) = self.question.take() else {
             return;
         };
@@ -149,8 +149,8 @@ impl TertuliaApp {
             Screen::Signup => Screen::Signup,
             _ => Screen::Login,
         };
-        match action {
-            TrustAction::Trust => {
+        match trusted {
+            true => {
                 self.settings
                     .pinned
                     .insert(server_key(&question.server), question.fingerprint);
@@ -161,7 +161,7 @@ impl TertuliaApp {
                 };
                 self.connect_as(retry.from, retry.register, login, retry.password);
             }
-            TrustAction::Cancel => {
+            false => {
                 self.password = None;
                 self.login.error = Some(text::NOT_TRUSTED().to_owned());
             }

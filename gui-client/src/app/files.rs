@@ -12,6 +12,7 @@ use tertulia_shared::files::{is_image, mime_from_name};
 use super::TertuliaApp;
 use crate::net::NetCommand;
 use crate::net::transfers::{TransferId, TransferState, TransferUpdate};
+use crate::ui::Intent;
 use crate::ui::files::{FileAction, FilePicker, TransferView};
 
 /// Images larger than this are not fetched just for their thumbnail.
@@ -227,11 +228,18 @@ impl TertuliaApp {
     }
 
     /// Files dropped on the main window go to the current room (those a
-    /// conversation window `claimed` go to its person).
-    pub(super) fn take_dropped_files(&mut self, ctx: &egui::Context, claimed: &[PathBuf]) {
+    /// conversation window claimed in `intents` go to its person).
+    pub(super) fn share_dropped_files(&mut self, ctx: &egui::Context, intents: &[Intent]) {
+        let claimed: Vec<&PathBuf> = intents
+            .iter()
+            .filter_map(|intent| match intent {
+                Intent::File(FileAction::Share { path, .. }) => Some(path),
+                _ => None,
+            })
+            .collect();
         let dropped = ctx.input(|i| i.raw.dropped_files.clone());
         for path in dropped.into_iter().map(|f| f.path().to_path_buf()) {
-            if !claimed.contains(&path) {
+            if !claimed.contains(&&path) {
                 self.share_file(path, None);
             }
         }

@@ -4,10 +4,11 @@
 use egui::{RichText, Ui};
 
 use super::TertuliaApp;
-use crate::host::{HostState, Hosting};
+use crate::host::HostState;
 use crate::net::discovery::Discovery;
 use crate::net::server_key;
-use crate::ui::servers::{HostLine, ServerRow, ServersAction, servers_ui};
+use crate::ui::Intent;
+use crate::ui::servers::{HostLine, ServerRow, servers_ui};
 
 mod text {
     use crate::i18n::tr_args;
@@ -152,9 +153,9 @@ impl TertuliaApp {
     }
 
     /// The list beside the login and signup forms.
-    pub(super) fn servers_panel(&mut self, ui: &mut Ui) {
+    pub(super) fn servers_panel(&mut self, ui: &mut Ui) -> Option<Intent> {
         if self.discovery.is_none() && self.hosting.is_none() && self.settings.known.is_empty() {
-            return;
+            return None;
         }
         let rows = self.server_rows();
         let searching = self
@@ -168,21 +169,11 @@ impl TertuliaApp {
             .show(ui, |ui| {
                 action = servers_ui(ui, &rows, &self.login.server, searching, host.as_ref());
             });
-        match action {
-            Some(ServersAction::Choose(row)) => {
-                self.login.server = row.address;
-                self.login.error = None;
-            }
-            Some(ServersAction::Host) => {
-                self.hosting = Some(Hosting::start(self.host_options.clone()));
-                self.hosting_applied = false;
-            }
-            None => {}
-        }
         if searching {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(500));
         }
+        action
     }
 
     /// "Hosting … · N connected", for the status bar.

@@ -5,6 +5,7 @@ mod chat_screen;
 mod commands;
 mod events;
 pub mod files;
+mod intent;
 mod lan;
 mod notify;
 mod session;
@@ -28,8 +29,8 @@ use crate::net::{NetCommand, NetHandle, local_now_ms, server_key};
 use crate::settings::{Settings, SettingsStore};
 use crate::sound::Chimes;
 use crate::state::ChatState;
-use crate::ui::login::{LoginAction, LoginForm, login_ui};
-use crate::ui::signup::{SignupAction, SignupForm, signup_ui};
+use crate::ui::login::{LoginForm, login_ui};
+use crate::ui::signup::{SignupForm, signup_ui};
 use crate::ui::status::{ClockView, LinkStatus};
 use crate::ui::trust::{TrustQuestion, trust_ui};
 use session::ChatSession;
@@ -283,52 +284,6 @@ impl TertuliaApp {
             .filter(|a| a.from == screen)
             .map(|a| a.progress.clone())
     }
-
-    fn login_screen(&mut self, ui: &mut egui::Ui) {
-        let progress = self.progress_from(Screen::Login);
-        match login_ui(ui, &mut self.login, progress.as_deref()) {
-            Some(LoginAction::LogIn) => {
-                self.login.error = None;
-                if self.login.check() {
-                    self.connect(Screen::Login, None);
-                }
-            }
-            Some(LoginAction::OpenSignup) => {
-                self.signup.login = self.login.login.clone();
-                self.signup.focus_pending = true;
-                self.screen = Screen::Signup;
-            }
-            Some(LoginAction::Cancel) => {
-                self.net.command(NetCommand::Cancel);
-                self.attempt = None;
-            }
-            None => {}
-        }
-    }
-
-    fn signup_screen(&mut self, ui: &mut egui::Ui) {
-        let progress = self.progress_from(Screen::Signup);
-        match signup_ui(
-            ui,
-            &mut self.signup,
-            &mut self.login.server,
-            &mut self.login.plain,
-            progress.as_deref(),
-        ) {
-            Some(SignupAction::Submit(registration)) => {
-                self.connect(Screen::Signup, Some(registration));
-            }
-            Some(SignupAction::Back) => {
-                self.login.focus_pending = true;
-                self.screen = Screen::Login;
-            }
-            Some(SignupAction::Cancel) => {
-                self.net.command(NetCommand::Cancel);
-                self.attempt = None;
-            }
-            None => {}
-        }
-    }
 }
 
 impl eframe::App for TertuliaApp {
@@ -346,34 +301,49 @@ impl eframe::App for TertuliaApp {
         {
             self.settings.window_size = Some([size.x, size.y]);
         }
+        // What the user asks for while the frame is drawn, applied after it.
+        let mut intents = Vec::new();
         if let Some((question, _)) = &self.question {
-            let question = question.clone();
-            let mut answer = None;
-            egui::CentralPanel::default().show(ui, |ui| answer = trust_ui(ui, &question));
-            if let Some(action) = answer {
-                self.answer_question(action);
+            egui::CentralPanel::default().show(ui, |ui| intents.extend(trust_ui(ui, question)));
+        } else {
+            self.follow_hosting();
+            self.guard_close(ui);
+            match self.screen {
+                Screen::Login => {
+                    intents.extend(self.servers_panel(ui));
+                    let progress = self.progress_from(Screen::Login);
+                    egui::CentralPanel::default().show(ui, |ui| {
+                        intents.extend(login_ui(ui, &mut self.login, progress.as_deref()));
+                    });
+                }
+                Screen::Signup => {
+                    intents.extend(self.servers_panel(ui));
+                    let progress = self.progress_from(Screen::Signup);
+                    egui::CentralPanel::default().show(ui, |ui| {
+                        intents.extend(signup_ui(
+                            ui,
+                            &mut self.signup,
+                            &mut self.login.server,
+                            &mut self.login.plain,
+                            progress.as_deref(),
+                        ));
+                    });
+                }
+                Screen::Chat => intents.extend(self.chat_screen(ui)),
             }
-            return;
         }
-        self.follow_hosting();
-        self.guard_close(ui);
-        match self.screen {
-            Screen::Login => {
-                self.servers_panel(ui);
-                egui::CentralPanel::default().show(ui, |ui| self.login_screen(ui));
-            }
-            Screen::Signup => {
-                self.servers_panel(ui);
-                egui::CentralPanel::default().show(ui, |ui| self.signup_screen(ui));
-            }
-            Screen::Chat => self.chat_screen(ui),
+        let ctx = ui.ctx().clone();
+        if self.screen == Screen::Chat && self.question.is_none() {
+            self.share_dropped_files(&ctx, &intents);
+        }
+        for intent in intents {
+            self.apply(&ctx, intent);
         }
         // The server clock in the status bar ticks every second; the
         // reconnection countdown too.
         if self.screen == Screen::Chat {
             let to_next_second = 1000 - local_now_ms().rem_euclid(1000);
-            ui.ctx()
-                .request_repaint_after(Duration::from_millis(to_next_second as u64 + 5));
+            ctx.request_repaint_after(Duration::from_millis(to_next_second as u64 + 5));
         }
     }
 

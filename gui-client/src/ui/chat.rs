@@ -3,7 +3,8 @@
 use egui::text::{CCursor, CCursorRange, LayoutJob};
 use egui::{FontId, Key, Modifiers, Rect, RichText, TextFormat, Ui, UiBuilder, vec2};
 
-use super::{clock_time, name_color, shown_text};
+use super::files::FileAction;
+use super::{Intent, clock_time, name_color, shown_text};
 use crate::app::files::Thumbnails;
 use crate::state::Line;
 
@@ -41,16 +42,6 @@ fn estimate(line: &Line, row: f32) -> f32 {
     row * (1 + text.matches('\n').count()) as f32
 }
 
-/// What the user did in the log.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LogOutput {
-    /// The view is scrolled to the very top: time to load older messages,
-    /// if there are any.
-    pub at_top: bool,
-    /// A shared file to download.
-    pub download: Option<tertulia_shared::FileInfo>,
-}
-
 /// The room's log. `prepended` counts the lines the log has received on
 /// top so far: when older messages arrive the view keeps showing what it
 /// showed.
@@ -60,7 +51,7 @@ pub fn messages_ui(
     lines: &[Line],
     (room, prepended): (&str, usize),
     thumbnails: &mut Thumbnails,
-) -> LogOutput {
+) -> Vec<Intent> {
     let mut download = None;
     let row = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
     if view.room != room {
@@ -121,10 +112,13 @@ pub fn messages_ui(
         }
     });
     view.offset = output.state.clamped_offset().y;
-    LogOutput {
-        at_top: view.offset <= 0.5 && shift == 0.0,
-        download,
-    }
+    // Scrolled to the very top: time to load older messages, if any.
+    let at_top = view.offset <= 0.5 && shift == 0.0;
+    at_top
+        .then_some(Intent::LoadOlder)
+        .into_iter()
+        .chain(download.map(|file| Intent::File(FileAction::Download(file))))
+        .collect()
 }
 
 /// A shared file under its message: returns it when its download was clicked.
@@ -334,7 +328,7 @@ impl InputBox {
 }
 
 /// Returns a line when the user presses Enter (or Send).
-pub fn input_ui(ui: &mut Ui, input: &mut InputBox, room: &str) -> Option<String> {
+pub fn input_ui(ui: &mut Ui, input: &mut InputBox, room: &str) -> Option<Intent> {
     let id = ui.make_persistent_id("chat-input");
     let focused = ui.memory(|m| m.has_focus(id));
     if focused {
@@ -374,7 +368,7 @@ pub fn input_ui(ui: &mut Ui, input: &mut InputBox, room: &str) -> Option<String>
         if (entered || clicked) && !input.text.trim().is_empty() {
             let line = std::mem::take(&mut input.text);
             input.remember(&line);
-            submitted = Some(line);
+            submitted = Some(Intent::Line(line));
         }
         if entered || clicked {
             edit.request_focus();

@@ -9,6 +9,7 @@ use std::time::Instant;
 use egui::{RichText, Ui};
 use tertulia_shared::FileInfo;
 
+use super::Intent;
 use crate::net::transfers::{TransferId, TransferState, TransferUpdate};
 
 mod text {
@@ -155,7 +156,7 @@ impl TransferView {
 
 /// The transfers strip: one row per transfer with its progress, speed,
 /// time left and a cancel (or close) button.
-pub fn transfers_ui(ui: &mut Ui, transfers: &[TransferView]) -> Option<FileAction> {
+pub fn transfers_ui(ui: &mut Ui, transfers: &[TransferView]) -> Option<Intent> {
     let mut action = None;
     for view in transfers {
         let update = &view.update;
@@ -221,7 +222,7 @@ pub fn transfers_ui(ui: &mut Ui, transfers: &[TransferView]) -> Option<FileActio
             }
         });
     }
-    action
+    action.map(Intent::File)
 }
 
 fn folder_url(folder: &Path) -> String {
@@ -248,8 +249,8 @@ impl FilePicker {
     }
 }
 
-/// Draws the picker; returns the file chosen.
-pub fn picker_ui(ctx: &egui::Context, picker: &mut FilePicker, room: &str) -> Option<PathBuf> {
+/// Draws the picker; the file chosen is to be shared.
+pub fn picker_ui(ctx: &egui::Context, picker: &mut FilePicker, room: &str) -> Option<Intent> {
     let mut chosen = None;
     let mut go_to = None;
     let title = text::picker_title(picker.to.as_deref().unwrap_or(room));
@@ -301,7 +302,12 @@ pub fn picker_ui(ctx: &egui::Context, picker: &mut FilePicker, room: &str) -> Op
     if let Some(dir) = go_to {
         picker.dir = dir;
     }
-    chosen
+    chosen.map(|path| {
+        Intent::File(FileAction::Share {
+            path,
+            to: picker.to.clone(),
+        })
+    })
 }
 
 #[cfg(test)]

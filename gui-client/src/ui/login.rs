@@ -1,5 +1,6 @@
 //! The first screen: server address, login, password.
 
+use super::Intent;
 use egui::{Align, Layout, RichText, Ui};
 
 use super::{field, field_error};
@@ -67,11 +68,7 @@ pub enum LoginAction {
 
 /// Draws the login card. `connecting` holds the progress sentence while an
 /// attempt is under way.
-pub fn login_ui(
-    ui: &mut Ui,
-    form: &mut LoginForm,
-    connecting: Option<&str>,
-) -> Option<LoginAction> {
+pub fn login_ui(ui: &mut Ui, form: &mut LoginForm, connecting: Option<&str>) -> Option<Intent> {
     let mut action = None;
     ui.vertical_centered(|ui| {
         ui.add_space((ui.available_height() * 0.12).min(80.0));
@@ -100,7 +97,7 @@ pub fn login_ui(
             // Enter in any field logs in, as in any desktop form.
             let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
             if enter && [&server, &login, &password].iter().any(|r| r.lost_focus()) {
-                action = Some(LoginAction::LogIn);
+                action = Some(Intent::LogIn);
             }
             ui.add_space(4.0);
             plain_checkbox(ui, &mut form.plain);
@@ -112,7 +109,7 @@ pub fn login_ui(
                 ui.label(progress);
                 ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                     if ui.button(text::CANCEL()).clicked() {
-                        action = Some(LoginAction::Cancel);
+                        action = Some(Intent::CancelConnecting);
                     }
                 });
             });
@@ -133,7 +130,7 @@ pub fn login_ui(
             };
             let log_in = ui.add(egui::Button::new(RichText::new(primary).strong()));
             if log_in.clicked() {
-                action = Some(LoginAction::LogIn);
+                action = Some(Intent::LogIn);
             }
             if form.error.is_some() {
                 // Keep "Log in" findable by name whatever the button says.
@@ -145,7 +142,7 @@ pub fn login_ui(
         ui.horizontal(|ui| {
             ui.label(text::NO_ACCOUNT());
             if ui.button(text::CREATE_ACCOUNT()).clicked() {
-                action = Some(LoginAction::OpenSignup);
+                action = Some(Intent::OpenSignup);
             }
         });
     });

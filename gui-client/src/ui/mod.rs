@@ -1,8 +1,10 @@
 //! The screens and panels. Each `*_ui` function draws one part and returns
-//! what the user asked for; `app.rs` applies it after drawing.
+//! what the user asked for as [`Intent`]s; `app/intent.rs` applies them
+//! after drawing.
 
 pub mod chat;
 pub mod files;
+pub mod intent;
 pub mod login;
 pub mod private;
 pub mod rooms;
@@ -12,6 +14,8 @@ pub mod status;
 pub mod trust;
 pub mod users;
 pub mod view;
+
+pub use intent::Intent;
 
 use egui::{Color32, RichText, Ui};
 

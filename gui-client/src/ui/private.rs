@@ -6,7 +6,7 @@ use egui::{Context, RichText};
 use tertulia_shared::validate::fold;
 
 use super::files::FileAction;
-use super::{clock_time, name_color, shown_text};
+use super::{Intent, clock_time, name_color, shown_text};
 use crate::app::files::Thumbnails;
 use crate::state::{ChatState, Conversation, PrivateLine};
 
@@ -33,35 +33,19 @@ mod text {
     }
 }
 
-/// A message the user wants to send from a private window.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PrivateSend {
-    pub to: String,
-    pub text: String,
-}
-
-/// What the user did in the conversations.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PrivateOutput {
-    pub sends: Vec<PrivateSend>,
-    /// Files dropped on a conversation, downloads, the picker.
-    pub files: Vec<FileAction>,
-}
-
 /// Draws every open conversation, each in its own OS window where the
 /// platform allows (egui viewports), otherwise as a window inside the main
 /// one.
 pub fn private_windows_ui(
     ctx: &Context,
-    state: &mut ChatState,
+    state: &ChatState,
     drafts: &mut HashMap<String, String>,
     thumbnails: &mut Thumbnails,
-) -> PrivateOutput {
-    let mut out = PrivateOutput::default();
-    let mut seen = Vec::new();
+) -> Vec<Intent> {
+    let mut out = Vec::new();
     let screen = ctx.content_rect();
     let native = !ctx.embed_viewports();
-    for (index, (key, conversation)) in state.conversations.iter_mut().enumerate() {
+    for (index, (key, conversation)) in state.conversations.iter().enumerate() {
         if !conversation.open {
             continue;
         }
@@ -97,7 +81,7 @@ pub fn private_windows_ui(
                     (viewport.close_requested(), viewport.focused == Some(true))
                 });
                 if close {
-                    conversation.open = false;
+                    out.push(Intent::CloseConversation(key.clone()));
                 }
                 let mut typing = false;
                 egui::CentralPanel::default().show(ui, |ui| {
@@ -105,10 +89,10 @@ pub fn private_windows_ui(
                 });
                 let dropped = ui.input(|i| i.raw.dropped_files.clone());
                 for path in dropped.into_iter().map(|f| f.path().to_path_buf()) {
-                    out.files.push(FileAction::Share {
+                    out.push(Intent::File(FileAction::Share {
                         path,
                         to: Some(conversation.with.clone()),
-                    });
+                    }));
                 }
                 typing || focused
             })
@@ -126,7 +110,9 @@ pub fn private_windows_ui(
                 .show(ctx, |ui| {
                     conversation_ui(ui, conversation, draft, &mut out, thumbnails)
                 });
-            conversation.open = open;
+            if !open {
+                out.push(Intent::CloseConversation(key.clone()));
+            }
             // Files dropped on this window are for this person.
             if shown
                 .as_ref()
@@ -134,10 +120,10 @@ pub fn private_windows_ui(
             {
                 let dropped = ctx.input(|i| i.raw.dropped_files.clone());
                 for path in dropped.into_iter().map(|f| f.path().to_path_buf()) {
-                    out.files.push(FileAction::Share {
+                    out.push(Intent::File(FileAction::Share {
                         path,
                         to: Some(conversation.with.clone()),
-                    });
+                    }));
                 }
             }
             shown.is_some_and(|shown| {
@@ -146,12 +132,9 @@ pub fn private_windows_ui(
                 shown.inner == Some(true) || clicked_in
             })
         };
-        if read {
-            seen.push(fold(&with));
+        if read && conversation.unread > 0 {
+            out.push(Intent::ConversationRead(fold(&with)));
         }
-    }
-    for key in seen {
-        state.mark_read(&key);
     }
     out
 }
@@ -162,7 +145,7 @@ fn conversation_ui(
     ui: &mut egui::Ui,
     conversation: &Conversation,
     draft: &mut String,
-    out: &mut PrivateOutput,
+    out: &mut Vec<Intent>,
     thumbnails: &mut Thumbnails,
 ) -> bool {
     let with = &conversation.with;
@@ -172,9 +155,9 @@ fn conversation_ui(
         let edit = ui
             .horizontal(|ui| {
                 if ui.button("📎").on_hover_text(text::ATTACH()).clicked() {
-                    out.files.push(FileAction::Pick {
+                    out.push(Intent::File(FileAction::Pick {
                         to: Some(with.clone()),
-                    });
+                    }));
                 }
                 ui.add(egui::TextEdit::singleline(draft).desired_width(f32::INFINITY))
                     .labelled_by(label.id)
@@ -183,7 +166,7 @@ fn conversation_ui(
         if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
             let message = std::mem::take(draft);
             if !message.trim().is_empty() {
-                out.sends.push(PrivateSend {
+                out.push(Intent::SendPrivate {
                     to: with.clone(),
                     text: message.trim().to_owned(),
                 });
@@ -223,7 +206,7 @@ fn conversation_ui(
                         if let Some(file) = file
                             && super::files::file_card(ui, file, thumbnails.get(file))
                         {
-                            out.files.push(FileAction::Download(file.clone()));
+                            out.push(Intent::File(FileAction::Download(file.clone())));
                         }
                     }
                     PrivateLine::Error(error) => {

@@ -1,5 +1,6 @@
 //! The left sidebar: every room with its participant count.
 
+use super::Intent;
 use egui::{RichText, Ui};
 use tertulia_shared::validate::{self, fold};
 
@@ -19,13 +20,6 @@ mod text {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RoomAction {
-    Join(String),
-    Create(String),
-    Delete(String),
-}
-
 /// The sidebar's own state: the "new room" field and a pending delete.
 #[derive(Debug, Clone, Default)]
 pub struct RoomsPanel {
@@ -41,7 +35,7 @@ pub fn room_label(name: &str, members: usize) -> String {
     format!("{name} ({members})")
 }
 
-pub fn rooms_ui(ui: &mut Ui, panel: &mut RoomsPanel, state: &ChatState) -> Option<RoomAction> {
+pub fn rooms_ui(ui: &mut Ui, panel: &mut RoomsPanel, state: &ChatState) -> Option<Intent> {
     let mut action = None;
     ui.horizontal(|ui| {
         ui.heading(text::HEADING());
@@ -78,7 +72,7 @@ pub fn rooms_ui(ui: &mut Ui, panel: &mut RoomsPanel, state: &ChatState) -> Optio
             let name = name.trim().to_owned();
             match validate::room(&name) {
                 Ok(()) => {
-                    action = Some(RoomAction::Create(name));
+                    action = Some(Intent::CreateRoom(name));
                     panel.new_room = None;
                 }
                 Err(e) => panel.new_room_error = Some(crate::i18n::field_error(&e)),
@@ -104,7 +98,7 @@ pub fn rooms_ui(ui: &mut Ui, panel: &mut RoomsPanel, state: &ChatState) -> Optio
                         text::CLICK_TO_JOIN()
                     });
                     if entry.clicked() && !here {
-                        action = Some(RoomAction::Join(room.name.clone()));
+                        action = Some(Intent::JoinRoom(room.name.clone()));
                     }
                     if state.owns(room) {
                         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -120,7 +114,7 @@ pub fn rooms_ui(ui: &mut Ui, panel: &mut RoomsPanel, state: &ChatState) -> Optio
                             let button = button.on_hover_text(text::DELETE());
                             if button.clicked() {
                                 if confirming {
-                                    action = Some(RoomAction::Delete(room.name.clone()));
+                                    action = Some(Intent::DeleteRoom(room.name.clone()));
                                     panel.confirm_delete = None;
                                 } else {
                                     panel.confirm_delete = Some(room.name.clone());

@@ -2,6 +2,7 @@
 //! forms: the ones heard on the LAN right now, the ones used before, and
 //! hosting a chat on this computer.
 
+use super::Intent;
 use egui::{RichText, Ui};
 
 /// Every sentence of this panel, in one place for translation.
@@ -53,19 +54,13 @@ pub enum HostLine {
     Failed(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ServersAction {
-    Choose(ServerRow),
-    Host,
-}
-
 pub fn servers_ui(
     ui: &mut Ui,
     rows: &[ServerRow],
     selected: &str,
     searching: bool,
     host: Option<&HostLine>,
-) -> Option<ServersAction> {
+) -> Option<Intent> {
     let mut action = None;
     ui.add_space(8.0);
     ui.heading(text::TITLE());
@@ -84,7 +79,7 @@ pub fn servers_ui(
         let chosen = row.address == selected;
         let label = ui.selectable_label(chosen, RichText::new(&row.name).strong());
         if label.clicked() {
-            action = Some(ServersAction::Choose(row.clone()));
+            action = Some(Intent::ChooseServer(row.clone()));
         }
         let mut details = vec![row.address.clone()];
         if let Some(online) = row.online {
@@ -113,7 +108,7 @@ pub fn servers_ui(
                 .on_hover_text(text::HOST_HINT())
                 .clicked()
             {
-                action = Some(ServersAction::Host);
+                action = Some(Intent::HostChat);
             }
         }
         Some(HostLine::Starting) => {
@@ -131,7 +126,7 @@ pub fn servers_ui(
         Some(HostLine::Failed(why)) => {
             ui.label(RichText::new(why).color(ui.visuals().error_fg_color));
             if ui.button(text::HOST()).clicked() {
-                action = Some(ServersAction::Host);
+                action = Some(Intent::HostChat);
             }
         }
     }

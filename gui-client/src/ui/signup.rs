@@ -1,6 +1,7 @@
 //! The signup form. The shared field rules run here before anything is sent;
 //! server refusals (a taken login) land on their field too.
 
+use super::Intent;
 use std::collections::HashMap;
 
 use egui::{RichText, Ui};
@@ -107,20 +108,13 @@ impl SignupForm {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum SignupAction {
-    Submit(Registration),
-    Back,
-    Cancel,
-}
-
 pub fn signup_ui(
     ui: &mut Ui,
     form: &mut SignupForm,
     server: &mut String,
     plain: &mut bool,
     connecting: Option<&str>,
-) -> Option<SignupAction> {
+) -> Option<Intent> {
     let mut action = None;
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.add_space(16.0);
@@ -216,7 +210,7 @@ pub fn signup_ui(
                     ui.spinner();
                     ui.label(progress);
                     if ui.button(text::CANCEL()).clicked() {
-                        action = Some(SignupAction::Cancel);
+                        action = Some(Intent::CancelConnecting);
                     }
                 });
                 return;
@@ -230,11 +224,11 @@ pub fn signup_ui(
                     form.attempted = true;
                     form.error = None;
                     if let Some(registration) = form.validate() {
-                        action = Some(SignupAction::Submit(registration));
+                        action = Some(Intent::SignUp(registration));
                     }
                 }
                 if ui.button(text::BACK()).clicked() {
-                    action = Some(SignupAction::Back);
+                    action = Some(Intent::BackToLogin);
                 }
             });
         });

@@ -82,9 +82,9 @@ pub fn status_ui(
     clock: &ClockView,
     unread: usize,
     hosting: Option<&str>,
-    view: &mut super::view::ViewPrefs,
-) -> bool {
-    let mut view_changed = false;
+    view: &super::view::ViewPrefs,
+) -> Option<super::Intent> {
+    let mut view_changed = None;
     ui.horizontal(|ui| {
         match link {
             LinkStatus::Connected { server, encrypted } => {

@@ -2,6 +2,7 @@
 //! server, and the warning when its certificate has changed: both show the
 //! fingerprint to compare, and nothing is trusted until the user says so.
 
+use super::Intent;
 use egui::{RichText, Ui};
 
 use super::login::card;
@@ -39,12 +40,6 @@ pub struct TrustQuestion {
     pub pinned: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TrustAction {
-    Trust,
-    Cancel,
-}
-
 fn fingerprint_label(ui: &mut Ui, fingerprint: &str) {
     // Sixteen groups of four: four lines of four, easy to read aloud.
     let groups: Vec<&str> = fingerprint.split(' ').collect();
@@ -58,7 +53,7 @@ fn fingerprint_label(ui: &mut Ui, fingerprint: &str) {
     }
 }
 
-pub fn trust_ui(ui: &mut Ui, question: &TrustQuestion) -> Option<TrustAction> {
+pub fn trust_ui(ui: &mut Ui, question: &TrustQuestion) -> Option<Intent> {
     let mut action = None;
     ui.add_space((ui.available_height() * 0.1).min(60.0));
     card(ui, |ui| {
@@ -94,10 +89,10 @@ pub fn trust_ui(ui: &mut Ui, question: &TrustQuestion) -> Option<TrustAction> {
             };
             // Cancel first: the safe choice is the easy one.
             if ui.button(RichText::new(text::CANCEL()).strong()).clicked() {
-                action = Some(TrustAction::Cancel);
+                action = Some(Intent::DistrustServer);
             }
             if ui.button(trust).clicked() {
-                action = Some(TrustAction::Trust);
+                action = Some(Intent::TrustServer);
             }
         });
     });

@@ -2,6 +2,7 @@
 
 use egui::{Color32, RichText, Ui};
 
+use super::Intent;
 use crate::state::ChatState;
 
 mod text {
@@ -15,7 +16,7 @@ mod text {
 }
 
 /// Clicking a user asks to open a private conversation with them.
-pub fn users_ui(ui: &mut Ui, state: &ChatState) -> Option<String> {
+pub fn users_ui(ui: &mut Ui, state: &ChatState) -> Option<Intent> {
     let mut open = None;
     ui.heading(text::HEADING());
     egui::ScrollArea::vertical()
@@ -63,7 +64,7 @@ pub fn users_ui(ui: &mut Ui, state: &ChatState) -> Option<String> {
                     .inner;
                 ui.label(RichText::new(format!("   {place}")).small().weak());
                 if clicked {
-                    open = Some(user.login.clone());
+                    open = Some(Intent::OpenConversation(user.login.clone()));
                 }
             }
         });

@@ -76,14 +76,15 @@ const STEP: f32 = 0.1;
 const MIN: f32 = 0.7;
 const MAX: f32 = 2.0;
 
-/// The menu; returns true when something changed (to be remembered).
-pub fn view_menu(ui: &mut Ui, prefs: &mut ViewPrefs) -> bool {
+/// The menu; the choices as they then are, when one of them changed.
+pub fn view_menu(ui: &mut Ui, prefs: &ViewPrefs) -> Option<super::Intent> {
+    let mut wanted_prefs = *prefs;
     let ViewPrefs {
         theme,
         zoom,
         language,
         sound,
-    } = prefs;
+    } = &mut wanted_prefs;
     let mut changed = false;
     ui.menu_button(text::VIEW(), |ui| {
         for (choice, label) in [
@@ -91,10 +92,7 @@ pub fn view_menu(ui: &mut Ui, prefs: &mut ViewPrefs) -> bool {
             (Some(Lang::Es), Lang::Es.name().to_owned()),
             (Some(Lang::En), Lang::En.name().to_owned()),
         ] {
-            if ui.radio_value(language, choice, label).clicked() {
-                crate::i18n::set(language.unwrap_or_else(Lang::system));
-                changed = true;
-            }
+            changed |= ui.radio_value(language, choice, label).clicked();
         }
         ui.separator();
         for (choice, label) in [
@@ -102,10 +100,7 @@ pub fn view_menu(ui: &mut Ui, prefs: &mut ViewPrefs) -> bool {
             (Theme::Light, text::LIGHT()),
             (Theme::Dark, text::DARK()),
         ] {
-            if ui.radio_value(theme, choice, label).clicked() {
-                theme.apply(ui.ctx());
-                changed = true;
-            }
+            changed |= ui.radio_value(theme, choice, label).clicked();
         }
         ui.separator();
         ui.label(text::size(*zoom * 100.0));
@@ -121,11 +116,10 @@ pub fn view_menu(ui: &mut Ui, prefs: &mut ViewPrefs) -> bool {
         }
         if (wanted - *zoom).abs() > f32::EPSILON {
             *zoom = wanted;
-            ui.ctx().set_zoom_factor(wanted);
             changed = true;
         }
         ui.separator();
         changed |= ui.checkbox(sound, text::SOUND()).changed();
     });
-    changed
+    changed.then_some(super::Intent::View(wanted_prefs))
 }

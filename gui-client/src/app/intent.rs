@@ -1,0 +1,102 @@
+//! The one place where what the user asked for ([`Intent`]) is applied,
+//! after the frame is drawn.
+
+use tertulia_shared::Request;
+
+use super::session::Pending;
+use super::{Screen, TertuliaApp};
+use crate::host::Hosting;
+use crate::i18n::Lang;
+use crate::net::NetCommand;
+use crate::ui::Intent;
+
+impl TertuliaApp {
+    pub(super) fn apply(&mut self, ctx: &egui::Context, intent: Intent) {
+        match intent {
+            Intent::LogIn => {
+                self.login.error = None;
+                if self.login.check() {
+                    self.connect(Screen::Login, None);
+                }
+            }
+            Intent::OpenSignup => {
+                self.signup.login = self.login.login.clone();
+                self.signup.focus_pending = true;
+                self.screen = Screen::Signup;
+            }
+            Intent::SignUp(registration) => self.connect(Screen::Signup, Some(registration)),
+            Intent::BackToLogin => {
+                self.login.focus_pending = true;
+                self.screen = Screen::Login;
+            }
+            Intent::CancelConnecting => {
+                self.net.command(NetCommand::Cancel);
+                self.attempt = None;
+            }
+            Intent::TrustServer => self.answer_question(true),
+            Intent::DistrustServer => self.answer_question(false),
+            Intent::ChooseServer(row) => {
+                self.login.server = row.address;
+                self.login.error = None;
+            }
+            Intent::HostChat => {
+                self.hosting = Some(Hosting::start(self.host_options.clone()));
+                self.hosting_applied = false;
+            }
+            Intent::Line(line) => self.submit_line(&line),
+            Intent::JoinRoom(room) => {
+                self.net.send(Request::JoinRoom { room });
+            }
+            Intent::CreateRoom(room) => {
+                self.net.send(Request::CreateRoom { room });
+            }
+            Intent::DeleteRoom(room) => {
+                self.net.send(Request::DeleteRoom { room });
+            }
+            Intent::OpenConversation(login) => {
+                if let Some(chat) = &mut self.chat {
+                    chat.state.open_conversation(&login);
+                }
+            }
+            Intent::SendPrivate { to, text } => {
+                if let Some(chat) = &mut self.chat {
+                    let request = Request::Private {
+                        to: to.clone(),
+                        text: text.clone(),
+                    };
+                    chat.send(&self.net, request, Pending::Private { to, text });
+                }
+            }
+            Intent::ConversationRead(login) => {
+                if let Some(chat) = &mut self.chat {
+                    chat.state.mark_read(&login);
+                }
+            }
+            Intent::CloseConversation(login) => {
+                if let Some(chat) = &mut self.chat {
+                    chat.state.conversation(&login).open = false;
+                }
+            }
+            Intent::LoadOlder => {
+                if let Some(chat) = &mut self.chat {
+                    chat.load_older(&self.net);
+                }
+            }
+            Intent::File(action) => self.apply_file_action(action),
+            Intent::View(prefs) => {
+                let before = self.settings.view;
+                if prefs.language != before.language {
+                    crate::i18n::set(prefs.language.unwrap_or_else(Lang::system));
+                }
+                if prefs.theme != before.theme {
+                    prefs.theme.apply(ctx);
+                }
+                if (prefs.zoom - before.zoom).abs() > f32::EPSILON {
+                    ctx.set_zoom_factor(prefs.zoom);
+                }
+                self.settings.view = prefs;
+                self.store.save(&self.settings);
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! What the user asked for. Every screen and panel (`*_ui`) draws from the
+//! state it is given and reports the user's wishes as [`Intent`]s; the app
+//! applies them in one place (`app/intent.rs`) after the frame is drawn,
+//! as egui's `wrap_app.rs` and rerun's command sender do. No `*_ui`
+//! function changes the chat state, the settings or the connection.
+
+use tertulia_shared::Registration;
+
+use super::files::FileAction;
+use super::servers::ServerRow;
+use super::view::ViewPrefs;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intent {
+    // The login and sign-up forms.
+    LogIn,
+    OpenSignup,
+    SignUp(Registration),
+    BackToLogin,
+    /// Stop connecting.
+    CancelConnecting,
+    // The certificate question.
+    TrustServer,
+    DistrustServer,
+    // The servers on this network.
+    ChooseServer(ServerRow),
+    HostChat,
+    // The chat.
+    /// A line typed in the message box: chat text or a `#` command.
+    Line(String),
+    JoinRoom(String),
+    CreateRoom(String),
+    DeleteRoom(String),
+    OpenConversation(String),
+    SendPrivate {
+        to: String,
+        text: String,
+    },
+    /// The conversation with this (folded) login was looked at.
+    ConversationRead(String),
+    CloseConversation(String),
+    /// The log is scrolled to its top: older messages, if any.
+    LoadOlder,
+    File(FileAction),
+    /// The View menu's choices, all of them as they are now.
+    View(ViewPrefs),
+}
