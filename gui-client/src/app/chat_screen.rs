@@ -5,8 +5,9 @@
 use super::TertuliaApp;
 use super::text;
 use crate::ui::Intent;
-use crate::ui::chat::{input_ui, messages_ui};
+use crate::ui::chat::messages_ui;
 use crate::ui::files::{FileAction, picker_ui, transfers_ui};
+use crate::ui::input::input_ui;
 use crate::ui::private::private_windows_ui;
 use crate::ui::rooms::rooms_ui;
 use crate::ui::status::status_ui;

@@ -9,7 +9,8 @@ use tertulia_shared::{ErrorBody, ErrorCode, MessageId, Reply, Request, RequestId
 
 use crate::net::{Arrival, NetHandle};
 use crate::state::{ChatState, Direction, PrivateLine};
-use crate::ui::chat::{InputBox, MessageView};
+use crate::ui::chat::MessageView;
+use crate::ui::input::InputBox;
 use crate::ui::rooms::RoomsPanel;
 use crate::ui::status::LinkStatus;
 

@@ -4,6 +4,7 @@
 
 pub mod chat;
 pub mod files;
+pub mod input;
 pub mod intent;
 pub mod login;
 pub mod private;
