@@ -2,7 +2,9 @@
 //! accounts in SQLite.
 //!
 //! Where things are: [`server::run`] accepts connections (`admission` decides
-//! who may); `session` runs one client; `cmd/` holds one file per request;
+//! who may); `session` runs one client; `cmd/` holds one file per request
+//! (`cmd/mod.rs` maps each `#` word to its file; `docs/ARCHITECTURE.md` walks a
+//! message through them);
 //! [`rooms`] is the shared state of rooms and online users; [`accounts`] the
 //! registered users, with bcrypt on the [`hasher`]'s threads; [`history`] the
 //! message log; both live in one SQLite file ([`storage`]), beside the
