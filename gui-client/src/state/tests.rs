@@ -285,47 +285,9 @@ fn private_messages_caught_up_late_are_filed_in_order_once_and_unread() {
     assert!(s.conversations["luis"].open);
 }
 
-#[test]
-fn deleting_the_room_one_is_in_is_told_once_in_either_language() {
-    for lang in [crate::i18n::Lang::Es, crate::i18n::Lang::En] {
-        crate::i18n::set(lang);
-        let mut s = state();
-        s.apply_reply(
-            Reply::RoomList {
-                rooms: vec![room("lobby", 2, None), room("mía", 1, Some("ana"))],
-                next: None,
-            },
-            false,
-        );
-        s.room = "mía".into();
-        s.apply_event(Event::RoomDeleted {
-            room: "mía".into(),
-            reason: MoveReason::RoomDeleted,
-        });
-        s.apply_event(Event::MovedToDefault {
-            room: "lobby".into(),
-            from_room: "mía".into(),
-            reason: MoveReason::RoomDeleted,
-        });
-        s.apply_reply(
-            Reply::RoomDeleted {
-                room: "mía".into()
-            },
-            true,
-        );
-        let told = s
-            .log()
-            .iter()
-            .filter(|l| matches!(l, Line::Notice(n) if n.contains("mía")))
-            .count();
-        assert_eq!(told, 1, "{lang:?}: {:?}", s.log());
-    }
-    crate::i18n::set(crate::i18n::Lang::En);
-}
-
-#[test]
-fn the_creator_of_a_deleted_room_is_told_they_deleted_it_not_its_creator() {
-    let mut s = state();
+/// Ana deletes "mía" from inside it, as the server tells it: the room's
+/// deletion, her move to the lobby, then the reply.
+fn delete_the_room_i_am_in(s: &mut ChatState) {
     s.apply_reply(
         Reply::RoomList {
             rooms: vec![room("lobby", 2, None), room("mía", 1, Some("ana"))],
@@ -343,12 +305,32 @@ fn the_creator_of_a_deleted_room_is_told_they_deleted_it_not_its_creator() {
         from_room: "mía".into(),
         reason: MoveReason::RoomDeleted,
     });
-    s.apply_reply(
-        Reply::RoomDeleted {
-            room: "mía".into()
-        },
-        true,
-    );
+    let reply = Reply::RoomDeleted {
+        room: "mía".into()
+    };
+    s.apply_reply(reply, true);
+}
+
+#[test]
+fn deleting_the_room_one_is_in_is_told_once_in_either_language() {
+    for lang in [crate::i18n::Lang::Es, crate::i18n::Lang::En] {
+        crate::i18n::set(lang);
+        let mut s = state();
+        delete_the_room_i_am_in(&mut s);
+        let told = s
+            .log()
+            .iter()
+            .filter(|l| matches!(l, Line::Notice(n) if n.contains("mía")))
+            .count();
+        assert_eq!(told, 1, "{lang:?}: {:?}", s.log());
+    }
+    crate::i18n::set(crate::i18n::Lang::En);
+}
+
+#[test]
+fn the_creator_of_a_deleted_room_is_told_they_deleted_it_not_its_creator() {
+    let mut s = state();
+    delete_the_room_i_am_in(&mut s);
     let notices: Vec<&str> = s
         .log()
         .iter()
