@@ -51,26 +51,25 @@ impl Services {
         {
             return Ok(login);
         }
-        Err(ErrorBody::new(
-            ErrorCode::UserNotFound,
-            format!("There is no user called {to}."),
-        )
-        .with_field(Field::To))
+        Err(no_such_user(to))
     }
 
     /// The one path of every private message, a text or a file: to any
     /// registered user (the sender too: a note to self), whatever room
-    /// either is in;
-    /// delivered at once if they are online (no account lookup), stored for
-    /// their next login if not.
+    /// either is in; delivered at once if they are online, stored for
+    /// their next login if not. `registered` is the recipient's login as
+    /// registered when the caller knows it already (a file's recipient was
+    /// checked when it was offered); otherwise the accounts are read only
+    /// if the recipient is offline.
     pub async fn send_private(
         &self,
         from: &str,
         to: &str,
+        registered: Option<&str>,
         text: String,
         file: Option<FileInfo>,
     ) -> Result<Sent, ErrorBody> {
-        let outcome = match self.hub.private(from, to, text, None, file)? {
+        let outcome = match self.hub.private(from, to, text, registered, file)? {
             PrivateOutcome::Offline { text, file } => {
                 let login = self.recipient(to).await?;
                 self.hub.private(from, to, text, Some(&login), file)?
@@ -86,12 +85,16 @@ impl Services {
                 message,
                 queued: true,
             }),
-            // Registered a moment ago, and not online: gone meanwhile.
-            PrivateOutcome::Offline { .. } => Err(ErrorBody::new(
-                ErrorCode::UserNotFound,
-                format!("There is no user called {to}."),
-            )
-            .with_field(Field::To)),
+            // Not returned once the recipient's login is known.
+            PrivateOutcome::Offline { .. } => Err(no_such_user(to)),
         }
     }
+}
+
+fn no_such_user(to: &str) -> ErrorBody {
+    ErrorBody::new(
+        ErrorCode::UserNotFound,
+        format!("There is no user called {to}."),
+    )
+    .with_field(Field::To)
 }

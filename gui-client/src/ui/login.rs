@@ -59,13 +59,6 @@ impl LoginForm {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LoginAction {
-    LogIn,
-    OpenSignup,
-    Cancel,
-}
-
 /// Draws the login card. `connecting` holds the progress sentence while an
 /// attempt is under way.
 pub fn login_ui(ui: &mut Ui, form: &mut LoginForm, connecting: Option<&str>) -> Option<Intent> {

@@ -35,10 +35,10 @@ impl Answer {
         }
     }
 
-    /// The reply waits until message `id` is stored.
-    pub fn when_stored(self, id: MessageId) -> Answer {
+    /// The reply waits until message `id` (if any) is stored.
+    pub fn when_stored(self, id: impl Into<Option<MessageId>>) -> Answer {
         Answer {
-            stored: Some(id),
+            stored: id.into(),
             ..self
         }
     }

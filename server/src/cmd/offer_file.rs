@@ -36,8 +36,5 @@ pub(super) async fn apply(
     let from = owner.clone();
     let progress = off_thread(move || files.offer(&owner, offer, limits)).await?;
     let (reply, stored) = progress_reply(&session.shared, &from, progress).await?;
-    Ok(Answer {
-        stored,
-        ..Answer::reply(reply)
-    })
+    Ok(Answer::reply(reply).when_stored(stored))
 }

@@ -11,7 +11,10 @@ pub(super) async fn apply(session: &mut Session, to: String, text: String) -> Ou
     let from = session.logged_in()?;
     validate::message(&text)?;
     session.within(Limited::Privates)?;
-    let sent = session.shared.send_private(&from, &to, text, None).await?;
+    let sent = session
+        .shared
+        .send_private(&from, &to, None, text, None)
+        .await?;
     let id = sent.message.id;
     Ok(Answer::reply(Reply::PrivateSent {
         message: sent.message,

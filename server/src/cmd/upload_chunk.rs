@@ -37,10 +37,7 @@ pub(super) async fn apply(
     };
     // Refused or not, the bytes came in: they count against the rate.
     let answer = match shared.await {
-        Ok((reply, stored)) => Answer {
-            stored,
-            ..Answer::reply(reply)
-        },
+        Ok((reply, stored)) => Answer::reply(reply).when_stored(stored),
         Err(error) => Answer::refused(error),
     };
     Ok(answer.transferred(moved))
