@@ -2,8 +2,8 @@
 //! accounts in SQLite.
 //!
 //! Where things are: [`server::run`] accepts connections (`admission` decides
-//! who may); `session` runs one client; `cmd/` holds one file per request
-//! (`cmd/mod.rs` maps each `#` word to its file; `docs/ARCHITECTURE.md` walks a
+//! who may); `session` runs one client; `requests/` holds one file per request
+//! (`requests/mod.rs` maps each `#` word to its file; `docs/ARCHITECTURE.md` walks a
 //! message through them);
 //! [`rooms`] is the shared state of rooms and online users; [`accounts`] the
 //! registered users, with bcrypt on the [`hasher`]'s threads; [`history`] the
@@ -13,7 +13,6 @@
 pub mod accounts;
 mod admission;
 pub mod announce;
-mod cmd;
 pub mod config;
 mod connection;
 mod db;
@@ -22,6 +21,7 @@ pub mod hasher;
 pub mod history;
 mod outbox;
 mod page;
+mod requests;
 pub mod rooms;
 pub mod server;
 mod services;

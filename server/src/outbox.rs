@@ -44,12 +44,13 @@ impl Queue {
 #[derive(Debug, Clone)]
 pub struct Outbox(Arc<Queue>);
 
-/// The receiving side, held by the connection task.
+/// The lines waiting to be written: the receiving side, held by the
+/// connection task (its only writer).
 #[derive(Debug)]
-pub struct Inbox(Arc<Queue>);
+pub struct Outgoing(Arc<Queue>);
 
 /// A queue of at most `capacity` lines.
-pub fn channel(capacity: usize) -> (Outbox, Inbox) {
+pub fn channel(capacity: usize) -> (Outbox, Outgoing) {
     let queue = Arc::new(Queue {
         lines: Mutex::new(VecDeque::new()),
         capacity: capacity.max(1),
@@ -58,7 +59,7 @@ pub fn channel(capacity: usize) -> (Outbox, Inbox) {
         last_drain: AtomicU8::new(0),
         waker: AtomicWaker::new(),
     });
-    (Outbox(queue.clone()), Inbox(queue))
+    (Outbox(queue.clone()), Outgoing(queue))
 }
 
 /// A queue that grew past this many slots is freed once drained.
@@ -121,16 +122,16 @@ impl Outbox {
     }
 }
 
-impl Inbox {
+impl Outgoing {
     /// Waits until lines are queued, then moves up to `limit` of them into
     /// `batch`. Cancel-safe: nothing is taken unless it is returned.
     pub async fn recv_many(&self, batch: &mut Vec<Bytes>, limit: usize) {
-        poll_fn(|cx| self.ready(cx, |inbox| inbox.try_recv_many(batch, limit) > 0)).await;
+        poll_fn(|cx| self.ready(cx, |outgoing| outgoing.try_recv_many(batch, limit) > 0)).await;
     }
 
     /// Ready once `done` holds; checked again after registering the waker,
     /// so a push or kick between the check and the registration is not lost.
-    fn ready(&self, cx: &mut Context<'_>, mut done: impl FnMut(&Inbox) -> bool) -> Poll<()> {
+    fn ready(&self, cx: &mut Context<'_>, mut done: impl FnMut(&Outgoing) -> bool) -> Poll<()> {
         if done(self) {
             return Poll::Ready(());
         }
@@ -177,7 +178,7 @@ impl Inbox {
 
     /// Resolves once the queue has overflowed (or the session was replaced).
     pub async fn kicked(&self) {
-        poll_fn(|cx| self.ready(cx, |inbox| inbox.0.kicked.load(Ordering::Acquire))).await;
+        poll_fn(|cx| self.ready(cx, |outgoing| outgoing.0.kicked.load(Ordering::Acquire))).await;
     }
 }
 
@@ -187,23 +188,23 @@ mod tests {
 
     #[tokio::test]
     async fn lines_arrive_in_order_and_in_batches() {
-        let (outbox, inbox) = channel(10);
+        let (outbox, outgoing) = channel(10);
         for i in 0..5 {
             outbox.push(&Bytes::from(format!("{i}")));
         }
         let mut batch = Vec::new();
-        inbox.recv_many(&mut batch, 3).await;
-        inbox.recv_many(&mut batch, 3).await;
+        outgoing.recv_many(&mut batch, 3).await;
+        outgoing.recv_many(&mut batch, 3).await;
         let got: Vec<_> = batch.iter().map(|b| b.as_ref().to_vec()).collect();
         assert_eq!(got, [b"0", b"1", b"2", b"3", b"4"].map(|b| b.to_vec()));
     }
 
     #[tokio::test]
     async fn a_waiting_receiver_is_woken() {
-        let (outbox, inbox) = channel(10);
+        let (outbox, outgoing) = channel(10);
         let waiting = tokio::spawn(async move {
             let mut batch = Vec::new();
-            inbox.recv_many(&mut batch, 10).await;
+            outgoing.recv_many(&mut batch, 10).await;
             batch.len()
         });
         tokio::task::yield_now().await;
@@ -213,26 +214,26 @@ mod tests {
 
     #[tokio::test]
     async fn overflow_kicks_and_drops_further_lines() {
-        let (outbox, inbox) = channel(2);
+        let (outbox, outgoing) = channel(2);
         for _ in 0..3 {
             outbox.push(&Bytes::from_static(b"x"));
         }
         assert!(outbox.is_kicked());
-        inbox.kicked().await;
+        outgoing.kicked().await;
         let mut batch = Vec::new();
-        assert_eq!(inbox.try_recv_many(&mut batch, 10), 2);
+        assert_eq!(outgoing.try_recv_many(&mut batch, 10), 2);
     }
 
     #[tokio::test]
     async fn a_connection_waiting_for_lines_and_for_a_kick_hears_the_kick() {
-        let (outbox, inbox) = channel(1);
+        let (outbox, outgoing) = channel(1);
         let waiting = tokio::spawn(async move {
             let mut batch = Vec::new();
             // The connection's loop: both waits at once, as in `serve`.
             loop {
                 tokio::select! {
-                    () = inbox.kicked() => return batch.len(),
-                    () = inbox.recv_many(&mut batch, 10) => {}
+                    () = outgoing.kicked() => return batch.len(),
+                    () = outgoing.recv_many(&mut batch, 10) => {}
                 }
             }
         });
@@ -250,49 +251,49 @@ mod tests {
 
     #[test]
     fn a_drained_queue_hands_its_buffer_to_the_batch() {
-        let (outbox, inbox) = channel(10);
+        let (outbox, outgoing) = channel(10);
         for i in 0..3 {
             outbox.push(&Bytes::from(format!("{i}")));
         }
         let mut batch = Vec::new();
-        assert_eq!(inbox.try_recv_many(&mut batch, 10), 3);
-        assert_eq!(inbox.0.lock().capacity(), 0, "the queue kept a buffer");
+        assert_eq!(outgoing.try_recv_many(&mut batch, 10), 3);
+        assert_eq!(outgoing.0.lock().capacity(), 0, "the queue kept a buffer");
         assert_eq!(batch.len(), 3);
         // More than the limit waiting: the rest stays queued, in order.
         for i in 3..8 {
             outbox.push(&Bytes::from(format!("{i}")));
         }
         let mut rest = Vec::new();
-        assert_eq!(inbox.try_recv_many(&mut rest, 2), 2);
-        assert_eq!(inbox.try_recv_many(&mut rest, 10), 3);
+        assert_eq!(outgoing.try_recv_many(&mut rest, 2), 2);
+        assert_eq!(outgoing.try_recv_many(&mut rest, 10), 3);
         let got: Vec<_> = rest.iter().map(|b| b.as_ref().to_vec()).collect();
         assert_eq!(got, [b"3", b"4", b"5", b"6", b"7"].map(|b| b.to_vec()));
     }
 
     #[test]
     fn a_refilled_queue_starts_at_the_size_of_the_last_drain() {
-        let (outbox, inbox) = channel(1000);
+        let (outbox, outgoing) = channel(1000);
         let mut batch = Vec::new();
         for _ in 0..40 {
             outbox.push(&Bytes::from_static(b"x"));
         }
-        inbox.try_recv_many(&mut batch, 1000);
+        outgoing.try_recv_many(&mut batch, 1000);
         outbox.push(&Bytes::from_static(b"y"));
-        assert!(inbox.0.lock().capacity() >= 40);
+        assert!(outgoing.0.lock().capacity() >= 40);
         // A quiet client's next buffer is small again.
-        inbox.try_recv_many(&mut Vec::new(), 1000);
+        outgoing.try_recv_many(&mut Vec::new(), 1000);
         outbox.push(&Bytes::from_static(b"z"));
-        assert!(inbox.0.lock().capacity() < 8);
+        assert!(outgoing.0.lock().capacity() < 8);
     }
 
     #[test]
     fn a_drained_large_queue_gives_its_memory_back() {
-        let (outbox, inbox) = channel(1000);
+        let (outbox, outgoing) = channel(1000);
         for _ in 0..500 {
             outbox.push(&Bytes::from_static(b"x"));
         }
         let mut batch = Vec::new();
-        inbox.try_recv_many(&mut batch, 1000);
-        assert_eq!(inbox.0.lock().capacity(), 0);
+        outgoing.try_recv_many(&mut batch, 1000);
+        assert_eq!(outgoing.0.lock().capacity(), 0);
     }
 }

@@ -1,4 +1,4 @@
-//! The server's parts every command may reach, behind one shared pointer
+//! The server's parts every request handler may reach, behind one shared pointer
 //! per connection, and the rules that take more than one of them (a
 //! private message needs the online users and the accounts).
 
@@ -18,7 +18,7 @@ use crate::throttle::LoginThrottle;
 /// would each keep a copy).
 pub(crate) type Shared = Arc<Services>;
 
-/// The server's parts a command may reach.
+/// The server's parts a request handler may reach.
 #[derive(Debug)]
 pub(crate) struct Services {
     pub hub: Hub,

@@ -11,8 +11,8 @@
 //! thread (`tokio::task::spawn_blocking`).
 
 mod keep;
-pub(crate) mod requests;
 mod store;
+pub(crate) mod work;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

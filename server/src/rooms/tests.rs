@@ -1,9 +1,9 @@
 use super::*;
-use crate::outbox::{Inbox, channel};
+use crate::outbox::{Outgoing, channel};
 use tertulia_shared::ServerMessage;
 use tertulia_shared::codec::decode;
 
-fn drain(rx: &mut Inbox) -> Vec<Event> {
+fn drain(rx: &mut Outgoing) -> Vec<Event> {
     let mut events = Vec::new();
     let mut lines = Vec::new();
     rx.try_recv_many(&mut lines, usize::MAX);
@@ -32,12 +32,12 @@ fn hub() -> (Hub, tempfile::TempDir) {
 
 /// Logs `n` people in (named by `name`); their queues are returned so
 /// they stay open.
-fn log_in(hub: &Hub, n: usize, name: impl Fn(usize) -> String) -> Vec<Inbox> {
+fn log_in(hub: &Hub, n: usize, name: impl Fn(usize) -> String) -> Vec<Outgoing> {
     (0..n)
         .map(|i| {
-            let (outbox, inbox) = channel(10_000);
+            let (outbox, outgoing) = channel(10_000);
             hub.join_server(&name(i), outbox).unwrap();
-            inbox
+            outgoing
         })
         .collect()
 }

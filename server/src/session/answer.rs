@@ -1,14 +1,14 @@
 //! Turning a line into its answer: decoded here (a malformed line is
-//! refused at once), applied by `cmd::apply`, written back as one line.
+//! refused at once), applied by `requests::apply`, written back as one line.
 
 use bytes::Bytes;
 use tertulia_shared::codec::{DecodeError, decode_request, encode};
 use tertulia_shared::{ClientRequest, ErrorBody, Reply, RequestId, ServerMessage};
 
 use super::Session;
-use crate::cmd::{self, Answer};
+use crate::requests::{self, Answer};
 
-pub(super) use crate::cmd::Step;
+pub(super) use crate::requests::Step;
 
 /// Applies the request on `line`: exactly one answer for each line, with
 /// the id it carries back.
@@ -18,7 +18,7 @@ pub(super) fn answer_line(session: &mut Session, line: &str) -> (Option<RequestI
             tracing::debug!(peer = %session.peer, "malformed request: {:?}", error.message);
             (id, Step::Now(Answer::refused(error)))
         }
-        Ok(ClientRequest { id, request }) => (id, cmd::apply(session, request)),
+        Ok(ClientRequest { id, request }) => (id, requests::apply(session, request)),
     }
 }
 

@@ -8,7 +8,7 @@ use tertulia_shared::{ErrorBody, ErrorCode, Event, ServerMessage};
 
 use super::Session;
 use crate::connection::Connection;
-use crate::outbox::Inbox;
+use crate::outbox::Outgoing;
 
 /// How long a farewell (the last lines, an error or shutdown notice) may
 /// take before the connection is dropped anyway.
@@ -39,7 +39,7 @@ pub(super) enum End {
 pub(super) async fn farewell(
     conn: &mut Connection,
     end: &End,
-    inbox: &Inbox,
+    outgoing: &Outgoing,
     batch: &mut Vec<Bytes>,
 ) {
     let error = |code, message: &str| ServerMessage::Error {
@@ -88,7 +88,7 @@ pub(super) async fn farewell(
         End::TooSlow | End::WriteTimeout | End::ClientReset | End::Io(_)
     );
     if deliver_queue {
-        inbox.try_recv_many(batch, usize::MAX);
+        outgoing.try_recv_many(batch, usize::MAX);
     }
     let goodbye = async {
         if !batch.is_empty() {

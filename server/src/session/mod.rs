@@ -1,6 +1,6 @@
 //! One client's life on the server: handshake → anonymous → logged in → gone.
 //!
-//! [`Session`] is one connection's state, what the commands in `cmd/` read
+//! [`Session`] is one connection's state, what the requests in `requests/` read
 //! and change; [`serve`] runs the connection's task around it.
 
 mod allowance;
@@ -42,8 +42,8 @@ impl Session {
         shared: Shared,
         peer: SocketAddr,
         ticket: Ticket,
-    ) -> (Session, outbox::Inbox) {
-        let (outbox, inbox) = outbox::channel(shared.config.outbox_capacity);
+    ) -> (Session, outbox::Outgoing) {
+        let (outbox, outgoing) = outbox::channel(shared.config.outbox_capacity);
         let session = Session {
             shared,
             peer,
@@ -53,7 +53,7 @@ impl Session {
             ticket: Some(ticket),
             allowance: Allowance::new(),
         };
-        (session, inbox)
+        (session, outgoing)
     }
 
     /// The logged-in user's login, or `not_authenticated`.

@@ -22,8 +22,8 @@ use super::answer::{Step, answer_line, reply_line};
 use super::farewell::{End, FAREWELL_TIMEOUT, farewell, log_end};
 use super::held::Held;
 use crate::admission::Ticket;
-use crate::cmd::Answer;
 use crate::connection::{Connection, MAX_BATCH_LINES, ReadError, Setup};
+use crate::requests::Answer;
 use crate::services::Shared;
 
 /// What a connection's task starts with.
@@ -74,7 +74,7 @@ async fn run(start: Box<Serving>) {
             Err(e) => return tracing::info!(%peer, "connection not started: {e}"),
         }
     };
-    let (mut session, inbox) = Session::new(shared, conn.peer(), ticket);
+    let (mut session, outgoing) = Session::new(shared, conn.peer(), ticket);
     let config = &session.shared.config;
     // When the connection started until it logs in, then when it was last
     // heard from: every deadline counts from it (see `deadline`).
@@ -108,14 +108,14 @@ async fn run(start: Box<Serving>) {
     let end = 'serving: loop {
         // Nothing to write after `read_ahead` lines (the replies wait for
         // the log): reading goes on.
-        if answered >= read_ahead && inbox.is_empty() {
+        if answered >= read_ahead && outgoing.is_empty() {
             answered = 0;
         }
         tokio::select! {
             biased;
             () = stopped(&shutdown) => break End::Shutdown,
-            () = inbox.kicked() => {
-                break if inbox.is_replaced() { End::Replaced } else { End::TooSlow };
+            () = outgoing.kicked() => {
+                break if outgoing.is_replaced() { End::Replaced } else { End::TooSlow };
             }
             () = timer.as_mut() => {
                 let (due, end) = deadline(&session, since);
@@ -187,7 +187,7 @@ async fn run(start: Box<Serving>) {
             },
             // Before the write: a reply released now leaves in the same write.
             () = held.ready(&session.shared.log) => held.release(&session.shared.log, &session.outbox),
-            () = inbox.recv_many(&mut batch, MAX_BATCH_LINES) => {
+            () = outgoing.recv_many(&mut batch, MAX_BATCH_LINES) => {
                 // Straight into the socket when it has room (the usual
                 // case): one system call, no future, no timer. Only the rest
                 // waits, under the write deadline.
@@ -225,7 +225,7 @@ async fn run(start: Box<Serving>) {
     Box::pin(held.all_ready(&session.shared.log, FAREWELL_TIMEOUT)).await;
     held.release(&session.shared.log, &session.outbox);
     // Boxed: its timers and writes would otherwise make every task bigger.
-    Box::pin(farewell(&mut conn, &end, &inbox, &mut batch)).await;
+    Box::pin(farewell(&mut conn, &end, &outgoing, &mut batch)).await;
     drop(conn);
     session.ticket.take();
     log_end(&session, &end);

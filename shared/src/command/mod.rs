@@ -6,7 +6,7 @@
 //! it, the request it becomes and its help. The parser reads it, the
 //! client's `#help` is drawn from it, and tests hold README.md's table and
 //! PROTOCOL.md's headings to it. The server handles each request in
-//! `server/src/cmd/<request>.rs`.
+//! `server/src/requests/<request>.rs`.
 //!
 //! Rules (each one is in the tests below):
 //! - Surrounding whitespace is ignored; arguments are separated by any run of spaces.

@@ -1,4 +1,4 @@
-//! What a command returns: its reply and what the session must do about it.
+//! What a request handler returns: its reply and what the session must do about it.
 
 use tertulia_shared::{ErrorBody, MessageId, Reply};
 
@@ -60,6 +60,6 @@ impl Answer {
     }
 }
 
-/// What a command's `apply` returns: an answer, or the refusal as an error
+/// What a handler's `apply` returns: an answer, or the refusal as an error
 /// so that `?` can refuse.
 pub(crate) type Outcome = Result<Answer, ErrorBody>;

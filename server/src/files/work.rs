@@ -1,5 +1,5 @@
 //! What the file requests (`offer_file`, `upload_chunk`, `cancel_upload`,
-//! `download_chunk` in `cmd/`) share: store work run off the async
+//! `download_chunk` in `requests/`) share: store work run off the async
 //! threads, and what a finished upload becomes.
 
 use tertulia_shared::{ErrorBody, ErrorCode, MessageId, Reply};

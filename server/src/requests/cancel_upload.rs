@@ -1,7 +1,7 @@
 use tertulia_shared::Reply;
 
 use super::answer::{Answer, Outcome};
-use crate::files::requests::off_thread;
+use crate::files::work::off_thread;
 use crate::session::Session;
 
 /// `cancel_upload`: gives up an upload; what was received is deleted.

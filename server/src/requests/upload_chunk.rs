@@ -2,7 +2,7 @@ use tertulia_shared::files::{CHUNK_BYTES, decode_chunk};
 use tertulia_shared::{ErrorBody, ErrorCode};
 
 use super::answer::{Answer, Outcome};
-use crate::files::requests::{off_thread, progress_reply};
+use crate::files::work::{off_thread, progress_reply};
 use crate::session::Session;
 
 /// `upload_chunk`: the bytes at `offset` of an upload (base64). The last

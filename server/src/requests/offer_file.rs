@@ -1,5 +1,5 @@
 use super::answer::{Answer, Outcome};
-use crate::files::requests::{off_thread, progress_reply};
+use crate::files::work::{off_thread, progress_reply};
 use crate::files::{Offer, Target};
 use crate::session::Session;
 

@@ -1,7 +1,7 @@
 use tertulia_shared::Reply;
 
 use super::answer::{Answer, Outcome};
-use crate::files::requests::off_thread;
+use crate::files::work::off_thread;
 use crate::session::Session;
 
 /// `download_chunk`: the bytes of a shared file from `offset` on (one

@@ -1,5 +1,5 @@
 //! Every request the server understands, one file each, named after the
-//! request. Parsing happened in `tertulia_shared::codec`; here each command
+//! request. Parsing happened in `tertulia_shared::codec`; here each handler
 //! checks its preconditions (greeted, logged in, within its rate…), applies
 //! itself to the session and the hub, and returns its [`Answer`]: the reply
 //! and what the session must do about it. [`apply`] is the one dispatch.
@@ -21,7 +21,7 @@
 //! | chat text | `say` | `say.rs` |
 //!
 //! `#help` and `#net` never reach the server. The shared steps of the file
-//! requests live in `crate::files::requests`, the rules of private messages
+//! requests live in `crate::files::work`, the rules of private messages
 //! (to a file or a text) in `crate::rooms::private`.
 
 mod answer;
