@@ -16,7 +16,7 @@ use tertulia::ui::chat::{MessageView, messages_ui};
 struct Room {
     lines: Vec<Line>,
     view: MessageView,
-    thumbnails: tertulia::app::files::Thumbnails,
+    thumbnails: tertulia::ui::thumbnails::Thumbnails,
 }
 
 fn room(n: usize) -> Room {

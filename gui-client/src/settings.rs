@@ -1,11 +1,14 @@
 //! Settings kept between runs in the user's config directory: the last
 //! server address, the last login, the window size and the certificate
-//! fingerprints the user accepted. Never the password.
+//! fingerprints the user accepted, and what the View menu sets. Never the
+//! password.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+use crate::i18n::Lang;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -23,7 +26,7 @@ pub struct Settings {
     pub known: BTreeMap<String, String>,
     /// What the View menu sets (kept at the top level of the file).
     #[serde(flatten)]
-    pub view: crate::ui::view::ViewPrefs,
+    pub view: ViewPrefs,
 }
 
 impl Default for Settings {
@@ -35,7 +38,7 @@ impl Default for Settings {
             pinned: BTreeMap::new(),
             plain: false,
             known: BTreeMap::new(),
-            view: crate::ui::view::ViewPrefs::default(),
+            view: ViewPrefs::default(),
         }
     }
 }
@@ -104,6 +107,51 @@ impl SettingsStore {
     }
 }
 
+/// Light or dark, remembered in the settings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Follows the system's preference.
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn apply(self, ctx: &egui::Context) {
+        ctx.set_theme(match self {
+            Theme::System => egui::ThemePreference::System,
+            Theme::Light => egui::ThemePreference::Light,
+            Theme::Dark => egui::ThemePreference::Dark,
+        });
+    }
+}
+
+/// What the View menu sets, remembered in the settings.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ViewPrefs {
+    pub theme: Theme,
+    /// Text size (1.0: normal).
+    pub zoom: f32,
+    /// The interface language; `None`: the system's.
+    pub language: Option<Lang>,
+    /// A chime when a private message or a mention arrives.
+    pub sound: bool,
+}
+
+impl Default for ViewPrefs {
+    fn default() -> Self {
+        ViewPrefs {
+            theme: Theme::System,
+            zoom: 1.0,
+            language: None,
+            sound: true,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,8 +168,8 @@ mod tests {
             pinned: BTreeMap::from([("10.0.0.5:7878".into(), "AB12 CD34".into())]),
             plain: false,
             known: BTreeMap::from([("Aula 3".into(), "10.0.0.5:7878".into())]),
-            view: crate::ui::view::ViewPrefs {
-                theme: crate::ui::view::Theme::Dark,
+            view: ViewPrefs {
+                theme: Theme::Dark,
                 zoom: 1.2,
                 language: Some(crate::i18n::Lang::Es),
                 sound: false,

@@ -44,7 +44,7 @@ fn log_in_with_an_existing_account_and_use_rooms_from_the_sidebar_and_commands()
     let server = Server::start(&dir);
     let luis = Headless::sign_up(server.addr, "luis");
     let ana = Headless::sign_up(server.addr, "ana");
-    ana.net.command(tertulia::net::NetCommand::Logout);
+    ana.net.order(tertulia::net::NetOrder::Logout);
     ana.wait(|e| matches!(e, NetEvent::Closed { .. }));
 
     let mut app = app(server.addr);
@@ -302,7 +302,7 @@ fn the_keyboard_alone_logs_in_and_chats() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(&dir);
     let ana = Headless::sign_up(server.addr, "ana");
-    ana.net.command(tertulia::net::NetCommand::Logout);
+    ana.net.order(tertulia::net::NetOrder::Logout);
     ana.wait(|e| matches!(e, NetEvent::Closed { .. }));
 
     let mut app = app(server.addr);
@@ -427,7 +427,7 @@ fn the_view_menu_switches_to_dark_and_zooms_and_both_are_remembered() {
     app.run();
     assert!((app.ctx.zoom_factor() - 1.1).abs() < 0.001);
     let saved = settings.load();
-    assert_eq!(saved.view.theme, tertulia::ui::view::Theme::Dark);
+    assert_eq!(saved.view.theme, tertulia::settings::Theme::Dark);
     assert!((saved.view.zoom - 1.1).abs() < 0.001);
     server.stop();
 }

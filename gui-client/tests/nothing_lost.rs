@@ -10,7 +10,7 @@ mod common;
 
 use common::*;
 use egui_kittest::kittest::Queryable;
-use tertulia::net::NetCommand;
+use tertulia::net::NetOrder;
 use tertulia::state::Line;
 use tertulia_shared::Request;
 
@@ -122,7 +122,7 @@ fn private_messages_sent_while_away_are_waiting_at_login() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(&dir);
     let ana = Headless::sign_up(server.addr, "ana");
-    ana.net.command(NetCommand::Logout);
+    ana.net.order(NetOrder::Logout);
     ana.wait(|e| matches!(e, tertulia::net::NetEvent::Closed { .. }));
     let luis = Headless::sign_up(server.addr, "luis");
     for text in ["¿vienes mañana?", "trae el portátil"] {

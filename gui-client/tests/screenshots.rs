@@ -12,7 +12,7 @@ use std::time::Duration;
 use common::*;
 use egui_kittest::Harness;
 use tertulia::app::TertuliaApp;
-use tertulia::net::{NetCommand, NetEvent};
+use tertulia::net::{NetEvent, NetOrder};
 use tertulia_shared::Request;
 
 fn save(harness: &mut Harness<'_, TertuliaApp>, name: &str) {
@@ -74,7 +74,7 @@ fn render_screenshots() {
     let eva = Headless::sign_up(server.addr, "eva");
     let luis = Headless::sign_up(server.addr, "luis");
     let sofia = Headless::sign_up(server.addr, "sofia");
-    sofia.net.command(NetCommand::Logout);
+    sofia.net.order(NetOrder::Logout);
     marta.net.send(Request::CreateRoom {
         room: "física".into(),
     });
@@ -121,7 +121,7 @@ fn render_screenshots() {
     let picture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../screenshots/es-dark.png");
     let shared = dir.path().join("pantalla-del-laboratorio.png");
     std::fs::copy(&picture, &shared).unwrap();
-    marta.net.command(NetCommand::Upload {
+    marta.net.order(NetOrder::Upload {
         id: 1,
         path: shared,
         to: None,

@@ -5,8 +5,8 @@
 use super::TertuliaApp;
 use super::text;
 use crate::ui::Intent;
+use crate::ui::attachments::{FileAction, picker_ui, transfers_ui};
 use crate::ui::chat::messages_ui;
-use crate::ui::files::{FileAction, picker_ui, transfers_ui};
 use crate::ui::input::input_ui;
 use crate::ui::private::private_windows_ui;
 use crate::ui::rooms::rooms_ui;
@@ -34,7 +34,7 @@ impl TertuliaApp {
         egui::Panel::left("rooms")
             .default_size(190.0)
             .show(ui, |ui| {
-                intents.extend(rooms_ui(ui, &mut chat.rooms, &chat.state))
+                intents.extend(rooms_ui(ui, &mut self.widgets.rooms, &chat.state))
             });
         egui::Panel::right("users")
             .default_size(190.0)
@@ -43,7 +43,7 @@ impl TertuliaApp {
             ui.add_space(4.0);
             intents.extend(transfers_ui(ui, &self.files.transfers));
             ui.add_space(2.0);
-            intents.extend(input_ui(ui, &mut chat.input, &chat.state.room));
+            intents.extend(input_ui(ui, &mut self.widgets.input, &chat.state.room));
             ui.add_space(4.0);
         });
         egui::CentralPanel::default().show(ui, |ui| {
@@ -60,7 +60,7 @@ impl TertuliaApp {
             let prepended = chat.state.prepended(&room);
             intents.extend(messages_ui(
                 ui,
-                &mut chat.view,
+                &mut self.widgets.view,
                 chat.state.log(),
                 (&room, prepended),
                 &mut self.files.thumbnails,
@@ -69,7 +69,7 @@ impl TertuliaApp {
         intents.extend(private_windows_ui(
             ui.ctx(),
             &chat.state,
-            &mut chat.private_drafts,
+            &mut self.widgets.private_drafts,
             &mut self.files.thumbnails,
         ));
         if let Some(picker) = &mut self.files.picker {

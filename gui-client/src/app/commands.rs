@@ -8,7 +8,7 @@ use tertulia_shared::command::{self, Command, Input, ParseError};
 use super::TertuliaApp;
 use super::session::Pending;
 use crate::i18n::{tr, tr_args};
-use crate::net::{NetCommand, NetHandle};
+use crate::net::{NetHandle, NetOrder};
 use crate::ui::status::ClockView;
 
 impl TertuliaApp {
@@ -41,7 +41,7 @@ impl TertuliaApp {
                 chat.state.info(report);
             }
             Command::Exit => {
-                self.net.command(NetCommand::Logout);
+                self.net.order(NetOrder::Logout);
             }
             other => {
                 if let Some(request) = other.to_request() {

@@ -11,6 +11,7 @@ use super::{DRAIN_BUDGET, Retry, Screen, TertuliaApp, text};
 use crate::net::{Arrival, NetEvent, server_key};
 use crate::ui::status::{ClockView, LinkStatus};
 use crate::ui::trust::TrustQuestion;
+use crate::ui::widgets::ChatWidgets;
 
 impl TertuliaApp {
     /// Applies everything the network thread said, within a time budget so
@@ -81,8 +82,10 @@ impl TertuliaApp {
                 }
             }
             NetEvent::Failed { id, error } => {
-                if let Some(chat) = &mut self.chat {
-                    chat.on_failed(id, error);
+                if let Some(chat) = &mut self.chat
+                    && let Some(back) = chat.on_failed(id, error)
+                {
+                    self.widgets.give_back(back);
                 }
             }
             NetEvent::Event(event) => {
@@ -112,7 +115,10 @@ impl TertuliaApp {
         self.store.save(&self.settings);
         match (&mut self.chat, resumed) {
             (Some(chat), true) => chat.resume(&self.net, &server, arrival),
-            _ => self.chat = Some(ChatSession::new(arrival, server)),
+            _ => {
+                self.chat = Some(ChatSession::new(arrival, server));
+                self.widgets = ChatWidgets::default();
+            }
         }
     }
 

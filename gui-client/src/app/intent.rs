@@ -7,7 +7,7 @@ use super::session::Pending;
 use super::{Screen, TertuliaApp};
 use crate::host::Hosting;
 use crate::i18n::Lang;
-use crate::net::NetCommand;
+use crate::net::NetOrder;
 use crate::ui::Intent;
 
 impl TertuliaApp {
@@ -30,7 +30,7 @@ impl TertuliaApp {
                 self.screen = Screen::Login;
             }
             Intent::CancelConnecting => {
-                self.net.command(NetCommand::Cancel);
+                self.net.order(NetOrder::Cancel);
                 self.attempt = None;
             }
             Intent::TrustServer => self.answer_question(true),

@@ -4,11 +4,11 @@
 mod chat_screen;
 mod commands;
 mod events;
-pub mod files;
 mod intent;
 mod lan;
 mod notify;
 mod session;
+mod sharing;
 
 pub use lan::Lan;
 
@@ -25,7 +25,7 @@ use crate::host::{HostOptions, Hosting};
 use crate::i18n::Lang;
 use crate::net::discovery::Discovery;
 use crate::net::tls::Trust;
-use crate::net::{NetCommand, NetHandle, local_now_ms, server_key};
+use crate::net::{NetHandle, NetOrder, local_now_ms, server_key};
 use crate::settings::{Settings, SettingsStore};
 use crate::sound::Chimes;
 use crate::state::ChatState;
@@ -33,6 +33,7 @@ use crate::ui::login::{LoginForm, login_ui};
 use crate::ui::signup::{SignupForm, signup_ui};
 use crate::ui::status::{ClockView, LinkStatus};
 use crate::ui::trust::{TrustQuestion, trust_ui};
+use crate::ui::widgets::ChatWidgets;
 use session::ChatSession;
 
 mod text {
@@ -130,7 +131,9 @@ pub struct TertuliaApp {
     /// The title, the attention requests and the chime.
     notifier: notify::Notifier,
     /// File transfers, the picker and thumbnails.
-    files: files::Files,
+    files: sharing::Files,
+    /// The chat screen's widgets (the message box, the log's place…).
+    widgets: ChatWidgets,
 }
 
 /// A connection attempt to repeat once the user has trusted the server.
@@ -194,9 +197,10 @@ impl TertuliaApp {
             hosting_applied: false,
             closing_with: None,
             close_confirmed: false,
+            widgets: ChatWidgets::default(),
             files: match options.files_dir {
-                Some(dir) => files::Files::new(ctx, dir.join("Downloads"), dir.join("cache")),
-                None => files::Files::for_this_user(ctx),
+                Some(dir) => sharing::Files::new(ctx, dir.join("Downloads"), dir.join("cache")),
+                None => sharing::Files::for_this_user(ctx),
             },
             notifier: notify::Notifier::new(if options.silent {
                 Chimes::silent()
@@ -255,7 +259,7 @@ impl TertuliaApp {
             plain: self.login.plain,
         };
         self.pending_register = register.clone();
-        self.net.command(NetCommand::Connect {
+        self.net.order(NetOrder::Connect {
             server,
             trust,
             login,
@@ -349,6 +353,6 @@ impl eframe::App for TertuliaApp {
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.store.save(&self.settings);
-        self.net.command(NetCommand::Logout);
+        self.net.order(NetOrder::Logout);
     }
 }

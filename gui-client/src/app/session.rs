@@ -9,10 +9,8 @@ use tertulia_shared::{ErrorBody, ErrorCode, MessageId, Reply, Request, RequestId
 
 use crate::net::{Arrival, NetHandle};
 use crate::state::{ChatState, Direction, PrivateLine};
-use crate::ui::chat::MessageView;
-use crate::ui::input::InputBox;
-use crate::ui::rooms::RoomsPanel;
 use crate::ui::status::LinkStatus;
+use crate::ui::widgets::GivenBack;
 
 pub(super) mod text {
     use crate::i18n::tr_args;
@@ -67,10 +65,6 @@ pub(super) struct ChatSession {
     pub state: ChatState,
     pub server: String,
     pub link: LinkStatus,
-    pub input: InputBox,
-    pub view: MessageView,
-    pub rooms: RoomsPanel,
-    pub private_drafts: HashMap<String, String>,
     /// Requests typed by the user: their results are printed in the log.
     pub typed: HashSet<RequestId>,
     pub pending: HashMap<RequestId, Pending>,
@@ -102,10 +96,6 @@ impl ChatSession {
                 encrypted,
             },
             server,
-            input: InputBox::focused(),
-            view: MessageView::default(),
-            rooms: RoomsPanel::default(),
-            private_drafts: HashMap::new(),
             typed: HashSet::new(),
             pending: HashMap::new(),
             room_before_drop: None,
@@ -241,7 +231,9 @@ impl ChatSession {
         }
     }
 
-    pub fn on_failed(&mut self, id: Option<RequestId>, error: ErrorBody) {
+    /// Files a refusal; the refused text, if any, goes back to where it
+    /// was typed.
+    pub fn on_failed(&mut self, id: Option<RequestId>, error: ErrorBody) -> Option<GivenBack> {
         let typed = id.is_some_and(|id| self.typed.remove(&id));
         let error = ErrorBody {
             message: crate::i18n::error_message(&error),
@@ -249,10 +241,8 @@ impl ChatSession {
         };
         match id.and_then(|id| self.pending.remove(&id)) {
             Some(Pending::Say(text)) => {
-                if self.input.text.is_empty() {
-                    self.input.text = text;
-                }
                 self.state.error(error.message);
+                return Some(GivenBack::Line(text));
             }
             Some(Pending::Private { to, text }) => {
                 self.state
@@ -260,16 +250,10 @@ impl ChatSession {
                     .lines
                     .push(PrivateLine::Error(error.message.clone()));
                 if typed {
-                    if self.input.text.is_empty() {
-                        self.input.text = format!("#\\private {to} {text}");
-                    }
                     self.state.error(error.message);
-                } else {
-                    let draft = self.private_drafts.entry(fold(&to)).or_default();
-                    if draft.is_empty() {
-                        *draft = text;
-                    }
+                    return Some(GivenBack::Line(format!("#\\private {to} {text}")));
                 }
+                return Some(GivenBack::Draft { to, text });
             }
             Some(Pending::Rejoin { room, notices }) if error.code == ErrorCode::RoomNotFound => {
                 for notice in notices {
@@ -282,5 +266,6 @@ impl ChatSession {
             Some(Pending::CatchUpRoom(_)) if error.code == ErrorCode::RoomNotFound => {}
             _ => self.state.error(error.message),
         }
+        None
     }
 }

@@ -20,7 +20,7 @@ use super::out::Out;
 use super::pages::{append_page, pages_next};
 use super::transfers::Transfers;
 use super::{
-    CONNECT_TIMEOUT, INTERNAL_IDS, NetCommand, NetEvent, SILENCE_LIMIT, elapsed_since, local_now_ms,
+    CONNECT_TIMEOUT, INTERNAL_IDS, NetEvent, NetOrder, SILENCE_LIMIT, elapsed_since, local_now_ms,
 };
 
 /// Clock samples per synchronisation round, and the pause between rounds.
@@ -41,7 +41,7 @@ pub(super) trait Io: AsyncRead + AsyncWrite + Send + Unpin {}
 impl<T: AsyncRead + AsyncWrite + Send + Unpin> Io for T {}
 
 /// How a logged-in session ended.
-pub(super) enum End {
+pub(super) enum LinkEnd {
     Logout,
     Cancel,
     Lost(String),
@@ -216,9 +216,9 @@ impl Link {
     /// Forwards requests and answers until the session ends.
     pub(super) async fn serve(
         &mut self,
-        commands: &mut mpsc::UnboundedReceiver<NetCommand>,
+        orders: &mut mpsc::UnboundedReceiver<NetOrder>,
         transfers: &mut Transfers,
-    ) -> End {
+    ) -> LinkEnd {
         let mut clock = ClockSync::new();
         let mut samples_left = SYNC_SAMPLES;
         let mut next_round = Instant::now() + SYNC_EVERY;
@@ -236,7 +236,7 @@ impl Link {
             });
             for (id, request) in wanted {
                 if let Err(e) = self.write(id, request).await {
-                    return End::Lost(errors::connection_lost(&e));
+                    return LinkEnd::Lost(errors::connection_lost(&e));
                 }
             }
             tokio::select! {
@@ -264,7 +264,7 @@ impl Link {
                         if id < INTERNAL_IDS || self.paging.contains_key(&id) =>
                     {
                         if let Err(e) = self.gather(id, result).await {
-                            return End::Lost(errors::connection_lost(&e));
+                            return LinkEnd::Lost(errors::connection_lost(&e));
                         }
                     }
                     Ok(Some(ServerMessage::Reply { .. })) => {}
@@ -276,9 +276,9 @@ impl Link {
                     Ok(Some(ServerMessage::Event { event })) => {
                         let end = match &event {
                             Event::Shutdown { .. } => {
-                                Some(End::Lost(crate::i18n::tr("net-shutting-down")))
+                                Some(LinkEnd::Lost(crate::i18n::tr("net-shutting-down")))
                             }
-                            Event::SessionReplaced { .. } => Some(End::Replaced(
+                            Event::SessionReplaced { .. } => Some(LinkEnd::Replaced(
                                 crate::i18n::tr("notice-session-replaced"),
                             )),
                             _ => None,
@@ -288,16 +288,16 @@ impl Link {
                             return end;
                         }
                     }
-                    Ok(None) => return End::Lost(crate::i18n::tr("net-server-closed")),
-                    Err(e) => return End::Lost(errors::connection_lost(&e)),
+                    Ok(None) => return LinkEnd::Lost(crate::i18n::tr("net-server-closed")),
+                    Err(e) => return LinkEnd::Lost(errors::connection_lost(&e)),
                 },
-                command = commands.recv() => match command {
-                    Some(NetCommand::Send { id, request }) => {
+                order = orders.recv() => match order {
+                    Some(NetOrder::Send { id, request }) => {
                         if let Err(e) = self.write(id, request).await {
-                            return End::Lost(errors::connection_lost(&e));
+                            return LinkEnd::Lost(errors::connection_lost(&e));
                         }
                     }
-                    Some(NetCommand::Logout) => {
+                    Some(NetOrder::Logout) => {
                         let id = self.next_id;
                         if self.write(id, Request::Logout).await.is_ok() {
                             // Wait briefly for `bye` so the server sees a clean exit.
@@ -306,25 +306,25 @@ impl Link {
                             })
                             .await;
                         }
-                        return End::Logout;
+                        return LinkEnd::Logout;
                     }
-                    Some(NetCommand::Cancel) | None => return End::Cancel,
-                    Some(NetCommand::Connect { .. }) => {}
-                    Some(NetCommand::CancelTransfer { id }) => {
+                    Some(NetOrder::Cancel) | None => return LinkEnd::Cancel,
+                    Some(NetOrder::Connect { .. }) => {}
+                    Some(NetOrder::CancelTransfer { id }) => {
                         if let Some(request) = transfers.cancel(&self.out, id) {
                             let rid = self.next_id;
                             self.next_id += 1;
                             if let Err(e) = self.write(rid, request).await {
-                                return End::Lost(errors::connection_lost(&e));
+                                return LinkEnd::Lost(errors::connection_lost(&e));
                             }
                         }
                     }
-                    Some(other) => transfers.command(&self.out, other),
+                    Some(other) => transfers.order(&self.out, other),
                 },
                 _ = tick.tick() => {
                     if let Some((_, _, since)) = in_flight {
                         if elapsed_since(since) > SILENCE_LIMIT {
-                            return End::Lost(crate::i18n::tr_args(
+                            return LinkEnd::Lost(crate::i18n::tr_args(
                                 "net-stopped-answering",
                                 &[("secs", &SILENCE_LIMIT.as_secs())],
                             ));
@@ -345,7 +345,7 @@ impl Link {
                         self.next_id += 1;
                         let sent = local_now_ms();
                         if let Err(e) = self.write(id, Request::Time).await {
-                            return End::Lost(errors::connection_lost(&e));
+                            return LinkEnd::Lost(errors::connection_lost(&e));
                         }
                         in_flight = Some((id, sent, Instant::now()));
                     }

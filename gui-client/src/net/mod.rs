@@ -27,7 +27,7 @@ use tokio::sync::mpsc;
 
 /// What the UI asks of the network thread.
 #[derive(Debug)]
-pub enum NetCommand {
+pub enum NetOrder {
     /// Connect to `server` (`host` or `host:port`), optionally create the
     /// account, then log in. Reconnects by itself if the link drops later.
     Connect {
@@ -162,7 +162,7 @@ pub struct NetStats {
 /// The UI's end of the network thread.
 #[derive(Debug, Clone)]
 pub struct NetHandle {
-    commands: mpsc::UnboundedSender<NetCommand>,
+    orders: mpsc::UnboundedSender<NetOrder>,
     events: crossbeam_channel::Receiver<NetEvent>,
     next_id: Arc<AtomicU64>,
     stats: Arc<Mutex<NetStats>>,
@@ -179,10 +179,10 @@ impl NetHandle {
     /// Starts the network thread. `wake` is called after every event (the
     /// GUI passes `ctx.request_repaint`).
     pub fn spawn(wake: impl Fn() + Send + Sync + 'static) -> std::io::Result<NetHandle> {
-        let (command_tx, command_rx) = mpsc::unbounded_channel();
+        let (order_tx, order_rx) = mpsc::unbounded_channel();
         let (event_tx, event_rx) = crossbeam_channel::unbounded();
         let stats = Arc::new(Mutex::new(NetStats::default()));
-        let worker = worker::Worker::new(command_rx, event_tx, Arc::new(wake), stats.clone());
+        let worker = worker::Worker::new(order_rx, event_tx, Arc::new(wake), stats.clone());
         // Failures are told in the window's language, whenever it changes.
         let language = crate::i18n::speaking();
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -195,22 +195,22 @@ impl NetHandle {
                 runtime.block_on(worker.run())
             })?;
         Ok(NetHandle {
-            commands: command_tx,
+            orders: order_tx,
             events: event_rx,
             next_id: Arc::new(AtomicU64::new(1)),
             stats,
         })
     }
 
-    /// Queues a command; never blocks. Returns false if the thread is gone.
-    pub fn command(&self, command: NetCommand) -> bool {
-        self.commands.send(command).is_ok()
+    /// Queues an order for the network thread; never blocks. Returns false if the thread is gone.
+    pub fn order(&self, order: NetOrder) -> bool {
+        self.orders.send(order).is_ok()
     }
 
     /// Sends a request; returns the id its answer will carry.
     pub fn send(&self, request: Request) -> RequestId {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        self.command(NetCommand::Send { id, request });
+        self.order(NetOrder::Send { id, request });
         id
     }
 

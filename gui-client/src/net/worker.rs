@@ -10,15 +10,15 @@ use tokio::sync::mpsc;
 
 use super::establish::establish;
 use super::failure::Failure;
-use super::link::End;
+use super::link::LinkEnd;
 use super::out::Out;
 use super::tls::Trust;
 use super::transfers::Transfers;
-use super::{NetCommand, NetEvent, NetStats, retry_delay};
+use super::{NetEvent, NetOrder, NetStats, retry_delay};
 
 /// The network thread.
 pub(super) struct Worker {
-    commands: mpsc::UnboundedReceiver<NetCommand>,
+    orders: mpsc::UnboundedReceiver<NetOrder>,
     out: Out,
     /// File transfers outlive connections: they pause and resume.
     transfers: Transfers,
@@ -26,13 +26,13 @@ pub(super) struct Worker {
 
 impl Worker {
     pub(super) fn new(
-        commands: mpsc::UnboundedReceiver<NetCommand>,
+        orders: mpsc::UnboundedReceiver<NetOrder>,
         events: crossbeam_channel::Sender<NetEvent>,
         wake: Arc<dyn Fn() + Send + Sync>,
         stats: Arc<Mutex<NetStats>>,
     ) -> Worker {
         Worker {
-            commands,
+            orders,
             out: Out {
                 events,
                 wake,
@@ -43,9 +43,9 @@ impl Worker {
     }
 
     pub(super) async fn run(mut self) {
-        while let Some(command) = self.commands.recv().await {
-            match command {
-                NetCommand::Connect {
+        while let Some(order) = self.orders.recv().await {
+            match order {
+                NetOrder::Connect {
                     server,
                     trust,
                     login,
@@ -57,9 +57,9 @@ impl Worker {
                     self.transfers.cancel_all(&self.out);
                     self.connect(server, trust, login, password, register).await
                 }
-                NetCommand::Send { id, .. } => self.out.emit(not_connected(id)),
-                NetCommand::Logout | NetCommand::Cancel => {}
-                other => self.transfers.command(&self.out, other),
+                NetOrder::Send { id, .. } => self.out.emit(not_connected(id)),
+                NetOrder::Logout | NetOrder::Cancel => {}
+                other => self.transfers.order(&self.out, other),
             }
         }
     }
@@ -93,7 +93,7 @@ impl Worker {
             );
             let result = tokio::select! {
                 result = establishing => result,
-                () = interruption(&mut self.commands, &self.out, &mut self.transfers) => Err(Failure::Interrupted),
+                () = interruption(&mut self.orders, &self.out, &mut self.transfers) => Err(Failure::Interrupted),
             };
             let mut link = match result {
                 Ok((mut link, arrival)) => {
@@ -144,31 +144,31 @@ impl Worker {
                     s.reconnections += 1;
                 }
             });
-            let end = link.serve(&mut self.commands, &mut self.transfers).await;
+            let end = link.serve(&mut self.orders, &mut self.transfers).await;
             self.out.stats(|s| s.connected_since = None);
             match end {
                 // Only a lost link is resumed; another account may log in next.
-                End::Lost(_) => self.transfers.pause(&self.out),
+                LinkEnd::Lost(_) => self.transfers.pause(&self.out),
                 _ => self.transfers.cancel_all(&self.out),
             }
             match end {
-                End::Logout => {
+                LinkEnd::Logout => {
                     self.out.emit(NetEvent::Closed {
                         message: crate::i18n::tr("net-left"),
                     });
                     return;
                 }
-                End::Cancel => {
+                LinkEnd::Cancel => {
                     self.out.emit(NetEvent::Closed {
                         message: crate::i18n::tr("net-disconnected"),
                     });
                     return;
                 }
-                End::Replaced(message) => {
+                LinkEnd::Replaced(message) => {
                     self.out.emit(NetEvent::Closed { message });
                     return;
                 }
-                End::Lost(message) => {
+                LinkEnd::Lost(message) => {
                     resumed = true;
                     if !self.pause(message, retry_delay(1)).await {
                         return;
@@ -187,7 +187,7 @@ impl Worker {
         });
         tokio::select! {
             () = tokio::time::sleep(delay) => true,
-            () = interruption(&mut self.commands, &self.out, &mut self.transfers) => {
+            () = interruption(&mut self.orders, &self.out, &mut self.transfers) => {
                 self.out.emit(NetEvent::Closed { message: crate::i18n::tr("net-disconnected") });
                 false
             }
@@ -208,16 +208,16 @@ fn not_connected(id: RequestId) -> NetEvent {
 /// Resolves when the user cancels or logs out; refuses requests meanwhile
 /// (transfers wait for the connection).
 async fn interruption(
-    commands: &mut mpsc::UnboundedReceiver<NetCommand>,
+    orders: &mut mpsc::UnboundedReceiver<NetOrder>,
     out: &Out,
     transfers: &mut Transfers,
 ) {
     loop {
-        match commands.recv().await {
-            None | Some(NetCommand::Cancel) | Some(NetCommand::Logout) => return,
-            Some(NetCommand::Send { id, .. }) => out.emit(not_connected(id)),
-            Some(NetCommand::Connect { .. }) => {}
-            Some(other) => transfers.command(out, other),
+        match orders.recv().await {
+            None | Some(NetOrder::Cancel) | Some(NetOrder::Logout) => return,
+            Some(NetOrder::Send { id, .. }) => out.emit(not_connected(id)),
+            Some(NetOrder::Connect { .. }) => {}
+            Some(other) => transfers.order(out, other),
         }
     }
 }

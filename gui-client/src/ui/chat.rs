@@ -3,10 +3,10 @@
 use egui::text::LayoutJob;
 use egui::{FontId, Rect, RichText, TextFormat, Ui, UiBuilder, vec2};
 
-use super::files::FileAction;
+use super::attachments::FileAction;
 use super::{Intent, clock_time, name_color, shown_text};
-use crate::app::files::Thumbnails;
 use crate::state::Line;
+use crate::ui::thumbnails::Thumbnails;
 
 /// Row heights as last measured, so only the visible rows are laid out even
 /// in a room with tens of thousands of messages.
@@ -117,7 +117,7 @@ fn file_ui(
     let file = file?;
     ui.horizontal(|ui| {
         ui.add_space(40.0);
-        ui.vertical(|ui| super::files::file_card(ui, file, thumbnails.get(file)))
+        ui.vertical(|ui| super::attachments::file_card(ui, file, thumbnails.get(file)))
             .inner
     })
     .inner

@@ -6,9 +6,9 @@
 
 use tertulia_shared::Registration;
 
-use super::files::FileAction;
+use super::attachments::FileAction;
 use super::servers::ServerRow;
-use super::view::ViewPrefs;
+use crate::settings::ViewPrefs;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Intent {

@@ -2,8 +2,8 @@
 //! what the user asked for as [`Intent`]s; `app/intent.rs` applies them
 //! after drawing.
 
+pub mod attachments;
 pub mod chat;
-pub mod files;
 pub mod input;
 pub mod intent;
 pub mod login;
@@ -12,9 +12,11 @@ pub mod rooms;
 pub mod servers;
 pub mod signup;
 pub mod status;
+pub mod thumbnails;
 pub mod trust;
 pub mod users;
 pub mod view;
+pub mod widgets;
 
 pub use intent::Intent;
 

@@ -5,10 +5,10 @@ use std::collections::HashMap;
 use egui::{Context, RichText};
 use tertulia_shared::validate::fold;
 
-use super::files::FileAction;
+use super::attachments::FileAction;
 use super::{Intent, clock_time, name_color, shown_text};
-use crate::app::files::Thumbnails;
 use crate::state::{ChatState, Conversation, PrivateLine};
+use crate::ui::thumbnails::Thumbnails;
 
 mod text {
     use crate::i18n::tr_args;
@@ -204,7 +204,7 @@ fn conversation_ui(
                             }
                         });
                         if let Some(file) = file
-                            && super::files::file_card(ui, file, thumbnails.get(file))
+                            && super::attachments::file_card(ui, file, thumbnails.get(file))
                         {
                             out.push(Intent::File(FileAction::Download(file.clone())));
                         }

@@ -82,7 +82,7 @@ pub fn status_ui(
     clock: &ClockView,
     unread: usize,
     hosting: Option<&str>,
-    view: &super::view::ViewPrefs,
+    view: &crate::settings::ViewPrefs,
 ) -> Option<super::Intent> {
     let mut view_changed = None;
     ui.horizontal(|ui| {

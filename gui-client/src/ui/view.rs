@@ -4,7 +4,7 @@
 use egui::Ui;
 
 use crate::i18n::Lang;
-use serde::{Deserialize, Serialize};
+use crate::settings::{Theme, ViewPrefs};
 
 mod text {
     use crate::i18n::tr_args;
@@ -23,51 +23,6 @@ mod text {
 
     pub fn size(percent: f32) -> String {
         tr_args("view-size", &[("percent", &format!("{percent:.0}"))])
-    }
-}
-
-/// Light or dark, remembered in the settings.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Theme {
-    /// Follows the system's preference.
-    #[default]
-    System,
-    Light,
-    Dark,
-}
-
-impl Theme {
-    pub fn apply(self, ctx: &egui::Context) {
-        ctx.set_theme(match self {
-            Theme::System => egui::ThemePreference::System,
-            Theme::Light => egui::ThemePreference::Light,
-            Theme::Dark => egui::ThemePreference::Dark,
-        });
-    }
-}
-
-/// What the View menu sets, remembered in the settings.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ViewPrefs {
-    pub theme: Theme,
-    /// Text size (1.0: normal).
-    pub zoom: f32,
-    /// The interface language; `None`: the system's.
-    pub language: Option<Lang>,
-    /// A chime when a private message or a mention arrives.
-    pub sound: bool,
-}
-
-impl Default for ViewPrefs {
-    fn default() -> Self {
-        ViewPrefs {
-            theme: Theme::System,
-            zoom: 1.0,
-            language: None,
-            sound: true,
-        }
     }
 }
 

@@ -16,7 +16,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable, by};
 use tertulia::app::{AppOptions, TertuliaApp};
 use tertulia::net::tls::Trust;
-use tertulia::net::{NetCommand, NetEvent, NetHandle};
+use tertulia::net::{NetEvent, NetHandle, NetOrder};
 use tertulia::settings::SettingsStore;
 use tertulia_shared::Gender;
 use tertulia_shared::{Password, Registration};
@@ -386,7 +386,7 @@ impl Headless {
         pinned: Option<&str>,
     ) -> Headless {
         let net = NetHandle::spawn(|| {}).unwrap();
-        net.command(NetCommand::Connect {
+        net.order(NetOrder::Connect {
             server: server.to_string(),
             trust: Trust {
                 roots: tls::authority().roots.clone(),

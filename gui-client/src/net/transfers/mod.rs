@@ -124,14 +124,14 @@ impl Default for Transfers {
 }
 
 impl Transfers {
-    /// A transfer command while no connection serves (the rest wait for
+    /// A transfer order while no connection serves (the rest wait for
     /// one; a cancelled upload is simply forgotten).
-    pub(in crate::net) fn command(&mut self, out: &Out, command: super::NetCommand) {
-        use super::NetCommand;
-        match command {
-            NetCommand::Upload { id, path, to } => self.upload(out, id, path, to),
-            NetCommand::Download { id, file, dir } => self.download(out, id, file, &dir),
-            NetCommand::CancelTransfer { id } => {
+    pub(in crate::net) fn order(&mut self, out: &Out, order: super::NetOrder) {
+        use super::NetOrder;
+        match order {
+            NetOrder::Upload { id, path, to } => self.upload(out, id, path, to),
+            NetOrder::Download { id, file, dir } => self.download(out, id, file, &dir),
+            NetOrder::CancelTransfer { id } => {
                 self.cancel(out, id);
             }
             _ => {}

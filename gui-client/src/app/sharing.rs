@@ -1,107 +1,19 @@
 //! Sharing files, on the app's side: what the user asked for (a `#file`
 //! line, a file dropped on a window, the picker, a download button) becomes
-//! a command for the network thread, which runs the transfers and reports
-//! their progress here; and thumbnails of shared images.
+//! an order for the network thread, which runs the transfers and reports
+//! their progress here; and fetching the images `ui::thumbnails` asks for.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use tertulia_shared::FileInfo;
 use tertulia_shared::files::{is_image, mime_from_name};
 
 use super::TertuliaApp;
-use crate::net::NetCommand;
+use crate::net::NetOrder;
 use crate::net::transfers::{TransferId, TransferState, TransferUpdate};
 use crate::ui::Intent;
-use crate::ui::files::{FileAction, FilePicker, TransferView};
-
-/// Images larger than this are not fetched just for their thumbnail.
-const THUMBNAIL_MAX_BYTES: u64 = 4 * 1024 * 1024;
-
-/// Shared images as textures, by content hash, and the ones the log asked
-/// for that are not here yet. Images are decoded on a thread of their own:
-/// a large picture must not freeze the window.
-pub struct Thumbnails {
-    textures: HashMap<String, egui::TextureHandle>,
-    wanted: Vec<FileInfo>,
-    asked: HashSet<String>,
-    decoded_tx: crossbeam_channel::Sender<(String, egui::ColorImage)>,
-    decoded: crossbeam_channel::Receiver<(String, egui::ColorImage)>,
-}
-
-impl Default for Thumbnails {
-    fn default() -> Self {
-        let (decoded_tx, decoded) = crossbeam_channel::unbounded();
-        Thumbnails {
-            textures: HashMap::new(),
-            wanted: Vec::new(),
-            asked: HashSet::new(),
-            decoded_tx,
-            decoded,
-        }
-    }
-}
-
-impl std::fmt::Debug for Thumbnails {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Thumbnails")
-            .field("textures", &self.textures.len())
-            .finish_non_exhaustive()
-    }
-}
-
-impl Thumbnails {
-    /// The image's thumbnail if it is loaded; otherwise it is fetched (once).
-    pub fn get(&mut self, file: &FileInfo) -> Option<&egui::TextureHandle> {
-        if !is_image(&file.mime) {
-            return None;
-        }
-        if !self.textures.contains_key(&file.sha256)
-            && file.size <= THUMBNAIL_MAX_BYTES
-            && self.asked.insert(file.sha256.clone())
-        {
-            self.wanted.push(file.clone());
-        }
-        self.textures.get(&file.sha256)
-    }
-
-    /// Decodes the image at `path` (on a thread) as the thumbnail of
-    /// `sha256`; [`Self::receive`] makes it a texture.
-    fn load(&mut self, ctx: &egui::Context, sha256: &str, path: &Path) {
-        if std::fs::metadata(path).map_or(true, |m| m.len() > THUMBNAIL_MAX_BYTES) {
-            return;
-        }
-        let (done, ctx, sha256, path) = (
-            self.decoded_tx.clone(),
-            ctx.clone(),
-            sha256.to_owned(),
-            path.to_owned(),
-        );
-        let spawned = std::thread::Builder::new()
-            .name("thumbnail".into())
-            .spawn(move || match image::open(&path) {
-                Ok(image) => {
-                    let image = image.thumbnail(480, 320).to_rgba8();
-                    let size = [image.width() as usize, image.height() as usize];
-                    let pixels = egui::ColorImage::from_rgba_unmultiplied(size, image.as_raw());
-                    let _ = done.send((sha256, pixels));
-                    ctx.request_repaint();
-                }
-                Err(e) => tracing::debug!("no thumbnail for {}: {e}", path.display()),
-            });
-        if let Err(e) = spawned {
-            tracing::debug!("no thumbnail: {e}");
-        }
-    }
-
-    /// Turns the images decoded since the last frame into textures.
-    fn receive(&mut self, ctx: &egui::Context) {
-        for (sha256, pixels) in self.decoded.try_iter() {
-            let texture = ctx.load_texture(&sha256, pixels, egui::TextureOptions::LINEAR);
-            self.textures.insert(sha256, texture);
-        }
-    }
-}
+use crate::ui::attachments::{FileAction, FilePicker, TransferView};
+use crate::ui::thumbnails::Thumbnails;
 
 /// Transfers in progress and finished, the picker, and where files go.
 pub(super) struct Files {
@@ -174,10 +86,10 @@ impl TertuliaApp {
             FileAction::Download(file) => {
                 let id = self.files.next();
                 let dir = self.files.downloads.clone();
-                self.net.command(NetCommand::Download { id, file, dir });
+                self.net.order(NetOrder::Download { id, file, dir });
             }
             FileAction::Cancel(id) => {
-                self.net.command(NetCommand::CancelTransfer { id });
+                self.net.order(NetOrder::CancelTransfer { id });
             }
             FileAction::Dismiss(id) => self.files.transfers.retain(|t| t.update.id != id),
             FileAction::Pick { to } => {
@@ -204,7 +116,7 @@ impl TertuliaApp {
 
     /// How many shared images have a thumbnail loaded.
     pub fn thumbnails_loaded(&self) -> usize {
-        self.files.thumbnails.textures.len()
+        self.files.thumbnails.loaded()
     }
 
     /// Where downloads are saved.
@@ -224,7 +136,7 @@ impl TertuliaApp {
             return;
         }
         let id = self.files.next();
-        self.net.command(NetCommand::Upload { id, path, to });
+        self.net.order(NetOrder::Upload { id, path, to });
     }
 
     /// Files dropped on the main window go to the current room (those a
@@ -279,7 +191,7 @@ impl TertuliaApp {
     pub(super) fn fetch_thumbnails(&mut self) {
         let ctx = self.files.ctx.clone();
         self.files.thumbnails.receive(&ctx);
-        let wanted = std::mem::take(&mut self.files.thumbnails.wanted);
+        let wanted = self.files.thumbnails.take_wanted();
         for file in wanted {
             let cached = self.files.cache.join(&file.sha256);
             if cached.is_dir()
@@ -292,7 +204,7 @@ impl TertuliaApp {
             }
             let id = self.files.next();
             self.files.quiet.insert(id);
-            self.net.command(NetCommand::Download {
+            self.net.order(NetOrder::Download {
                 id,
                 file,
                 dir: cached,

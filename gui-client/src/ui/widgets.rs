@@ -1,0 +1,78 @@
+//! What the chat screen's widgets keep from one frame to the next: the
+//! message box, the log's place, the rooms panel's form and the unsent
+//! private drafts. Owned by the app beside the session, and started
+//! afresh with each new session.
+
+use std::collections::HashMap;
+
+use tertulia_shared::validate::fold;
+
+use super::chat::MessageView;
+use super::input::InputBox;
+use super::rooms::RoomsPanel;
+
+#[derive(Debug)]
+pub struct ChatWidgets {
+    pub input: InputBox,
+    pub view: MessageView,
+    pub rooms: RoomsPanel,
+    /// Unsent text by conversation (folded login).
+    pub private_drafts: HashMap<String, String>,
+}
+
+/// Text the server refused, given back to where it was typed so that
+/// nothing typed is lost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GivenBack {
+    /// To the message box.
+    Line(String),
+    /// To the conversation with `to`.
+    Draft { to: String, text: String },
+}
+
+impl Default for ChatWidgets {
+    fn default() -> Self {
+        ChatWidgets {
+            input: InputBox::focused(),
+            view: MessageView::default(),
+            rooms: RoomsPanel::default(),
+            private_drafts: HashMap::new(),
+        }
+    }
+}
+
+impl ChatWidgets {
+    /// Puts refused text back, unless something new was typed there since.
+    pub fn give_back(&mut self, back: GivenBack) {
+        let (slot, text) = match back {
+            GivenBack::Line(text) => (&mut self.input.text, text),
+            GivenBack::Draft { to, text } => {
+                (self.private_drafts.entry(fold(&to)).or_default(), text)
+            }
+        };
+        if slot.is_empty() {
+            *slot = text;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refused_text_goes_back_unless_something_new_was_typed() {
+        let mut widgets = ChatWidgets::default();
+        widgets.give_back(GivenBack::Line("hola".into()));
+        assert_eq!(widgets.input.text, "hola");
+        widgets.give_back(GivenBack::Line("otra".into()));
+        assert_eq!(widgets.input.text, "hola", "what is in the box stays");
+        let draft = |to: &str, text: &str| GivenBack::Draft {
+            to: to.into(),
+            text: text.into(),
+        };
+        widgets.give_back(draft("Luis", "¿vienes?"));
+        widgets.give_back(draft("luis", "otra"));
+        assert_eq!(widgets.private_drafts["luis"], "¿vienes?");
+    }
+}
