@@ -9,6 +9,7 @@ mod measure;
 mod proto;
 mod quiet;
 mod relay;
+mod report;
 mod scenario;
 
 use std::io::Write;
