@@ -159,3 +159,38 @@ fn render_screenshots() {
     drop((marta, eva, luis));
     server.stop();
 }
+
+/// The Spanish interface's own words where the English used to show:
+/// `#help` with its placeholders and `#net`.
+#[test]
+fn render_spanish_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let _luis = Headless::sign_up(server.addr, "luis");
+    let mut app = app_in(
+        Some(server.addr),
+        tertulia::settings::SettingsStore::in_memory(),
+        tertulia::app::Lan::Off,
+        None,
+        tertulia::i18n::Lang::Es,
+    );
+    click_button(&mut app, "Crear cuenta");
+    fill(&mut app, "Nombres", "Ana");
+    fill(&mut app, "Apellidos", "Pérez");
+    fill(&mut app, "Usuario", "ana");
+    fill(&mut app, "Contraseña", PASSWORD);
+    fill(&mut app, "Repite la contraseña", PASSWORD);
+    fill(&mut app, "Edad", "21");
+    choose(&mut app, "Género", "Mujer");
+    click_button(&mut app, "Crear cuenta");
+    wait_for_text(&mut app, "¡Hola, ana!");
+    for line in ["#help", "#gR", "#net"] {
+        fill(&mut app, "Mensaje", line);
+        app.key_press(egui::Key::Enter);
+        app.step();
+    }
+    wait_for_text(&mut app, "Ida y vuelta");
+    pause();
+    save(&mut app, "es-help-net");
+    server.stop();
+}
