@@ -123,6 +123,9 @@ fn sign_up_chat_rooms_and_privates_in_spanish() {
     wait_for_text(&mut app, "¡Hola, ana! Estás en lobby con luis.");
     assert!(has_text(&app, "Conectado a"));
     assert!(has_text(&app, "Salas") && has_text(&app, "Personas"));
+    // People are "en línea", a word with no gender.
+    wait_for_text(&mut app, "en línea, en lobby");
+    assert!(!has_text(&app, "conectado en"));
 
     decir(&mut app, "#help");
     wait_for_text(
