@@ -360,6 +360,30 @@ mod tests {
     }
 
     #[test]
+    fn a_thread_that_speaks_for_a_window_follows_its_language_at_once() {
+        set(Lang::En);
+        let language = speaking();
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let (back_tx, back_rx) = std::sync::mpsc::channel();
+        let network = std::thread::spawn(move || {
+            speak(language);
+            for () in rx {
+                let _ = back_tx.send(current());
+            }
+        });
+        let ask = || {
+            let _ = tx.send(());
+            back_rx.recv().ok()
+        };
+        assert_eq!(ask(), Some(Lang::En));
+        set(Lang::Es);
+        assert_eq!(ask(), Some(Lang::Es), "the change reached the other thread");
+        set(Lang::En);
+        drop(tx);
+        let _ = network.join();
+    }
+
+    #[test]
     fn the_locale_picks_the_language_and_arguments_fill_in() {
         let catalogue = parse("a = Hola { $name }\n  y adiós\n# nada\nb=x");
         assert_eq!(catalogue["a"], "Hola { $name }\ny adiós");

@@ -174,15 +174,7 @@ fn render_spanish_commands() {
         None,
         tertulia::i18n::Lang::Es,
     );
-    click_button(&mut app, "Crear cuenta");
-    fill(&mut app, "Nombres", "Ana");
-    fill(&mut app, "Apellidos", "Pérez");
-    fill(&mut app, "Usuario", "ana");
-    fill(&mut app, "Contraseña", PASSWORD);
-    fill(&mut app, "Repite la contraseña", PASSWORD);
-    fill(&mut app, "Edad", "21");
-    choose(&mut app, "Género", "Mujer");
-    click_button(&mut app, "Crear cuenta");
+    sign_up_in_spanish(&mut app, "ana");
     wait_for_text(&mut app, "¡Hola, ana!");
     for line in ["#help", "#gR", "#net"] {
         fill(&mut app, "Mensaje", line);

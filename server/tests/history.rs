@@ -10,6 +10,22 @@ mod common;
 use common::{TestServer, code, test_config};
 use tertulia_shared::{ChatMessage, ErrorCode, Event, MessageId, Reply, Request};
 
+/// Signs `login` up and logs in: the room's history that comes with the
+/// login, and whether older messages exist.
+async fn arrive(server: &TestServer, login: &str) -> (Vec<ChatMessage>, bool) {
+    let mut client = server.greeted().await;
+    client.register(login).await.unwrap();
+    let Reply::LoggedIn {
+        history,
+        history_more,
+        ..
+    } = client.login(login).await.unwrap()
+    else {
+        panic!()
+    };
+    (history, history_more)
+}
+
 fn ids(messages: &[ChatMessage]) -> Vec<MessageId> {
     messages.iter().map(|m| m.id).collect()
 }
@@ -95,23 +111,10 @@ async fn entering_brings_as_many_long_messages_as_fit_the_line() {
     for text in [long("ñ"), long("ñ"), long("ñ")] {
         ana.say(&text).await;
     }
-    let mut eva = server.greeted().await;
-    eva.register("eva").await.unwrap();
-    let Reply::LoggedIn { history, .. } = eva.login("eva").await.unwrap() else {
-        panic!()
-    };
+    let (history, _) = arrive(&server, "eva").await;
     assert_eq!(history.len(), 3, "three 4 KB messages fit a 16 KB line");
     ana.say(&long("🎉")).await;
-    let mut rosa = server.greeted().await;
-    rosa.register("rosa").await.unwrap();
-    let Reply::LoggedIn {
-        history,
-        history_more,
-        ..
-    } = rosa.login("rosa").await.unwrap()
-    else {
-        panic!()
-    };
+    let (history, history_more) = arrive(&server, "rosa").await;
     assert!(
         !history.is_empty() && history_more,
         "the longest message comes with the login"

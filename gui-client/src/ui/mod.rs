@@ -22,7 +22,6 @@ pub use intent::Intent;
 
 use egui::{Color32, RichText, Ui};
 
-/// A server timestamp shown in this computer's time zone.
 /// Message text as shown: every line after the first is indented behind a
 /// bar, so one message can never pass for several (a line break followed by
 /// "10:31 admin: …" would otherwise look like another person's message).
@@ -34,6 +33,7 @@ pub fn shown_text(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A server timestamp shown in this computer's time zone.
 pub fn clock_time(time_ms: i64) -> String {
     use chrono::TimeZone;
     match chrono::Local.timestamp_millis_opt(time_ms) {

@@ -430,6 +430,20 @@ pub fn sign_up_through_the_form(harness: &mut Harness<'_, TertuliaApp>, login: &
     wait_for_text(harness, "Connected to");
 }
 
+/// The same, in the Spanish interface.
+pub fn sign_up_in_spanish(harness: &mut Harness<'_, TertuliaApp>, login: &str) {
+    click_button(harness, "Crear cuenta");
+    fill(harness, "Nombres", "Ana María");
+    fill(harness, "Apellidos", "Pérez Núñez");
+    fill(harness, "Usuario", login);
+    fill(harness, "Contraseña", PASSWORD);
+    fill(harness, "Repite la contraseña", PASSWORD);
+    fill(harness, "Edad", "21");
+    choose(harness, "Género", "Mujer");
+    click_button(harness, "Crear cuenta");
+    wait_for_text(harness, "Conectado a");
+}
+
 /// Fills the signup form and submits it, without waiting for the outcome.
 pub fn fill_signup_form(harness: &mut Harness<'_, TertuliaApp>, login: &str) {
     click_button(harness, "Create account");
