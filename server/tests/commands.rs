@@ -733,3 +733,25 @@ async fn presence_is_pushed_to_everyone_who_read_the_user_list() {
         "{seen:?}"
     );
 }
+
+#[tokio::test]
+async fn text_pasted_with_windows_line_breaks_is_kept_with_plain_ones() {
+    let (server, _dir) = TestServer::start().await;
+    let mut ana = server.user("ana").await;
+    let _luis = server.user("luis").await;
+    let Reply::Sent { message } = ana.say("línea 1\r\nlínea 2").await else {
+        panic!("refused")
+    };
+    assert_eq!(message.text, "línea 1\nlínea 2");
+    let reply = ana
+        .request(Request::Private {
+            to: "luis".into(),
+            text: "a\r\nb".into(),
+        })
+        .await;
+    let Ok(Reply::PrivateSent { message, .. }) = reply else {
+        panic!("{reply:?}")
+    };
+    assert_eq!(message.text, "a\nb");
+    server.stop().await;
+}

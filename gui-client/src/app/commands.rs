@@ -17,6 +17,7 @@ impl TertuliaApp {
         let Some(chat) = &mut self.chat else { return };
         let command = match command::parse(line) {
             Ok(Input::Chat(text)) => {
+                let text = tertulia_shared::validate::line_breaks(text);
                 match tertulia_shared::validate::message(&text) {
                     Ok(()) => {
                         let request = Request::Say { text: text.clone() };

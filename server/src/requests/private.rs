@@ -9,6 +9,7 @@ use crate::session::{Limited, Session};
 /// person); the reply waits until the message is stored.
 pub(super) async fn apply(session: &mut Session, to: String, text: String) -> Outcome {
     let from = session.logged_in()?;
+    let text = validate::line_breaks(text);
     validate::message(&text)?;
     session.within(Limited::Privates)?;
     let sent = session

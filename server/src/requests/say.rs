@@ -7,6 +7,7 @@ use crate::session::{Limited, Session};
 /// Delivered at once; the reply waits until the message is stored.
 pub(super) fn apply(session: &mut Session, text: String) -> Outcome {
     let login = session.logged_in()?;
+    let text = validate::line_breaks(text);
     validate::message(&text)?;
     session.within(Limited::Messages)?;
     let message = session.shared.hub.say(&login, text)?;

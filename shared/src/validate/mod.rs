@@ -290,6 +290,17 @@ pub fn age(age: i64) -> Result<(), FieldError> {
     Ok(())
 }
 
+/// Line breaks as every message stores them: `\r\n` (text pasted from a
+/// Windows editor or a web page) and a lone `\r` become `\n`. Call it
+/// before [`message`]; text without `\r` is returned as it is.
+pub fn line_breaks(text: String) -> String {
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    }
+}
+
 /// Chat or private message text: 1–2000 characters with something visible;
 /// line breaks and tabs allowed, other control characters and text-direction
 /// controls not.

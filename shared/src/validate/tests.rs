@@ -1,4 +1,16 @@
 use super::*;
+
+#[test]
+fn windows_line_breaks_become_plain_ones_and_are_accepted() {
+    let pasted = line_breaks("línea 1\r\nlínea 2\rlínea 3".to_owned());
+    assert_eq!(pasted, "línea 1\nlínea 2\nlínea 3");
+    assert_eq!(message(&pasted), Ok(()));
+    assert!(
+        message("a\r\nb").is_err(),
+        "the rule itself still refuses \\r"
+    );
+}
+
 use crate::protocol::{Gender, Password};
 
 #[test]
