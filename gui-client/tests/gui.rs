@@ -466,3 +466,50 @@ fn common_emoji_are_drawn_not_boxes() {
     wait_for_text(&mut app, "ana: 🎉 👍 ✅ 🙂 😀 ❤ ¡olé! ñ");
     server.stop();
 }
+
+#[test]
+fn help_is_two_columns_even_in_a_small_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let mut app = app(server.addr);
+    sign_up_through_the_form(&mut app, "ana");
+    app.set_size(egui::vec2(800.0, 600.0));
+    app.run();
+    fill(&mut app, "Message", "#help");
+    app.key_press(egui::Key::Enter);
+    wait_for_text(&mut app, "create a room and move into it");
+    let rect = |app: &egui_kittest::Harness<'_, tertulia::app::TertuliaApp>, text: &str| {
+        app.get_by_label(text).rect()
+    };
+    let usages = [
+        "#cR <room>",
+        "#\\private <user> <message>",
+        "#file <path>",
+        "#exit",
+    ];
+    let summaries = [
+        "create a room and move into it",
+        "send a private message",
+        "share a file with the room (or drop it on the window)",
+        "disconnect from the server",
+    ];
+    let widest = usages
+        .iter()
+        .map(|u| rect(&app, u).right())
+        .fold(f32::MIN, f32::max);
+    let lefts: Vec<f32> = summaries.iter().map(|s| rect(&app, s).left()).collect();
+    for (summary, left) in summaries.iter().zip(&lefts) {
+        assert!(
+            *left > widest,
+            "{summary:?} starts at {left}, under the commands (to {widest})"
+        );
+        assert!(
+            (left - lefts[0]).abs() < 0.5,
+            "{summary:?} is out of its column"
+        );
+    }
+    // A description too long for the window wraps within its column.
+    let long = rect(&app, summaries[2]);
+    assert!(long.left() > widest && long.height() > rect(&app, summaries[3]).height());
+    server.stop();
+}

@@ -32,8 +32,13 @@ pub enum Line {
     },
     /// Something that happened (joined, left, room deleted…).
     Notice(String),
-    /// The answer to a command typed by the user (`#lR`, `#help`…).
+    /// The answer to a command typed by the user (`#lR`, `#net`…).
     Info(String),
+    /// An answer in two columns (`#help`: each command and what it does).
+    Table {
+        title: String,
+        rows: Vec<(String, String)>,
+    },
     /// A refused command or request.
     Error(String),
 }
@@ -157,6 +162,11 @@ impl ChatState {
     pub fn info(&mut self, text: impl Into<String>) {
         let room = self.room.clone();
         self.push(&room, Line::Info(text.into()));
+    }
+
+    pub fn table(&mut self, title: String, rows: Vec<(String, String)>) {
+        let room = self.room.clone();
+        self.push(&room, Line::Table { title, rows });
     }
 
     pub fn error(&mut self, text: impl Into<String>) {

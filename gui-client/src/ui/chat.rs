@@ -23,10 +23,13 @@ pub struct MessageView {
 
 /// A first guess for a row never drawn: one text line per `\n`.
 fn estimate(line: &Line, row: f32) -> f32 {
-    let text = match line {
-        Line::Chat { text, .. } | Line::Notice(text) | Line::Info(text) | Line::Error(text) => text,
+    let lines = match line {
+        Line::Chat { text, .. } | Line::Notice(text) | Line::Info(text) | Line::Error(text) => {
+            text.matches('\n').count()
+        }
+        Line::Table { rows, .. } => rows.len(),
     };
-    row * (1 + text.matches('\n').count()) as f32
+    row * (1 + lines) as f32
 }
 
 /// The room's log. `prepended` counts the lines the log has received on
@@ -246,6 +249,11 @@ fn line_ui(
                     ui.add(egui::Label::new(RichText::new(text).monospace().color(strong)).wrap());
                 });
         }
+        Line::Table { title, rows } => {
+            egui::Frame::NONE
+                .inner_margin(egui::Margin::symmetric(8, 2))
+                .show(ui, |ui| table_ui(ui, title, rows, strong));
+        }
         Line::Error(text) => {
             ui.add(
                 egui::Label::new(
@@ -256,4 +264,36 @@ fn line_ui(
         }
     }
     download
+}
+
+/// A title over two columns: the left one as wide as its longest entry,
+/// the right one wrapping within what is left, so a long description never
+/// runs back under the left column.
+fn table_ui(ui: &mut Ui, title: &str, rows: &[(String, String)], color: egui::Color32) {
+    ui.label(RichText::new(title).color(color));
+    let font = egui::TextStyle::Monospace.resolve(ui.style());
+    let left = rows
+        .iter()
+        .map(|(left, _)| {
+            let galley = ui
+                .ctx()
+                .fonts_mut(|f| f.layout_no_wrap(left.clone(), font.clone(), color));
+            galley.size().x
+        })
+        .fold(0.0, f32::max);
+    let gap = ui.spacing().item_spacing.x * 2.0;
+    for (key, text) in rows {
+        ui.horizontal_top(|ui| {
+            ui.add_space(12.0);
+            ui.allocate_ui_with_layout(
+                vec2(left + gap, 0.0),
+                egui::Layout::left_to_right(egui::Align::Min),
+                |ui| {
+                    ui.set_min_width(left + gap);
+                    ui.label(RichText::new(key).monospace().color(color));
+                },
+            );
+            ui.add(egui::Label::new(RichText::new(text).color(color)).wrap());
+        });
+    }
 }
