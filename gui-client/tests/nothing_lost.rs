@@ -213,3 +213,30 @@ fn after_a_server_restart_the_lost_room_is_explained_where_the_user_lands() {
     );
     server.stop();
 }
+
+#[test]
+fn text_typed_while_reconnecting_stays_selected_in_the_box() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let mut app = app(server.addr);
+    sign_up_through_the_form(&mut app, "ana");
+    server.stop();
+    wait_for_text(&mut app, "Connection lost — reconnecting");
+    fill(&mut app, "Message", "written offline 1");
+    app.key_press(egui::Key::Enter);
+    wait_for_text(&mut app, "The connection is being restored");
+    assert!(!has_text(&app, "Log in first"), "not the server's refusal");
+    app.run_steps(3);
+    assert_eq!(
+        text_field(&app, "Message").value().as_deref(),
+        Some("written offline 1"),
+        "kept in the box"
+    );
+    // Selected: what is typed next replaces it instead of being glued on.
+    text_field(&app, "Message").type_text("written offline 2");
+    app.run_steps(3);
+    assert_eq!(
+        text_field(&app, "Message").value().as_deref(),
+        Some("written offline 2")
+    );
+}

@@ -81,6 +81,13 @@ impl TertuliaApp {
                     chat.on_reply(&self.net, id, result);
                 }
             }
+            NetEvent::NotSent { id } => {
+                if let Some(chat) = &mut self.chat
+                    && let Some(back) = chat.on_not_sent(id)
+                {
+                    self.widgets.give_back(back);
+                }
+            }
             NetEvent::Failed { id, error } => {
                 if let Some(chat) = &mut self.chat
                     && let Some(back) = chat.on_failed(id, error)

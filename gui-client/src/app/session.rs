@@ -231,6 +231,32 @@ impl ChatSession {
         }
     }
 
+    /// A request that never left (no connection): said so, and its text,
+    /// if any, goes back to where it was typed.
+    pub fn on_not_sent(&mut self, id: RequestId) -> Option<GivenBack> {
+        let typed = self.typed.remove(&id);
+        let said = crate::i18n::tr("net-not-connected");
+        match self.pending.remove(&id)? {
+            Pending::Say(text) => {
+                self.state.error(said);
+                Some(GivenBack::Line(text))
+            }
+            Pending::Private { to, text } => {
+                self.state.error(said.clone());
+                self.state
+                    .conversation(&to)
+                    .lines
+                    .push(PrivateLine::Error(said));
+                Some(match typed {
+                    true => GivenBack::Line(format!("#\\private {to} {text}")),
+                    false => GivenBack::Draft { to, text },
+                })
+            }
+            // Reading older messages or catching up: done again once back.
+            _ => None,
+        }
+    }
+
     /// Files a refusal; the refused text, if any, goes back to where it
     /// was typed.
     pub fn on_failed(&mut self, id: Option<RequestId>, error: ErrorBody) -> Option<GivenBack> {

@@ -117,6 +117,11 @@ pub enum NetEvent {
         id: Option<RequestId>,
         error: ErrorBody,
     },
+    /// A request that could not be sent: there is no connection right now
+    /// (it is being restored, or was closed). Not the server's refusal.
+    NotSent {
+        id: RequestId,
+    },
     Event(Event),
     /// How a file transfer is going.
     Transfer(transfers::TransferUpdate),

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tertulia_shared::{ErrorBody, ErrorCode, Password, Registration, RequestId};
+use tertulia_shared::{Password, Registration, RequestId};
 use tokio::sync::mpsc;
 
 use super::establish::establish;
@@ -196,13 +196,7 @@ impl Worker {
 }
 
 fn not_connected(id: RequestId) -> NetEvent {
-    NetEvent::Failed {
-        id: Some(id),
-        error: ErrorBody::new(
-            ErrorCode::NotAuthenticated,
-            crate::i18n::tr("net-not-connected"),
-        ),
-    }
+    NetEvent::NotSent { id }
 }
 
 /// Resolves when the user cancels or logs out; refuses requests meanwhile

@@ -29,6 +29,9 @@ pub struct InputBox {
     draft: String,
     /// The box takes the keyboard on the next frame (after logging in).
     pub focus_pending: bool,
+    /// Its text is selected on the next frame, so that typing replaces it
+    /// (text given back after it could not be sent).
+    select_pending: bool,
 }
 
 impl InputBox {
@@ -37,6 +40,16 @@ impl InputBox {
         InputBox {
             focus_pending: true,
             ..InputBox::default()
+        }
+    }
+
+    /// Puts back text that could not be sent, selected, unless something
+    /// new was typed meanwhile: Enter sends it again, typing replaces it.
+    pub fn give_back(&mut self, text: String) {
+        if self.text.is_empty() {
+            self.text = text;
+            self.select_pending = true;
+            self.focus_pending = true;
         }
     }
 
@@ -90,6 +103,9 @@ pub fn input_ui(ui: &mut Ui, input: &mut InputBox, room: &str) -> Option<Intent>
             move_cursor_to_end(ui, id, &input.text);
         }
     }
+    if std::mem::take(&mut input.select_pending) {
+        select_all(ui, id, &input.text);
+    }
     let mut submitted = None;
     ui.horizontal(|ui| {
         let label = ui.label(RichText::new(text::MESSAGE()).weak());
@@ -122,6 +138,15 @@ pub fn input_ui(ui: &mut Ui, input: &mut InputBox, room: &str) -> Option<Intent>
         }
     });
     submitted
+}
+
+fn select_all(ui: &Ui, id: egui::Id, text: &str) {
+    let mut state = egui::TextEdit::load_state(ui.ctx(), id).unwrap_or_default();
+    let end = CCursor::new(text.chars().count());
+    state
+        .cursor
+        .set_char_range(Some(CCursorRange::two(CCursor::new(0), end)));
+    state.store(ui.ctx(), id);
 }
 
 fn move_cursor_to_end(ui: &Ui, id: egui::Id, text: &str) {

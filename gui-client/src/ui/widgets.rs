@@ -44,14 +44,14 @@ impl Default for ChatWidgets {
 impl ChatWidgets {
     /// Puts refused text back, unless something new was typed there since.
     pub fn give_back(&mut self, back: GivenBack) {
-        let (slot, text) = match back {
-            GivenBack::Line(text) => (&mut self.input.text, text),
+        match back {
+            GivenBack::Line(text) => self.input.give_back(text),
             GivenBack::Draft { to, text } => {
-                (self.private_drafts.entry(fold(&to)).or_default(), text)
+                let draft = self.private_drafts.entry(fold(&to)).or_default();
+                if draft.is_empty() {
+                    *draft = text;
+                }
             }
-        };
-        if slot.is_empty() {
-            *slot = text;
         }
     }
 }
