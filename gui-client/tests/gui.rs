@@ -513,3 +513,69 @@ fn help_is_two_columns_even_in_a_small_window() {
     assert!(long.left() > widest && long.height() > rect(&app, summaries[3]).height());
     server.stop();
 }
+
+#[test]
+fn the_keyboard_goes_where_a_click_leads() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let luis = Headless::sign_up(server.addr, "luis");
+    // A server remembered from before, listed beside the form.
+    let settings = tertulia::settings::SettingsStore::at(dir.path().join("settings.json"));
+    let mut remembered = settings.load();
+    remembered
+        .known
+        .insert("Aula 3".into(), server.addr.to_string());
+    remembered.server = "elsewhere:7878".into();
+    remembered.login = "ana".into();
+    settings.save(&remembered);
+    let mut app = app_in(
+        None,
+        settings,
+        tertulia::app::Lan::Off,
+        None,
+        tertulia::i18n::Lang::En,
+    );
+    app.run();
+    wait_for_text(&mut app, "Aula 3");
+    app.get_by_label("Aula 3").click();
+    app.run();
+    assert!(
+        text_field(&app, "Password").is_focused(),
+        "choosing a server leads to the password (the login is known)"
+    );
+    replace(&mut app, "Login", "");
+    sign_up_through_the_form(&mut app, "ana");
+
+    // A room clicked in the sidebar: the next line is said there.
+    fill(&mut app, "Message", "#cR juegos");
+    app.key_press(egui::Key::Enter);
+    wait_for_text(&mut app, "juegos (1)");
+    app.get_by_label("lobby (1)").click();
+    wait_for(&mut app, "back in lobby", |h| {
+        h.state().chat_state().is_some_and(|s| s.room == "lobby")
+    });
+    app.run_steps(2);
+    app.event(egui::Event::Text("typed after the click".into()));
+    app.key_press(egui::Key::Enter);
+    wait_for_text(&mut app, "ana: typed after the click");
+
+    // A person clicked: their conversation's box takes the keyboard.
+    app.get_by_label("luis").click();
+    wait_for_text(&mut app, "To luis");
+    app.run_steps(2);
+    assert!(
+        text_field(&app, "To luis").is_focused(),
+        "the conversation's box"
+    );
+    app.event(egui::Event::Text("hola luis".into()));
+    app.key_press(egui::Key::Enter);
+    wait_for(&mut app, "the private sent", |h| {
+        h.state().chat_state().is_some_and(|s| {
+            s.conversations
+                .get("luis")
+                .is_some_and(|c| !c.lines.is_empty())
+        })
+    });
+    luis.wait(|e| matches!(e, NetEvent::Event(Event::Private(m)) if m.text == "hola luis"));
+    server.stop();
+}

@@ -70,6 +70,7 @@ impl TertuliaApp {
             ui.ctx(),
             &chat.state,
             &mut self.widgets.private_drafts,
+            &mut self.widgets.focus_conversation,
             &mut self.files.thumbnails,
         ));
         if let Some(picker) = &mut self.files.picker {

@@ -2,6 +2,7 @@
 //! after the frame is drawn.
 
 use tertulia_shared::Request;
+use tertulia_shared::validate::fold;
 
 use super::session::Pending;
 use super::{Screen, TertuliaApp};
@@ -38,6 +39,9 @@ impl TertuliaApp {
             Intent::ChooseServer(row) => {
                 self.login.server = row.address;
                 self.login.error = None;
+                // The next thing to type is the login (or the password).
+                self.login.focus_pending = true;
+                self.signup.focus_pending = true;
             }
             Intent::HostChat => {
                 self.hosting = Some(Hosting::start(self.host_options.clone()));
@@ -46,6 +50,8 @@ impl TertuliaApp {
             Intent::Line(line) => self.submit_line(&line),
             Intent::JoinRoom(room) => {
                 self.net.send(Request::JoinRoom { room });
+                // A click in the sidebar: the next line is for that room.
+                self.widgets.input.focus_pending = true;
             }
             Intent::CreateRoom(room) => {
                 self.net.send(Request::CreateRoom { room });
@@ -56,6 +62,7 @@ impl TertuliaApp {
             Intent::OpenConversation(login) => {
                 if let Some(chat) = &mut self.chat {
                     chat.state.open_conversation(&login);
+                    self.widgets.focus_conversation = Some(fold(&login));
                 }
             }
             Intent::SendPrivate { to, text } => {

@@ -40,6 +40,7 @@ pub fn private_windows_ui(
     ctx: &Context,
     state: &ChatState,
     drafts: &mut HashMap<String, String>,
+    focus: &mut Option<String>,
     thumbnails: &mut Thumbnails,
 ) -> Vec<Intent> {
     let mut out = Vec::new();
@@ -52,6 +53,11 @@ pub fn private_windows_ui(
         let with = conversation.with.clone();
         let title = text::title(&with, conversation.unread);
         let draft = drafts.entry(key.clone()).or_default();
+        // Just opened by the user: its box takes the keyboard.
+        let take_focus = focus.as_deref() == Some(key.as_str());
+        if take_focus {
+            *focus = None;
+        }
         // A conversation is read when it gets focus (a click in it) or the
         // user types in it — not when the pointer passes over it.
         let read = if native {
@@ -85,7 +91,8 @@ pub fn private_windows_ui(
                 }
                 let mut typing = false;
                 egui::CentralPanel::default().show(ui, |ui| {
-                    typing = conversation_ui(ui, conversation, draft, &mut out, thumbnails);
+                    typing =
+                        conversation_ui(ui, conversation, draft, take_focus, &mut out, thumbnails);
                 });
                 let dropped = ui.input(|i| i.raw.dropped_files.clone());
                 for path in dropped.into_iter().map(|f| f.path().to_path_buf()) {
@@ -108,7 +115,7 @@ pub fn private_windows_ui(
                 .collapsible(false)
                 .open(&mut open)
                 .show(ctx, |ui| {
-                    conversation_ui(ui, conversation, draft, &mut out, thumbnails)
+                    conversation_ui(ui, conversation, draft, take_focus, &mut out, thumbnails)
                 });
             if !open {
                 out.push(Intent::CloseConversation(key.clone()));
@@ -145,6 +152,7 @@ fn conversation_ui(
     ui: &mut egui::Ui,
     conversation: &Conversation,
     draft: &mut String,
+    take_focus: bool,
     out: &mut Vec<Intent>,
     thumbnails: &mut Thumbnails,
 ) -> bool {
@@ -163,6 +171,9 @@ fn conversation_ui(
                     .labelled_by(label.id)
             })
             .inner;
+        if take_focus {
+            edit.request_focus();
+        }
         if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
             let message = std::mem::take(draft);
             if !message.trim().is_empty() {

@@ -18,6 +18,8 @@ pub struct ChatWidgets {
     pub rooms: RoomsPanel,
     /// Unsent text by conversation (folded login).
     pub private_drafts: HashMap<String, String>,
+    /// The conversation (folded login) whose box takes the keyboard next.
+    pub focus_conversation: Option<String>,
 }
 
 /// Text the server refused, given back to where it was typed so that
@@ -37,6 +39,7 @@ impl Default for ChatWidgets {
             view: MessageView::default(),
             rooms: RoomsPanel::default(),
             private_drafts: HashMap::new(),
+            focus_conversation: None,
         }
     }
 }
