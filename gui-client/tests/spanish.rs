@@ -186,3 +186,46 @@ fn network_failures_are_explained_in_spanish() {
     assert!(has_text(&app, "Reintentar"));
     assert_all_spanish(&app, "a refused connection");
 }
+
+#[test]
+fn sign_up_errors_show_whole_take_the_keyboard_and_enter_works_from_the_gender() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let mut app = app_in(
+        Some(server.addr),
+        SettingsStore::in_memory(),
+        Lan::Off,
+        None,
+        Lang::Es,
+    );
+    click_button(&mut app, "Crear cuenta");
+    fill(&mut app, "Nombres", "Ana");
+    fill(&mut app, "Edad", "200");
+    click_button(&mut app, "Crear cuenta");
+    // Whole sentences, wrapped within their half of the form, never cut.
+    let age_error = "La edad debe estar entre 5 y 120.";
+    wait_for_text(&mut app, age_error);
+    let error = app.get_by_label(age_error).rect();
+    let field = text_field(&app, "Edad").rect();
+    assert!(
+        error.right() <= field.right() + 1.0,
+        "{error:?} inside {field:?}"
+    );
+    let one_line = app.get_by_label("Edad").rect().height();
+    assert!(error.height() > one_line, "wrapped, not cut: {error:?}");
+    // The first wrong field in form order has the keyboard.
+    app.run();
+    assert!(text_field(&app, "Apellidos").is_focused());
+    fill(&mut app, "Apellidos", "Pérez");
+    fill(&mut app, "Usuario", "ana");
+    fill(&mut app, "Contraseña", PASSWORD);
+    fill(&mut app, "Repite la contraseña", PASSWORD);
+    replace(&mut app, "Edad", "21");
+    choose(&mut app, "Género", "Mujer");
+    // Enter on the gender choice sends the form.
+    app.get_by_label("Género").focus();
+    app.run();
+    app.key_press(egui::Key::Enter);
+    wait_for_text(&mut app, "¡Hola, ana!");
+    server.stop();
+}

@@ -75,10 +75,10 @@ pub fn login_ui(ui: &mut Ui, form: &mut LoginForm, connecting: Option<&str>) -> 
             let server = field(ui, &text::SERVER(), &mut form.server, false);
             ui.add_space(6.0);
             let login = field(ui, &text::LOGIN(), &mut form.login, false);
-            field_error(ui, form.login_error.as_ref());
+            field_error(ui, "login", 1, form.login_error.as_ref());
             ui.add_space(6.0);
             let password = field(ui, &text::PASSWORD(), &mut form.password, true);
-            field_error(ui, form.password_error.as_ref());
+            field_error(ui, "password", 1, form.password_error.as_ref());
             if form.focus_pending {
                 form.focus_pending = false;
                 if form.login.is_empty() {

@@ -118,20 +118,33 @@ pub fn field(ui: &mut Ui, label: &str, value: &mut String, password: bool) -> eg
     .labelled_by(label.id)
 }
 
-/// An error sentence under a form field. The line is there even without
-/// an error, so the form never jumps as errors come and go (a click aimed
-/// at a button must land on it).
-pub fn field_error(ui: &mut Ui, error: Option<&String>) {
-    // One line always: a long sentence is cut, and shown whole on hover.
+/// An error sentence under a form field, whole (wrapped). Its place is
+/// there even without an error, and never shrinks while the form is shown,
+/// so the form does not jump as errors go (a click aimed at a button must
+/// land on it); it grows only when a longer sentence arrives, after the
+/// user's attempt. `salt` names the field; `lines` is the room kept from
+/// the start (two in a half-width column, where most sentences take two).
+pub fn field_error(ui: &mut Ui, salt: &str, lines: u8, error: Option<&String>) {
+    let id = ui.make_persistent_id(("field-error", salt));
+    let row = ui.text_style_height(&egui::TextStyle::Small);
+    let reserved = row * f32::from(lines) + ui.spacing().item_spacing.y * f32::from(lines - 1);
+    let tallest: f32 = ui.data(|d| d.get_temp(id)).unwrap_or(reserved);
     let text = error.map_or(" ", String::as_str);
-    ui.add(
-        egui::Label::new(
-            RichText::new(text)
-                .color(ui.visuals().error_fg_color)
-                .small(),
-        )
-        .truncate(),
-    );
+    let shown = ui.scope(|ui| {
+        ui.set_min_height(tallest);
+        ui.add(
+            egui::Label::new(
+                RichText::new(text)
+                    .color(ui.visuals().error_fg_color)
+                    .small(),
+            )
+            .wrap(),
+        );
+    });
+    let height = shown.response.rect.height();
+    if height > tallest {
+        ui.data_mut(|d| d.insert_temp(id, height));
+    }
 }
 
 #[cfg(test)]

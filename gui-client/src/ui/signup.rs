@@ -62,6 +62,11 @@ pub struct SignupForm {
     attempted: bool,
     /// The first field takes the keyboard when the form next appears.
     pub focus_pending: bool,
+    /// The first field with an error takes the keyboard on the next frame
+    /// (after a refused attempt).
+    focus_error: bool,
+    /// The gender choice's widget, to tell Enter pressed on it.
+    gender_id: Option<egui::Id>,
 }
 
 impl SignupForm {
@@ -102,6 +107,7 @@ impl SignupForm {
         match field {
             Some(field) => {
                 self.errors.insert(field, message);
+                self.focus_error = true;
             }
             None => self.error = Some(message),
         }
@@ -125,8 +131,38 @@ pub fn signup_ui(
             let mut changed = false;
             // Enter in any text field submits, as in any desktop form.
             let mut entered = false;
+            // Enter on the gender choice submits too (instead of opening it).
+            let gender_focused = form
+                .gender_id
+                .is_some_and(|id| ui.memory(|m| m.has_focus(id)));
+            if gender_focused
+                && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter))
+            {
+                entered = true;
+            }
             let mut enter = |response: &egui::Response, ui: &Ui| {
                 entered |= response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            };
+            // After a refused attempt, the first wrong field in form order
+            // takes the keyboard.
+            let wrong = std::mem::take(&mut form.focus_error)
+                .then(|| {
+                    [
+                        Field::FirstNames,
+                        Field::LastNames,
+                        Field::Login,
+                        Field::Password,
+                        Field::Age,
+                        Field::Gender,
+                    ]
+                    .into_iter()
+                    .find(|f| form.errors.contains_key(f))
+                })
+                .flatten();
+            let focus_if_wrong = |response: &egui::Response, field: Field| {
+                if wrong == Some(field) {
+                    response.request_focus();
+                }
             };
             ui.add_enabled_ui(!busy, |ui| {
                 let server_field = field(ui, &text::SERVER(), server, false);
@@ -145,8 +181,14 @@ pub fn signup_ui(
                         form.focus_pending = false;
                     }
                     enter(&first, &columns[0]);
+                    focus_if_wrong(&first, Field::FirstNames);
                     changed |= first.changed();
-                    field_error(&mut columns[0], form.errors.get(&Field::FirstNames));
+                    field_error(
+                        &mut columns[0],
+                        "first_names",
+                        2,
+                        form.errors.get(&Field::FirstNames),
+                    );
                     let last = field(
                         &mut columns[1],
                         &text::LAST_NAMES(),
@@ -154,36 +196,45 @@ pub fn signup_ui(
                         false,
                     );
                     enter(&last, &columns[1]);
+                    focus_if_wrong(&last, Field::LastNames);
                     changed |= last.changed();
-                    field_error(&mut columns[1], form.errors.get(&Field::LastNames));
+                    field_error(
+                        &mut columns[1],
+                        "last_names",
+                        2,
+                        form.errors.get(&Field::LastNames),
+                    );
                 });
                 ui.add_space(6.0);
                 let login = field(ui, &text::LOGIN(), &mut form.login, false)
                     .on_hover_text(text::LOGIN_HINT());
                 enter(&login, ui);
+                focus_if_wrong(&login, Field::Login);
                 changed |= login.changed();
-                field_error(ui, form.errors.get(&Field::Login));
+                field_error(ui, "login", 1, form.errors.get(&Field::Login));
                 ui.add_space(6.0);
                 ui.columns(2, |columns| {
                     let password =
                         field(&mut columns[0], &text::PASSWORD(), &mut form.password, true);
                     enter(&password, &columns[0]);
+                    focus_if_wrong(&password, Field::Password);
                     let confirm = field(&mut columns[1], &text::CONFIRM(), &mut form.confirm, true);
                     enter(&confirm, &columns[1]);
                     changed |= password.changed() || confirm.changed();
                 });
-                field_error(ui, form.errors.get(&Field::Password));
+                field_error(ui, "password", 1, form.errors.get(&Field::Password));
                 ui.add_space(6.0);
                 ui.columns(2, |columns| {
                     let age = field(&mut columns[0], &text::AGE(), &mut form.age, false);
                     enter(&age, &columns[0]);
+                    focus_if_wrong(&age, Field::Age);
                     changed |= age.changed();
-                    field_error(&mut columns[0], form.errors.get(&Field::Age));
+                    field_error(&mut columns[0], "age", 2, form.errors.get(&Field::Age));
                     let ui = &mut columns[1];
                     let label = ui.label(text::GENDER());
                     let shown = form.gender.map_or_else(text::CHOOSE, gender_label);
                     let before = form.gender;
-                    egui::ComboBox::from_id_salt("gender")
+                    let combo = egui::ComboBox::from_id_salt("gender")
                         .selected_text(shown)
                         .width(ui.available_width())
                         .show_ui(ui, |ui| {
@@ -197,8 +248,10 @@ pub fn signup_ui(
                         })
                         .response
                         .labelled_by(label.id);
+                    focus_if_wrong(&combo, Field::Gender);
+                    form.gender_id = Some(combo.id);
                     changed |= form.gender != before;
-                    field_error(ui, form.errors.get(&Field::Gender));
+                    field_error(ui, "gender", 2, form.errors.get(&Field::Gender));
                 });
             });
             if changed && form.attempted {
@@ -223,8 +276,9 @@ pub fn signup_ui(
                 if ui.button(RichText::new(text::CREATE()).strong()).clicked() || entered {
                     form.attempted = true;
                     form.error = None;
-                    if let Some(registration) = form.validate() {
-                        action = Some(Intent::SignUp(registration));
+                    match form.validate() {
+                        Some(registration) => action = Some(Intent::SignUp(registration)),
+                        None => form.focus_error = true,
                     }
                 }
                 if ui.button(text::BACK()).clicked() {
