@@ -8,7 +8,7 @@ mod common;
 
 use common::*;
 use egui::accesskit::Role;
-use egui_kittest::kittest::{Queryable, by};
+use egui_kittest::kittest::{NodeT as _, Queryable, by};
 use tertulia::net::NetEvent;
 use tertulia_shared::{Event, Request};
 
@@ -577,5 +577,49 @@ fn the_keyboard_goes_where_a_click_leads() {
         })
     });
     luis.wait(|e| matches!(e, NetEvent::Event(Event::Private(m)) if m.text == "hola luis"));
+    server.stop();
+}
+
+#[test]
+fn the_status_bar_never_draws_text_over_text_in_a_small_window_with_large_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let luis = Headless::sign_up(server.addr, "luis");
+    let mut app = app(server.addr);
+    sign_up_through_the_form(&mut app, "ana");
+    luis.request(Request::Private {
+        to: "ana".into(),
+        text: "¿vienes?".into(),
+    });
+    wait_for_text(&mut app, "1 unread private");
+    for zoom in [1.0, 1.1, 1.2] {
+        app.ctx.set_zoom_factor(zoom);
+        app.set_size(egui::vec2(800.0, 600.0) / zoom);
+        app.run_steps(3);
+        let bottom = app.get_by_label("View").rect().top() - 4.0;
+        let parts: Vec<(String, egui::Rect)> = app
+            .query_all(by().predicate(|_| true))
+            .filter_map(|n| {
+                let node = n.accesskit_node();
+                let label = node.label().or_else(|| node.value())?;
+                let rect = n.rect();
+                (rect.top() >= bottom && rect.width() > 0.0).then_some((label, rect))
+            })
+            .collect();
+        assert!(parts.len() >= 4, "{parts:?}");
+        for (i, (a, ra)) in parts.iter().enumerate() {
+            for (b, rb) in &parts[i + 1..] {
+                // A label and its own text run are two nodes with one rectangle.
+                if a == b || ra == rb {
+                    continue;
+                }
+                let overlap = ra.intersect(*rb);
+                assert!(
+                    overlap.width() <= 0.5 || overlap.height() <= 0.5,
+                    "at {zoom}x: {a:?} {ra:?} overlaps {b:?} {rb:?}"
+                );
+            }
+        }
+    }
     server.stop();
 }

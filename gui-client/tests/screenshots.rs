@@ -166,8 +166,10 @@ fn render_screenshots() {
 fn render_spanish_commands() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(&dir);
-    let _luis = Headless::sign_up(server.addr, "luis");
-    let mut app = app_in(
+    let luis = Headless::sign_up(server.addr, "luis");
+    // The smallest window the client is made for.
+    let mut app = app_sized(
+        [800.0, 600.0],
         Some(server.addr),
         tertulia::settings::SettingsStore::in_memory(),
         tertulia::app::Lan::Off,
@@ -184,5 +186,15 @@ fn render_spanish_commands() {
     wait_for_text(&mut app, "Ida y vuelta");
     pause();
     save(&mut app, "es-help-net");
+    // Larger text (120 %), an unread private: the status bar cuts
+    // its left side short instead of drawing over the clock.
+    luis.request(Request::Private {
+        to: "ana".into(),
+        text: "¿vienes a física?".into(),
+    });
+    wait_for_text(&mut app, "1 privado sin leer");
+    app.ctx.set_zoom_factor(1.2);
+    app.run_steps(4);
+    save(&mut app, "es-status-800x600");
     server.stop();
 }

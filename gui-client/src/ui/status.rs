@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use egui::{Color32, RichText, Ui};
+use egui::{Align, Color32, Layout, RichText, Ui};
 
 mod text {
     use crate::i18n::tr_args;
@@ -75,6 +75,11 @@ impl ClockView {
     }
 }
 
+/// The bar at the bottom: the View menu and the server clock on the right,
+/// always whole; on the left the connection, the unread privates, the
+/// room, the encryption and what this computer hosts, in that order, each
+/// cut short (whole on hover) or left out when the window or the text size
+/// leaves no room, never drawn over the clock.
 pub fn status_ui(
     ui: &mut Ui,
     link: &LinkStatus,
@@ -85,50 +90,80 @@ pub fn status_ui(
     view: &crate::settings::ViewPrefs,
 ) -> Option<super::Intent> {
     let mut view_changed = None;
-    ui.horizontal(|ui| {
-        match link {
-            LinkStatus::Connected { server, encrypted } => {
-                ui.label(RichText::new("●").color(Color32::from_rgb(0x2e, 0xa0, 0x43)));
-                ui.label(format!("{} {server}", text::CONNECTED()));
-                ui.separator();
-                if *encrypted {
-                    ui.label(RichText::new(text::ENCRYPTED()).weak())
-                        .on_hover_text(text::ENCRYPTED_HINT());
-                } else {
-                    ui.label(
-                        RichText::new(text::NOT_ENCRYPTED())
-                            .strong()
-                            .color(ui.visuals().warn_fg_color),
-                    )
-                    .on_hover_text(text::NOT_ENCRYPTED_HINT());
-                }
-            }
-            LinkStatus::Reconnecting { message, next_try } => {
-                ui.spinner();
-                let wait = next_try.saturating_duration_since(Instant::now()).as_secs();
-                ui.label(
-                    RichText::new(text::reconnecting_in(wait)).color(ui.visuals().warn_fg_color),
-                )
-                .on_hover_text(message);
-            }
-        }
+    ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+        view_changed = super::view::view_menu(ui, view);
         ui.separator();
-        ui.label(format!("{} {room}", text::ROOM()));
-        if let Some(hosting) = hosting {
-            ui.separator();
-            ui.label(RichText::new(hosting).strong());
-        }
-        if unread > 0 {
-            ui.separator();
-            ui.label(RichText::new(format!("✉ {}", text::unread(unread))).strong());
-        }
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            view_changed = super::view::view_menu(ui, view);
-            ui.separator();
-            ui.label(RichText::new(clock.server_clock()).monospace().strong())
-                .on_hover_text(clock.describe());
-            ui.label(text::SERVER_TIME());
+        ui.label(RichText::new(clock.server_clock()).monospace().strong())
+            .on_hover_text(clock.describe());
+        ui.label(text::SERVER_TIME());
+        ui.separator();
+        ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
+            left_ui(ui, link, room, unread, hosting);
         });
     });
     view_changed
+}
+
+/// Below this width a part of the left side is left out rather than cut to
+/// nothing.
+const MIN_PART: f32 = 24.0;
+
+fn left_ui(ui: &mut Ui, link: &LinkStatus, room: &str, unread: usize, hosting: Option<&str>) {
+    // Each part: its text and its hover text, most needed first (the
+    // parts that do not fit are left out from the end).
+    let mut parts: Vec<(RichText, Option<String>)> = Vec::new();
+    let mut encryption = None;
+    match link {
+        LinkStatus::Connected { server, encrypted } => {
+            ui.label(RichText::new("●").color(Color32::from_rgb(0x2e, 0xa0, 0x43)));
+            parts.push((
+                RichText::new(format!("{} {server}", text::CONNECTED())),
+                None,
+            ));
+            encryption = Some(if *encrypted {
+                (
+                    RichText::new(text::ENCRYPTED()).weak(),
+                    Some(text::ENCRYPTED_HINT()),
+                )
+            } else {
+                (
+                    RichText::new(text::NOT_ENCRYPTED())
+                        .strong()
+                        .color(ui.visuals().warn_fg_color),
+                    Some(text::NOT_ENCRYPTED_HINT()),
+                )
+            });
+        }
+        LinkStatus::Reconnecting { message, next_try } => {
+            ui.spinner();
+            let wait = next_try.saturating_duration_since(Instant::now()).as_secs();
+            parts.push((
+                RichText::new(text::reconnecting_in(wait)).color(ui.visuals().warn_fg_color),
+                Some(message.clone()),
+            ));
+        }
+    }
+    if unread > 0 {
+        parts.push((
+            RichText::new(format!("✉ {}", text::unread(unread))).strong(),
+            None,
+        ));
+    }
+    parts.push((RichText::new(format!("{} {room}", text::ROOM())), None));
+    parts.extend(encryption);
+    if let Some(hosting) = hosting {
+        parts.push((RichText::new(hosting).strong(), None));
+    }
+    for (index, (part, hint)) in parts.into_iter().enumerate() {
+        if ui.available_width() < MIN_PART {
+            break;
+        }
+        if index > 0 {
+            ui.separator();
+        }
+        let whole = part.text().to_owned();
+        let shown = ui.add(egui::Label::new(part).truncate());
+        let hint = hint.unwrap_or(whole);
+        shown.on_hover_text(hint);
+    }
 }

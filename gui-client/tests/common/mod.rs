@@ -219,8 +219,20 @@ pub fn app_in(
     host: Option<tertulia::host::HostOptions>,
     language: tertulia::i18n::Lang,
 ) -> Harness<'static, TertuliaApp> {
+    app_sized([1100.0, 720.0], server, settings, lan, host, language)
+}
+
+/// The same in a window of `size` (points).
+pub fn app_sized(
+    size: [f32; 2],
+    server: Option<SocketAddr>,
+    settings: SettingsStore,
+    lan: tertulia::app::Lan,
+    host: Option<tertulia::host::HostOptions>,
+    language: tertulia::i18n::Lang,
+) -> Harness<'static, TertuliaApp> {
     Harness::builder()
-        .with_size([1100.0, 720.0])
+        .with_size(size)
         .with_theme(egui::Theme::Light)
         .build_eframe(move |cc| {
             TertuliaApp::new(
