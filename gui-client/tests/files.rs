@@ -47,16 +47,19 @@ fn a_dropped_file_is_shared_and_the_other_person_downloads_the_same_bytes() {
     ana.step();
     // Progress, then done.
     wait_for(&mut ana, "the upload to show", |h| has_text(h, "Sending"));
-    wait_for_text(&mut ana, "Shared");
+    wait_for_text(&mut ana, "✔ Shared: apuntes de física.pdf");
 
     // Luis sees it in the room and downloads it.
     wait_for_text(&mut luis, "📎 apuntes de física.pdf");
     assert!(has_text(&luis, "700.0 kB"));
+    let button = luis.get_by_label("⬇ Download").rect();
     luis.get_by_label("⬇ Download").click();
     luis.step();
     wait_for(&mut luis, "the download to finish", |h| {
-        has_text(h, "Saved in")
+        has_text(h, "✔ Saved: apuntes de física.pdf")
     });
+    // The strip floats over the log: the button did not move under the pointer.
+    assert_eq!(luis.get_by_label("⬇ Download").rect(), button);
     let saved = luis.state().downloads_dir().join("apuntes de física.pdf");
     assert_eq!(std::fs::read(&saved).unwrap(), bytes, "the same bytes");
 
@@ -173,5 +176,10 @@ fn logging_out_cancels_transfers_so_the_next_account_inherits_nothing() {
         "{:?}",
         ana.state().transfers()
     );
+    // Back in: the ended transfers of the last session are not shown.
+    fill(&mut ana, "Password", PASSWORD);
+    click_button(&mut ana, "Log in");
+    wait_for_text(&mut ana, "Connected to");
+    assert!(ana.state().transfers().is_empty(), "{:?}", ana.state().transfers());
     server.stop();
 }

@@ -196,5 +196,14 @@ fn render_spanish_commands() {
     app.ctx.set_zoom_factor(1.2);
     app.run_steps(4);
     save(&mut app, "es-status-800x600");
+    // A finished transfer folds into a short notice that goes by itself.
+    app.ctx.set_zoom_factor(1.0);
+    let shared = dir.path().join("práctica 3.pdf");
+    std::fs::write(&shared, vec![7u8; 300_000]).unwrap();
+    app.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(DroppedPath(shared)));
+    wait_for_text(&mut app, "✔ Compartido: práctica 3.pdf");
+    save(&mut app, "es-transfer-done");
     server.stop();
 }

@@ -39,10 +39,8 @@ impl TertuliaApp {
         egui::Panel::right("users")
             .default_size(190.0)
             .show(ui, |ui| intents.extend(users_ui(ui, &chat.state)));
-        egui::Panel::bottom("input").show(ui, |ui| {
+        let input = egui::Panel::bottom("input").show(ui, |ui| {
             ui.add_space(4.0);
-            intents.extend(transfers_ui(ui, &self.files.transfers));
-            ui.add_space(2.0);
             intents.extend(input_ui(ui, &mut self.widgets.input, &chat.state.room));
             ui.add_space(4.0);
         });
@@ -73,6 +71,8 @@ impl TertuliaApp {
             &mut self.widgets.focus_conversation,
             &mut self.files.thumbnails,
         ));
+        let above_input = input.response.rect.right_top() + egui::vec2(-12.0, -8.0);
+        intents.extend(transfers_ui(ui.ctx(), above_input, &self.files.transfers));
         if let Some(picker) = &mut self.files.picker {
             intents.extend(picker_ui(ui.ctx(), picker, &chat.state.room));
         }

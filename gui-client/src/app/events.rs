@@ -125,6 +125,7 @@ impl TertuliaApp {
             _ => {
                 self.chat = Some(ChatSession::new(arrival, server));
                 self.widgets = ChatWidgets::default();
+                self.forget_ended_transfers();
             }
         }
     }

@@ -293,6 +293,7 @@ impl TertuliaApp {
 impl eframe::App for TertuliaApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain_events();
+        self.expire_transfers(ctx);
         self.refresh_lists();
         self.notify(ctx);
     }

@@ -157,6 +157,29 @@ impl TertuliaApp {
         }
     }
 
+    /// Ended transfers leave the strip once shown long enough; a repaint
+    /// is asked for when the next one goes.
+    pub(super) fn expire_transfers(&mut self, ctx: &egui::Context) {
+        let now = std::time::Instant::now();
+        self.files
+            .transfers
+            .retain(|t| t.gone_at().is_none_or(|gone| gone > now));
+        if let Some(next) = self
+            .files
+            .transfers
+            .iter()
+            .filter_map(|t| t.gone_at())
+            .min()
+        {
+            ctx.request_repaint_after(next.saturating_duration_since(now));
+        }
+    }
+
+    /// Ended transfers of an earlier session are not this one's.
+    pub(super) fn forget_ended_transfers(&mut self) {
+        self.files.transfers.retain(|t| !t.finished());
+    }
+
     /// A transfer moved on.
     pub(super) fn on_transfer(&mut self, update: TransferUpdate) {
         let done_here = match (&update.state, &update.sha256, &update.path) {
