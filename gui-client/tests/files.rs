@@ -180,6 +180,10 @@ fn logging_out_cancels_transfers_so_the_next_account_inherits_nothing() {
     fill(&mut ana, "Password", PASSWORD);
     click_button(&mut ana, "Log in");
     wait_for_text(&mut ana, "Connected to");
-    assert!(ana.state().transfers().is_empty(), "{:?}", ana.state().transfers());
+    assert!(
+        ana.state().transfers().is_empty(),
+        "{:?}",
+        ana.state().transfers()
+    );
     server.stop();
 }

@@ -90,6 +90,27 @@ fn a_server_on_the_lan_is_listed_chosen_and_joined_without_typing_its_address() 
     server.stop();
 }
 
+/// The fingerprint lines on screen: four groups of four hexadecimal digits.
+fn fingerprint_lines(app: &egui_kittest::Harness<'_, tertulia::app::TertuliaApp>) -> Vec<String> {
+    use egui_kittest::kittest::NodeT as _;
+    let mut lines: Vec<String> = app
+        .query_all(egui_kittest::kittest::by().predicate(|_| true))
+        .filter_map(|n| {
+            let node = n.accesskit_node();
+            node.label().or_else(|| node.value())
+        })
+        .filter(|text| {
+            let groups: Vec<&str> = text.split(' ').collect();
+            groups.len() == 4
+                && groups
+                    .iter()
+                    .all(|g| g.len() == 4 && g.chars().all(|c| c.is_ascii_hexdigit()))
+        })
+        .collect();
+    lines.dedup();
+    lines
+}
+
 #[test]
 fn host_a_chat_and_a_second_computer_finds_it_and_joins() {
     if !inside_a_namespace("host_a_chat_and_a_second_computer_finds_it_and_joins") {
@@ -104,6 +125,10 @@ fn host_a_chat_and_a_second_computer_finds_it_and_joins() {
     );
     click_button(&mut host, "Host a chat on this computer");
     wait_for_text(&mut host, "This computer hosts “Aula de Ana”");
+    // The host sees the fingerprint to read out, large and grouped.
+    wait_for_text(&mut host, "Read this fingerprint out to the class");
+    let read_out = fingerprint_lines(&host);
+    assert_eq!(read_out.len(), 4, "{read_out:?}");
     // The host signs up like anyone else; its own certificate asks nothing.
     fill_signup_form(&mut host, "ana");
     wait_for_text(&mut host, "Welcome, ana!");
@@ -117,10 +142,23 @@ fn host_a_chat_and_a_second_computer_finds_it_and_joins() {
     fill_signup_form(&mut guest, "luis");
     // A self-signed certificate: the guest compares and trusts it.
     wait_for_text(&mut guest, "Is this the right server?");
+    // …the same lines the host reads out.
+    assert_eq!(fingerprint_lines(&guest), read_out);
     click_button(&mut guest, "Trust and connect");
     wait_for_text(&mut guest, "Welcome, luis! You are in lobby with ana");
     wait_for_text(&mut host, "luis joined lobby");
     wait_for_text(&mut host, "2 connected");
+    // In the chat, the status bar's hosting part shows it again, to copy.
+    host.get_by_label_contains("Hosting “Aula de Ana”").click();
+    wait_for_text(&mut host, "The fingerprint of your chat");
+    assert_eq!(fingerprint_lines(&host), read_out);
+    host.get_by_label("Copy the fingerprint").click();
+    host.step();
+    let copied = host.output().platform_output.commands.iter().any(|c| {
+        matches!(c, egui::OutputCommand::CopyText(text) if text.replace(' ', "") == read_out.concat().replace(' ', ""))
+    });
+    assert!(copied, "the fingerprint was copied");
+    click_button(&mut host, "Close");
     // The guest remembers the chat by name for its next start.
     assert!(guest_settings.load().known.contains_key("Aula de Ana"));
 

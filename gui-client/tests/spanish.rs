@@ -135,6 +135,12 @@ fn sign_up_chat_rooms_and_privates_in_spanish() {
     assert!(has_text(&app, "crear una sala y entrar en ella"));
     decir(&mut app, "#net");
     wait_for_text(&mut app, "Ida y vuelta");
+    // What the host reads out, for anyone to check again.
+    let fingerprint = &common::tls::authority().fingerprint;
+    assert!(has_text(
+        &app,
+        &format!("Huella del servidor: {fingerprint}")
+    ));
     decir(&mut app, "#lR");
     decir(&mut app, "#show users");
     wait_for_text(&mut app, "Ana María");

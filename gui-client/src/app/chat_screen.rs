@@ -27,7 +27,7 @@ impl TertuliaApp {
                 &chat.state.room,
                 &self.clock,
                 chat.state.total_unread(),
-                hosting.as_deref(),
+                hosting.as_ref().map(|(text, _)| text.as_str()),
                 &self.settings.view,
             ));
         });
@@ -71,6 +71,11 @@ impl TertuliaApp {
             &mut self.widgets.focus_conversation,
             &mut self.files.thumbnails,
         ));
+        if let Some((_, fingerprint)) = &hosting
+            && self.widgets.host_fingerprint_open
+        {
+            intents.extend(host_fingerprint_window(ui.ctx(), fingerprint));
+        }
         let above_input = input.response.rect.right_top() + egui::vec2(-12.0, -8.0);
         intents.extend(transfers_ui(ui.ctx(), above_input, &self.files.transfers));
         if let Some(picker) = &mut self.files.picker {
@@ -79,4 +84,23 @@ impl TertuliaApp {
         self.fetch_thumbnails();
         intents
     }
+}
+
+/// The hosted chat's fingerprint in a window of its own, for the host to
+/// read out to the class.
+fn host_fingerprint_window(ctx: &egui::Context, fingerprint: &str) -> Option<Intent> {
+    let mut open = true;
+    let mut close = false;
+    egui::Window::new(crate::i18n::tr("host-fingerprint-title"))
+        .collapsible(false)
+        .resizable(false)
+        .open(&mut open)
+        .show(ctx, |ui| {
+            crate::ui::host_fingerprint_ui(ui, fingerprint);
+            ui.add_space(6.0);
+            close = ui
+                .button(crate::i18n::tr("host-fingerprint-close"))
+                .clicked();
+        });
+    (!open || close).then_some(Intent::HideHostFingerprint)
 }

@@ -38,7 +38,12 @@ impl TertuliaApp {
             Command::File(path) => self.share_file(expand_home(&path), None),
             Command::Help => chat.state.table(crate::i18n::tr("chat-help"), help_rows()),
             Command::Net => {
-                let report = net_report(&self.net, &self.clock, &chat.server);
+                let report = net_report(
+                    &self.net,
+                    &self.clock,
+                    &chat.server,
+                    chat.fingerprint.as_deref(),
+                );
                 chat.state.info(report);
             }
             Command::Exit => {
@@ -90,7 +95,12 @@ fn connected_since(
 }
 
 /// The `#net` report, in the interface's language.
-fn net_report(net: &NetHandle, clock: &ClockView, server: &str) -> String {
+fn net_report(
+    net: &NetHandle,
+    clock: &ClockView,
+    server: &str,
+    fingerprint: Option<&str>,
+) -> String {
     let stats = net.stats();
     let since = stats
         .connected_since
@@ -104,6 +114,13 @@ fn net_report(net: &NetHandle, clock: &ClockView, server: &str) -> String {
     [
         tr("net-report-title"),
         tr_args("net-report-server", &[("server", &server)]),
+        tr_args(
+            "net-report-fingerprint",
+            &[(
+                "fingerprint",
+                &fingerprint.map_or_else(|| tr("net-report-no-fingerprint"), str::to_owned),
+            )],
+        ),
         tr_args("net-report-since", &[("since", &since)]),
         tr_args("net-report-rtt", &[("rtt", &rtt)]),
         tr_args(

@@ -127,6 +127,7 @@ impl TertuliaApp {
             HostState::Running(hosted) => HostLine::Running {
                 name: hosted.name.clone(),
                 addresses: hosted.addresses.clone(),
+                fingerprint: hosted.fingerprint.clone(),
             },
         })
     }
@@ -176,14 +177,16 @@ impl TertuliaApp {
         action
     }
 
-    /// "Hosting … · N connected", for the status bar.
-    pub(super) fn hosting_status(&mut self) -> Option<String> {
+    /// "Hosting … · N connected" and the certificate's fingerprint, for
+    /// the status bar.
+    pub(super) fn hosting_status(&mut self) -> Option<(String, String)> {
         let hosting = self.hosting.as_mut()?;
         let connected = hosting.online();
         match hosting.state() {
-            HostState::Running(hosted) => {
-                Some(text::hosting(&hosted.name, &hosted.addresses, connected))
-            }
+            HostState::Running(hosted) => Some((
+                text::hosting(&hosted.name, &hosted.addresses, connected),
+                hosted.fingerprint.clone(),
+            )),
             _ => None,
         }
     }

@@ -68,6 +68,8 @@ pub(super) struct ChatSession {
     /// Requests typed by the user: their results are printed in the log.
     pub typed: HashSet<RequestId>,
     pub pending: HashMap<RequestId, Pending>,
+    /// The server certificate's fingerprint (none in plain text).
+    pub fingerprint: Option<String>,
     /// The room to return to after a reconnection.
     pub room_before_drop: Option<String>,
     /// The last message id seen before the link dropped: the catch-up
@@ -89,6 +91,7 @@ impl ChatSession {
             state.notice(text::away(arrival.queued_privates));
         }
         let encrypted = arrival.encrypted;
+        let fingerprint = arrival.fingerprint.clone();
         ChatSession {
             state,
             link: LinkStatus::Connected {
@@ -96,6 +99,7 @@ impl ChatSession {
                 encrypted,
             },
             server,
+            fingerprint,
             typed: HashSet::new(),
             pending: HashMap::new(),
             room_before_drop: None,
@@ -117,6 +121,7 @@ impl ChatSession {
             server: server.to_owned(),
             encrypted: arrival.encrypted,
         };
+        self.fingerprint = arrival.fingerprint.clone();
         self.state.room = arrival.room.clone();
         self.state.lists_stale = true;
         self.state.add_history(

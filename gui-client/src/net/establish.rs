@@ -54,6 +54,7 @@ pub(super) async fn establish(
     let stream = stream.ok_or(Failure::Network(last_failure))?;
     let _ = stream.set_nodelay(true);
     let encrypted = !trust.plain;
+    let mut fingerprint = None;
     let stream: Box<dyn Io> = if trust.plain {
         Box::new(stream)
     } else {
@@ -61,7 +62,15 @@ pub(super) async fn establish(
             // The TCP connection was made: the computer is on, the
             // program on that port is not answering.
             Err(_) => return Err(Failure::Network(errors::silent(&shown, CONNECT_TIMEOUT))),
-            Ok(Ok(tls)) => Box::new(tls),
+            Ok(Ok(tls)) => {
+                fingerprint = tls
+                    .get_ref()
+                    .1
+                    .peer_certificates()
+                    .and_then(|chain| chain.first())
+                    .map(|certificate| tertulia_shared::fingerprint::fingerprint(certificate));
+                Box::new(tls)
+            }
             Ok(Err(TlsFailure::Untrusted {
                 fingerprint,
                 pinned,
@@ -134,6 +143,7 @@ pub(super) async fn establish(
                 history_more,
                 queued_privates,
                 encrypted,
+                fingerprint,
             },
         )),
         other => {

@@ -12,7 +12,7 @@ use tertulia_shared::codec::{decode, encode, line_codec};
 use tertulia_shared::{ClientRequest, ErrorCode, Event, Reply, Request, RequestId, ServerMessage};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::sync::mpsc;
-use tokio_util::codec::FramedRead;
+use tokio_util::codec::{FramedRead, LinesCodecError};
 
 use super::errors;
 use super::failure::Failure;
@@ -30,6 +30,16 @@ const SYNC_EVERY: Duration = Duration::from_secs(60);
 /// server takes a connection silent for its idle timeout (45 s by default)
 /// for a vanished computer.
 const HEARTBEAT_EVERY: Duration = Duration::from_secs(15);
+
+/// A failed read as an `io::Error`: the socket's own error keeps its kind
+/// (a server that died is told as such, not as bad data); only a line too
+/// long is the server's fault.
+fn read_error(error: LinesCodecError) -> io::Error {
+    match error {
+        LinesCodecError::Io(e) => e,
+        other => io::Error::new(io::ErrorKind::InvalidData, other),
+    }
+}
 
 /// The other end speaks HTTP: a web server on the port.
 #[derive(Debug, thiserror::Error)]
@@ -140,7 +150,7 @@ impl Link {
             let Some(line) = self.reader.next().await else {
                 return Ok(None);
             };
-            let line = line.map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+            let line = line.map_err(read_error)?;
             self.out.stats(|s| {
                 s.bytes_received += line.len() as u64 + 1;
                 s.messages_received += 1;
@@ -352,5 +362,29 @@ impl Link {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_that_dies_is_not_told_as_bad_data() {
+        let died = io::Error::new(io::ErrorKind::UnexpectedEof, "peer closed connection");
+        assert_eq!(
+            read_error(LinesCodecError::Io(died)).kind(),
+            io::ErrorKind::UnexpectedEof
+        );
+        assert_eq!(
+            read_error(LinesCodecError::MaxLineLengthExceeded).kind(),
+            io::ErrorKind::InvalidData
+        );
+        crate::i18n::set(crate::i18n::Lang::Es);
+        let told = super::errors::connection_lost(&read_error(LinesCodecError::Io(
+            io::Error::new(io::ErrorKind::UnexpectedEof, "x"),
+        )));
+        crate::i18n::set(crate::i18n::Lang::En);
+        assert_eq!(told, "El servidor se ha cerrado de golpe.");
     }
 }

@@ -150,6 +150,9 @@ pub struct Arrival {
     pub queued_privates: usize,
     /// The connection is TLS (false only when the user chose plain text).
     pub encrypted: bool,
+    /// The server certificate's fingerprint (none in plain text), for
+    /// `#net`: what the host reads out.
+    pub fingerprint: Option<String>,
 }
 
 /// Traffic counters for `#net`.

@@ -42,6 +42,9 @@ pub enum Intent {
     /// The log is scrolled to its top: older messages, if any.
     LoadOlder,
     File(FileAction),
+    /// The fingerprint of the chat this computer hosts, shown large.
+    ShowHostFingerprint,
+    HideHostFingerprint,
     /// The View menu's choices, all of them as they are now.
     View(ViewPrefs),
 }

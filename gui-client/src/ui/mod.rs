@@ -103,6 +103,33 @@ pub fn name_color(ui: &Ui, login: &str) -> Color32 {
     palette[hash as usize % palette.len()]
 }
 
+/// A certificate fingerprint as people compare it: sixteen groups of four
+/// in four lines of four, large, easy to read aloud.
+pub fn fingerprint_ui(ui: &mut Ui, fingerprint: &str) {
+    let groups: Vec<&str> = fingerprint.split(' ').collect();
+    for line in groups.chunks(4) {
+        ui.label(
+            RichText::new(line.join(" "))
+                .monospace()
+                .size(16.0)
+                .strong(),
+        );
+    }
+}
+
+/// The fingerprint of the chat this computer hosts, for its host to read
+/// out (the trust dialog of everyone else shows the same), with a button
+/// that copies it.
+pub fn host_fingerprint_ui(ui: &mut Ui, fingerprint: &str) {
+    ui.label(crate::i18n::tr("host-fingerprint"));
+    ui.add_space(4.0);
+    fingerprint_ui(ui, fingerprint);
+    ui.add_space(4.0);
+    if ui.button(crate::i18n::tr("host-copy")).clicked() {
+        ui.ctx().copy_text(fingerprint.to_owned());
+    }
+}
+
 /// A labelled single-line text field whose label is its accessible name.
 /// Its id comes from the label, so focus and cursor stay put when an error
 /// line appears above it and shifts the automatic ids.

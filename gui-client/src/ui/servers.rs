@@ -50,6 +50,7 @@ pub enum HostLine {
     Running {
         name: String,
         addresses: Vec<String>,
+        fingerprint: String,
     },
     Failed(String),
 }
@@ -61,10 +62,20 @@ pub fn servers_ui(
     searching: bool,
     host: Option<&HostLine>,
 ) -> Option<Intent> {
-    let mut action = None;
     ui.add_space(8.0);
     ui.heading(text::TITLE());
     ui.add_space(6.0);
+    // Hosting comes first: the list below it grows and shrinks as servers
+    // are heard, and must not move its button.
+    let hosting = host_ui(ui, host);
+    ui.separator();
+    list_ui(ui, rows, selected, searching).or(hosting)
+}
+
+/// The servers heard on the LAN and remembered; a click chooses one.
+fn list_ui(ui: &mut Ui, rows: &[ServerRow], selected: &str, searching: bool) -> Option<Intent> {
+    let mut action = None;
+    ui.add_space(4.0);
     if rows.is_empty() {
         if searching {
             ui.horizontal(|ui| {
@@ -99,8 +110,12 @@ pub fn servers_ui(
         ui.label(RichText::new(details.join(" · ")).small().weak());
         ui.add_space(4.0);
     }
-    ui.add_space(8.0);
-    ui.separator();
+    action
+}
+
+/// Hosting a chat on this computer: the button, then how it goes.
+fn host_ui(ui: &mut Ui, host: Option<&HostLine>) -> Option<Intent> {
+    let mut action = None;
     match host {
         None => {
             if ui
@@ -117,11 +132,17 @@ pub fn servers_ui(
                 ui.label(text::STARTING());
             });
         }
-        Some(HostLine::Running { name, addresses }) => {
+        Some(HostLine::Running {
+            name,
+            addresses,
+            fingerprint,
+        }) => {
             ui.label(text::hosting(name));
             for address in addresses {
                 ui.label(RichText::new(address).monospace());
             }
+            ui.add_space(6.0);
+            super::host_fingerprint_ui(ui, fingerprint);
         }
         Some(HostLine::Failed(why)) => {
             ui.label(RichText::new(why).color(ui.visuals().error_fg_color));

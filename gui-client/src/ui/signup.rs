@@ -131,10 +131,13 @@ pub fn signup_ui(
             let mut changed = false;
             // Enter in any text field submits, as in any desktop form.
             let mut entered = false;
-            // Enter on the gender choice submits too (instead of opening it).
-            let gender_focused = form
-                .gender_id
-                .is_some_and(|id| ui.memory(|m| m.has_focus(id)));
+            // Enter on the gender choice submits too (instead of opening
+            // it), and so does Enter once a choice made with the mouse has
+            // left no widget with the keyboard.
+            let gender_focused = ui.memory(|m| {
+                m.focused()
+                    .is_none_or(|focused| Some(focused) == form.gender_id)
+            });
             if gender_focused
                 && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter))
             {

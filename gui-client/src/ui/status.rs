@@ -8,6 +8,7 @@ mod text {
     use crate::i18n::tr_args;
 
     crate::texts! {
+        SHOW_FINGERPRINT = "host-show-fingerprint";
         CONNECTED = "status-connected";
         ENCRYPTED = "status-encrypted";
         ENCRYPTED_HINT = "status-encrypted-hint";
@@ -89,26 +90,35 @@ pub fn status_ui(
     hosting: Option<&str>,
     view: &crate::settings::ViewPrefs,
 ) -> Option<super::Intent> {
-    let mut view_changed = None;
+    let mut intent = None;
     ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-        view_changed = super::view::view_menu(ui, view);
+        intent = super::view::view_menu(ui, view);
         ui.separator();
         ui.label(RichText::new(clock.server_clock()).monospace().strong())
             .on_hover_text(clock.describe());
         ui.label(text::SERVER_TIME());
         ui.separator();
         ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
-            left_ui(ui, link, room, unread, hosting);
+            if left_ui(ui, link, room, unread, hosting) {
+                intent = Some(super::Intent::ShowHostFingerprint);
+            }
         });
     });
-    view_changed
+    intent
 }
 
 /// Below this width a part of the left side is left out rather than cut to
 /// nothing.
 const MIN_PART: f32 = 24.0;
 
-fn left_ui(ui: &mut Ui, link: &LinkStatus, room: &str, unread: usize, hosting: Option<&str>) {
+/// Returns whether the hosting part was clicked (to show the fingerprint).
+fn left_ui(
+    ui: &mut Ui,
+    link: &LinkStatus,
+    room: &str,
+    unread: usize,
+    hosting: Option<&str>,
+) -> bool {
     // Each part: its text and its hover text, most needed first (the
     // parts that do not fit are left out from the end).
     let mut parts: Vec<(RichText, Option<String>)> = Vec::new();
@@ -135,6 +145,9 @@ fn left_ui(ui: &mut Ui, link: &LinkStatus, room: &str, unread: usize, hosting: O
             });
         }
         LinkStatus::Reconnecting { message, next_try } => {
+            // A little room on the left: the spinner's arc is drawn a
+            // little outside its box and would be cut by the window edge.
+            ui.add_space(2.0);
             ui.spinner();
             let wait = next_try.saturating_duration_since(Instant::now()).as_secs();
             parts.push((
@@ -151,9 +164,14 @@ fn left_ui(ui: &mut Ui, link: &LinkStatus, room: &str, unread: usize, hosting: O
     }
     parts.push((RichText::new(format!("{} {room}", text::ROOM())), None));
     parts.extend(encryption);
+    let hosting_part = hosting.is_some().then_some(parts.len());
     if let Some(hosting) = hosting {
-        parts.push((RichText::new(hosting).strong(), None));
+        parts.push((
+            RichText::new(format!("🔑 {hosting}")).strong(),
+            Some(text::SHOW_FINGERPRINT()),
+        ));
     }
+    let mut clicked = false;
     for (index, (part, hint)) in parts.into_iter().enumerate() {
         if ui.available_width() < MIN_PART {
             break;
@@ -162,8 +180,12 @@ fn left_ui(ui: &mut Ui, link: &LinkStatus, room: &str, unread: usize, hosting: O
             ui.separator();
         }
         let whole = part.text().to_owned();
-        let shown = ui.add(egui::Label::new(part).truncate());
-        let hint = hint.unwrap_or(whole);
-        shown.on_hover_text(hint);
+        let mut label = egui::Label::new(part).truncate();
+        if Some(index) == hosting_part {
+            label = label.sense(egui::Sense::click());
+        }
+        let shown = ui.add(label).on_hover_text(hint.unwrap_or(whole));
+        clicked |= Some(index) == hosting_part && shown.clicked();
     }
+    clicked
 }

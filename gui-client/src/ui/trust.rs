@@ -40,19 +40,6 @@ pub struct TrustQuestion {
     pub pinned: Option<String>,
 }
 
-fn fingerprint_label(ui: &mut Ui, fingerprint: &str) {
-    // Sixteen groups of four: four lines of four, easy to read aloud.
-    let groups: Vec<&str> = fingerprint.split(' ').collect();
-    for line in groups.chunks(4) {
-        ui.label(
-            RichText::new(line.join(" "))
-                .monospace()
-                .size(16.0)
-                .strong(),
-        );
-    }
-}
-
 pub fn trust_ui(ui: &mut Ui, question: &TrustQuestion) -> Option<Intent> {
     let mut action = None;
     ui.add_space((ui.available_height() * 0.1).min(60.0));
@@ -63,7 +50,7 @@ pub fn trust_ui(ui: &mut Ui, question: &TrustQuestion) -> Option<Intent> {
                 ui.add_space(6.0);
                 ui.label(text::first(&question.server));
                 ui.add_space(6.0);
-                fingerprint_label(ui, &question.fingerprint);
+                super::fingerprint_ui(ui, &question.fingerprint);
                 ui.add_space(6.0);
                 ui.label(RichText::new(text::FIRST_HOW()).weak());
             }
@@ -74,9 +61,9 @@ pub fn trust_ui(ui: &mut Ui, question: &TrustQuestion) -> Option<Intent> {
                 ui.label(text::changed(&question.server));
                 ui.add_space(6.0);
                 ui.label(text::BEFORE());
-                fingerprint_label(ui, pinned);
+                super::fingerprint_ui(ui, pinned);
                 ui.label(text::NOW());
-                fingerprint_label(ui, &question.fingerprint);
+                super::fingerprint_ui(ui, &question.fingerprint);
                 ui.add_space(6.0);
                 ui.label(RichText::new(text::CHANGED_HOW()).strong().color(warn));
             }

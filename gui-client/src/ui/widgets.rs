@@ -20,6 +20,8 @@ pub struct ChatWidgets {
     pub private_drafts: HashMap<String, String>,
     /// The conversation (folded login) whose box takes the keyboard next.
     pub focus_conversation: Option<String>,
+    /// The window with the hosted chat's fingerprint is open.
+    pub host_fingerprint_open: bool,
 }
 
 /// Text the server refused, given back to where it was typed so that
@@ -40,6 +42,7 @@ impl Default for ChatWidgets {
             rooms: RoomsPanel::default(),
             private_drafts: HashMap::new(),
             focus_conversation: None,
+            host_fingerprint_open: false,
         }
     }
 }
