@@ -306,6 +306,6 @@ files-no-file = No hay ningún archivo en { $path }.
 files-up = Enviando
 files-down = Recibiendo
 files-picker-title = Compartir un archivo con { $where }
-files-picker-up = Subir una carpeta
+files-picker-up = Carpeta superior
 files-picker-folder = Carpeta
 files-picker-send = Compartir

@@ -89,6 +89,8 @@ fn private_messages_from_the_input_box_and_in_their_own_window() {
 
     say(&mut app, "#\\private luis ¿vienes?");
     wait_for_text(&mut app, "Private message to luis: ¿vienes?");
+    // …and in the conversation's own window.
+    wait_for_text(&mut app, "Private: luis");
     let got = luis.wait(|e| matches!(e, NetEvent::Event(Event::Private(_))));
     let NetEvent::Event(Event::Private(message)) = got else {
         unreachable!()
@@ -419,11 +421,13 @@ fn the_view_menu_switches_to_dark_and_zooms_and_both_are_remembered() {
     app.get_by_label("Dark theme").click();
     app.run();
     assert_eq!(app.ctx.theme(), egui::Theme::Dark);
-    if app.query_by_label("Bigger text").is_none() {
-        app.get_by_label("View").click();
-        app.run();
-    }
+    // The menu stays open from one choice to the next: two steps of text
+    // size without opening it again.
     app.get_by_label("Bigger text").click();
+    app.run();
+    app.get_by_label("Bigger text").click();
+    app.run();
+    app.get_by_label("Smaller text").click();
     app.run();
     assert!((app.ctx.zoom_factor() - 1.1).abs() < 0.001);
     let saved = settings.load();

@@ -225,6 +225,8 @@ impl ChatSession {
             }
             (_, result) => {
                 if typed && let Reply::PrivateSent { message, queued } = &result {
+                    // Typed as #\private: the conversation shows it too.
+                    self.state.open_conversation(&message.to);
                     self.state
                         .info(text::private_to(&message.to, &message.text));
                     if *queued {

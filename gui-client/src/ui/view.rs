@@ -41,40 +41,46 @@ pub fn view_menu(ui: &mut Ui, prefs: &ViewPrefs) -> Option<super::Intent> {
         sound,
     } = &mut wanted_prefs;
     let mut changed = false;
-    ui.menu_button(text::VIEW(), |ui| {
-        for (choice, label) in [
-            (None, text::LANGUAGE_SYSTEM()),
-            (Some(Lang::Es), Lang::Es.name().to_owned()),
-            (Some(Lang::En), Lang::En.name().to_owned()),
-        ] {
-            changed |= ui.radio_value(language, choice, label).clicked();
-        }
-        ui.separator();
-        for (choice, label) in [
-            (Theme::System, text::SYSTEM()),
-            (Theme::Light, text::LIGHT()),
-            (Theme::Dark, text::DARK()),
-        ] {
-            changed |= ui.radio_value(theme, choice, label).clicked();
-        }
-        ui.separator();
-        ui.label(text::size(*zoom * 100.0));
-        let mut wanted = *zoom;
-        if ui.button(text::BIGGER()).clicked() {
-            wanted = (*zoom + STEP).min(MAX);
-        }
-        if ui.button(text::SMALLER()).clicked() {
-            wanted = (*zoom - STEP).max(MIN);
-        }
-        if ui.button(text::NORMAL()).clicked() {
-            wanted = 1.0;
-        }
-        if (wanted - *zoom).abs() > f32::EPSILON {
-            *zoom = wanted;
-            changed = true;
-        }
-        ui.separator();
-        changed |= ui.checkbox(sound, text::SOUND()).changed();
-    });
+    // The menu stays open while its choices are made (several steps of
+    // text size, say); a click outside closes it.
+    let config = egui::containers::menu::MenuConfig::new()
+        .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside);
+    egui::containers::menu::MenuButton::new(text::VIEW())
+        .config(config)
+        .ui(ui, |ui| {
+            for (choice, label) in [
+                (None, text::LANGUAGE_SYSTEM()),
+                (Some(Lang::Es), Lang::Es.name().to_owned()),
+                (Some(Lang::En), Lang::En.name().to_owned()),
+            ] {
+                changed |= ui.radio_value(language, choice, label).clicked();
+            }
+            ui.separator();
+            for (choice, label) in [
+                (Theme::System, text::SYSTEM()),
+                (Theme::Light, text::LIGHT()),
+                (Theme::Dark, text::DARK()),
+            ] {
+                changed |= ui.radio_value(theme, choice, label).clicked();
+            }
+            ui.separator();
+            ui.label(text::size(*zoom * 100.0));
+            let mut wanted = *zoom;
+            if ui.button(text::BIGGER()).clicked() {
+                wanted = (*zoom + STEP).min(MAX);
+            }
+            if ui.button(text::SMALLER()).clicked() {
+                wanted = (*zoom - STEP).max(MIN);
+            }
+            if ui.button(text::NORMAL()).clicked() {
+                wanted = 1.0;
+            }
+            if (wanted - *zoom).abs() > f32::EPSILON {
+                *zoom = wanted;
+                changed = true;
+            }
+            ui.separator();
+            changed |= ui.checkbox(sound, text::SOUND()).changed();
+        });
     changed.then_some(super::Intent::View(wanted_prefs))
 }
