@@ -448,6 +448,16 @@ fn a_day_separator_heads_the_log_and_links_are_clickable() {
     );
     wait_for_text(&mut app, "— Today —");
     let link = app.get_by_role_and_label(Role::Link, "https://campus.ejemplo.es/practica-3");
+    // Shown once: inline in the message, as a link (not again on a line of its own).
+    let at = link.rect();
+    for shown in app.query_all(by().label_contains("campus.ejemplo.es")) {
+        assert!(
+            at.contains_rect(shown.rect()),
+            "the link shown again at {:?}",
+            shown.rect()
+        );
+    }
+    assert!(has_text(&app, "el enunciado: "));
     link.click();
     app.step();
     // egui hands the click to the platform as "open this URL".

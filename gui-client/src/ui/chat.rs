@@ -127,17 +127,23 @@ fn file_ui(
     .then(|| file.clone())
 }
 
-/// The message's links, clickable (they open in the browser).
-fn links_ui(ui: &mut Ui, links: &[&str]) {
-    if links.is_empty() {
-        return;
-    }
-    ui.horizontal_wrapped(|ui| {
-        ui.add_space(40.0);
-        for link in links {
-            ui.hyperlink(*link);
+/// The message cut at its links: `(true, link)` for each link, in order,
+/// `(false, text)` for what stands between them.
+fn pieces<'a>(text: &'a str, links: &[&'a str]) -> Vec<(bool, &'a str)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    for link in links {
+        let Some(at) = rest.find(link) else { continue };
+        if at > 0 {
+            out.push((false, &rest[..at]));
         }
-    });
+        out.push((true, *link));
+        rest = &rest[at + link.len()..];
+    }
+    if !rest.is_empty() {
+        out.push((false, rest));
+    }
+    out
 }
 
 /// "Today", "Yesterday" or the date, above the first message of each day.
@@ -200,7 +206,10 @@ fn line_ui(
             };
             job.append(from, 0.0, name_format);
             job.append(": ", 0.0, format(weak, false));
-            if file.is_none() {
+            let links = super::links_in(text);
+            // Text with links is drawn piece by piece after the name, each
+            // link a link where it stands (said once, clickable).
+            if file.is_none() && links.is_empty() {
                 job.append(
                     &shown_text(text),
                     0.0,
@@ -215,7 +224,23 @@ fn line_ui(
             } else {
                 None
             };
-            let links = super::links_in(text);
+            let with_links = |ui: &mut Ui, job: LayoutJob| {
+                if links.is_empty() {
+                    ui.add(egui::Label::new(job).wrap());
+                } else {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.spacing_mut().item_spacing.x = 0.0;
+                        ui.label(job);
+                        for (is_link, piece) in pieces(text, &links) {
+                            if is_link {
+                                ui.hyperlink(piece);
+                            } else {
+                                ui.label(RichText::new(shown_text(piece)).font(body.clone()));
+                            }
+                        }
+                    });
+                }
+            };
             if let Some(fill) = fill {
                 egui::Frame::NONE
                     .fill(fill)
@@ -223,16 +248,14 @@ fn line_ui(
                     .inner_margin(egui::Margin::symmetric(4, 1))
                     .show(ui, |ui| {
                         ui.set_width(ui.available_width());
-                        ui.add(egui::Label::new(job).wrap());
-                        links_ui(ui, &links);
+                        with_links(ui, job);
                         download = file_ui(ui, file.as_ref(), thumbnails);
                     });
             } else {
                 egui::Frame::NONE
                     .inner_margin(egui::Margin::symmetric(4, 1))
                     .show(ui, |ui| {
-                        ui.add(egui::Label::new(job).wrap());
-                        links_ui(ui, &links);
+                        with_links(ui, job);
                         download = file_ui(ui, file.as_ref(), thumbnails);
                     });
             }
@@ -295,5 +318,27 @@ fn table_ui(ui: &mut Ui, title: &str, rows: &[(String, String)], color: egui::Co
             );
             ui.add(egui::Label::new(RichText::new(text).color(color)).wrap());
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_is_cut_at_its_links_and_each_link_stands_once() {
+        let text = "el enunciado: https://campus.ejemplo.es/p3. y https://x.org";
+        let links = crate::ui::links_in(text);
+        assert_eq!(
+            pieces(text, &links),
+            [
+                (false, "el enunciado: "),
+                (true, "https://campus.ejemplo.es/p3"),
+                (false, ". y "),
+                (true, "https://x.org"),
+            ]
+        );
+        let joined: String = pieces(text, &links).iter().map(|(_, p)| *p).collect();
+        assert_eq!(joined, text, "nothing lost, nothing said twice");
     }
 }
