@@ -65,6 +65,9 @@ host-copy = Copy the fingerprint
 host-show-fingerprint = Hosting: click to see the fingerprint to read out
 host-fingerprint-close = Close
 host-fingerprint-title = The fingerprint of your chat
+host-stop = Stop hosting
+host-stop-sure = Everyone in this chat will be disconnected.
+host-stop-yes = Yes, stop it
 host-keep = Keep hosting
 host-close = Close anyway
 

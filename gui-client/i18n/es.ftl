@@ -65,6 +65,9 @@ host-copy = Copiar la huella
 host-show-fingerprint = Alojando: pulsa para ver la huella que hay que leer en voz alta
 host-fingerprint-close = Cerrar
 host-fingerprint-title = La huella de tu chat
+host-stop = Dejar de alojar
+host-stop-sure = Todos los que están en esta charla perderán la conexión.
+host-stop-yes = Sí, dejar de alojar
 host-keep = Seguir alojando
 host-close = Cerrar de todos modos
 

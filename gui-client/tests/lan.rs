@@ -179,6 +179,16 @@ fn host_a_chat_and_a_second_computer_finds_it_and_joins() {
         .focus();
     say(&mut guest, "¿seguimos?");
     wait_for_text(&mut host, "luis: ¿seguimos?");
+
+    // Stopping the chat without closing the window: asked twice, then the
+    // host is back at the login and the guest is told.
+    host.get_by_label_contains("Hosting “Aula de Ana”").click();
+    wait_for_text(&mut host, "The fingerprint of your chat");
+    click_button(&mut host, "Stop hosting");
+    wait_for_text(&mut host, "Everyone in this chat will be disconnected.");
+    click_button(&mut host, "Yes, stop it");
+    wait_for_text(&mut host, "Host a chat on this computer");
+    wait_for_text(&mut guest, "The server is shutting down");
 }
 
 #[test]

@@ -74,7 +74,11 @@ impl TertuliaApp {
         if let Some((_, fingerprint)) = &hosting
             && self.widgets.host_fingerprint_open
         {
-            intents.extend(host_fingerprint_window(ui.ctx(), fingerprint));
+            intents.extend(host_fingerprint_window(
+                ui.ctx(),
+                fingerprint,
+                &mut self.stop_hosting_asked,
+            ));
         }
         let above_input = input.response.rect.right_top() + egui::vec2(-12.0, -8.0);
         intents.extend(transfers_ui(ui.ctx(), above_input, &self.files.transfers));
@@ -88,19 +92,24 @@ impl TertuliaApp {
 
 /// The hosted chat's fingerprint in a window of its own, for the host to
 /// read out to the class.
-fn host_fingerprint_window(ctx: &egui::Context, fingerprint: &str) -> Option<Intent> {
+fn host_fingerprint_window(
+    ctx: &egui::Context,
+    fingerprint: &str,
+    asking: &mut bool,
+) -> Option<Intent> {
     let mut open = true;
     let mut close = false;
+    let mut stop = None;
     egui::Window::new(crate::i18n::tr("host-fingerprint-title"))
         .collapsible(false)
         .resizable(false)
         .open(&mut open)
         .show(ctx, |ui| {
-            crate::ui::host_fingerprint_ui(ui, fingerprint);
+            stop = crate::ui::host_fingerprint_ui(ui, fingerprint, asking);
             ui.add_space(6.0);
             close = ui
                 .button(crate::i18n::tr("host-fingerprint-close"))
                 .clicked();
         });
-    (!open || close).then_some(Intent::HideHostFingerprint)
+    stop.or((!open || close).then_some(Intent::HideHostFingerprint))
 }

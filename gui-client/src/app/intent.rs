@@ -92,6 +92,7 @@ impl TertuliaApp {
             Intent::File(action) => self.apply_file_action(action),
             Intent::ShowHostFingerprint => self.widgets.host_fingerprint_open = true,
             Intent::HideHostFingerprint => self.widgets.host_fingerprint_open = false,
+            Intent::StopHosting => self.stop_hosting(),
             Intent::View(prefs) => {
                 let before = self.settings.view;
                 if prefs.language != before.language {

@@ -168,7 +168,14 @@ impl TertuliaApp {
         egui::Panel::left("servers")
             .default_size(280.0)
             .show(ui, |ui| {
-                action = servers_ui(ui, &rows, &self.login.server, searching, host.as_ref());
+                action = servers_ui(
+                    ui,
+                    &rows,
+                    &self.login.server,
+                    searching,
+                    host.as_ref(),
+                    &mut self.stop_hosting_asked,
+                );
             });
         if searching {
             ui.ctx()
@@ -227,5 +234,23 @@ impl TertuliaApp {
         if modal.should_close() {
             self.closing_with = None;
         }
+    }
+
+    /// Stops the chat this computer hosts: this user leaves it first (back
+    /// to the login), then the server stops, telling everyone in it.
+    pub(super) fn stop_hosting(&mut self) {
+        self.stop_hosting_asked = false;
+        self.widgets.host_fingerprint_open = false;
+        if self.chat.is_some() {
+            self.net.order(crate::net::NetOrder::Logout);
+        }
+        // Dropping it stops the server (clients told, messages stored),
+        // which takes a moment: not on the UI thread.
+        if let Some(hosting) = self.hosting.take() {
+            let _ = std::thread::Builder::new()
+                .name("tertulia-host-stop".into())
+                .spawn(move || drop(hosting));
+        }
+        self.hosting_applied = false;
     }
 }

@@ -128,6 +128,8 @@ pub struct TertuliaApp {
     /// Asking before closing a hosted chat: how many others are in it.
     closing_with: Option<usize>,
     close_confirmed: bool,
+    /// "Stop hosting?" is being asked.
+    stop_hosting_asked: bool,
     /// The title, the attention requests and the chime.
     notifier: notify::Notifier,
     /// File transfers, the picker and thumbnails.
@@ -197,6 +199,7 @@ impl TertuliaApp {
             hosting_applied: false,
             closing_with: None,
             close_confirmed: false,
+            stop_hosting_asked: false,
             widgets: ChatWidgets::default(),
             files: match options.files_dir {
                 Some(dir) => sharing::Files::new(ctx, dir.join("Downloads"), dir.join("cache")),

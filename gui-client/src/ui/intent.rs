@@ -45,6 +45,8 @@ pub enum Intent {
     /// The fingerprint of the chat this computer hosts, shown large.
     ShowHostFingerprint,
     HideHostFingerprint,
+    /// Stop the chat this computer hosts (for everyone in it).
+    StopHosting,
     /// The View menu's choices, all of them as they are now.
     View(ViewPrefs),
 }

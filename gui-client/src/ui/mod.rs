@@ -119,15 +119,33 @@ pub fn fingerprint_ui(ui: &mut Ui, fingerprint: &str) {
 
 /// The fingerprint of the chat this computer hosts, for its host to read
 /// out (the trust dialog of everyone else shows the same), with a button
-/// that copies it.
-pub fn host_fingerprint_ui(ui: &mut Ui, fingerprint: &str) {
-    ui.label(crate::i18n::tr("host-fingerprint"));
+/// that copies it; then a way to stop hosting, asked twice (`asking`: the
+/// second question is showing).
+pub fn host_fingerprint_ui(ui: &mut Ui, fingerprint: &str, asking: &mut bool) -> Option<Intent> {
+    use crate::i18n::tr;
+    ui.label(tr("host-fingerprint"));
     ui.add_space(4.0);
     fingerprint_ui(ui, fingerprint);
     ui.add_space(4.0);
-    if ui.button(crate::i18n::tr("host-copy")).clicked() {
+    if ui.button(tr("host-copy")).clicked() {
         ui.ctx().copy_text(fingerprint.to_owned());
     }
+    ui.add_space(8.0);
+    if !*asking {
+        *asking = ui.button(tr("host-stop")).clicked();
+        return None;
+    }
+    ui.label(RichText::new(tr("host-stop-sure")).color(ui.visuals().warn_fg_color));
+    let mut intent = None;
+    ui.horizontal(|ui| {
+        if ui.button(tr("host-stop-yes")).clicked() {
+            intent = Some(Intent::StopHosting);
+        }
+        if ui.button(tr("host-keep")).clicked() {
+            *asking = false;
+        }
+    });
+    intent
 }
 
 /// A labelled single-line text field whose label is its accessible name.

@@ -61,13 +61,14 @@ pub fn servers_ui(
     selected: &str,
     searching: bool,
     host: Option<&HostLine>,
+    asking: &mut bool,
 ) -> Option<Intent> {
     ui.add_space(8.0);
     ui.heading(text::TITLE());
     ui.add_space(6.0);
     // Hosting comes first: the list below it grows and shrinks as servers
     // are heard, and must not move its button.
-    let hosting = host_ui(ui, host);
+    let hosting = host_ui(ui, host, asking);
     ui.separator();
     list_ui(ui, rows, selected, searching).or(hosting)
 }
@@ -114,7 +115,7 @@ fn list_ui(ui: &mut Ui, rows: &[ServerRow], selected: &str, searching: bool) -> 
 }
 
 /// Hosting a chat on this computer: the button, then how it goes.
-fn host_ui(ui: &mut Ui, host: Option<&HostLine>) -> Option<Intent> {
+fn host_ui(ui: &mut Ui, host: Option<&HostLine>, asking: &mut bool) -> Option<Intent> {
     let mut action = None;
     match host {
         None => {
@@ -142,7 +143,7 @@ fn host_ui(ui: &mut Ui, host: Option<&HostLine>) -> Option<Intent> {
                 ui.label(RichText::new(address).monospace());
             }
             ui.add_space(6.0);
-            super::host_fingerprint_ui(ui, fingerprint);
+            action = super::host_fingerprint_ui(ui, fingerprint, asking);
         }
         Some(HostLine::Failed(why)) => {
             ui.label(RichText::new(why).color(ui.visuals().error_fg_color));
