@@ -432,3 +432,33 @@ fn presence_events_keep_the_people_list_and_room_counts_current() {
     assert_eq!(counts(&s), [3]);
     assert!(!s.lists_stale, "no list was read again");
 }
+
+#[test]
+fn the_server_stopping_or_a_login_elsewhere_is_told_in_our_words() {
+    crate::i18n::set(crate::i18n::Lang::Es);
+    let mut s = state();
+    s.apply_event(Event::Shutdown {
+        message: "The server is shutting down.".into(),
+    });
+    s.apply_event(Event::SessionReplaced {
+        message: "You logged in somewhere else.".into(),
+    });
+    crate::i18n::set(crate::i18n::Lang::En);
+    let notices: Vec<&str> = s
+        .log()
+        .iter()
+        .filter_map(|l| match l {
+            Line::Notice(n) => Some(n.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        notices.contains(&"El servidor se está apagando."),
+        "{notices:?}"
+    );
+    assert!(
+        !notices
+            .iter()
+            .any(|n| n.contains("server") || n.contains("somewhere"))
+    );
+}
