@@ -82,6 +82,19 @@ fn assert_all_spanish(app: &egui_kittest::Harness<'_, tertulia::app::TertuliaApp
     assert!(wrong.is_empty(), "{screen}: {wrong:#?}");
 }
 
+/// The app in Spanish, against `server`.
+fn app_es(
+    server: std::net::SocketAddr,
+) -> egui_kittest::Harness<'static, tertulia::app::TertuliaApp> {
+    app_in(
+        Some(server),
+        SettingsStore::in_memory(),
+        Lan::Off,
+        None,
+        Lang::Es,
+    )
+}
+
 /// Types a line into the message box ("Mensaje") and presses Enter.
 fn decir(app: &mut egui_kittest::Harness<'_, tertulia::app::TertuliaApp>, line: &str) {
     fill(app, "Mensaje", line);
@@ -94,13 +107,7 @@ fn sign_up_chat_rooms_and_privates_in_spanish() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(&dir);
     let luis = Headless::sign_up(server.addr, "luis");
-    let mut app = app_in(
-        Some(server.addr),
-        SettingsStore::in_memory(),
-        Lan::Off,
-        None,
-        Lang::Es,
-    );
+    let mut app = app_es(server.addr);
     assert!(has_text(&app, "Charla con todo el laboratorio"));
     assert_all_spanish(&app, "the login screen");
     click_button(&mut app, "Crear cuenta");
@@ -197,13 +204,7 @@ fn network_failures_are_explained_in_spanish() {
 fn sign_up_errors_show_whole_take_the_keyboard_and_enter_works_from_the_gender() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(&dir);
-    let mut app = app_in(
-        Some(server.addr),
-        SettingsStore::in_memory(),
-        Lan::Off,
-        None,
-        Lang::Es,
-    );
+    let mut app = app_es(server.addr);
     click_button(&mut app, "Crear cuenta");
     fill(&mut app, "Nombres", "Ana");
     fill(&mut app, "Edad", "200");

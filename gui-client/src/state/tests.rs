@@ -285,6 +285,17 @@ fn private_messages_caught_up_late_are_filed_in_order_once_and_unread() {
     assert!(s.conversations["luis"].open);
 }
 
+/// The notices in the current room's log, in order.
+fn notices(s: &ChatState) -> Vec<&str> {
+    s.log()
+        .iter()
+        .filter_map(|l| match l {
+            Line::Notice(n) => Some(n.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Ana deletes "mía" from inside it, as the server tells it: the room's
 /// deletion, her move to the lobby, then the reply.
 fn delete_the_room_i_am_in(s: &mut ChatState) {
@@ -331,14 +342,7 @@ fn deleting_the_room_one_is_in_is_told_once_in_either_language() {
 fn the_creator_of_a_deleted_room_is_told_they_deleted_it_not_its_creator() {
     let mut s = state();
     delete_the_room_i_am_in(&mut s);
-    let notices: Vec<&str> = s
-        .log()
-        .iter()
-        .filter_map(|l| match l {
-            Line::Notice(n) => Some(n.as_str()),
-            _ => None,
-        })
-        .collect();
+    let notices = notices(&s);
     assert_eq!(
         notices.last(),
         Some(&"You deleted the room mía; you are back in lobby.")
@@ -444,14 +448,7 @@ fn the_server_stopping_or_a_login_elsewhere_is_told_in_our_words() {
         message: "You logged in somewhere else.".into(),
     });
     crate::i18n::set(crate::i18n::Lang::En);
-    let notices: Vec<&str> = s
-        .log()
-        .iter()
-        .filter_map(|l| match l {
-            Line::Notice(n) => Some(n.as_str()),
-            _ => None,
-        })
-        .collect();
+    let notices = notices(&s);
     assert!(
         notices.contains(&"El servidor se está apagando."),
         "{notices:?}"

@@ -444,27 +444,63 @@ pub fn sign_up_through_the_form(harness: &mut Harness<'_, TertuliaApp>, login: &
 
 /// The same, in the Spanish interface.
 pub fn sign_up_in_spanish(harness: &mut Harness<'_, TertuliaApp>, login: &str) {
-    click_button(harness, "Crear cuenta");
-    fill(harness, "Nombres", "Ana María");
-    fill(harness, "Apellidos", "Pérez Núñez");
-    fill(harness, "Usuario", login);
-    fill(harness, "Contraseña", PASSWORD);
-    fill(harness, "Repite la contraseña", PASSWORD);
-    fill(harness, "Edad", "21");
-    choose(harness, "Género", "Mujer");
-    click_button(harness, "Crear cuenta");
+    fill_signup_form_in(harness, login, &SPANISH_FORM);
     wait_for_text(harness, "Conectado a");
+}
+
+/// The sign-up form's words: the button, the fields in order, the gender
+/// drop-down and the choice made in it.
+type FormWords = [&'static str; 10];
+const ENGLISH_FORM: FormWords = [
+    "Create account",
+    "First names",
+    "Last names",
+    "Login",
+    "Password",
+    "Repeat the password",
+    "Age",
+    "Gender",
+    "Female",
+    "Create account",
+];
+const SPANISH_FORM: FormWords = [
+    "Crear cuenta",
+    "Nombres",
+    "Apellidos",
+    "Usuario",
+    "Contraseña",
+    "Repite la contraseña",
+    "Edad",
+    "Género",
+    "Mujer",
+    "Crear cuenta",
+];
+
+fn fill_signup_form_in(harness: &mut Harness<'_, TertuliaApp>, login: &str, words: &FormWords) {
+    let [
+        open,
+        first,
+        last,
+        user,
+        password,
+        repeat,
+        age,
+        gender,
+        female,
+        create,
+    ] = *words;
+    click_button(harness, open);
+    fill(harness, first, "Ana María");
+    fill(harness, last, "Pérez Núñez");
+    fill(harness, user, login);
+    fill(harness, password, PASSWORD);
+    fill(harness, repeat, PASSWORD);
+    fill(harness, age, "21");
+    choose(harness, gender, female);
+    click_button(harness, create);
 }
 
 /// Fills the signup form and submits it, without waiting for the outcome.
 pub fn fill_signup_form(harness: &mut Harness<'_, TertuliaApp>, login: &str) {
-    click_button(harness, "Create account");
-    fill(harness, "First names", "Ana María");
-    fill(harness, "Last names", "Pérez Núñez");
-    fill(harness, "Login", login);
-    fill(harness, "Password", PASSWORD);
-    fill(harness, "Repeat the password", PASSWORD);
-    fill(harness, "Age", "21");
-    choose(harness, "Gender", "Female");
-    click_button(harness, "Create account");
+    fill_signup_form_in(harness, login, &ENGLISH_FORM);
 }
