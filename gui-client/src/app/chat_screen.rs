@@ -5,12 +5,13 @@
 use super::TertuliaApp;
 use super::text;
 use crate::ui::Intent;
-use crate::ui::attachments::{FileAction, picker_ui, transfers_ui};
+use crate::ui::attachments::{FileAction, picker_ui};
 use crate::ui::chat::messages_ui;
 use crate::ui::input::input_ui;
 use crate::ui::private::private_windows_ui;
 use crate::ui::rooms::rooms_ui;
 use crate::ui::status::status_ui;
+use crate::ui::transfers::transfers_ui;
 use crate::ui::users::users_ui;
 
 impl TertuliaApp {

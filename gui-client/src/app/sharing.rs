@@ -12,8 +12,9 @@ use super::TertuliaApp;
 use crate::net::NetOrder;
 use crate::net::transfers::{TransferId, TransferState, TransferUpdate};
 use crate::ui::Intent;
-use crate::ui::attachments::{FileAction, FilePicker, TransferView};
+use crate::ui::attachments::{FileAction, FilePicker};
 use crate::ui::thumbnails::Thumbnails;
+use crate::ui::transfers::TransferView;
 
 /// Transfers in progress and finished, the picker, and where files go.
 pub(super) struct Files {

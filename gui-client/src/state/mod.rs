@@ -3,6 +3,7 @@
 //! given ([`history`]) and a few explicit user actions, so every rule here
 //! is unit-tested without a window.
 
+mod conversations;
 mod history;
 mod replies;
 
@@ -345,33 +346,6 @@ impl ChatState {
             Event::Shutdown { .. } => self.notice(tr("net-shutting-down")),
             Event::SessionReplaced { .. } => self.notice(tr("notice-session-replaced")),
         }
-    }
-
-    /// The conversation with `login`, created if new.
-    pub fn conversation(&mut self, login: &str) -> &mut Conversation {
-        self.conversations
-            .entry(fold(login))
-            .or_insert_with(|| Conversation {
-                with: login.to_owned(),
-                ..Conversation::default()
-            })
-    }
-
-    /// Opens (or brings back) the window of a conversation.
-    pub fn open_conversation(&mut self, login: &str) {
-        self.conversation(login).open = true;
-    }
-
-    pub fn mark_read(&mut self, login: &str) {
-        self.conversation(login).unread = 0;
-    }
-
-    pub fn unread_from(&self, login: &str) -> usize {
-        self.conversations.get(&fold(login)).map_or(0, |c| c.unread)
-    }
-
-    pub fn total_unread(&self) -> usize {
-        self.conversations.values().map(|c| c.unread).sum()
     }
 
     /// The user is looking at the window: mentions count as seen.

@@ -13,6 +13,7 @@ pub mod servers;
 pub mod signup;
 pub mod status;
 pub mod thumbnails;
+pub mod transfers;
 pub mod trust;
 pub mod users;
 pub mod view;
