@@ -11,6 +11,7 @@ mod quiet;
 mod relay;
 mod report;
 mod scenario;
+mod storms;
 
 use std::io::Write;
 use std::net::{SocketAddr, ToSocketAddrs};
@@ -51,6 +52,13 @@ enum Scenario {
     /// A class arriving at once: clients with accounts connect, log in and
     /// join their rooms together (5000 and 10,000 in the full preset).
     JoinStorm,
+    /// A class of 200 logging in within a second, all from one address, at
+    /// the server's default cost and limits, while 100 others chat (run it
+    /// against a server with its defaults: bench/storms.sh).
+    ClassStart,
+    /// 1000 logged-in clients; the server restarts; everyone comes back
+    /// with its session token (needs --server-pid-file: bench/storms.sh).
+    RestartStorm,
 }
 
 /// Load generator for chat servers on this machine.
@@ -66,6 +74,11 @@ struct Cli {
     /// The server's PID, for its CPU time and memory (from /proc).
     #[arg(long)]
     server_pid: Option<u32>,
+    /// A file holding the server's PID, read at each measurement: the
+    /// restart storm sends that process SIGTERM and expects whatever runs
+    /// it to start it again (bench/storms.sh).
+    #[arg(long)]
+    server_pid_file: Option<std::path::PathBuf>,
     /// Sizes of the scenarios.
     #[arg(long, value_enum, default_value = "quick")]
     preset: Preset,
@@ -230,6 +243,42 @@ async fn run(cli: &Cli, target: &mut Target) -> anyhow::Result<Vec<Report>> {
                     ));
                 }
             }
+            (Scenario::ClassStart, p) => {
+                storms::check(target)?;
+                let (n, paced, secs) = match p {
+                    Full | Quick => (200, 100, 10),
+                    Smoke => (10, 5, 2),
+                };
+                next_tag!();
+                match storms::class_start(
+                    target,
+                    n,
+                    Duration::from_secs(1),
+                    paced,
+                    Duration::from_secs(secs),
+                )
+                .await
+                {
+                    Ok(reports) => batch.extend(reports),
+                    Err(e) => batch.push(outcome(Err(e), "class-start")),
+                }
+            }
+            (Scenario::RestartStorm, p) => {
+                storms::check(target)?;
+                let n = match p {
+                    Full | Quick => 1000,
+                    Smoke => 10,
+                };
+                for tls_resume in [true, false] {
+                    next_tag!();
+                    // Let the restarted server settle before the next crowd.
+                    tokio::time::sleep(Duration::from_secs(3)).await;
+                    batch.push(outcome(
+                        storms::restart_storm(target, n, tls_resume).await,
+                        "restart-storm",
+                    ));
+                }
+            }
             (Scenario::LoginStorm, p) => {
                 let n = match p {
                     // 100 at bcrypt cost 12 keep one core busy ~25 s, inside the
@@ -345,6 +394,7 @@ fn main() -> anyhow::Result<()> {
         tag: 'a',
         spread: false,
         registered: false,
+        pid_file: cli.server_pid_file.clone(),
     };
     eprintln!("{}", header());
     let limit = Duration::from_secs(cli.time_limit);

@@ -54,6 +54,11 @@ pub fn use_tls() {
     }
 }
 
+/// The TLS configuration `--tls` set up, if it did.
+pub fn tls_config() -> Option<Arc<rustls::ClientConfig>> {
+    TLS.get().cloned()
+}
+
 /// Accepts any certificate (loopback benchmarks only), checking signatures.
 #[derive(Debug)]
 struct AnyCertificate(Arc<rustls::crypto::CryptoProvider>);
@@ -187,7 +192,7 @@ impl Proto {
                     // A server checking as many passwords as it can says
                     // when to come back, as a real client would.
                     while let Some(wait) = session.expect_reply(id).await? {
-                        tokio::time::sleep(wait).await;
+                        tokio::time::sleep(wait + wait / 8).await;
                         session.write(&line).await?;
                     }
                 }

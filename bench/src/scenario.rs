@@ -34,6 +34,9 @@ pub struct Target {
     pub spread: bool,
     /// The clients' accounts exist already: they only log in.
     pub registered: bool,
+    /// Where the server's PID is, when a script restarts it (the
+    /// restart storm): read at each measurement instead of `pid`.
+    pub pid_file: Option<std::path::PathBuf>,
 }
 
 impl Target {
@@ -62,12 +65,22 @@ impl Target {
         })
     }
 
+    /// The server's PID now (it changes when the server is restarted).
+    fn server_pid(&self) -> Option<String> {
+        match &self.pid_file {
+            Some(file) => std::fs::read_to_string(file)
+                .ok()
+                .map(|pid| pid.trim().to_owned()),
+            None => self.pid.clone(),
+        }
+    }
+
     pub(crate) fn server_cpu(&self) -> Option<f64> {
-        self.pid.as_deref().and_then(cpu_seconds)
+        self.server_pid().as_deref().and_then(cpu_seconds)
     }
 
     fn server_rss(&self) -> Option<u64> {
-        self.pid.as_deref().and_then(rss_kib)
+        self.server_pid().as_deref().and_then(rss_kib)
     }
 }
 
@@ -215,7 +228,7 @@ pub async fn idle(target: &Target, n: usize, rooms: usize) -> anyhow::Result<Rep
 /// The target with accounts for its first `n` clients already made (on
 /// Tertulia; IRC has none), so that what follows measures logging in, not
 /// signing up. Their sign-up connections are gone when it returns.
-async fn with_accounts(target: &Target, n: usize) -> anyhow::Result<Target> {
+pub(crate) async fn with_accounts(target: &Target, n: usize) -> anyhow::Result<Target> {
     let mut ready = target.clone();
     if target.proto == Proto::Tertulia {
         let slots = Arc::new(Semaphore::new(CONNECT_CONCURRENCY));

@@ -131,6 +131,8 @@ view-smaller = Smaller text
 view-normal = Normal size
 view-size = Text size: { $percent }%
 view-sound = Sound for new private messages and mentions
+view-stay-logged-in = Stay logged in on this computer
+view-stay-logged-in-hint = Opens your session at the next start without asking for the password. Leave it off on a shared lab computer.
 view-language-system = Language as the system
 
 ## Progress and notices
@@ -145,6 +147,7 @@ session-queued-for = { $to } is offline; they will get it when they log in.
 session-away-one = 1 private message arrived while you were away.
 session-away-many = { $count } private messages arrived while you were away.
 session-room-gone = The room { $room } no longer exists (the server was restarted); you are in { $here }.
+notice-password-changed = Password changed. Your other sessions were closed.
 notice-welcome = Welcome, { $login }! You are in { $room } with { $people }. Type #help to see the commands.
 notice-joined = { $login } joined { $room }.
 notice-left = { $login } left { $room }.
@@ -194,6 +197,9 @@ error-rate-limited = Too many in a row; wait a moment and try again.
 error-too-many-rooms = You already have as many rooms as allowed; delete one (#dR) first.
 error-too-many-attempts = Too many failed logins; wait a little and try again.
 error-busy = The server is busy; try again in a moment.
+error-invalid-token = This server does not know your saved session; log in with your password.
+error-token-expired = Your session has expired; log in with your password.
+error-token-revoked = Your session was closed (you logged out, or your password changed); log in with your password.
 error-server-full = The server is full; try again later.
 error-too-many-connections = Too many connections from this computer.
 error-not-authenticated = Log in first.

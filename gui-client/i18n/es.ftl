@@ -131,6 +131,8 @@ view-smaller = Texto más pequeño
 view-normal = Tamaño normal
 view-size = Tamaño del texto: { $percent }%
 view-sound = Sonido al llegar un privado o una mención
+view-stay-logged-in = Mantener la sesión en este ordenador
+view-stay-logged-in-hint = Abre tu sesión al volver a arrancar sin pedir la contraseña. Déjalo desactivado en un ordenador compartido del laboratorio.
 view-language-system = Idioma del sistema
 
 ## Progreso y avisos
@@ -145,6 +147,7 @@ session-queued-for = { $to } no está en línea; lo recibirá cuando entre.
 session-away-one = Llegó 1 mensaje privado mientras no estabas.
 session-away-many = Llegaron { $count } mensajes privados mientras no estabas.
 session-room-gone = La sala { $room } ya no existe (el servidor se reinició); estás en { $here }.
+notice-password-changed = Contraseña cambiada. Se cerraron tus otras sesiones.
 notice-welcome = ¡Hola, { $login }! Estás en { $room } con { $people }. Escribe #help para ver los comandos.
 notice-joined = { $login } entró en { $room }.
 notice-left = { $login } salió de { $room }.
@@ -194,6 +197,9 @@ error-rate-limited = Demasiados seguidos; espera un momento y vuelve a intentarl
 error-too-many-rooms = Ya tienes todas las salas permitidas; borra una (#dR) antes.
 error-too-many-attempts = Demasiados intentos fallidos; espera un poco y vuelve a intentarlo.
 error-busy = El servidor está ocupado; inténtalo de nuevo en un momento.
+error-invalid-token = Este servidor no reconoce tu sesión guardada; entra con tu contraseña.
+error-token-expired = Tu sesión ha caducado; entra con tu contraseña.
+error-token-revoked = Tu sesión se cerró (saliste o cambió tu contraseña); entra con tu contraseña.
 error-server-full = El servidor está lleno; inténtalo más tarde.
 error-too-many-connections = Demasiadas conexiones desde este ordenador.
 error-not-authenticated = Primero tienes que entrar.

@@ -23,8 +23,9 @@ pub struct HostOptions {
     pub name: String,
     /// Listen and announce on loopback only (tests in a namespace).
     pub loopback_only: bool,
-    /// bcrypt cost for new passwords.
-    pub bcrypt_cost: u32,
+    /// bcrypt cost for new passwords (`None`: measured on the first start,
+    /// as `tertulia-server` does).
+    pub bcrypt_cost: Option<u32>,
 }
 
 impl HostOptions {
@@ -37,7 +38,7 @@ impl HostOptions {
             port: tertulia_shared::DEFAULT_PORT,
             name: tertulia_server::announce::host_name(),
             loopback_only: false,
-            bcrypt_cost: 12,
+            bcrypt_cost: None,
         }
     }
 }
@@ -188,14 +189,20 @@ fn serve(
         .build()
         .map_err(|e| HostFailure::Start.logged(e))?;
     let db = options.data_dir.join("accounts.db");
-    let storage = tertulia_server::Storage::open(&db, options.bcrypt_cost)
-        .map_err(|e| HostFailure::Database.logged(format!("{}: {e}", db.display())))?;
+    let database = |e: tertulia_server::accounts::AccountError| {
+        HostFailure::Database.logged(format!("{}: {e}", db.display()))
+    };
+    let cost = match options.bcrypt_cost {
+        Some(cost) => cost,
+        None => tertulia_server::accounts::calibrated_cost(&db).map_err(database)?,
+    };
+    let storage = tertulia_server::Storage::open(&db, cost).map_err(database)?;
     let (identity, _) =
         Identity::self_signed_in(&options.data_dir, tertulia_server::tls::local_names())
             .map_err(|e| HostFailure::Certificate.logged(e))?;
     let fingerprint = identity.fingerprint();
     let tls = identity
-        .server_config()
+        .server_config(&options.data_dir)
         .map_err(|e| HostFailure::Certificate.logged(e))?;
     let ip: std::net::IpAddr = if options.loopback_only {
         [127, 0, 0, 1].into()

@@ -27,6 +27,18 @@ pub struct Settings {
     /// What the View menu sets (kept at the top level of the file).
     #[serde(flatten)]
     pub view: ViewPrefs,
+    /// The session to resume at the next start, kept only while "Stay
+    /// logged in" is ticked; logging out forgets it.
+    pub session: Option<SavedSession>,
+}
+
+/// A session kept on disk for "stay logged in": its token logs in again
+/// without the password (never the password itself).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedSession {
+    pub server: String,
+    pub login: String,
+    pub token: tertulia_shared::SessionToken,
 }
 
 impl Default for Settings {
@@ -39,6 +51,7 @@ impl Default for Settings {
             plain: false,
             known: BTreeMap::new(),
             view: ViewPrefs::default(),
+            session: None,
         }
     }
 }
@@ -98,7 +111,12 @@ impl SettingsStore {
             }
             let temporary = path.with_extension("json.tmp");
             let text = serde_json::to_string_pretty(settings).map_err(std::io::Error::other)?;
-            std::fs::write(&temporary, text)?;
+            // Only its owner reads it: it may hold a session token.
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            std::io::Write::write_all(&mut options.open(&temporary)?, text.as_bytes())?;
             std::fs::rename(&temporary, path)
         };
         if let Err(e) = write() {
@@ -139,6 +157,9 @@ pub struct ViewPrefs {
     pub language: Option<Lang>,
     /// A chime when a private message or a mention arrives.
     pub sound: bool,
+    /// Keep the session on this computer, to log in again at the next
+    /// start without the password. Off by default: lab computers are shared.
+    pub stay_logged_in: bool,
 }
 
 impl Default for ViewPrefs {
@@ -148,6 +169,7 @@ impl Default for ViewPrefs {
             zoom: 1.0,
             language: None,
             sound: true,
+            stay_logged_in: false,
         }
     }
 }
@@ -173,12 +195,28 @@ mod tests {
                 zoom: 1.2,
                 language: Some(crate::i18n::Lang::Es),
                 sound: false,
+                stay_logged_in: true,
             },
+            session: Some(SavedSession {
+                server: "10.0.0.5:7878".into(),
+                login: "ana".into(),
+                token: tertulia_shared::SessionToken("ab".repeat(32)),
+            }),
         };
         store.save(&settings);
         assert_eq!(store.load(), settings);
         let text = std::fs::read_to_string(store.path().unwrap()).unwrap();
         assert!(!text.to_lowercase().contains("password"), "{text}");
+        // It holds a token: nobody else on the machine may read it.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(store.path().unwrap())
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o077, 0, "{mode:o}");
+        }
         std::fs::write(store.path().unwrap(), "{ not json").unwrap();
         assert_eq!(store.load(), Settings::default());
     }

@@ -60,7 +60,7 @@ fn host_options(dir: &tempfile::TempDir, name: &str) -> HostOptions {
         port: 0,
         name: name.to_owned(),
         loopback_only: true,
-        bcrypt_cost: 4,
+        bcrypt_cost: Some(4),
     }
 }
 

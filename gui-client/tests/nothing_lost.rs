@@ -224,3 +224,83 @@ fn after_a_server_restart_the_lost_room_is_explained_where_the_user_lands() {
     );
     server.stop();
 }
+
+#[test]
+fn after_a_server_restart_the_client_resumes_with_its_token_not_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let (addr, db) = (server.addr, server.db.clone());
+    let mut app = app(addr);
+    sign_up_through_the_form(&mut app, "ana");
+    assert!(
+        !app.state().keeps_password(),
+        "the password is dropped once logged in"
+    );
+
+    server.stop();
+    wait_for_text(&mut app, "Connection lost — reconnecting");
+    // While the server is down, ana's password changes in its database
+    // (tokens untouched): a client logging in again with the password it
+    // kept would now be refused.
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let accounts = tertulia_server::Accounts::open(&db, 4).unwrap();
+        accounts
+            .change_password("ana".into(), PASSWORD.into(), "otra contraseña".into())
+            .await
+            .unwrap();
+    });
+    let server = Server::start_at(db, addr);
+    wait_for_text(&mut app, "Connected again to");
+    let state = app.state().chat_state().unwrap();
+    assert_eq!(state.login, "ana");
+    assert!(!app.state().keeps_password());
+    server.stop();
+}
+
+#[test]
+fn stay_logged_in_opens_the_session_at_the_next_start_and_exit_forgets_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let settings = tertulia::settings::SettingsStore::at(dir.path().join("settings.json"));
+    let mut app = app_with(server.addr, settings.clone());
+    sign_up_through_the_form(&mut app, "ana");
+    assert_eq!(
+        settings.load().session,
+        None,
+        "off by default: nothing on disk"
+    );
+
+    app.get_by_label("View").click();
+    app.run();
+    app.get_by_label("Stay logged in on this computer").click();
+    app.run();
+    let kept = settings.load().session.expect("kept once ticked");
+    assert_eq!(kept.login, "ana");
+    let text = std::fs::read_to_string(settings.path().unwrap()).unwrap();
+    assert!(!text.contains(PASSWORD), "never the password");
+    // The window closes without logging out (the token must survive it).
+    app.state().net().order(NetOrder::Cancel);
+    drop(app);
+
+    // The next start: straight into the chat, no password asked.
+    let mut again = app_with(server.addr, settings.clone());
+    wait_for_text(&mut again, "Connected to");
+    assert_eq!(again.state().chat_state().unwrap().login, "ana");
+    let rotated = settings.load().session.expect("still kept");
+    assert_ne!(
+        rotated.token, kept.token,
+        "the fresh token replaced the used one"
+    );
+
+    // #exit logs out for good: the token is revoked and forgotten here.
+    say(&mut again, "#exit");
+    wait_for_text(&mut again, "Log in");
+    assert_eq!(settings.load().session, None);
+    drop(again);
+    let third = app_with(server.addr, settings);
+    assert!(
+        third.state().chat_state().is_none(),
+        "the login form, not a session"
+    );
+    server.stop();
+}

@@ -59,6 +59,9 @@ pub struct Config {
     pub address_backoff: Backoff,
     /// On shutdown, how long connections get to flush before being dropped.
     pub shutdown_grace: Duration,
+    /// How long a session token lets its client log in again without the
+    /// password (`--session-days`).
+    pub session_lifetime: Duration,
     /// Messages each room keeps in memory and sends to whoever enters it.
     pub history: usize,
     /// Stored messages older than this are deleted.
@@ -83,9 +86,9 @@ impl Default for Config {
             server_name: format!("tertulia-server {}", env!("CARGO_PKG_VERSION")),
             default_room: "lobby".to_owned(),
             max_connections: 10_000,
-            max_per_address: 64,
+            max_per_address: 512,
             max_anonymous: 1_000,
-            max_anonymous_per_address: 32,
+            max_anonymous_per_address: 256,
             hello_timeout: Duration::from_secs(10),
             login_timeout: Duration::from_secs(60),
             idle_timeout: Duration::from_secs(45),
@@ -111,6 +114,7 @@ impl Default for Config {
                 forget_after: Duration::from_secs(15 * 60),
             },
             shutdown_grace: Duration::from_secs(5),
+            session_lifetime: Duration::from_secs(30 * 24 * 3600),
             history: 50,
             keep: Duration::from_secs(30 * 24 * 3600),
             tls: None,

@@ -71,6 +71,23 @@ const MIGRATIONS: &[M<'static>] = &[
         );
         ALTER TABLE messages ADD COLUMN file_id INTEGER;",
     ),
+    // Session tokens (see `crate::accounts`), kept only as their SHA-256;
+    // and the server's own settings (the bcrypt cost it measured).
+    M::up(
+        "CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY,         -- SHA-256 of the token, hex
+            login      TEXT NOT NULL COLLATE NOCASE,
+            created_ms INTEGER NOT NULL,
+            expires_ms INTEGER NOT NULL,
+            revoked    TEXT                      -- NULL while it works
+        ) WITHOUT ROWID;
+        CREATE INDEX sessions_by_login ON sessions(login);
+        CREATE INDEX sessions_by_expiry ON sessions(expires_ms);
+        CREATE TABLE settings (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );",
+    ),
 ];
 
 /// Opens `path` (creating it and its directory if needed), sets it up for

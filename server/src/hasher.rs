@@ -5,10 +5,16 @@
 //! behind it. Here a fixed set of threads takes jobs from a short queue: when
 //! the queue is full the caller hears [`Busy`] at once, and a job whose caller
 //! went away (the connection closed) is skipped instead of hashed.
+//!
+//! A storm is served in arrival order: the queue is first come, first
+//! served, and those who find it full are each told a different moment to
+//! come back, one check's worth apart in the order they were turned away,
+//! when the queue will have drained a place for them. They return spread
+//! out, in order, instead of all at once in a wave that fills it again.
 
 use std::sync::mpsc::{self, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot;
 
@@ -31,6 +37,11 @@ pub struct Hasher {
     queue: usize,
     /// How long a full queue takes to drain.
     drain: Duration,
+    /// Between two jobs finishing, when every thread is busy.
+    step: Duration,
+    /// The last moment promised to a caller turned away: the next one is
+    /// told to come back one step later.
+    promised: Arc<Mutex<Instant>>,
 }
 
 impl Hasher {
@@ -60,7 +71,14 @@ impl Hasher {
         }
         let drain =
             per_job.saturating_mul(u32::try_from(queue / threads.max(1)).unwrap_or(u32::MAX));
-        Ok(Hasher { jobs, queue, drain })
+        let step = per_job / u32::try_from(threads.max(1)).unwrap_or(u32::MAX);
+        Ok(Hasher {
+            jobs,
+            queue,
+            drain,
+            step,
+            promised: Arc::new(Mutex::new(Instant::now())),
+        })
     }
 
     /// One hashing thread per core: bcrypt is CPU-bound.
@@ -98,11 +116,21 @@ impl Hasher {
         });
         match self.jobs.try_send(job) {
             Ok(()) => {}
-            Err(TrySendError::Full(_)) => return Err(Busy(self.drain)),
+            Err(TrySendError::Full(_)) => return Err(Busy(self.come_back_in(Instant::now()))),
             // The threads are gone (they only stop when every handle is).
             Err(TrySendError::Disconnected(_)) => return Err(Busy(self.drain)),
         }
         result.await.map_err(|_| Busy(self.drain))
+    }
+
+    /// When a caller turned away now should come back: one step after the
+    /// one turned away before it (or after now), so that each returns as a
+    /// place frees up, in the order they were turned away.
+    fn come_back_in(&self, now: Instant) -> Duration {
+        let mut promised = self.promised.lock().unwrap_or_else(|p| p.into_inner());
+        let at = (*promised).max(now) + self.step.max(Duration::from_millis(1));
+        *promised = at;
+        at - now
     }
 }
 
@@ -133,14 +161,31 @@ mod tests {
             async move { hasher.run(|| true).await }
         });
         tokio::time::sleep(Duration::from_millis(50)).await;
-        // …so the next one is refused.
+        // …so the next one is refused, told to come back when one job is done…
         assert_eq!(
             hasher.run(|| true).await,
             Err(Busy(Duration::from_millis(300)))
         );
+        // …and the one after that, a job later: not all at once.
+        let Err(Busy(later)) = hasher.run(|| true).await else {
+            panic!("the queue is still full");
+        };
+        assert!(later > Duration::from_millis(500), "{later:?}");
         release.send(()).unwrap();
         assert_eq!(first.await.unwrap(), Ok(true));
         assert_eq!(second.await.unwrap(), Ok(true));
+    }
+
+    #[test]
+    fn those_turned_away_are_told_apart_in_order() {
+        // Two threads, 60 ms per check: a place frees every 30 ms.
+        let hasher = Hasher::new(2, 4, Duration::from_millis(60)).unwrap();
+        let now = Instant::now();
+        let told: Vec<_> = (0..4).map(|_| hasher.come_back_in(now)).collect();
+        let ms = Duration::from_millis;
+        assert_eq!(told, [ms(30), ms(60), ms(90), ms(120)]);
+        // Once the promises are past, the next is told one step from then.
+        assert_eq!(hasher.come_back_in(now + ms(500)), ms(30));
     }
 
     #[test]

@@ -38,21 +38,28 @@ struct Cli {
     /// Name of the room every client lands in.
     #[arg(long, default_value = "lobby")]
     default_room: String,
-    /// bcrypt work factor for password hashes (4–31; each step doubles the cost).
-    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(4..=31))]
-    bcrypt_cost: u32,
+    /// bcrypt work factor for password hashes (4–31; each step doubles the
+    /// cost) [default: measured on the first start so that one check takes
+    /// 50–100 ms here, never below 10, and kept in the database].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(4..=31))]
+    bcrypt_cost: Option<u32>,
+    /// Days a session token lets a client log in again without its password.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3650))]
+    session_days: u64,
     /// Most simultaneous connections; more get a "server full" error
     /// (lowered to what the open-file limit allows).
     #[arg(long, default_value_t = 10_000)]
     max_connections: usize,
-    /// Most simultaneous connections from one address.
-    #[arg(long, default_value_t = 64)]
+    /// Most simultaneous connections from one address (a whole lecture
+    /// hall behind one NAT fits).
+    #[arg(long, default_value_t = 512)]
     max_per_address: usize,
     /// Most connections that have not logged in yet, in all.
     #[arg(long, default_value_t = 1000)]
     max_anonymous: usize,
-    /// Most connections from one address that have not logged in yet.
-    #[arg(long, default_value_t = 32)]
+    /// Most connections from one address that have not logged in yet (a
+    /// class logging in together behind one NAT fits).
+    #[arg(long, default_value_t = 256)]
     max_anonymous_per_address: usize,
     /// Seconds a connection may stay without saying hello.
     #[arg(long, default_value_t = 10)]
@@ -184,7 +191,8 @@ fn tls_config(cli: &Cli, db_path: &std::path::Path) -> anyhow::Result<Option<Tls
     };
     let fingerprint = identity.fingerprint();
     tracing::info!("certificate fingerprint (SHA-256), for people to compare: {fingerprint}");
-    Ok(Some((identity.server_config()?, fingerprint)))
+    let ticket_dir = db_path.parent().unwrap_or(std::path::Path::new("."));
+    Ok(Some((identity.server_config(ticket_dir)?, fingerprint)))
 }
 
 /// `accounts.db` in the per-user data directory (e.g.
@@ -250,12 +258,18 @@ async fn serve() -> anyhow::Result<()> {
     validate::room(&default_room).map_err(|e| anyhow::anyhow!("--default-room: {}", e.message))?;
 
     let db_path = cli.db.clone().unwrap_or_else(default_db_path);
-    let cost = cli.bcrypt_cost;
-    let mut storage = {
+    let given_cost = cli.bcrypt_cost;
+    let (mut storage, cost) = {
         let path = db_path.clone();
-        tokio::task::spawn_blocking(move || Storage::open(&path, cost))
-            .await?
-            .with_context(|| format!("cannot open the database {}", db_path.display()))?
+        tokio::task::spawn_blocking(move || {
+            let cost = match given_cost {
+                Some(cost) => cost,
+                None => tertulia_server::accounts::calibrated_cost(&path)?,
+            };
+            Ok::<_, tertulia_server::accounts::AccountError>((Storage::open(&path, cost)?, cost))
+        })
+        .await?
+        .with_context(|| format!("cannot open the database {}", db_path.display()))?
     };
     if let Some(queue) = cli.hash_queue {
         let accounts = storage.accounts;
@@ -297,6 +311,7 @@ async fn serve() -> anyhow::Result<()> {
         request_rate: Rate::new(cli.request_rate, cli.request_burst),
         max_rooms_per_user: cli.max_rooms_per_user,
         history: cli.history,
+        session_lifetime: Duration::from_secs(86_400 * cli.session_days),
         announce: (!cli.no_announce).then(|| AnnounceConfig {
             name: cli.name.clone().unwrap_or_else(announce::host_name),
             loopback_only: false,

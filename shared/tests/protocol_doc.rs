@@ -63,6 +63,8 @@ fn every_example_line_is_exact() {
         "download_chunk",
         "history",
         "private_history",
+        "resume",
+        "change_password",
     ];
     assert_eq!(
         client_types,
@@ -100,6 +102,9 @@ fn every_error_code_is_documented() {
         TooManyRooms,
         TooManyAttempts,
         Busy,
+        InvalidToken,
+        TokenExpired,
+        TokenRevoked,
         LoginTimeout,
         IdleTimeout,
         TooSlow,
@@ -138,6 +143,9 @@ fn every_error_code_is_documented() {
             | TooManyRooms
             | TooManyAttempts
             | Busy
+            | InvalidToken
+            | TokenExpired
+            | TokenRevoked
             | LoginTimeout
             | IdleTimeout
             | TooSlow

@@ -47,6 +47,7 @@ impl TertuliaApp {
                 chat.state.info(report);
             }
             Command::Exit => {
+                self.forget_session();
                 self.net.order(NetOrder::Logout);
             }
             other => {

@@ -8,7 +8,7 @@ use tertulia_shared::{ErrorBody, ErrorCode, Password};
 
 use super::session::ChatSession;
 use super::{DRAIN_BUDGET, Retry, Screen, TertuliaApp, text};
-use crate::net::{Arrival, NetEvent, server_key};
+use crate::net::{Arrival, Credentials, NetEvent, server_key};
 use crate::ui::status::{ClockView, LinkStatus};
 use crate::ui::trust::TrustQuestion;
 use crate::ui::widgets::ChatWidgets;
@@ -77,6 +77,11 @@ impl TertuliaApp {
                 self.screen = Screen::Login;
             }
             NetEvent::Reply { id, result } => {
+                if let tertulia_shared::Reply::PasswordChanged { token } = &result
+                    && let Some(kept) = self.session.clone()
+                {
+                    self.keep_token(kept.server, kept.login, token.clone());
+                }
                 if let Some(chat) = &mut self.chat {
                     chat.on_reply(&self.net, id, result);
                 }
@@ -114,7 +119,14 @@ impl TertuliaApp {
         self.attempt = None;
         self.login.error = None;
         self.screen = Screen::Chat;
+        // From here on the session token logs back in, not the password.
+        self.password = None;
+        self.login.password.clear();
+        self.pending_register = None;
+        self.signup.password.clear();
+        self.signup.confirm.clear();
         let server = self.login.server.trim().to_owned();
+        self.keep_token(server.clone(), arrival.login.clone(), arrival.token.clone());
         self.settings.server = server.clone();
         self.settings.login = arrival.login.clone();
         self.settings.plain = !arrival.encrypted;
@@ -138,13 +150,22 @@ impl TertuliaApp {
             None => Screen::Login,
         };
         self.chat = None;
+        let login = match &self.pending_register {
+            Some(form) => form.login.clone(),
+            None => self.login.login.trim().to_owned(),
+        };
+        let credentials = match (self.password.clone(), &self.session) {
+            (Some(password), _) => Credentials::Password { login, password },
+            (None, Some(kept)) => Credentials::Token(kept.token.clone()),
+            (None, None) => Credentials::Password {
+                login,
+                password: Password(self.login.password.clone()),
+            },
+        };
         let retry = Retry {
             from,
             register: self.pending_register.take(),
-            password: self
-                .password
-                .clone()
-                .unwrap_or_else(|| Password(self.login.password.clone())),
+            credentials,
         };
         let question = TrustQuestion {
             server,
@@ -169,11 +190,7 @@ impl TertuliaApp {
                     .pinned
                     .insert(server_key(&question.server), question.fingerprint);
                 self.store.save(&self.settings);
-                let login = match &retry.register {
-                    Some(form) => form.login.clone(),
-                    None => self.login.login.trim().to_owned(),
-                };
-                self.connect_as(retry.from, retry.register, login, retry.password);
+                self.connect_with(retry.from, retry.register, retry.credentials);
             }
             false => {
                 self.password = None;
@@ -186,6 +203,12 @@ impl TertuliaApp {
         let from = self.attempt.take().map_or(Screen::Login, |a| a.from);
         self.chat = None;
         self.password = None;
+        if matches!(
+            error.code,
+            ErrorCode::InvalidToken | ErrorCode::TokenExpired | ErrorCode::TokenRevoked
+        ) {
+            self.forget_session();
+        }
         match (from, error.code) {
             (Screen::Signup, _) => {
                 self.screen = Screen::Signup;

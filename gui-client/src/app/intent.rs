@@ -106,6 +106,8 @@ impl TertuliaApp {
                 }
                 self.settings.view = prefs;
                 self.store.save(&self.settings);
+                // Ticked: the current session is kept on disk; unticked: forgotten there.
+                self.save_session();
             }
         }
     }

@@ -242,6 +242,7 @@ impl TertuliaApp {
         self.stop_hosting_asked = false;
         self.widgets.host_fingerprint_open = false;
         if self.chat.is_some() {
+            self.forget_session();
             self.net.order(crate::net::NetOrder::Logout);
         }
         // Dropping it stops the server (clients told, messages stored),

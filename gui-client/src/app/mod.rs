@@ -9,6 +9,7 @@ mod lan;
 mod notify;
 mod session;
 mod sharing;
+mod token;
 
 pub use lan::Lan;
 
@@ -25,8 +26,8 @@ use crate::host::{HostOptions, Hosting};
 use crate::i18n::Lang;
 use crate::net::discovery::Discovery;
 use crate::net::tls::Trust;
-use crate::net::{NetHandle, NetOrder, local_now_ms, server_key};
-use crate::settings::{Settings, SettingsStore};
+use crate::net::{Credentials, NetHandle, NetOrder, local_now_ms, server_key};
+use crate::settings::{SavedSession, Settings, SettingsStore};
 use crate::sound::Chimes;
 use crate::state::ChatState;
 use crate::ui::login::{LoginForm, login_ui};
@@ -109,8 +110,14 @@ pub struct TertuliaApp {
     attempt: Option<Attempt>,
     chat: Option<ChatSession>,
     clock: ClockView,
-    /// Kept in memory for this run only, to log back in after a drop.
+    /// The password of the attempt under way, until it logs in (then only
+    /// the session token is kept): repeated if the user trusts the server.
     password: Option<Password>,
+    /// The current session's token (in memory; on disk only with "Stay
+    /// logged in"), whose server and login it belongs to.
+    session: Option<SavedSession>,
+    /// TLS sessions to resume, so reconnecting skips the certificate check.
+    tls_sessions: Arc<rustls::client::ClientSessionMemoryCache>,
     /// Certificate authorities trusted as usual.
     roots: Arc<RootCertStore>,
     /// A certificate waiting for the user's decision, and the attempt to
@@ -143,7 +150,7 @@ pub struct TertuliaApp {
 struct Retry {
     from: Screen,
     register: Option<Registration>,
-    password: Password,
+    credentials: Credentials,
 }
 
 impl std::fmt::Debug for TertuliaApp {
@@ -179,7 +186,7 @@ impl TertuliaApp {
             focus_pending: true,
             ..LoginForm::default()
         };
-        Ok(TertuliaApp {
+        let mut app = TertuliaApp {
             net,
             store: options.settings,
             settings,
@@ -190,6 +197,8 @@ impl TertuliaApp {
             chat: None,
             clock: ClockView::default(),
             password: None,
+            session: None,
+            tls_sessions: Arc::new(rustls::client::ClientSessionMemoryCache::new(32)),
             roots: options.roots.unwrap_or_else(Trust::system_roots),
             question: None,
             pending_register: None,
@@ -210,7 +219,9 @@ impl TertuliaApp {
             } else {
                 Chimes::speakers()
             }),
-        })
+        };
+        app.resume_kept_session();
+        Ok(app)
     }
 
     /// The network handle, for tests that want to look at traffic.
@@ -236,18 +247,20 @@ impl TertuliaApp {
             Some(form) => form.password.clone(),
             None => Password(self.login.password.clone()),
         };
-        self.connect_as(from, register, login, password);
+        self.connect_with(from, register, Credentials::Password { login, password });
     }
 
-    fn connect_as(
+    fn connect_with(
         &mut self,
         from: Screen,
         register: Option<Registration>,
-        login: String,
-        password: Password,
+        credentials: Credentials,
     ) {
+        self.password = match &credentials {
+            Credentials::Password { password, .. } => Some(password.clone()),
+            Credentials::Token(_) => None,
+        };
         let server = self.login.server.trim().to_owned();
-        self.password = Some(password.clone());
         self.question = None;
         self.login.error = None;
         self.login.notice = None;
@@ -260,13 +273,13 @@ impl TertuliaApp {
             roots: self.roots.clone(),
             pinned: self.settings.pinned.get(&server_key(&server)).cloned(),
             plain: self.login.plain,
+            sessions: self.tls_sessions.clone(),
         };
         self.pending_register = register.clone();
         self.net.order(NetOrder::Connect {
             server,
             trust,
-            login,
-            password,
+            credentials,
             register,
         });
     }
@@ -357,6 +370,10 @@ impl eframe::App for TertuliaApp {
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.store.save(&self.settings);
-        self.net.order(NetOrder::Logout);
+        // Logging out revokes the token; a kept session must outlive the window.
+        self.net.order(match self.settings.session {
+            Some(_) => NetOrder::Cancel,
+            None => NetOrder::Logout,
+        });
     }
 }

@@ -2,7 +2,7 @@
 //! hello, sign-up if asked, login. Every way it can fail is a [`Failure`]
 //! the UI can tell a person.
 
-use tertulia_shared::{PROTOCOL_VERSION, Password, Registration, Reply, Request};
+use tertulia_shared::{PROTOCOL_VERSION, Registration, Reply, Request};
 use tokio::net::TcpStream;
 
 use super::errors;
@@ -10,16 +10,16 @@ use super::failure::Failure;
 use super::link::{Io, Link};
 use super::out::Out;
 use super::tls::{self, TlsFailure, Trust};
-use super::{Arrival, CONNECT_TIMEOUT, NetEvent, display_server, split_server};
+use super::{Arrival, CONNECT_TIMEOUT, Credentials, NetEvent, display_server, split_server};
 
 /// Opens the TCP connection, secures it (unless the user chose plain
-/// text), says hello, registers if asked, logs in.
+/// text), says hello, registers if asked, logs in (with the password, or
+/// with a session token: `resume`).
 pub(super) async fn establish(
     out: &Out,
     server: &str,
     trust: &Trust,
-    login: &str,
-    password: &Password,
+    credentials: &Credentials,
     register: Option<&Registration>,
 ) -> Result<(Link, Arrival), Failure> {
     let (host, port) = split_server(server).map_err(Failure::Network)?;
@@ -115,9 +115,14 @@ pub(super) async fn establish(
         out.emit(NetEvent::Registered { login });
     }
     let logged_in = link
-        .handshake(Request::Login {
-            login: login.to_owned(),
-            password: password.clone(),
+        .handshake(match credentials {
+            Credentials::Password { login, password } => Request::Login {
+                login: login.clone(),
+                password: password.clone(),
+            },
+            Credentials::Token(token) => Request::Resume {
+                token: token.clone(),
+            },
         })
         .await?;
     match logged_in {
@@ -129,6 +134,7 @@ pub(super) async fn establish(
             history,
             history_more,
             queued_privates,
+            token,
             ..
         } => Ok((
             link,
@@ -144,6 +150,7 @@ pub(super) async fn establish(
                 queued_privates,
                 encrypted,
                 fingerprint,
+                token,
             },
         )),
         other => {

@@ -9,7 +9,9 @@ use futures_util::StreamExt;
 use tertulia_shared::clock::{ClockSync, Sample};
 use tertulia_shared::codec::LineCodec;
 use tertulia_shared::codec::{decode, encode, line_codec};
-use tertulia_shared::{ClientRequest, ErrorCode, Event, Reply, Request, RequestId, ServerMessage};
+use tertulia_shared::{
+    ClientRequest, ErrorCode, Event, Reply, Request, RequestId, ServerMessage, SessionToken,
+};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::sync::mpsc;
 use tokio_util::codec::{FramedRead, LinesCodecError};
@@ -75,6 +77,9 @@ pub(super) struct Link {
     /// queued while the user was away come just before `logged_in`): the
     /// UI gets them after it knows it is logged in.
     held: Vec<Event>,
+    /// A session token given during the session (`password_changed`)
+    /// that replaces the one of `logged_in` for the next reconnection.
+    pub(super) token: Option<SessionToken>,
 }
 
 impl Link {
@@ -89,6 +94,7 @@ impl Link {
             last_write: Instant::now(),
             paging: HashMap::new(),
             held: Vec::new(),
+            token: None,
         }
     }
 
@@ -200,8 +206,8 @@ impl Link {
                 Some(ServerMessage::Error { id: got, error })
                     if got == Some(id) && error.code == ErrorCode::Busy =>
                 {
-                    let wait = Duration::from_millis(error.retry_after_ms.unwrap_or(1000))
-                        .min(CONNECT_TIMEOUT);
+                    let told = Duration::from_millis(error.retry_after_ms.unwrap_or(1000));
+                    let wait = super::busy_delay(told).min(Duration::from_secs(30));
                     tokio::time::sleep(wait).await;
                     self.write(id, request.clone())
                         .await
@@ -273,6 +279,9 @@ impl Link {
                     Ok(Some(ServerMessage::Reply { id: Some(id), result }))
                         if id < INTERNAL_IDS || self.paging.contains_key(&id) =>
                     {
+                        if let Reply::PasswordChanged { token } = &result {
+                            self.token = Some(token.clone());
+                        }
                         if let Err(e) = self.gather(id, result).await {
                             return LinkEnd::Lost(errors::connection_lost(&e));
                         }

@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tertulia_shared::{ChatMessage, DEFAULT_PORT, Request};
-use tertulia_shared::{ErrorBody, Event, Password, Registration, Reply, RequestId};
+use tertulia_shared::{ErrorBody, Event, Password, Registration, Reply, RequestId, SessionToken};
 use tokio::sync::mpsc;
 
 /// What the UI asks of the network thread.
@@ -34,8 +34,7 @@ pub enum NetOrder {
         server: String,
         /// What the connection trusts (TLS certificates, or plain text).
         trust: tls::Trust,
-        login: String,
-        password: Password,
+        credentials: Credentials,
         register: Option<Registration>,
     },
     /// Send a request; its reply comes back as [`NetEvent::Reply`] or
@@ -63,6 +62,19 @@ pub enum NetOrder {
     Logout,
     /// Stop connecting (or reconnecting) and close.
     Cancel,
+}
+
+/// How the network thread logs in. A password is used once: from the
+/// first `logged_in` on, the thread keeps only the session token it gave,
+/// and reconnects with that (`resume`), which costs the server no bcrypt.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Credentials {
+    Password {
+        login: String,
+        password: Password,
+    },
+    /// The token of an earlier session (kept for "stay logged in").
+    Token(SessionToken),
 }
 
 /// What the network thread tells the UI.
@@ -153,6 +165,8 @@ pub struct Arrival {
     /// The server certificate's fingerprint (none in plain text), for
     /// `#net`: what the host reads out.
     pub fingerprint: Option<String>,
+    /// Logs in again without the password until it expires or is revoked.
+    pub token: SessionToken,
 }
 
 /// Traffic counters for `#net`.
@@ -293,15 +307,32 @@ pub fn local_now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-/// Backoff between reconnection attempts: 1, 2, 4, 8, then 15 s.
+/// Backoff between reconnection attempts: 1, 2, 4, 8, then 15 s, each
+/// between half and one and a half times that at random, so that a class
+/// whose server restarted does not come back in one wave.
 pub(crate) fn retry_delay(attempt: u32) -> Duration {
-    Duration::from_secs(match attempt {
+    let base = Duration::from_secs(match attempt {
         0 | 1 => 1,
         2 => 2,
         3 => 4,
         4 => 8,
         _ => 15,
-    })
+    });
+    base / 2 + base.mul_f64(random_fraction())
+}
+
+/// How long to wait when the server says `busy` for `retry_after`: that,
+/// plus up to a quarter more at random (never sooner than told).
+pub(crate) fn busy_delay(retry_after: Duration) -> Duration {
+    retry_after + retry_after.mul_f64(random_fraction() / 4.0)
+}
+
+/// A number in [0, 1) that differs between calls and between computers:
+/// std's per-process random hash keys, fed the time.
+fn random_fraction() -> f64 {
+    use std::hash::BuildHasher;
+    let bits = std::hash::RandomState::new().hash_one(Instant::now());
+    (bits >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// When a connection is considered dead: a clock sample unanswered this long.
@@ -339,8 +370,25 @@ mod tests {
     }
 
     #[test]
-    fn backoff_grows_then_caps() {
-        let delays: Vec<u64> = (1..=7).map(|a| retry_delay(a).as_secs()).collect();
-        assert_eq!(delays, [1, 2, 4, 8, 15, 15, 15]);
+    fn backoff_grows_then_caps_with_jitter() {
+        for (attempt, base) in [(1, 1.0), (2, 2.0), (3, 4.0), (4, 8.0), (5, 15.0), (9, 15.0)] {
+            let delay = retry_delay(attempt).as_secs_f64();
+            assert!(
+                (base / 2.0..base * 1.5).contains(&delay),
+                "{attempt}: {delay}"
+            );
+        }
+        // Spread: a class does not come back at one instant.
+        let firsts: std::collections::BTreeSet<_> =
+            (0..50).map(|_| retry_delay(1).as_millis()).collect();
+        assert!(firsts.len() > 25, "{firsts:?}");
+    }
+
+    #[test]
+    fn busy_waits_at_least_what_the_server_said() {
+        let told = Duration::from_millis(400);
+        let waits: Vec<_> = (0..50).map(|_| busy_delay(told)).collect();
+        assert!(waits.iter().all(|w| (told..told * 5 / 4).contains(w)));
+        assert!(waits.iter().any(|w| *w != waits[0]), "jittered");
     }
 }

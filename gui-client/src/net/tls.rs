@@ -27,6 +27,9 @@ pub struct Trust {
     pub pinned: Option<String>,
     /// Connect without TLS (the user ticked it explicitly).
     pub plain: bool,
+    /// TLS sessions to resume (tickets from earlier connections): a
+    /// reconnection skips the certificate, which was checked the first time.
+    pub sessions: Arc<rustls::client::ClientSessionMemoryCache>,
 }
 
 impl Trust {
@@ -159,12 +162,13 @@ pub async fn handshake(
         seen: Mutex::new(None),
         provider: provider.clone(),
     });
-    let config = ClientConfig::builder_with_provider(provider)
+    let mut config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| TlsFailure::Incompatible(e.to_string()))?
         .dangerous()
         .with_custom_certificate_verifier(verifier.clone())
         .with_no_client_auth();
+    config.resumption = rustls::client::Resumption::store(trust.sessions.clone());
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
     match connector.connect(server_name(host)?, stream).await {
         Ok(tls) => Ok(tls),

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tertulia_shared::{Password, Registration, RequestId};
+use tertulia_shared::{Registration, RequestId};
 use tokio::sync::mpsc;
 
 use super::establish::establish;
@@ -14,7 +14,7 @@ use super::link::LinkEnd;
 use super::out::Out;
 use super::tls::Trust;
 use super::transfers::Transfers;
-use super::{NetEvent, NetOrder, NetStats, retry_delay};
+use super::{Credentials, NetEvent, NetOrder, NetStats, retry_delay};
 
 /// The network thread.
 pub(super) struct Worker {
@@ -48,14 +48,13 @@ impl Worker {
                 NetOrder::Connect {
                     server,
                     trust,
-                    login,
-                    password,
+                    credentials,
                     register,
                 } => {
                     // A new session (perhaps another account) inherits
                     // nothing from the last one.
                     self.transfers.cancel_all(&self.out);
-                    self.connect(server, trust, login, password, register).await
+                    self.connect(server, trust, credentials, register).await
                 }
                 NetOrder::Send { id, .. } => self.out.emit(not_connected(id)),
                 NetOrder::Logout | NetOrder::Cancel => {}
@@ -66,13 +65,13 @@ impl Worker {
 
     /// Connects, logs in and serves; after a lost session, reconnects with
     /// backoff until it works again, the credentials are refused, or the user
-    /// gives up.
+    /// gives up. The password is dropped at the first `logged_in`: later
+    /// attempts resume with the session token.
     async fn connect(
         &mut self,
         server: String,
         trust: Trust,
-        login: String,
-        password: Password,
+        mut credentials: Credentials,
         mut register: Option<Registration>,
     ) {
         let mut attempt = 0;
@@ -83,20 +82,15 @@ impl Worker {
                 server: server.clone(),
                 attempt,
             });
-            let establishing = establish(
-                &self.out,
-                &server,
-                &trust,
-                &login,
-                &password,
-                register.as_ref(),
-            );
+            let establishing =
+                establish(&self.out, &server, &trust, &credentials, register.as_ref());
             let result = tokio::select! {
                 result = establishing => result,
                 () = interruption(&mut self.orders, &self.out, &mut self.transfers) => Err(Failure::Interrupted),
             };
             let mut link = match result {
                 Ok((mut link, arrival)) => {
+                    credentials = Credentials::Token(arrival.token.clone());
                     self.out.emit(NetEvent::LoggedIn { arrival, resumed });
                     link.release_held();
                     link
@@ -145,6 +139,10 @@ impl Worker {
                 }
             });
             let end = link.serve(&mut self.orders, &mut self.transfers).await;
+            // A password change during the session replaced the token.
+            if let Some(token) = link.token.take() {
+                credentials = Credentials::Token(token);
+            }
             self.out.stats(|s| s.connected_since = None);
             match end {
                 // Only a lost link is resumed; another account may log in next.

@@ -11,6 +11,10 @@ impl ChatState {
     /// the command, so its result is shown in the log.
     pub fn apply_reply(&mut self, reply: Reply, typed: bool) {
         match reply {
+            // The network thread and the app keep the new token.
+            Reply::PasswordChanged { .. } => {
+                self.notice(tr("notice-password-changed"));
+            }
             Reply::Joined {
                 room,
                 members,

@@ -1,5 +1,5 @@
 //! The View menu: language, light or dark (or as the system says), text
-//! size and the notification sound.
+//! size, the notification sound, and whether to stay logged in.
 
 use egui::Ui;
 
@@ -19,6 +19,8 @@ mod text {
         NORMAL = "view-normal";
         LANGUAGE_SYSTEM = "view-language-system";
         SOUND = "view-sound";
+        STAY = "view-stay-logged-in";
+        STAY_HINT = "view-stay-logged-in-hint";
     }
 
     pub fn size(percent: f32) -> String {
@@ -39,6 +41,7 @@ pub fn view_menu(ui: &mut Ui, prefs: &ViewPrefs) -> Option<super::Intent> {
         zoom,
         language,
         sound,
+        stay_logged_in,
     } = &mut wanted_prefs;
     let mut changed = false;
     // The menu stays open while its choices are made (several steps of
@@ -81,6 +84,10 @@ pub fn view_menu(ui: &mut Ui, prefs: &ViewPrefs) -> Option<super::Intent> {
             }
             ui.separator();
             changed |= ui.checkbox(sound, text::SOUND()).changed();
+            changed |= ui
+                .checkbox(stay_logged_in, text::STAY())
+                .on_hover_text(text::STAY_HINT())
+                .changed();
         });
     changed.then_some(super::Intent::View(wanted_prefs))
 }

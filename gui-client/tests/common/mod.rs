@@ -16,7 +16,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable, by};
 use tertulia::app::{AppOptions, TertuliaApp};
 use tertulia::net::tls::Trust;
-use tertulia::net::{NetEvent, NetHandle, NetOrder};
+use tertulia::net::{Credentials, NetEvent, NetHandle, NetOrder};
 use tertulia::settings::SettingsStore;
 use tertulia_shared::Gender;
 use tertulia_shared::{Password, Registration};
@@ -54,7 +54,7 @@ impl Server {
             tertulia_server::tls::Identity::self_signed_in(dir.path(), vec!["127.0.0.1".into()])
                 .unwrap();
         let fingerprint = identity.fingerprint();
-        let tls = identity.server_config().unwrap();
+        let tls = identity.server_config(dir.path()).unwrap();
         let server = Server::launch(
             dir.path().join("accounts.db"),
             "127.0.0.1:0".parse().unwrap(),
@@ -404,9 +404,12 @@ impl Headless {
                 roots: tls::authority().roots.clone(),
                 pinned: pinned.map(str::to_owned),
                 plain: false,
+                sessions: std::sync::Arc::new(rustls::client::ClientSessionMemoryCache::new(8)),
             },
-            login: login.into(),
-            password: Password(PASSWORD.into()),
+            credentials: Credentials::Password {
+                login: login.into(),
+                password: Password(PASSWORD.into()),
+            },
             register,
         });
         let headless = Headless { net };

@@ -32,6 +32,8 @@ pub enum AccountError {
     Busy(#[from] Busy),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error("the system's random source failed")]
+    Random,
 }
 
 impl From<AccountError> for ErrorBody {
@@ -45,11 +47,11 @@ impl From<AccountError> for ErrorBody {
             AccountError::BadCredentials => {
                 ErrorBody::new(ErrorCode::BadCredentials, "Wrong login or password.")
             }
-            AccountError::Busy(Busy(drain)) => ErrorBody::new(
+            AccountError::Busy(Busy(come_back)) => ErrorBody::new(
                 ErrorCode::Busy,
                 "The server is busy checking other passwords; try again in a moment.",
             )
-            .retry_after(drain.max(std::time::Duration::from_millis(100))),
+            .retry_after(come_back),
             other => {
                 tracing::error!("account storage failed: {other}");
                 ErrorBody::new(
@@ -244,6 +246,27 @@ impl Accounts {
         }
     }
 
+    /// Replaces `login`'s password after checking the old one. The caller
+    /// revokes the account's session tokens.
+    pub async fn change_password(
+        &self,
+        login: String,
+        old: String,
+        new: String,
+    ) -> Result<(), AccountError> {
+        let login = self.verify(login, old).await?;
+        let cost = self.bcrypt_cost;
+        let hash = self.hasher.run(move || bcrypt::hash(new, cost)).await??;
+        self.blocking(move |this| {
+            Self::lock(&this.db).execute(
+                "UPDATE accounts SET password_hash = ?1 WHERE login = ?2",
+                params![hash, login],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
     /// The login as registered, if an account has it (any case).
     pub async fn find(&self, login: String) -> Result<Option<String>, AccountError> {
         self.blocking(move |this| {
@@ -290,6 +313,12 @@ impl Accounts {
 fn hash_cost(hash: &str) -> Option<u32> {
     hash.split('$').nth(2)?.parse().ok()
 }
+
+mod cost;
+mod sessions;
+
+pub use cost::{MAX_CHECK, MIN_COST, calibrated_cost};
+pub use sessions::{Revocation, TokenHash, TokenRefusal};
 
 #[cfg(test)]
 mod tests;

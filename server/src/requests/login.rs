@@ -7,7 +7,17 @@ use tertulia_shared::{ErrorBody, ErrorCode, Event, MessageId, Password, Reply, S
 use super::answer::{Answer, Outcome};
 use crate::accounts::AccountError;
 use crate::history::Entry;
-use crate::session::Session;
+use crate::session::{Session, User};
+
+/// Refused because of earlier failures: try again after `wait`.
+pub(super) fn too_many(wait: std::time::Duration) -> ErrorBody {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    ErrorBody::new(
+        ErrorCode::TooManyAttempts,
+        format!("Too many failed logins; try again in {seconds} seconds."),
+    )
+    .retry_after(wait)
+}
 
 /// `login`: checks the password, then puts the user online in the default
 /// room and delivers the private messages that arrived while they were away. Repeated failures for an account from one address, or from one
@@ -16,14 +26,6 @@ pub(super) async fn apply(session: &mut Session, login: String, password: Passwo
     session.require_anonymous()?;
     let address = session.peer.ip().to_canonical();
     let account = fold(&login);
-    let too_many = |wait: std::time::Duration| {
-        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        ErrorBody::new(
-            ErrorCode::TooManyAttempts,
-            format!("Too many failed logins; try again in {seconds} seconds."),
-        )
-        .retry_after(wait)
-    };
     let allowed = session
         .shared
         .logins()
@@ -54,12 +56,28 @@ pub(super) async fn apply(session: &mut Session, login: String, password: Passwo
         Err(other) => return Err(other.into()),
     };
     session.shared.logins().succeed(&account, address);
+    enter(session, login).await
+}
+
+/// Puts `login` (as registered, just authenticated by password or token)
+/// online in the default room with a new session token, and delivers the
+/// private messages that arrived while they were away: `logged_in`.
+pub(super) async fn enter(session: &mut Session, login: String) -> Outcome {
+    let lifetime = session.shared.config.session_lifetime;
+    let (token, hash) = session
+        .shared
+        .accounts
+        .issue_token(login.clone(), lifetime)
+        .await?;
     let (view, last_id) = session
         .shared
         .hub
         .join_server(&login, session.outbox.clone())?;
     tracing::info!(peer = %session.peer, %login, "logged in");
-    session.login = Some(login.clone());
+    session.user = Some(Box::new(User {
+        login: login.clone(),
+        token: hash,
+    }));
     if let Some(ticket) = &mut session.ticket {
         ticket.logged_in();
     }
@@ -74,6 +92,7 @@ pub(super) async fn apply(session: &mut Session, login: String, password: Passwo
         history_more: view.history_more,
         queued_privates,
         server_time_ms: crate::now_ms(),
+        token,
     }))
 }
 

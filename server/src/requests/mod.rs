@@ -26,6 +26,7 @@
 
 mod answer;
 mod cancel_upload;
+mod change_password;
 mod create_room;
 mod delete_room;
 mod download_chunk;
@@ -42,6 +43,7 @@ mod offer_file;
 mod private;
 mod private_history;
 mod register;
+mod resume;
 mod say;
 mod time;
 mod upload_chunk;
@@ -95,7 +97,7 @@ pub(crate) fn apply(session: &mut Session, request: Request) -> Step {
             ErrorCode::HandshakeRequired,
             "Send hello (with your protocol version) first.",
         ))),
-        Request::Logout => now(logout::apply(session)),
+        Request::Logout => later(|s| Box::pin(logout::apply(s))),
         Request::Time => now(time::apply()),
         Request::Say { text } => now(say::apply(session, text)),
         Request::CreateRoom { room } => now(create_room::apply(session, &room)),
@@ -109,6 +111,10 @@ pub(crate) fn apply(session: &mut Session, request: Request) -> Step {
         Request::Register(form) => later(move |s| Box::pin(register::apply(s, form))),
         Request::Login { login, password } => {
             later(move |s| Box::pin(login::apply(s, login, password)))
+        }
+        Request::Resume { token } => later(move |s| Box::pin(resume::apply(s, token))),
+        Request::ChangePassword { old, new } => {
+            later(move |s| Box::pin(change_password::apply(s, old, new)))
         }
         Request::ListUsers { after } => later(move |s| Box::pin(list_users::apply(s, after))),
         Request::Private { to, text } => later(move |s| Box::pin(private::apply(s, to, text))),

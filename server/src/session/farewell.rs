@@ -107,7 +107,7 @@ pub(super) async fn farewell(
 
 pub(super) fn log_end(session: &Session, end: &End) {
     let peer = session.peer;
-    let who = session.login.as_deref().unwrap_or("-");
+    let who = session.login().unwrap_or("-");
     match end {
         End::ClientClosed => tracing::info!(%peer, login = who, "client disconnected"),
         End::ClientReset => {

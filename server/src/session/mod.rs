@@ -13,11 +13,23 @@ use std::net::SocketAddr;
 
 use tertulia_shared::{ErrorBody, ErrorCode};
 
+use crate::accounts::TokenHash;
 use crate::admission::Ticket;
 use crate::outbox::{self, Outbox};
 use crate::services::Shared;
 
 pub(crate) use allowance::{Allowance, Limited};
+
+/// A logged-in connection's user. Boxed in the session: an anonymous
+/// connection, and every connection's task, stays a pointer smaller.
+#[derive(Debug)]
+pub(crate) struct User {
+    /// The login as registered.
+    pub login: String,
+    /// The session token given at login, kept as its hash so that
+    /// `logout` can revoke it.
+    pub token: TokenHash,
+}
 
 /// The per-connection state the commands read and change.
 #[derive(Debug)]
@@ -26,8 +38,8 @@ pub(crate) struct Session {
     pub peer: SocketAddr,
     /// `hello` was accepted.
     pub greeted: bool,
-    /// The login (as registered) once authenticated.
-    pub login: Option<String>,
+    /// Who the connection is logged in as, once it is.
+    pub user: Option<Box<User>>,
     /// This client's own queue, handed to the hub at login.
     pub outbox: Outbox,
     /// This connection's place in the connection limits, held until the
@@ -48,7 +60,7 @@ impl Session {
             shared,
             peer,
             greeted: false,
-            login: None,
+            user: None,
             outbox,
             ticket: Some(ticket),
             allowance: Allowance::new(),
@@ -56,9 +68,14 @@ impl Session {
         (session, outgoing)
     }
 
+    /// The login (as registered) once authenticated.
+    pub fn login(&self) -> Option<&str> {
+        self.user.as_ref().map(|user| user.login.as_str())
+    }
+
     /// The logged-in user's login, or `not_authenticated`.
     pub fn logged_in(&self) -> Result<String, ErrorBody> {
-        self.login.clone().ok_or_else(|| {
+        self.login().map(str::to_owned).ok_or_else(|| {
             ErrorBody::new(
                 ErrorCode::NotAuthenticated,
                 "Log in first (or create an account).",
@@ -68,7 +85,7 @@ impl Session {
 
     /// Refuses `login` and `register` on a connection that is already logged in.
     pub fn require_anonymous(&self) -> Result<(), ErrorBody> {
-        match &self.login {
+        match self.login() {
             Some(login) => Err(ErrorBody::new(
                 ErrorCode::AlreadyAuthenticated,
                 format!("You are already logged in as {login}."),

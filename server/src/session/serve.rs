@@ -169,7 +169,7 @@ async fn run(start: Box<Serving>) {
                     if close {
                         break End::Logout;
                     }
-                    if session.login.is_some() {
+                    if session.user.is_some() {
                         since = Instant::now();
                     }
                     let (due, _) = deadline(&session, since);
@@ -218,7 +218,7 @@ async fn run(start: Box<Serving>) {
         }
     };
 
-    if let Some(login) = &session.login {
+    if let Some(login) = session.login() {
         session.shared.hub.leave_server(login, &session.outbox);
     }
     // Replies still waiting for the log go out with the rest of the queue.
@@ -257,7 +257,7 @@ fn deadline(session: &Session, since: Instant) -> (Instant, End) {
     if !session.greeted {
         let limit = config.hello_timeout.min(config.login_timeout);
         (since + limit, End::HelloTimeout)
-    } else if session.login.is_none() {
+    } else if session.user.is_none() {
         (since + config.login_timeout, End::LoginTimeout)
     } else {
         (since + config.idle_timeout, End::IdleTimeout)

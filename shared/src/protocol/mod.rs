@@ -64,7 +64,19 @@ pub enum Request {
         login: String,
         password: Password,
     },
-    /// `#exit`: the server replies `bye` and closes the connection.
+    /// Logs in again with the `token` of an earlier `logged_in` (no
+    /// password, no bcrypt): answered like `login`, with a fresh token.
+    Resume {
+        token: SessionToken,
+    },
+    /// Changes the logged-in user's password; every session token of the
+    /// account is revoked and this session gets a fresh one.
+    ChangePassword {
+        old: Password,
+        new: Password,
+    },
+    /// `#exit`: the server replies `bye` and closes the connection (and
+    /// revokes the session's token).
     Logout,
     /// Plain chat text for everyone in the sender's current room.
     Say {
@@ -181,6 +193,24 @@ impl Password {
 }
 
 impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// A session token: what `logged_in` gives and `resume` takes. As secret
+/// as a password while it lasts, so its `Debug` is redacted too.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SessionToken(pub String);
+
+impl SessionToken {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SessionToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("<redacted>")
     }
@@ -315,6 +345,14 @@ pub enum ErrorCode {
     TooManyAttempts,
     /// The server is too busy checking passwords; try again after `retry_after_ms`.
     Busy,
+    /// `resume` with a token this server never gave (or mistyped): log in
+    /// with the password. Counts as a failed login for the address.
+    InvalidToken,
+    /// `resume` with a token past its `--session-days`: log in with the password.
+    TokenExpired,
+    /// `resume` with a token that was revoked (logout, password change or
+    /// ban): log in with the password.
+    TokenRevoked,
     /// The connection did not say `hello` or log in in time; it is closed.
     LoginTimeout,
     /// Nothing was heard from a logged-in connection for the idle timeout
@@ -412,6 +450,14 @@ pub enum Reply {
         #[serde(default, skip_serializing_if = "is_zero")]
         queued_privates: usize,
         server_time_ms: TimestampMs,
+        /// Logs in again without the password (`resume`), until it expires
+        /// or is revoked. Each `logged_in` gives a new one.
+        token: SessionToken,
+    },
+    /// Answer to `change_password`: the other sessions' tokens are revoked;
+    /// `token` replaces this session's.
+    PasswordChanged {
+        token: SessionToken,
     },
     /// Answer to `logout`; the server closes the connection after it.
     Bye,

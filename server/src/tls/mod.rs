@@ -2,6 +2,8 @@
 //! real one given with `--cert`/`--key`), and telling a TLS client from one
 //! that speaks plain text before the handshake.
 
+pub mod tickets;
+
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -30,6 +32,8 @@ pub enum TlsError {
     Generate(#[from] rcgen::Error),
     #[error("TLS: {0}")]
     Rustls(#[from] rustls::Error),
+    #[error("the system's random source failed")]
+    Random,
 }
 
 /// A certificate chain and its key, ready to serve.
@@ -82,13 +86,16 @@ impl Identity {
     }
 
     /// A rustls configuration with its safe defaults (TLS 1.3 and 1.2;
-    /// 1.3 whenever the client has it).
-    pub fn server_config(self) -> Result<Arc<ServerConfig>, TlsError> {
+    /// 1.3 whenever the client has it), resuming sessions with tickets
+    /// sealed by a key kept in `ticket_dir` (see [`tickets`]), so that
+    /// clients reconnecting after a restart skip the certificate check.
+    pub fn server_config(self, ticket_dir: &Path) -> Result<Arc<ServerConfig>, TlsError> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let config = ServerConfig::builder_with_provider(provider)
+        let mut config = ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()?
             .with_no_client_auth()
             .with_single_cert(self.chain, self.key)?;
+        config.ticketer = Arc::new(tickets::FileTicketer::in_dir(ticket_dir)?);
         Ok(Arc::new(config))
     }
 }
@@ -159,7 +166,7 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
-        assert!(again.server_config().is_ok());
+        assert!(again.server_config(dir.path()).is_ok());
     }
 
     #[test]

@@ -1,0 +1,365 @@
+//! The two storms of issue 25: a class logging in at once while others
+//! chat (`class-start`), and every client coming back after the server
+//! restarts (`restart-storm`). Both run against a Tertulia server at its
+//! default bcrypt cost and limits, every client from one address (a school
+//! behind one NAT), over TLS when `--tls` is given.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use tertulia_shared::codec::encode;
+use tertulia_shared::{ClientRequest, PROTOCOL_VERSION, Password, Request, SessionToken};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::task::JoinSet;
+
+use crate::proto::{PASSWORD, Proto, STEP_TIMEOUT, open};
+use crate::scenario::{CpuWindow, Report, Target, paced_receipts, summarize};
+
+/// How the clients of a storm log in.
+#[derive(Debug, Clone)]
+enum Credentials {
+    Password(String),
+    /// Signs up first, then logs in with the password.
+    Register(String),
+    Token(SessionToken),
+}
+
+/// One storm client's connection, read line by line.
+struct Link {
+    reader: BufReader<tokio::io::ReadHalf<Box<dyn crate::proto::Io>>>,
+    writer: tokio::io::WriteHalf<Box<dyn crate::proto::Io>>,
+    next_id: u64,
+}
+
+/// Connects (TLS with `tls`, resuming its TLS session when it has one),
+/// says hello and logs in; returns the link, the session token, and
+/// whether the TLS handshake was a resumption.
+async fn log_in(
+    target: &Target,
+    tls: Option<&Arc<rustls::ClientConfig>>,
+    credentials: &Credentials,
+) -> anyhow::Result<(Link, SessionToken, bool)> {
+    let stream = open(target.addr, None, None).await?;
+    let mut resumed = false;
+    let stream: Box<dyn crate::proto::Io> = match tls {
+        Some(config) => {
+            let name = rustls::pki_types::ServerName::try_from("localhost")?;
+            let tls = tokio_rustls::TlsConnector::from(config.clone())
+                .connect(name, stream)
+                .await
+                .context("TLS handshake")?;
+            resumed = tls.get_ref().1.handshake_kind() == Some(rustls::HandshakeKind::Resumed);
+            Box::new(tls)
+        }
+        None => Box::new(stream),
+    };
+    let (read, writer) = tokio::io::split(stream);
+    let mut link = Link {
+        reader: BufReader::new(read),
+        writer,
+        next_id: 1,
+    };
+    link.ask(Request::Hello {
+        version: PROTOCOL_VERSION,
+        client: "tertulia-bench".into(),
+    })
+    .await?;
+    if let Credentials::Register(login) = credentials {
+        link.ask(Request::Register(crate::proto::registration(login)))
+            .await?;
+    }
+    let answer = link
+        .ask(match credentials {
+            Credentials::Password(login) | Credentials::Register(login) => Request::Login {
+                login: login.clone(),
+                password: Password(PASSWORD.into()),
+            },
+            Credentials::Token(token) => Request::Resume {
+                token: token.clone(),
+            },
+        })
+        .await?;
+    let token = answer["token"]
+        .as_str()
+        .map(|t| SessionToken(t.to_owned()))
+        .context("logged_in without a token")?;
+    Ok((link, token, resumed))
+}
+
+impl Link {
+    /// Sends `request` and returns its reply's `result`; on `busy`, waits
+    /// as told plus up to a quarter more (as the desktop client does) and
+    /// asks again.
+    async fn ask(&mut self, request: Request) -> anyhow::Result<serde_json::Value> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let line = encode(&ClientRequest::new(id, request));
+        self.writer.write_all(&line).await?;
+        self.writer.flush().await?;
+        let mut text = String::new();
+        loop {
+            text.clear();
+            let read = tokio::time::timeout(STEP_TIMEOUT, self.reader.read_line(&mut text))
+                .await
+                .context("no answer in time")??;
+            if read == 0 {
+                bail!("the server closed the connection");
+            }
+            let value: serde_json::Value = serde_json::from_str(&text)?;
+            if value["id"].as_u64() != Some(id) {
+                continue;
+            }
+            if value["type"] == "reply" {
+                return Ok(value["result"].clone());
+            }
+            if value["code"] == "busy" {
+                let told = Duration::from_millis(value["retry_after_ms"].as_u64().unwrap_or(1000));
+                tokio::time::sleep(told + told.mul_f64(jitter() / 4.0)).await;
+                self.writer.write_all(&line).await?;
+                self.writer.flush().await?;
+                continue;
+            }
+            bail!("refused: {}", text.trim_end());
+        }
+    }
+
+    /// Reads until the server closes the connection.
+    async fn until_closed(mut self) {
+        let mut sink = Vec::new();
+        while let Ok(read) = self.reader.read_until(b'\n', &mut sink).await {
+            if read == 0 {
+                break;
+            }
+            sink.clear();
+        }
+    }
+}
+
+/// A number in [0, 1), different at each call.
+fn jitter() -> f64 {
+    use std::hash::BuildHasher;
+    let bits = std::hash::RandomState::new().hash_one(Instant::now());
+    (bits >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// A TLS configuration of the client's own, so that its session tickets are
+/// its own, as on separate computers (`resume`: keep them at all).
+fn own_tls(resume: bool) -> Option<Arc<rustls::ClientConfig>> {
+    let shared = crate::proto::tls_config()?;
+    let mut config = (*shared).clone();
+    config.resumption = match resume {
+        true => rustls::client::Resumption::in_memory_sessions(4),
+        false => rustls::client::Resumption::disabled(),
+    };
+    Some(Arc::new(config))
+}
+
+/// `n` clients whose accounts exist, all from one address, start logging
+/// in within `over` (the teacher said "log in now"); meanwhile `paced`
+/// clients already in chat. Two reports: the paced chat alone, then the
+/// storm with the paced chat during it (its p99 beside the first).
+pub async fn class_start(
+    target: &Target,
+    n: usize,
+    over: Duration,
+    paced: usize,
+    window: Duration,
+) -> anyhow::Result<Vec<Report>> {
+    let mut storm_target = target.clone();
+    storm_target.tag = target.tag.to_ascii_uppercase();
+    let accounts = crate::scenario::with_accounts(&storm_target, n).await?;
+    let calm = paced_chat(target, paced, window, None).await?;
+    let mut during = paced_chat(target, paced, window, Some((accounts, n, over))).await?;
+    during.scenario = "class-start".into();
+    Ok(vec![calm, during])
+}
+
+/// Paced chat of `clients` in one room for `window`; with `storm`, the
+/// class logs in meanwhile and the report carries its figures.
+async fn paced_chat(
+    target: &Target,
+    clients: usize,
+    window: Duration,
+    storm: Option<(Target, usize, Duration)>,
+) -> anyhow::Result<Report> {
+    // Within the default `--message-rate` (5 per second per sender).
+    let (senders, rate) = (clients.min(20), 4);
+    let expected = paced_receipts(senders, rate * window.as_secs());
+    let mut chat_target = target.clone();
+    chat_target.tag = if storm.is_some() { 'p' } else { 'q' };
+    let crowd = crate::scenario::crowd(&chat_target, clients, 1, expected).await?;
+    let cpu = CpuWindow::start(target);
+    let t0 = crate::measure::now_us();
+    let room = chat_target.room(0);
+    let sending: Vec<_> = (0..senders)
+        .map(|i| crowd.send_paced(target.proto, i, room.clone(), rate, window, 100))
+        .collect();
+    let storming = storm.map(|(accounts, n, over)| {
+        tokio::spawn(async move { log_in_together(&accounts, n, over).await })
+    });
+    for sender in sending {
+        sender.await??;
+    }
+    let storm = match storming {
+        Some(storm) => Some(storm.await??),
+        None => None,
+    };
+    let (received, _) = crowd.finish(Duration::from_secs(30)).await;
+    let mut report = Report::new(
+        "paced-calm",
+        format!(
+            "{clients} clients, {senders} senders x {rate} msg/s x {}s, no storm",
+            window.as_secs()
+        ),
+        clients,
+        Duration::ZERO,
+    );
+    cpu.end(target, &mut report);
+    let wanted: u64 = (0..clients).map(expected).sum();
+    summarize(&mut report, &received, wanted, t0);
+    if let Some((last, n, over)) = storm {
+        report.params = format!(
+            "{n} logins from one address within {:.1}s, last in after {:.2}s; p99 of {clients} paced clients during it",
+            over.as_secs_f64(),
+            last.as_secs_f64()
+        );
+        report.setup_s = last.as_secs_f64();
+        report.slowest_login_ms = Some(last.as_secs_f64() * 1000.0);
+        report.logins_per_s = Some(n as f64 / last.as_secs_f64().max(1e-6));
+    }
+    Ok(report)
+}
+
+/// Client `i` of `n` starts at `i/n` of `over`; returns when the last is
+/// logged in (in the default room), how long after the first started.
+async fn log_in_together(
+    accounts: &Target,
+    n: usize,
+    over: Duration,
+) -> anyhow::Result<(Duration, usize, Duration)> {
+    let started = Instant::now();
+    let mut set = JoinSet::new();
+    for i in 0..n {
+        let target = accounts.clone();
+        let start_at = started + over.mul_f64(i as f64 / n as f64);
+        set.spawn(async move {
+            tokio::time::sleep_until(start_at.into()).await;
+            let tls = own_tls(true);
+            let who = Credentials::Password(target.name(i));
+            let (link, _, _) = log_in(&target, tls.as_ref(), &who).await?;
+            anyhow::Ok((started.elapsed(), link))
+        });
+    }
+    let mut last = Duration::ZERO;
+    let mut links = Vec::with_capacity(n);
+    while let Some(done) = set.join_next().await {
+        let (took, link) = done??;
+        last = last.max(took);
+        links.push(link);
+    }
+    drop(links);
+    Ok((last, n, over))
+}
+
+/// `n` logged-in clients; the server is sent SIGTERM and started again on
+/// the same database by whatever runs it (`bench/storms.sh`); every client
+/// comes back with its session token after the desktop client's jittered
+/// first delay (0.5–1.5 s) and its backoff. Reports the time from SIGTERM
+/// until the last is back, how many TLS handshakes were resumptions, and
+/// the new server process's CPU until then (startup included).
+pub async fn restart_storm(target: &Target, n: usize, tls_resume: bool) -> anyhow::Result<Report> {
+    let Some(pid_file) = target.pid_file.clone() else {
+        bail!("restart-storm needs --server-pid-file (run it from bench/storms.sh)");
+    };
+    let accounts = target.clone();
+    // Everyone signs up and logs in with the password once, keeping their token.
+    let mut set = JoinSet::new();
+    let slots = Arc::new(tokio::sync::Semaphore::new(64));
+    for i in 0..n {
+        let (target, slots) = (accounts.clone(), slots.clone());
+        set.spawn(async move {
+            let _slot = slots.acquire_owned().await?;
+            let tls = own_tls(tls_resume);
+            let (link, token, _) = log_in(
+                &target,
+                tls.as_ref(),
+                &Credentials::Register(target.name(i)),
+            )
+            .await?;
+            anyhow::Ok((link, token, tls))
+        });
+    }
+    let mut clients = Vec::with_capacity(n);
+    while let Some(done) = set.join_next().await {
+        clients.push(done??);
+    }
+    let old_pid = std::fs::read_to_string(&pid_file)?.trim().to_owned();
+    // Everyone is in: SIGTERM, and every client goes back in as the GUI does.
+    let kill = std::process::Command::new("kill")
+        .args(["-TERM", &old_pid])
+        .status()?;
+    if !kill.success() {
+        bail!("could not signal the server (pid {old_pid})");
+    }
+    let started = Instant::now();
+    let mut set = JoinSet::new();
+    for (link, token, tls) in clients {
+        let target = accounts.clone();
+        set.spawn(async move {
+            link.until_closed().await;
+            let mut attempt = 0u32;
+            loop {
+                attempt += 1;
+                let base = Duration::from_secs([1, 2, 4, 8, 15][(attempt as usize - 1).min(4)]);
+                tokio::time::sleep(base / 2 + base.mul_f64(jitter())).await;
+                let who = Credentials::Token(token.clone());
+                match log_in(&target, tls.as_ref(), &who).await {
+                    Ok((link, _, resumed)) => {
+                        return anyhow::Ok((started.elapsed(), resumed, link));
+                    }
+                    Err(_) if attempt < 6 => continue,
+                    Err(e) => return Err(e),
+                }
+            }
+        });
+    }
+    let mut last = Duration::ZERO;
+    let mut resumed_tls = 0;
+    let mut links = Vec::with_capacity(n);
+    while let Some(done) = set.join_next().await {
+        let (took, resumed, link) = done??;
+        last = last.max(took);
+        resumed_tls += usize::from(resumed);
+        links.push(link);
+    }
+    let new_pid = std::fs::read_to_string(&pid_file)?.trim().to_owned();
+    let cpu = crate::measure::cpu_seconds(&new_pid);
+    let mut report = Report::new(
+        "restart-storm",
+        format!(
+            "{n} clients resume after SIGTERM + restart, last back after {:.2}s; \
+             TLS resumed {resumed_tls}/{n} (client tickets {})",
+            last.as_secs_f64(),
+            if tls_resume { "kept" } else { "off" }
+        ),
+        n,
+        last,
+    );
+    report.server_cpu_s = cpu;
+    report.slowest_login_ms = Some(last.as_secs_f64() * 1000.0);
+    report.logins_per_s = Some(n as f64 / last.as_secs_f64().max(1e-6));
+    if old_pid == new_pid {
+        report.error = Some("the server was not restarted".into());
+    }
+    drop(links);
+    Ok(report)
+}
+
+/// `Proto` is only Tertulia here.
+pub fn check(target: &Target) -> anyhow::Result<()> {
+    if target.proto != Proto::Tertulia {
+        bail!("the storms are Tertulia's (session tokens)");
+    }
+    Ok(())
+}

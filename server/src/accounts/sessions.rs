@@ -1,0 +1,155 @@
+//! Session tokens: what lets a client log in again without its password.
+//!
+//! A token is 256 random bits, given to the client in `logged_in` and never
+//! stored here: the database keeps only its SHA-256, so a copy of the
+//! database cannot be used to log in. A token is so unguessable that checking
+//! it needs no bcrypt: `resume` is a single indexed lookup, which is what
+//! lets a whole class come back within seconds after a restart.
+
+use std::time::Duration;
+
+use rusqlite::{OptionalExtension, params};
+use tertulia_shared::SessionToken;
+use tertulia_shared::files::{hex, sha256_hex};
+
+use super::{AccountError, Accounts};
+
+/// Why a token did not log anyone in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenRefusal {
+    /// Never given by this server (forged, mistyped, another server's).
+    Unknown,
+    Expired,
+    Revoked,
+}
+
+/// Why a token stopped working before it expired (kept, so the client
+/// can be told; the row goes when it would have expired).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revocation {
+    /// The session logged out.
+    Logout,
+    /// The account's password changed.
+    PasswordChanged,
+    /// The account was banned.
+    Banned,
+    /// A `resume` replaced it with a fresh token.
+    Rotated,
+}
+
+impl Revocation {
+    fn as_str(self) -> &'static str {
+        match self {
+            Revocation::Logout => "logout",
+            Revocation::PasswordChanged => "password",
+            Revocation::Banned => "ban",
+            Revocation::Rotated => "rotated",
+        }
+    }
+}
+
+/// How a token is kept: its SHA-256, hex. The session remembers this to
+/// revoke its own token at logout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenHash(String);
+
+impl TokenHash {
+    pub fn of(token: &SessionToken) -> TokenHash {
+        TokenHash(sha256_hex(token.expose().as_bytes()))
+    }
+}
+
+/// 256 bits from the operating system's random source, hex.
+fn fresh_token() -> Result<SessionToken, AccountError> {
+    let mut bytes = [0u8; 32];
+    rustls::crypto::ring::default_provider()
+        .secure_random
+        .fill(&mut bytes)
+        .map_err(|_| AccountError::Random)?;
+    Ok(SessionToken(hex(&bytes)))
+}
+
+impl Accounts {
+    /// A new token for `login` (as registered), valid for `lifetime`.
+    /// Tokens long expired are swept away on the way.
+    pub async fn issue_token(
+        &self,
+        login: String,
+        lifetime: Duration,
+    ) -> Result<(SessionToken, TokenHash), AccountError> {
+        let token = fresh_token()?;
+        let hash = TokenHash::of(&token);
+        let stored = hash.0.clone();
+        self.blocking(move |this| {
+            let now = crate::now_ms();
+            let db = Self::lock(&this.db);
+            db.execute("DELETE FROM sessions WHERE expires_ms < ?1", [now])?;
+            db.execute(
+                "INSERT INTO sessions (token_hash, login, created_ms, expires_ms)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![stored, login, now, now.saturating_add(millis(lifetime))],
+            )?;
+            Ok(())
+        })
+        .await?;
+        Ok((token, hash))
+    }
+
+    /// Whose `token` is, if it is still good. Costs one indexed lookup.
+    pub async fn token_owner(
+        &self,
+        token: &SessionToken,
+    ) -> Result<Result<String, TokenRefusal>, AccountError> {
+        let hash = TokenHash::of(token).0;
+        self.blocking(move |this| {
+            let row: Option<(String, i64, Option<String>)> = Self::lock(&this.db)
+                .query_row(
+                    "SELECT a.login, s.expires_ms, s.revoked FROM sessions s
+                     JOIN accounts a ON a.login = s.login WHERE s.token_hash = ?1",
+                    [&hash],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                )
+                .optional()?;
+            Ok(match row {
+                None => Err(TokenRefusal::Unknown),
+                Some((_, _, Some(_))) => Err(TokenRefusal::Revoked),
+                Some((_, expires, None)) if expires <= crate::now_ms() => {
+                    Err(TokenRefusal::Expired)
+                }
+                Some((login, _, None)) => Ok(login),
+            })
+        })
+        .await
+    }
+
+    /// Stops one token from working.
+    pub async fn revoke_token(&self, hash: TokenHash, why: Revocation) -> Result<(), AccountError> {
+        self.blocking(move |this| {
+            Self::lock(&this.db).execute(
+                "UPDATE sessions SET revoked = ?1 WHERE token_hash = ?2 AND revoked IS NULL",
+                params![why.as_str(), hash.0],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Stops every token of `login` from working (a password change, a ban).
+    pub async fn revoke_all_tokens(
+        &self,
+        login: String,
+        why: Revocation,
+    ) -> Result<usize, AccountError> {
+        self.blocking(move |this| {
+            Ok(Self::lock(&this.db).execute(
+                "UPDATE sessions SET revoked = ?1 WHERE login = ?2 AND revoked IS NULL",
+                params![why.as_str(), login],
+            )?)
+        })
+        .await
+    }
+}
+
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
