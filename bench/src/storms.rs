@@ -11,6 +11,7 @@ use anyhow::{Context, bail};
 use tertulia_shared::codec::encode;
 use tertulia_shared::{ClientRequest, PROTOCOL_VERSION, Password, Request, SessionToken};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
 use crate::proto::{PASSWORD, Proto, STEP_TIMEOUT, open};
@@ -37,10 +38,11 @@ struct Link {
 /// whether the TLS handshake was a resumption.
 async fn log_in(
     target: &Target,
+    from: Option<std::net::IpAddr>,
     tls: Option<&Arc<rustls::ClientConfig>>,
     credentials: &Credentials,
 ) -> anyhow::Result<(Link, SessionToken, bool)> {
-    let stream = open(target.addr, None, None).await?;
+    let stream = open(target.addr, from, None).await?;
     let mut resumed = false;
     let stream: Box<dyn crate::proto::Io> = match tls {
         Some(config) => {
@@ -124,14 +126,26 @@ impl Link {
         }
     }
 
-    /// Reads until the server closes the connection.
-    async fn until_closed(mut self) {
+    /// Reads until the server closes the connection, sending the desktop
+    /// client's heartbeat (`time` every 15 s) meanwhile.
+    async fn idle_until_closed(&mut self) {
         let mut sink = Vec::new();
-        while let Ok(read) = self.reader.read_until(b'\n', &mut sink).await {
-            if read == 0 {
-                break;
+        let mut heartbeat = tokio::time::interval(Duration::from_secs(15));
+        loop {
+            tokio::select! {
+                read = self.reader.read_until(b'\n', &mut sink) => match read {
+                    Ok(0) | Err(_) => return,
+                    Ok(_) => sink.clear(),
+                },
+                _ = heartbeat.tick() => {
+                    let id = self.next_id;
+                    self.next_id += 1;
+                    let line = encode(&ClientRequest::new(id, Request::Time));
+                    if self.writer.write_all(&line).await.is_err() || self.writer.flush().await.is_err() {
+                        return;
+                    }
+                }
             }
-            sink.clear();
         }
     }
 }
@@ -247,7 +261,7 @@ async fn log_in_together(
             tokio::time::sleep_until(start_at.into()).await;
             let tls = own_tls(true);
             let who = Credentials::Password(target.name(i));
-            let (link, _, _) = log_in(&target, tls.as_ref(), &who).await?;
+            let (link, _, _) = log_in(&target, None, tls.as_ref(), &who).await?;
             anyhow::Ok((started.elapsed(), link))
         });
     }
@@ -262,98 +276,156 @@ async fn log_in_together(
     Ok((last, n, over))
 }
 
-/// `n` logged-in clients; the server is sent SIGTERM and started again on
-/// the same database by whatever runs it (`bench/storms.sh`); every client
-/// comes back with its session token after the desktop client's jittered
-/// first delay (0.5–1.5 s) and its backoff. Reports the time from SIGTERM
-/// until the last is back, how many TLS handshakes were resumptions, and
-/// the new server process's CPU until then (startup included).
-pub async fn restart_storm(target: &Target, n: usize, tls_resume: bool) -> anyhow::Result<Report> {
+/// `n` logged-in clients, each from its own loopback address as in a lab,
+/// sending the desktop client's heartbeat; the server is sent SIGTERM and
+/// started again on the same database by whatever runs it
+/// (`bench/storms.sh`); every client comes back with its session token
+/// after the desktop client's jittered first delay (0.5–1.5 s) and its
+/// backoff. Twice: keeping TLS tickets, then without them (what TLS
+/// resumption saves). Each report gives the time from SIGTERM until the
+/// last is back, how many TLS handshakes were resumptions, and the new
+/// server process's CPU until then (its startup included).
+pub async fn restart_storm(target: &Target, n: usize) -> anyhow::Result<Vec<Report>> {
     let Some(pid_file) = target.pid_file.clone() else {
         bail!("restart-storm needs --server-pid-file (run it from bench/storms.sh)");
     };
-    let accounts = target.clone();
-    // Everyone signs up and logs in with the password once, keeping their token.
-    let mut set = JoinSet::new();
+    let mut lab = target.clone();
+    lab.spread = true;
+    let (ready_tx, mut ready) = mpsc::unbounded_channel::<()>();
+    let (round_tx, round) = watch::channel(None::<Round>);
+    let (back_tx, mut back) = mpsc::unbounded_channel::<(Duration, bool)>();
     let slots = Arc::new(tokio::sync::Semaphore::new(64));
+    let mut clients = JoinSet::new();
     for i in 0..n {
-        let (target, slots) = (accounts.clone(), slots.clone());
-        set.spawn(async move {
-            let _slot = slots.acquire_owned().await?;
-            let tls = own_tls(tls_resume);
-            let (link, token, _) = log_in(
-                &target,
-                tls.as_ref(),
-                &Credentials::Register(target.name(i)),
-            )
-            .await?;
-            anyhow::Ok((link, token, tls))
-        });
+        let (lab, slots) = (lab.clone(), slots.clone());
+        let (ready, round, back) = (ready_tx.clone(), round.clone(), back_tx.clone());
+        clients.spawn(async move { storm_client(lab, i, slots, ready, round, back).await });
     }
-    let mut clients = Vec::with_capacity(n);
-    while let Some(done) = set.join_next().await {
-        clients.push(done??);
-    }
-    let old_pid = std::fs::read_to_string(&pid_file)?.trim().to_owned();
-    // Everyone is in: SIGTERM, and every client goes back in as the GUI does.
-    let kill = std::process::Command::new("kill")
-        .args(["-TERM", &old_pid])
-        .status()?;
-    if !kill.success() {
-        bail!("could not signal the server (pid {old_pid})");
-    }
-    let started = Instant::now();
-    let mut set = JoinSet::new();
-    for (link, token, tls) in clients {
-        let target = accounts.clone();
-        set.spawn(async move {
-            link.until_closed().await;
-            let mut attempt = 0u32;
-            loop {
-                attempt += 1;
-                let base = Duration::from_secs([1, 2, 4, 8, 15][(attempt as usize - 1).min(4)]);
-                tokio::time::sleep(base / 2 + base.mul_f64(jitter())).await;
-                let who = Credentials::Token(token.clone());
-                match log_in(&target, tls.as_ref(), &who).await {
-                    Ok((link, _, resumed)) => {
-                        return anyhow::Ok((started.elapsed(), resumed, link));
-                    }
-                    Err(_) if attempt < 6 => continue,
-                    Err(e) => return Err(e),
-                }
+    drop(ready_tx);
+    for _ in 0..n {
+        tokio::select! {
+            _ = ready.recv() => {}
+            Some(ended) = clients.join_next() => {
+                ended??;
+                bail!("a client ended before the restart");
             }
-        });
+        }
     }
-    let mut last = Duration::ZERO;
-    let mut resumed_tls = 0;
-    let mut links = Vec::with_capacity(n);
-    while let Some(done) = set.join_next().await {
-        let (took, resumed, link) = done??;
-        last = last.max(took);
-        resumed_tls += usize::from(resumed);
-        links.push(link);
+    let mut reports = Vec::new();
+    for tickets in [true, false] {
+        let old_pid = std::fs::read_to_string(&pid_file)?.trim().to_owned();
+        let started = Instant::now();
+        round_tx.send_replace(Some(Round { started, tickets }));
+        let kill = std::process::Command::new("kill")
+            .args(["-TERM", &old_pid])
+            .status()?;
+        if !kill.success() {
+            bail!("could not signal the server (pid {old_pid})");
+        }
+        let (mut last, mut resumed_tls) = (Duration::ZERO, 0);
+        for _ in 0..n {
+            let (took, resumed) = tokio::select! {
+                Some(came_back) = back.recv() => came_back,
+                Some(ended) = clients.join_next() => {
+                    ended??;
+                    bail!("a client ended during the restart");
+                }
+            };
+            last = last.max(took);
+            resumed_tls += usize::from(resumed);
+        }
+        let new_pid = std::fs::read_to_string(&pid_file)?.trim().to_owned();
+        let mut report = Report::new(
+            "restart-storm",
+            format!(
+                "{n} clients resume after SIGTERM + restart, last back after {:.2}s; \
+                 TLS resumed {resumed_tls}/{n} (client tickets {})",
+                last.as_secs_f64(),
+                if tickets { "kept" } else { "off" }
+            ),
+            n,
+            last,
+        );
+        report.server_cpu_s = crate::measure::cpu_seconds(&new_pid);
+        report.slowest_login_ms = Some(last.as_secs_f64() * 1000.0);
+        report.logins_per_s = Some(n as f64 / last.as_secs_f64().max(1e-6));
+        if old_pid == new_pid {
+            report.error = Some("the server was not restarted".into());
+        }
+        reports.push(report);
+        // Let the presence of everyone's return settle before the next round.
+        tokio::time::sleep(Duration::from_secs(3)).await;
     }
-    let new_pid = std::fs::read_to_string(&pid_file)?.trim().to_owned();
-    let cpu = crate::measure::cpu_seconds(&new_pid);
-    let mut report = Report::new(
-        "restart-storm",
-        format!(
-            "{n} clients resume after SIGTERM + restart, last back after {:.2}s; \
-             TLS resumed {resumed_tls}/{n} (client tickets {})",
-            last.as_secs_f64(),
-            if tls_resume { "kept" } else { "off" }
-        ),
-        n,
-        last,
-    );
-    report.server_cpu_s = cpu;
-    report.slowest_login_ms = Some(last.as_secs_f64() * 1000.0);
-    report.logins_per_s = Some(n as f64 / last.as_secs_f64().max(1e-6));
-    if old_pid == new_pid {
-        report.error = Some("the server was not restarted".into());
+    clients.abort_all();
+    Ok(reports)
+}
+
+/// A restart under way: when SIGTERM was sent, and whether clients keep
+/// their TLS tickets this time.
+#[derive(Debug, Clone, Copy)]
+struct Round {
+    started: Instant,
+    tickets: bool,
+}
+
+/// One client of the restart storm: signs up and logs in, then at each
+/// restart comes back with its token and says how long it took.
+async fn storm_client(
+    target: Target,
+    i: usize,
+    slots: Arc<tokio::sync::Semaphore>,
+    ready: mpsc::UnboundedSender<()>,
+    mut rounds: watch::Receiver<Option<Round>>,
+    back: mpsc::UnboundedSender<(Duration, bool)>,
+) -> anyhow::Result<()> {
+    let mut tls = own_tls(true);
+    let from = target.address(i);
+    let (mut link, mut token, _) = {
+        let _slot = slots.acquire_owned().await?;
+        let who = Credentials::Register(target.name(i));
+        log_in(&target, from, tls.as_ref(), &who).await?
+    };
+    let _ = ready.send(());
+    let mut seen = None;
+    loop {
+        link.idle_until_closed().await;
+        // Closed at once, as the desktop client does: the server waits for
+        // its clients to close before it can stop and start again.
+        drop(link);
+        // The restart that closed it (SIGTERM is sent after it is announced).
+        let round = loop {
+            let now = *rounds.borrow_and_update();
+            match now {
+                Some(round) if Some(round.started) != seen => break round,
+                _ => rounds.changed().await?,
+            }
+        };
+        seen = Some(round.started);
+        if !round.tickets {
+            tls = own_tls(false);
+        }
+        let mut attempt = 0usize;
+        let (again, fresh, resumed) = loop {
+            attempt += 1;
+            let base = Duration::from_secs([1, 2, 4, 8, 15][(attempt - 1).min(4)]);
+            tokio::time::sleep(base / 2 + base.mul_f64(jitter())).await;
+            match log_in(
+                &target,
+                from,
+                tls.as_ref(),
+                &Credentials::Token(token.clone()),
+            )
+            .await
+            {
+                Ok(done) => break done,
+                Err(_) if attempt < 6 => continue,
+                Err(e) => return Err(e),
+            }
+        };
+        let _ = back.send((round.started.elapsed(), resumed));
+        link = again;
+        token = fresh;
     }
-    drop(links);
-    Ok(report)
 }
 
 /// `Proto` is only Tertulia here.

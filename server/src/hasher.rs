@@ -57,6 +57,7 @@ impl Hasher {
                 // bcrypt needs little stack; the default 2 MiB per thread is waste.
                 .stack_size(256 * 1024)
                 .spawn(move || {
+                    yield_to_chat();
                     loop {
                         let job = {
                             let inbox = inbox.lock().unwrap_or_else(|p| p.into_inner());
@@ -81,7 +82,7 @@ impl Hasher {
         })
     }
 
-    /// One hashing thread per core: bcrypt is CPU-bound.
+    /// One hashing thread per core: bcrypt is CPU-bound (and yields to chat).
     pub fn default_threads() -> usize {
         std::thread::available_parallelism().map_or(2, |n| n.get())
     }
@@ -131,6 +132,24 @@ impl Hasher {
         let at = (*promised).max(now) + self.step.max(Duration::from_millis(1));
         *promised = at;
         at - now
+    }
+}
+
+/// The niceness of the hashing threads: a thread of the connections that
+/// wakes up takes the core from them at once, so those already chatting
+/// keep their latency while a class logs in, and the checks use whatever
+/// CPU is left (all of it, at the start of a class).
+#[cfg(target_os = "linux")]
+const HASHING_NICENESS: i32 = 10;
+
+/// Lowers the calling thread's priority (Linux: `setpriority` on its
+/// thread id). Elsewhere the threads keep the normal priority.
+fn yield_to_chat() {
+    #[cfg(target_os = "linux")]
+    if let Err(e) =
+        rustix::process::setpriority_process(Some(rustix::thread::gettid()), HASHING_NICENESS)
+    {
+        tracing::debug!("password threads keep the normal priority: {e}");
     }
 }
 

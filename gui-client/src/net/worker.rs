@@ -143,6 +143,9 @@ impl Worker {
             if let Some(token) = link.token.take() {
                 credentials = Credentials::Token(token);
             }
+            // Closed now, not after the pause: a server shutting down waits
+            // for its clients to close before it can start again.
+            drop(link);
             self.out.stats(|s| s.connected_since = None);
             match end {
                 // Only a lost link is resumed; another account may log in next.
