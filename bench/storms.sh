@@ -41,10 +41,10 @@ if [ "$preset" = smoke ]; then
   python3 - "$work/results.jsonl" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-assert len(rows) == 4 and not any(r["error"] or r["lost"] for r in rows), rows
+assert len(rows) == 5 and not any(r["error"] or r["lost"] for r in rows), rows
 kept = [r for r in rows if r["scenario"] == "restart-storm" and "tickets kept" in r["params"]]
 assert kept and "TLS resumed 10/10" in kept[0]["params"], kept
-print("storms smoke ok: class start and restart storm, nothing lost, every TLS session resumed")
+print("storms smoke ok: class start, restart storm and blip, nothing lost, every TLS session resumed")
 PY
 fi
 grep -m1 "bcrypt cost" "$work/server.log" >&2 || true

@@ -265,12 +265,12 @@ async fn run(cli: &Cli, target: &mut Target) -> anyhow::Result<Vec<Report>> {
             }
             (Scenario::RestartStorm, p) => {
                 storms::check(target)?;
-                let n = match p {
-                    Full | Quick => 1000,
-                    Smoke => 10,
+                let (n, paced, secs) = match p {
+                    Full | Quick => (1000, 100, 10),
+                    Smoke => (10, 5, 2),
                 };
                 next_tag!();
-                match storms::restart_storm(target, n).await {
+                match storms::restart_storm(target, n, paced, Duration::from_secs(secs)).await {
                     Ok(reports) => batch.extend(reports),
                     Err(e) => batch.push(outcome(Err(e), "restart-storm")),
                 }

@@ -183,25 +183,48 @@ pub async fn class_start(
     let mut storm_target = target.clone();
     storm_target.tag = target.tag.to_ascii_uppercase();
     let accounts = crate::scenario::with_accounts(&storm_target, n).await?;
-    let calm = paced_chat(target, paced, window, None).await?;
-    let mut during = paced_chat(target, paced, window, Some((accounts, n, over))).await?;
+    let calm = paced_chat(target, 'q', paced, window, None).await?;
+    let storm: Storm = Box::pin(async move {
+        let last = log_in_together(&accounts, n, over).await?;
+        Ok(StormSeen {
+            last,
+            clients: n,
+            what: format!(
+                "{n} logins from one address within {:.1}s",
+                over.as_secs_f64()
+            ),
+        })
+    });
+    let mut during = paced_chat(target, 'p', paced, window, Some(storm)).await?;
     during.scenario = "class-start".into();
     Ok(vec![calm, during])
+}
+
+/// A storm run beside paced chat, and what it saw.
+type Storm = std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<StormSeen>> + Send>>;
+
+/// When the last client of a storm was in, how many there were, and what
+/// the storm was, for the report.
+struct StormSeen {
+    last: Duration,
+    clients: usize,
+    what: String,
 }
 
 /// Paced chat of `clients` in one room for `window`; with `storm`, the
 /// class logs in meanwhile and the report carries its figures.
 async fn paced_chat(
     target: &Target,
+    tag: char,
     clients: usize,
     window: Duration,
-    storm: Option<(Target, usize, Duration)>,
+    storm: Option<Storm>,
 ) -> anyhow::Result<Report> {
     // Within the default `--message-rate` (5 per second per sender).
     let (senders, rate) = (clients.min(20), 4);
     let expected = paced_receipts(senders, rate * window.as_secs());
     let mut chat_target = target.clone();
-    chat_target.tag = if storm.is_some() { 'p' } else { 'q' };
+    chat_target.tag = tag;
     let crowd = crate::scenario::crowd(&chat_target, clients, 1, expected).await?;
     let cpu = CpuWindow::start(target);
     let t0 = crate::measure::now_us();
@@ -209,9 +232,7 @@ async fn paced_chat(
     let sending: Vec<_> = (0..senders)
         .map(|i| crowd.send_paced(target.proto, i, room.clone(), rate, window, 100))
         .collect();
-    let storming = storm.map(|(accounts, n, over)| {
-        tokio::spawn(async move { log_in_together(&accounts, n, over).await })
-    });
+    let storming = storm.map(tokio::spawn);
     for sender in sending {
         sender.await??;
     }
@@ -232,26 +253,22 @@ async fn paced_chat(
     cpu.end(target, &mut report);
     let wanted: u64 = (0..clients).map(expected).sum();
     summarize(&mut report, &received, wanted, t0);
-    if let Some((last, n, over)) = storm {
+    if let Some(seen) = storm {
+        let last = seen.last.as_secs_f64();
         report.params = format!(
-            "{n} logins from one address within {:.1}s, last in after {:.2}s; p99 of {clients} paced clients during it",
-            over.as_secs_f64(),
-            last.as_secs_f64()
+            "{}, last in after {last:.2}s; p99 of {clients} paced clients during it",
+            seen.what
         );
-        report.setup_s = last.as_secs_f64();
-        report.slowest_login_ms = Some(last.as_secs_f64() * 1000.0);
-        report.logins_per_s = Some(n as f64 / last.as_secs_f64().max(1e-6));
+        report.setup_s = last;
+        report.slowest_login_ms = Some(last * 1000.0);
+        report.logins_per_s = Some(seen.clients as f64 / last.max(1e-6));
     }
     Ok(report)
 }
 
 /// Client `i` of `n` starts at `i/n` of `over`; returns when the last is
 /// logged in (in the default room), how long after the first started.
-async fn log_in_together(
-    accounts: &Target,
-    n: usize,
-    over: Duration,
-) -> anyhow::Result<(Duration, usize, Duration)> {
+async fn log_in_together(accounts: &Target, n: usize, over: Duration) -> anyhow::Result<Duration> {
     let started = Instant::now();
     let mut set = JoinSet::new();
     for i in 0..n {
@@ -273,7 +290,7 @@ async fn log_in_together(
         links.push(link);
     }
     drop(links);
-    Ok((last, n, over))
+    Ok(last)
 }
 
 /// `n` logged-in clients, each from its own loopback address as in a lab,
@@ -285,7 +302,12 @@ async fn log_in_together(
 /// resumption saves). Each report gives the time from SIGTERM until the
 /// last is back, how many TLS handshakes were resumptions, and the new
 /// server process's CPU until then (its startup included).
-pub async fn restart_storm(target: &Target, n: usize) -> anyhow::Result<Vec<Report>> {
+pub async fn restart_storm(
+    target: &Target,
+    n: usize,
+    paced: usize,
+    window: Duration,
+) -> anyhow::Result<Vec<Report>> {
     let Some(pid_file) = target.pid_file.clone() else {
         bail!("restart-storm needs --server-pid-file (run it from bench/storms.sh)");
     };
@@ -315,7 +337,11 @@ pub async fn restart_storm(target: &Target, n: usize) -> anyhow::Result<Vec<Repo
     for tickets in [true, false] {
         let old_pid = std::fs::read_to_string(&pid_file)?.trim().to_owned();
         let started = Instant::now();
-        round_tx.send_replace(Some(Round { started, tickets }));
+        round_tx.send_replace(Some(Round {
+            started,
+            tickets,
+            blip: false,
+        }));
         let kill = std::process::Command::new("kill")
             .args(["-TERM", &old_pid])
             .status()?;
@@ -356,7 +382,40 @@ pub async fn restart_storm(target: &Target, n: usize) -> anyhow::Result<Vec<Repo
         // Let the presence of everyone's return settle before the next round.
         tokio::time::sleep(Duration::from_secs(3)).await;
     }
-    clients.abort_all();
+    // A network blip: every one of them drops and comes back at once while
+    // the server stays up and `paced` others keep chatting.
+    let blip: Storm = Box::pin(async move {
+        let started = Instant::now();
+        round_tx.send_replace(Some(Round {
+            started,
+            tickets: true,
+            blip: true,
+        }));
+        let mut last = Duration::ZERO;
+        for _ in 0..n {
+            let (took, _) = tokio::select! {
+                Some(came_back) = back.recv() => came_back,
+                Some(ended) = clients.join_next() => {
+                    ended??;
+                    bail!("a client ended during the blip");
+                }
+            };
+            last = last.max(took);
+        }
+        // Everyone stays until the paced chat is over.
+        tokio::time::sleep_until((started + window).into()).await;
+        clients.abort_all();
+        Ok(StormSeen {
+            last,
+            clients: n,
+            what: format!(
+                "{n} clients drop and resume at once (a network blip, the server stays up)"
+            ),
+        })
+    });
+    let mut during = paced_chat(target, 'r', paced, window, Some(blip)).await?;
+    during.scenario = "blip-storm".into();
+    reports.push(during);
     Ok(reports)
 }
 
@@ -366,6 +425,23 @@ pub async fn restart_storm(target: &Target, n: usize) -> anyhow::Result<Vec<Repo
 struct Round {
     started: Instant,
     tickets: bool,
+    /// The clients drop their connections themselves; the server stays up.
+    blip: bool,
+}
+
+/// Resolves when a blip other than `seen` is announced.
+async fn blip_announced(rounds: &mut watch::Receiver<Option<Round>>, seen: Option<Instant>) {
+    loop {
+        if rounds.changed().await.is_err() {
+            return std::future::pending().await;
+        }
+        if let Some(round) = *rounds.borrow()
+            && round.blip
+            && Some(round.started) != seen
+        {
+            return;
+        }
+    }
 }
 
 /// One client of the restart storm: signs up and logs in, then at each
@@ -388,7 +464,11 @@ async fn storm_client(
     let _ = ready.send(());
     let mut seen = None;
     loop {
-        link.idle_until_closed().await;
+        // Until the server closes the link, or a blip drops it from here.
+        tokio::select! {
+            () = link.idle_until_closed() => {}
+            () = blip_announced(&mut rounds, seen) => {}
+        }
         // Closed at once, as the desktop client does: the server waits for
         // its clients to close before it can stop and start again.
         drop(link);
