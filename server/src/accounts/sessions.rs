@@ -95,31 +95,53 @@ impl Accounts {
         Ok((token, hash))
     }
 
-    /// Whose `token` is, if it is still good. Costs one indexed lookup.
-    pub async fn token_owner(
+    /// `token`'s account and a fresh token that replaces it, in one
+    /// transaction (one lookup, one commit: a class coming back at once
+    /// is a thousand of these), or why it does not log anyone in.
+    pub async fn exchange_token(
         &self,
         token: &SessionToken,
-    ) -> Result<Result<String, TokenRefusal>, AccountError> {
-        let hash = TokenHash::of(token).0;
-        self.blocking(move |this| {
-            let row: Option<(String, i64, Option<String>)> = Self::lock(&this.db)
-                .query_row(
-                    "SELECT a.login, s.expires_ms, s.revoked FROM sessions s
-                     JOIN accounts a ON a.login = s.login WHERE s.token_hash = ?1",
-                    [&hash],
-                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-                )
-                .optional()?;
-            Ok(match row {
-                None => Err(TokenRefusal::Unknown),
-                Some((_, _, Some(_))) => Err(TokenRefusal::Revoked),
-                Some((_, expires, None)) if expires <= crate::now_ms() => {
-                    Err(TokenRefusal::Expired)
-                }
-                Some((login, _, None)) => Ok(login),
+        lifetime: Duration,
+    ) -> Result<Result<(String, SessionToken, TokenHash), TokenRefusal>, AccountError> {
+        let used = TokenHash::of(token);
+        let fresh = fresh_token()?;
+        let hash = TokenHash::of(&fresh);
+        let stored = hash.0.clone();
+        let owner = self
+            .blocking(move |this| {
+                let now = crate::now_ms();
+                let mut db = Self::lock(&this.db);
+                let exchange = db.transaction()?;
+                let row: Option<(String, i64, Option<String>)> = exchange
+                    .query_row(
+                        "SELECT a.login, s.expires_ms, s.revoked FROM sessions s
+                         JOIN accounts a ON a.login = s.login WHERE s.token_hash = ?1",
+                        [&used.0],
+                        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                    )
+                    .optional()?;
+                let login = match row {
+                    None => return Ok(Err(TokenRefusal::Unknown)),
+                    Some((_, _, Some(_))) => return Ok(Err(TokenRefusal::Revoked)),
+                    Some((_, expires, None)) if expires <= now => {
+                        return Ok(Err(TokenRefusal::Expired));
+                    }
+                    Some((login, _, None)) => login,
+                };
+                exchange.execute(
+                    "UPDATE sessions SET revoked = ?1 WHERE token_hash = ?2",
+                    params![Revocation::Rotated.as_str(), used.0],
+                )?;
+                exchange.execute(
+                    "INSERT INTO sessions (token_hash, login, created_ms, expires_ms)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    params![stored, login, now, now.saturating_add(millis(lifetime))],
+                )?;
+                exchange.commit()?;
+                Ok(Ok(login))
             })
-        })
-        .await
+            .await?;
+        Ok(owner.map(|login| (login, fresh, hash)))
     }
 
     /// Stops one token from working.

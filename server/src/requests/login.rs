@@ -2,10 +2,12 @@ use std::time::Instant;
 
 use tertulia_shared::codec::encode;
 use tertulia_shared::validate::fold;
-use tertulia_shared::{ErrorBody, ErrorCode, Event, MessageId, Password, Reply, ServerMessage};
+use tertulia_shared::{
+    ErrorBody, ErrorCode, Event, MessageId, Password, Reply, ServerMessage, SessionToken,
+};
 
 use super::answer::{Answer, Outcome};
-use crate::accounts::AccountError;
+use crate::accounts::{AccountError, TokenHash};
 use crate::history::Entry;
 use crate::session::{Session, User};
 
@@ -56,19 +58,29 @@ pub(super) async fn apply(session: &mut Session, login: String, password: Passwo
         Err(other) => return Err(other.into()),
     };
     session.shared.logins().succeed(&account, address);
-    enter(session, login).await
+    enter(session, login, None).await
 }
 
 /// Puts `login` (as registered, just authenticated by password or token)
-/// online in the default room with a new session token, and delivers the
-/// private messages that arrived while they were away: `logged_in`.
-pub(super) async fn enter(session: &mut Session, login: String) -> Outcome {
-    let lifetime = session.shared.config.session_lifetime;
-    let (token, hash) = session
-        .shared
-        .accounts
-        .issue_token(login.clone(), lifetime)
-        .await?;
+/// online in the default room with a new session token (`token`, when the
+/// caller already made it), and delivers the private messages that arrived
+/// while they were away: `logged_in`.
+pub(super) async fn enter(
+    session: &mut Session,
+    login: String,
+    token: Option<(SessionToken, TokenHash)>,
+) -> Outcome {
+    let (token, hash) = match token {
+        Some(made) => made,
+        None => {
+            let lifetime = session.shared.config.session_lifetime;
+            session
+                .shared
+                .accounts
+                .issue_token(login.clone(), lifetime)
+                .await?
+        }
+    };
     let (view, last_id) = session
         .shared
         .hub
