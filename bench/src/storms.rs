@@ -315,7 +315,7 @@ pub async fn restart_storm(
     lab.spread = true;
     let (ready_tx, mut ready) = mpsc::unbounded_channel::<()>();
     let (round_tx, round) = watch::channel(None::<Round>);
-    let (back_tx, mut back) = mpsc::unbounded_channel::<(Duration, bool)>();
+    let (back_tx, mut back) = mpsc::unbounded_channel::<Return>();
     let slots = Arc::new(tokio::sync::Semaphore::new(64));
     let mut clients = JoinSet::new();
     for i in 0..n {
@@ -349,8 +349,13 @@ pub async fn restart_storm(
             bail!("could not signal the server (pid {old_pid})");
         }
         let (mut last, mut resumed_tls) = (Duration::ZERO, 0);
+        let mut again = Retries::default();
         for _ in 0..n {
-            let (took, resumed) = tokio::select! {
+            let Return {
+                took,
+                resumed,
+                retried,
+            } = tokio::select! {
                 Some(came_back) = back.recv() => came_back,
                 Some(ended) = clients.join_next() => {
                     ended??;
@@ -359,13 +364,14 @@ pub async fn restart_storm(
             };
             last = last.max(took);
             resumed_tls += usize::from(resumed);
+            again.note(retried);
         }
         let new_pid = std::fs::read_to_string(&pid_file)?.trim().to_owned();
         let mut report = Report::new(
             "restart-storm",
             format!(
                 "{n} clients resume after SIGTERM + restart, last back after {:.2}s; \
-                 TLS resumed {resumed_tls}/{n} (client tickets {})",
+                 TLS resumed {resumed_tls}/{n} (client tickets {}){again}",
                 last.as_secs_f64(),
                 if tickets { "kept" } else { "off" }
             ),
@@ -392,8 +398,9 @@ pub async fn restart_storm(
             blip: true,
         }));
         let mut last = Duration::ZERO;
+        let mut again = Retries::default();
         for _ in 0..n {
-            let (took, _) = tokio::select! {
+            let Return { took, retried, .. } = tokio::select! {
                 Some(came_back) = back.recv() => came_back,
                 Some(ended) = clients.join_next() => {
                     ended??;
@@ -401,6 +408,7 @@ pub async fn restart_storm(
                 }
             };
             last = last.max(took);
+            again.note(retried);
         }
         // Everyone stays until the paced chat is over.
         tokio::time::sleep_until((started + window).into()).await;
@@ -409,7 +417,7 @@ pub async fn restart_storm(
             last,
             clients: n,
             what: format!(
-                "{n} clients drop and resume at once (a network blip, the server stays up)"
+                "{n} clients drop and resume at once (a network blip, the server stays up){again}"
             ),
         })
     });
@@ -417,6 +425,41 @@ pub async fn restart_storm(
     during.scenario = "blip-storm".into();
     reports.push(during);
     Ok(reports)
+}
+
+/// A client back after a restart or a blip: how long after it started,
+/// whether its TLS session was resumed, and why it had to try again, if
+/// it did.
+#[derive(Debug)]
+struct Return {
+    took: Duration,
+    resumed: bool,
+    retried: Option<String>,
+}
+
+/// How many clients had to try again, and the first reason.
+#[derive(Debug, Default)]
+struct Retries {
+    count: usize,
+    first: Option<String>,
+}
+
+impl Retries {
+    fn note(&mut self, retried: Option<String>) {
+        if let Some(why) = retried {
+            self.count += 1;
+            self.first.get_or_insert(why);
+        }
+    }
+}
+
+impl std::fmt::Display for Retries {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.first {
+            Some(why) => write!(f, "; {} tried again (first: {why})", self.count),
+            None => Ok(()),
+        }
+    }
 }
 
 /// A restart under way: when SIGTERM was sent, and whether clients keep
@@ -452,7 +495,7 @@ async fn storm_client(
     slots: Arc<tokio::sync::Semaphore>,
     ready: mpsc::UnboundedSender<()>,
     mut rounds: watch::Receiver<Option<Round>>,
-    back: mpsc::UnboundedSender<(Duration, bool)>,
+    back: mpsc::UnboundedSender<Return>,
 ) -> anyhow::Result<()> {
     let mut tls = own_tls(true);
     let from = target.address(i);
@@ -485,6 +528,7 @@ async fn storm_client(
             tls = own_tls(false);
         }
         let mut attempt = 0usize;
+        let mut retried = None;
         let (again, fresh, resumed) = loop {
             attempt += 1;
             let base = Duration::from_secs([1, 2, 4, 8, 15][(attempt - 1).min(4)]);
@@ -498,11 +542,18 @@ async fn storm_client(
             .await
             {
                 Ok(done) => break done,
-                Err(_) if attempt < 6 => continue,
+                Err(e) if attempt < 6 => {
+                    retried.get_or_insert_with(|| format!("{e:#}"));
+                    continue;
+                }
                 Err(e) => return Err(e),
             }
         };
-        let _ = back.send((round.started.elapsed(), resumed));
+        let _ = back.send(Return {
+            took: round.started.elapsed(),
+            resumed,
+            retried,
+        });
         link = again;
         token = fresh;
     }

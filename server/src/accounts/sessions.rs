@@ -111,7 +111,10 @@ impl Accounts {
             .blocking(move |this| {
                 let now = crate::now_ms();
                 let mut db = Self::lock(&this.db);
-                let exchange = db.transaction()?;
+                // Immediate: the write lock first (waiting its turn behind the
+                // message log's writer), never a read that cannot upgrade.
+                let exchange =
+                    db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
                 let row: Option<(String, i64, Option<String>)> = exchange
                     .query_row(
                         "SELECT a.login, s.expires_ms, s.revoked FROM sessions s
