@@ -135,21 +135,25 @@ impl Hasher {
     }
 }
 
-/// The niceness of the hashing threads: a thread of the connections that
-/// wakes up takes the core from them at once, so those already chatting
-/// keep their latency while a class logs in, and the checks use whatever
-/// CPU is left (all of it, at the start of a class).
-#[cfg(target_os = "linux")]
-const HASHING_NICENESS: i32 = 10;
-
-/// Lowers the calling thread's priority (Linux: `setpriority` on its
-/// thread id). Elsewhere the threads keep the normal priority.
+/// Puts the calling (hashing) thread under Linux's `SCHED_IDLE`: a
+/// connection's thread that wakes up takes the core from it at once (a
+/// nice value only shortens its share, and the scheduler still lets it
+/// finish its slice, a few ms of chat latency), while the checks still
+/// use every core nobody else wants (all of them, at the start of a
+/// class). Elsewhere the threads keep the normal priority.
 fn yield_to_chat() {
     #[cfg(target_os = "linux")]
-    if let Err(e) =
-        rustix::process::setpriority_process(Some(rustix::thread::gettid()), HASHING_NICENESS)
     {
-        tracing::debug!("password threads keep the normal priority: {e}");
+        use thread_priority::{
+            NormalThreadSchedulePolicy, ThreadPriority, ThreadSchedulePolicy,
+            set_thread_priority_and_policy, thread_native_id,
+        };
+        let idle = ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Idle);
+        if let Err(e) =
+            set_thread_priority_and_policy(thread_native_id(), ThreadPriority::Min, idle)
+        {
+            tracing::debug!("password threads keep the normal priority: {e:?}");
+        }
     }
 }
 
