@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use common::*;
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use tertulia::app::TertuliaApp;
 use tertulia::net::{NetEvent, NetOrder};
 use tertulia_shared::Request;
@@ -205,5 +206,9 @@ fn render_spanish_commands() {
         .push(std::sync::Arc::new(DroppedPath(shared)));
     wait_for_text(&mut app, "✔ Compartido: práctica 3.pdf");
     save(&mut app, "es-transfer-done");
+    // The View menu, with "stay logged in" (off on a lab machine).
+    app.get_by_label("Ver").click();
+    app.run_steps(4);
+    save(&mut app, "es-view-menu");
     server.stop();
 }
