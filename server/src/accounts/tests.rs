@@ -106,3 +106,27 @@ async fn only_a_bcrypt_hash_is_stored() {
     let raw = std::fs::read(&path).unwrap();
     assert!(!raw.windows(13).any(|w| w == b"correct horse"));
 }
+
+#[tokio::test]
+async fn revoking_every_token_of_an_account_stops_them_all_and_only_them() {
+    // What a ban will do (issue 28), as a password change does now.
+    let dir = tempfile::tempdir().unwrap();
+    let accounts = Accounts::open(&dir.path().join("a.db"), 4).unwrap();
+    accounts.register(form("ana")).await.unwrap();
+    accounts.register(form("luis")).await.unwrap();
+    let day = std::time::Duration::from_secs(86_400);
+    let (laptop, _) = accounts.issue_token("ana".into(), day).await.unwrap();
+    let (lab, _) = accounts.issue_token("ana".into(), day).await.unwrap();
+    let (other, _) = accounts.issue_token("luis".into(), day).await.unwrap();
+    let revoked = accounts
+        .revoke_all_tokens("ANA".into(), Revocation::Banned)
+        .await
+        .unwrap();
+    assert_eq!(revoked, 2, "logins match regardless of case");
+    for token in [&laptop, &lab] {
+        let refused = accounts.exchange_token(token, day).await.unwrap();
+        assert_eq!(refused.map(|(login, ..)| login), Err(TokenRefusal::Revoked));
+    }
+    let kept = accounts.exchange_token(&other, day).await.unwrap();
+    assert_eq!(kept.map(|(login, ..)| login), Ok("luis".to_owned()));
+}
