@@ -7,9 +7,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
-use cpal::{FromSample, SizedSample};
-
 /// Chimes closer together than this ring once: a burst of messages is one
 /// event to the ear.
 const QUIET_AFTER: Duration = Duration::from_millis(1500);
@@ -103,49 +100,103 @@ fn length() -> Duration {
     Duration::from_secs_f32(NOTES.iter().map(|(_, length)| length).sum())
 }
 
-/// Plays the chime on the default output and returns when it is done.
-fn play() -> Result<(), String> {
-    let device = cpal::default_host()
-        .default_output_device()
-        .ok_or("this computer has no sound output")?;
-    let config = device
-        .default_output_config()
-        .map_err(|error| error.to_string())?;
-    let format = config.sample_format();
-    let config: cpal::StreamConfig = config.into();
-    let stream = match format {
-        cpal::SampleFormat::F32 => stream::<f32>(&device, &config),
-        cpal::SampleFormat::I16 => stream::<i16>(&device, &config),
-        cpal::SampleFormat::U16 => stream::<u16>(&device, &config),
-        cpal::SampleFormat::I32 => stream::<i32>(&device, &config),
-        other => return Err(format!("unsupported sample format {other}")),
-    }?;
-    stream.play().map_err(|error| error.to_string())?;
-    std::thread::sleep(length() + Duration::from_millis(100));
-    Ok(())
+/// Samples per second of the chime's WAV.
+const RATE: u32 = 48_000;
+
+/// The chime as a WAV file (16-bit mono PCM), the format every desktop's
+/// player reads.
+fn wav() -> Vec<u8> {
+    let frames = (length().as_secs_f32() * RATE as f32) as u32;
+    let data_bytes = frames * 2;
+    let mut wav = Vec::with_capacity(44 + data_bytes as usize);
+    wav.extend_from_slice(b"RIFF");
+    wav.extend_from_slice(&(36 + data_bytes).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    wav.extend_from_slice(&16u32.to_le_bytes()); // the fmt chunk's size
+    wav.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    wav.extend_from_slice(&1u16.to_le_bytes()); // mono
+    wav.extend_from_slice(&RATE.to_le_bytes());
+    wav.extend_from_slice(&(RATE * 2).to_le_bytes()); // bytes per second
+    wav.extend_from_slice(&2u16.to_le_bytes()); // bytes per frame
+    wav.extend_from_slice(&16u16.to_le_bytes()); // bits per sample
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&data_bytes.to_le_bytes());
+    for frame in 0..frames {
+        let value = sample_at(frame as f32 / RATE as f32).clamp(-1.0, 1.0);
+        wav.extend_from_slice(&((value * f32::from(i16::MAX)) as i16).to_le_bytes());
+    }
+    wav
 }
 
-fn stream<T: SizedSample + FromSample<f32>>(
-    device: &cpal::Device,
-    config: &cpal::StreamConfig,
-) -> Result<cpal::Stream, String> {
-    let rate = config.sample_rate.0 as f32;
-    let channels = usize::from(config.channels.max(1));
-    let mut frame = 0u64;
-    device
-        .build_output_stream(
-            config,
-            move |data: &mut [T], _| {
-                for out in data.chunks_mut(channels) {
-                    let value = T::from_sample(sample_at(frame as f32 / rate));
-                    out.fill(value);
-                    frame += 1;
-                }
-            },
-            |error| tracing::debug!("chime: {error}"),
-            None,
-        )
-        .map_err(|error| error.to_string())
+/// The programs that play a WAV file through the desktop's sound server
+/// (PipeWire, PulseAudio), or ALSA directly, in that order of preference.
+/// Playing through them instead of linking a sound library lets the client
+/// build with nothing but a Rust toolchain and a C compiler.
+fn players(file: &str) -> Vec<Vec<String>> {
+    let with = |program: &[&str]| {
+        program
+            .iter()
+            .map(|part| part.to_string())
+            .chain([file.to_owned()])
+            .collect()
+    };
+    if cfg!(target_os = "macos") {
+        vec![with(&["afplay"])]
+    } else if cfg!(windows) {
+        vec![vec![
+            "powershell".into(),
+            "-NoProfile".into(),
+            "-Command".into(),
+            format!("(New-Object Media.SoundPlayer '{file}').PlaySync()"),
+        ]]
+    } else {
+        vec![
+            with(&["pw-play"]),
+            with(&["paplay"]),
+            with(&["aplay", "-q"]),
+        ]
+    }
+}
+
+/// Plays the chime and returns when it is done (or could not be played).
+fn play() -> Result<(), String> {
+    let file = chime_file()?;
+    let file = file.to_string_lossy();
+    let mut tried = Vec::new();
+    for player in players(&file) {
+        let Some((program, args)) = player.split_first() else {
+            continue;
+        };
+        match std::process::Command::new(program)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+        {
+            Ok(status) if status.success() => return Ok(()),
+            Ok(status) => tried.push(format!("{program} ({status})")),
+            // Not installed: the next one.
+            Err(_) => tried.push(format!("{program} (not found)")),
+        }
+    }
+    Err(format!("no program could play it: {}", tried.join(", ")))
+}
+
+/// The chime's WAV, written once per run into the user's cache directory.
+fn chime_file() -> Result<std::path::PathBuf, String> {
+    static FILE: std::sync::OnceLock<Result<std::path::PathBuf, String>> =
+        std::sync::OnceLock::new();
+    FILE.get_or_init(|| {
+        let dir = directories::ProjectDirs::from("org", "Tertulia", "tertulia")
+            .map(|dirs| dirs.cache_dir().to_owned())
+            .unwrap_or_else(std::env::temp_dir);
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let path = dir.join("chime.wav");
+        std::fs::write(&path, wav()).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(path)
+    })
+    .clone()
 }
 
 #[cfg(test)]
@@ -170,5 +221,38 @@ mod tests {
             .fold(0.0, f32::max);
         assert!(loudest > 0.05 && loudest <= VOLUME, "{loudest}");
         assert_eq!(sample_at(length().as_secs_f32() + 0.01), 0.0);
+    }
+
+    #[test]
+    fn the_chime_is_a_wav_players_read() {
+        let wav = wav();
+        let u32_at = |at: usize| u32::from_le_bytes(wav[at..at + 4].try_into().unwrap());
+        let u16_at = |at: usize| u16::from_le_bytes(wav[at..at + 2].try_into().unwrap());
+        assert_eq!(&wav[0..4], b"RIFF");
+        assert_eq!(u32_at(4) as usize, wav.len() - 8);
+        assert_eq!(&wav[8..16], b"WAVEfmt ");
+        assert_eq!((u16_at(20), u16_at(22), u32_at(24)), (1, 1, RATE));
+        assert_eq!(u16_at(34), 16);
+        assert_eq!(&wav[36..40], b"data");
+        assert_eq!(u32_at(40) as usize, wav.len() - 44);
+        // 0.3 s of sound, not silence.
+        assert_eq!(wav.len() - 44, (0.3 * RATE as f32) as usize * 2);
+        assert!(
+            wav[44..]
+                .chunks(2)
+                .any(|s| i16::from_le_bytes([s[0], s[1]]).abs() > 3000)
+        );
+    }
+
+    #[test]
+    fn every_player_is_given_the_file() {
+        let players = players("/tmp/chime.wav");
+        assert!(!players.is_empty());
+        for player in players {
+            assert!(
+                player.iter().any(|part| part.contains("/tmp/chime.wav")),
+                "{player:?}"
+            );
+        }
     }
 }
