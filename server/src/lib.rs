@@ -13,7 +13,9 @@
 pub mod accounts;
 mod admission;
 pub mod announce;
+pub mod cli;
 pub mod config;
+pub mod config_file;
 mod connection;
 mod db;
 pub mod files;

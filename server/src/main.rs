@@ -1,11 +1,10 @@
 //! `tertulia-server`: command line, logging, signals; the server itself is the library.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
-use clap::Parser;
 use std::sync::Arc;
 use tertulia_server::config::{Backoff, Rate};
 use tertulia_server::files::FileLimits;
@@ -14,149 +13,13 @@ use tertulia_server::hasher::Hasher;
 use tertulia_server::announce::{self, AnnounceConfig};
 use tertulia_server::tls::{self, Identity};
 use tertulia_server::{Config, Storage};
-use tertulia_shared::DEFAULT_PORT;
 use tertulia_shared::validate;
 use tokio::net::TcpListener;
 
 /// Bytes in a megabyte, as the file options count them.
 const MB: u64 = 1024 * 1024;
 
-/// Tertulia chat server: rooms in memory, accounts in SQLite.
-#[derive(Debug, Parser)]
-#[command(version, about)]
-struct Cli {
-    /// Address to listen on (0.0.0.0: every network interface).
-    #[arg(long, default_value = "0.0.0.0")]
-    bind: IpAddr,
-    /// TCP port to listen on.
-    #[arg(long, short, default_value_t = DEFAULT_PORT)]
-    port: u16,
-    /// SQLite database of accounts and messages [default: accounts.db in
-    /// the user's data directory].
-    #[arg(long)]
-    db: Option<PathBuf>,
-    /// Name of the room every client lands in.
-    #[arg(long, default_value = "lobby")]
-    default_room: String,
-    /// bcrypt work factor for password hashes (4–31; each step doubles the
-    /// cost) [default: measured on the first start so that one check takes
-    /// 50–100 ms here, never below 10, and kept in the database].
-    #[arg(long, value_parser = clap::value_parser!(u32).range(4..=31))]
-    bcrypt_cost: Option<u32>,
-    /// Days a session token lets a client log in again without its password.
-    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3650))]
-    session_days: u64,
-    /// Most simultaneous connections; more get a "server full" error
-    /// (lowered to what the open-file limit allows).
-    #[arg(long, default_value_t = 10_000)]
-    max_connections: usize,
-    /// Most simultaneous connections from one address (a whole lecture
-    /// hall behind one NAT fits).
-    #[arg(long, default_value_t = 512)]
-    max_per_address: usize,
-    /// Most connections that have not logged in yet, in all.
-    #[arg(long, default_value_t = 1000)]
-    max_anonymous: usize,
-    /// Most connections from one address that have not logged in yet (a
-    /// class logging in together behind one NAT fits).
-    #[arg(long, default_value_t = 256)]
-    max_anonymous_per_address: usize,
-    /// Seconds a connection may stay without saying hello.
-    #[arg(long, default_value_t = 10)]
-    hello_timeout: u64,
-    /// Seconds a connection may stay without logging in.
-    #[arg(long, default_value_t = 60)]
-    login_timeout: u64,
-    /// Seconds a logged-in connection may stay silent before it is taken for
-    /// gone (clients send a heartbeat every 15 s).
-    #[arg(long, default_value_t = 45)]
-    idle_timeout: u64,
-    /// Seconds of silence before TCP keepalive probes start (0: off).
-    #[arg(long, default_value_t = 20)]
-    keepalive: u64,
-    /// Lines that may wait for one client before it is disconnected as too slow.
-    #[arg(long, default_value_t = 1024)]
-    outbox_capacity: usize,
-    /// Seconds one socket write may take before the client is disconnected as too slow.
-    #[arg(long, default_value_t = 10)]
-    write_timeout: u64,
-    /// Kernel send buffer per connection, in KiB (0: the system's default).
-    #[arg(long, default_value_t = 128)]
-    send_buffer_kib: usize,
-    /// Chat messages per second per connection (0: no limit)…
-    #[arg(long, default_value_t = 5.0)]
-    message_rate: f64,
-    /// …and how many may come in a burst.
-    #[arg(long, default_value_t = 20)]
-    message_burst: u32,
-    /// Private messages per second per connection (0: no limit)…
-    #[arg(long, default_value_t = 5.0)]
-    private_rate: f64,
-    /// …and how many may come in a burst.
-    #[arg(long, default_value_t = 20)]
-    private_burst: u32,
-    /// Room creations, deletions, joins and leaves per second per connection (0: no limit)…
-    #[arg(long, default_value_t = 1.0)]
-    room_rate: f64,
-    /// …and how many may come in a burst.
-    #[arg(long, default_value_t = 10)]
-    room_burst: u32,
-    /// Requests of any kind per second per connection; past it the server
-    /// reads that connection more slowly (0: no limit)…
-    #[arg(long, default_value_t = 20.0)]
-    request_rate: f64,
-    /// …and how many may come in a burst.
-    #[arg(long, default_value_t = 100)]
-    request_burst: u32,
-    /// Rooms one user may own at once.
-    #[arg(long, default_value_t = 10)]
-    max_rooms_per_user: usize,
-    /// Failed logins for one account from one address before each further
-    /// attempt must wait (1 s, doubling up to 5 min).
-    #[arg(long, default_value_t = 5)]
-    login_free_failures: u32,
-    /// Failed logins from one address, any accounts, before waiting starts.
-    #[arg(long, default_value_t = 50)]
-    address_free_failures: u32,
-    /// Password checks that may wait for a bcrypt thread; more get "busy"
-    /// [default: what the bcrypt threads check in 5 seconds].
-    #[arg(long)]
-    hash_queue: Option<usize>,
-    /// Latest messages of a room sent to whoever enters it (older ones are
-    /// read with `history`).
-    #[arg(long, default_value_t = 50)]
-    history: usize,
-    /// Days messages are kept; older ones are deleted (0: keep forever).
-    #[arg(long, default_value_t = 30)]
-    keep_days: u64,
-    /// Largest file people may share, in MB.
-    #[arg(long, default_value_t = tertulia_shared::files::MAX_FILE_MB)]
-    max_file_mb: u64,
-    /// Shared files kept in all, in MB; past it the oldest files go.
-    #[arg(long, default_value_t = 2048)]
-    files_quota_mb: u64,
-    /// File transfer per connection (uploads and downloads), MB per second
-    /// (0: no limit).
-    #[arg(long, default_value_t = 20.0)]
-    file_rate_mb: f64,
-    /// TLS certificate chain (PEM) [default: a self-signed one, made on first
-    /// start as tls-cert.pem beside the database].
-    #[arg(long, requires = "key", conflicts_with = "plain")]
-    cert: Option<PathBuf>,
-    /// The certificate's private key (PEM).
-    #[arg(long, requires = "cert", conflicts_with = "plain")]
-    key: Option<PathBuf>,
-    /// Speak plain text instead of TLS (for nc and teaching): passwords and
-    /// messages then cross the network readable by anyone on it.
-    #[arg(long)]
-    plain: bool,
-    /// Do not announce the server on the LAN (mDNS, UDP 5353).
-    #[arg(long)]
-    no_announce: bool,
-    /// The name clients see in their list of servers [default: the host name].
-    #[arg(long)]
-    name: Option<String>,
-}
+use tertulia_server::cli::Cli;
 
 /// The TLS configuration and the certificate's fingerprint.
 type Tls = (Arc<rustls::ServerConfig>, String);
@@ -253,7 +116,11 @@ async fn serve() -> anyhow::Result<()> {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
-    let cli = Cli::parse();
+    let cli = match Cli::from_args_and_file(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(tertulia_server::config_file::ConfigFileError::CommandLine(e)) => e.exit(),
+        Err(e) => anyhow::bail!("--config: {e}"),
+    };
     let default_room = validate::normalize_room(&cli.default_room);
     validate::room(&default_room).map_err(|e| anyhow::anyhow!("--default-room: {}", e.message))?;
 

@@ -143,6 +143,8 @@ fn help_documents_every_option_and_the_default_port() {
         "--plain",
         "--no-announce",
         "--name",
+        "--session-days",
+        "--config",
         "7878",
     ] {
         assert!(help.contains(option), "{option} missing from:\n{help}");
@@ -181,4 +183,25 @@ async fn on_first_start_the_server_makes_its_certificate_and_prints_its_fingerpr
     // --plain warns that everything crosses in clear text.
     let plain = Running::start_with(None, &["--plain"]);
     assert!(plain.log().contains("clear"), "{}", plain.log());
+}
+
+#[test]
+fn a_typo_in_the_config_file_stops_the_server_with_its_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("server.toml");
+    std::fs::write(&config, "port = 7979\nmax-per-adress = 300\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_tertulia-server"))
+        .arg("--config")
+        .arg(&config)
+        .args(["--no-announce", "--db"])
+        .arg(dir.path().join("x.db"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains(&format!("{}, line 2", config.display())),
+        "{said}"
+    );
+    assert!(said.contains("max-per-address"), "{said}");
 }
