@@ -1,4 +1,5 @@
-//! `tertulia`: the desktop chat program. `tertulia [server-address]`;
+//! `tertulia`: the desktop chat program. `tertulia [server-address |
+//! tertulia://host:port]`;
 //! `tertulia --list-servers [seconds]` prints the chat servers heard on the
 //! LAN and exits (no window).
 
@@ -56,7 +57,8 @@ fn main() -> eframe::Result {
     };
     let app_options = AppOptions {
         settings: store,
-        server: first,
+        // An address, or a `tertulia://` link the desktop hands over.
+        server: first.map(|given| tertulia::net::without_link(&given).to_owned()),
         roots: None,
         // TERTULIA_LAN=off: no looking for servers on the LAN (a network that
         // forbids multicast, or tests on a shared machine).

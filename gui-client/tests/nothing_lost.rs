@@ -304,3 +304,16 @@ fn stay_logged_in_opens_the_session_at_the_next_start_and_exit_forgets_it() {
     );
     server.stop();
 }
+
+#[test]
+fn a_tertulia_link_connects_and_is_remembered_as_its_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let settings = tertulia::settings::SettingsStore::at(dir.path().join("settings.json"));
+    // As the desktop hands it over: `tertulia tertulia://127.0.0.1:PORT/`.
+    let link = format!("tertulia://{}/", server.addr);
+    let mut app = app_given(&link, settings.clone());
+    sign_up_through_the_form(&mut app, "ana");
+    assert_eq!(settings.load().server, server.addr.to_string());
+    server.stop();
+}

@@ -169,7 +169,7 @@ impl TertuliaApp {
         let net = NetHandle::spawn(move || wake_ctx.request_repaint())?;
         let mut settings = options.settings.load();
         if let Some(server) = options.server {
-            settings.server = server;
+            settings.server = crate::net::without_link(&server).to_owned();
         }
         if let Some(language) = options.language {
             settings.view.language = Some(language);
@@ -260,7 +260,9 @@ impl TertuliaApp {
             Credentials::Password { password, .. } => Some(password.clone()),
             Credentials::Token(_) => None,
         };
-        let server = self.login.server.trim().to_owned();
+        // A pasted `tertulia://` link connects to its `host:port`.
+        let server = crate::net::without_link(&self.login.server).to_owned();
+        self.login.server = server.clone();
         self.question = None;
         self.login.error = None;
         self.login.notice = None;

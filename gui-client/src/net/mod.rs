@@ -258,7 +258,7 @@ impl NetHandle {
 /// port when none is given.
 pub fn split_server(server: &str) -> Result<(String, u16), String> {
     use crate::i18n::{tr, tr_args};
-    let server = server.trim();
+    let server = without_link(server);
     if server.is_empty() {
         return Err(tr("net-address-empty"));
     }
@@ -281,6 +281,24 @@ pub fn split_server(server: &str) -> Result<(String, u16), String> {
             _ => Err(bad_port()),
         },
         None => Ok((server.to_owned(), DEFAULT_PORT)),
+    }
+}
+
+/// The scheme of links to a chat: `tertulia://aula3.example.org:7878`,
+/// handed over by a web page, a mail or the desktop (`tertulia %u`).
+pub const LINK_SCHEME: &str = "tertulia://";
+
+/// `server` as the address field keeps it: a pasted `tertulia://` link
+/// becomes `host:port` (without the scheme, a trailing `/`, or anything
+/// after it); anything else is only trimmed.
+pub fn without_link(server: &str) -> &str {
+    let server = server.trim();
+    match server.get(..LINK_SCHEME.len()) {
+        Some(scheme) if scheme.eq_ignore_ascii_case(LINK_SCHEME) => {
+            let rest = &server[LINK_SCHEME.len()..];
+            rest.split(['/', '?', '#']).next().unwrap_or_default()
+        }
+        _ => server,
     }
 }
 
@@ -367,6 +385,34 @@ mod tests {
             assert!(split_server(bad).is_err(), "{bad}");
         }
         assert_eq!(display_server("::1", 7), "[::1]:7");
+    }
+
+    #[test]
+    fn tertulia_links_are_addresses() {
+        for (link, address) in [
+            (
+                "tertulia://aula3.example.org:7878",
+                "aula3.example.org:7878",
+            ),
+            ("  TERTULIA://10.0.0.5/ ", "10.0.0.5"),
+            (
+                "tertulia://[fe80::1]:9000/chat?room=física",
+                "[fe80::1]:9000",
+            ),
+            ("10.0.0.5:7878", "10.0.0.5:7878"),
+        ] {
+            assert_eq!(without_link(link), address, "{link}");
+        }
+        assert_eq!(
+            split_server("tertulia://aula3:7000/").unwrap(),
+            ("aula3".to_owned(), 7000)
+        );
+        assert_eq!(split_server("tertulia://aula3").unwrap().1, DEFAULT_PORT);
+        assert!(split_server("tertulia://").is_err(), "a link to nowhere");
+        assert_eq!(
+            server_key("tertulia://Aula3:7000"),
+            server_key("aula3:7000")
+        );
     }
 
     #[test]

@@ -231,6 +231,26 @@ pub fn app_sized(
     host: Option<tertulia::host::HostOptions>,
     language: tertulia::i18n::Lang,
 ) -> Harness<'static, TertuliaApp> {
+    let server = server.map(|s| s.to_string());
+    app_started_with(size, server, settings, lan, host, language)
+}
+
+/// The app started with `server` as typed on its command line (an
+/// address, or a `tertulia://` link).
+pub fn app_given(server: &str, settings: SettingsStore) -> Harness<'static, TertuliaApp> {
+    let language = tertulia::i18n::Lang::En;
+    let (lan, server) = (tertulia::app::Lan::Off, Some(server.to_owned()));
+    app_started_with([1100.0, 720.0], server, settings, lan, None, language)
+}
+
+fn app_started_with(
+    size: [f32; 2],
+    server: Option<String>,
+    settings: SettingsStore,
+    lan: tertulia::app::Lan,
+    host: Option<tertulia::host::HostOptions>,
+    language: tertulia::i18n::Lang,
+) -> Harness<'static, TertuliaApp> {
     Harness::builder()
         .with_size(size)
         .with_theme(egui::Theme::Light)
@@ -239,7 +259,7 @@ pub fn app_sized(
                 &cc.egui_ctx,
                 AppOptions {
                     settings: settings.clone(),
-                    server: server.map(|s| s.to_string()),
+                    server: server.clone(),
                     roots: Some(tls::authority().roots.clone()),
                     lan,
                     host: host.clone(),
