@@ -10,6 +10,7 @@ pub mod app;
 pub mod host;
 pub mod i18n;
 pub mod net;
+pub mod policy;
 pub mod settings;
 pub mod sound;
 pub mod state;

@@ -70,6 +70,7 @@ fn main() -> eframe::Result {
         language: None,
         silent: false,
         files_dir: None,
+        policy: tertulia::policy::PolicyKeys::system(),
     };
     eframe::run_native(
         "tertulia",

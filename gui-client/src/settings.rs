@@ -27,9 +27,30 @@ pub struct Settings {
     /// What the View menu sets (kept at the top level of the file).
     #[serde(flatten)]
     pub view: ViewPrefs,
+    /// The lab policy's keys this user set (`servers`, `host`, `files`; the
+    /// language is the View menu's): see [`crate::policy`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub servers: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<bool>,
     /// The session to resume at the next start, kept only while "Stay
     /// logged in" is ticked; logging out forgets it.
     pub session: Option<SavedSession>,
+}
+
+impl Settings {
+    /// The lab policy's keys as this user set them.
+    pub fn policy_keys(&self) -> crate::policy::PolicyKeys {
+        crate::policy::PolicyKeys {
+            servers: self.servers.clone(),
+            language: self.view.language,
+            host: self.host,
+            files: self.files,
+            locked: Vec::new(),
+        }
+    }
 }
 
 /// A session kept on disk for "stay logged in": its token logs in again
@@ -51,6 +72,9 @@ impl Default for Settings {
             plain: false,
             known: BTreeMap::new(),
             view: ViewPrefs::default(),
+            servers: Vec::new(),
+            host: None,
+            files: None,
             session: None,
         }
     }
@@ -197,6 +221,9 @@ mod tests {
                 sound: false,
                 stay_logged_in: true,
             },
+            servers: vec!["casa:7878".into()],
+            host: Some(false),
+            files: None,
             session: Some(SavedSession {
                 server: "10.0.0.5:7878".into(),
                 login: "ana".into(),

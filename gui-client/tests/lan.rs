@@ -209,3 +209,57 @@ fn two_hosts_are_listed_by_name_and_one_that_stops_goes_away() {
     assert!(has_text(&app, "Aula 1"));
     first.stop();
 }
+
+#[test]
+fn a_lab_policy_offers_its_server_hides_hosting_and_turns_files_off() {
+    const HOST: &str = "Host a chat on this computer";
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let address = server.addr.to_string();
+    // What the technician wrote in /etc/tertulia/client.toml.
+    let file = dir.path().join("client.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "servers = [\"{address}\"]\nhost = false\nfiles = false\n\
+             locked = [\"servers\", \"host\", \"files\"]\n"
+        ),
+    )
+    .unwrap();
+    let policy = tertulia::policy::PolicyKeys::load(&file).unwrap();
+    // The student's own settings ask for the opposite: locked keys win.
+    let store = tertulia::settings::SettingsStore::at(dir.path().join("settings.json"));
+    let mut mine = tertulia::settings::Settings::default();
+    (mine.host, mine.files, mine.servers) = (Some(true), Some(true), vec!["casa:7878".into()]);
+    store.save(&mine);
+
+    let mut app = app_under_policy(&address, store, policy);
+    app.run();
+    // The lab's server is offered (discovery is off here), and kept: the
+    // student's own list does not replace it.
+    assert!(
+        app.query_by_label(&address).is_some(),
+        "the lab's server is listed"
+    );
+    assert!(
+        app.query_by_label("casa:7878").is_none(),
+        "locked: only the lab's"
+    );
+    assert!(app.query_by_label(HOST).is_none(), "hosting is not offered");
+    // With only the server in the policy, the same computer offers it.
+    let unmanaged = SettingsStore::in_memory();
+    let only_servers = tertulia::policy::PolicyKeys {
+        servers: vec![address.clone()],
+        ..Default::default()
+    };
+    let mut free = app_under_policy(&address, unmanaged, only_servers);
+    free.run();
+    assert!(free.query_by_label(HOST).is_some());
+    drop(free);
+
+    sign_up_through_the_form(&mut app, "ana");
+    assert!(app.query_by_label("📎 Share a file").is_none());
+    say(&mut app, "#file /etc/hostname");
+    wait_for_text(&mut app, "Sharing files is turned off on this computer.");
+    server.stop();
+}

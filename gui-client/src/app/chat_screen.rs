@@ -30,6 +30,7 @@ impl TertuliaApp {
                 chat.state.total_unread(),
                 hosting.as_ref().map(|(text, _)| text.as_str()),
                 &self.settings.view,
+                self.policy.language_locked,
             ));
         });
         egui::Panel::left("rooms")
@@ -49,7 +50,8 @@ impl TertuliaApp {
             ui.horizontal(|ui| {
                 ui.heading(&chat.state.room);
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui.button(format!("📎 {}", text::ATTACH())).clicked() {
+                    if self.policy.files && ui.button(format!("📎 {}", text::ATTACH())).clicked()
+                    {
                         intents.push(Intent::File(FileAction::Pick { to: None }));
                     }
                 });

@@ -95,7 +95,7 @@ impl TertuliaApp {
             Intent::StopHosting => self.stop_hosting(),
             Intent::View(prefs) => {
                 let before = self.settings.view;
-                if prefs.language != before.language {
+                if prefs.language != before.language && !self.policy.language_locked {
                     crate::i18n::set(prefs.language.unwrap_or_else(Lang::system));
                 }
                 if prefs.theme != before.theme {

@@ -84,8 +84,26 @@ impl TertuliaApp {
                 online: s.online,
                 encrypted: s.encrypted,
                 heard: true,
+                offered: false,
             })
             .collect();
+        // The lab's servers, whether or not discovery reaches them.
+        for address in &self.policy.servers {
+            match rows
+                .iter_mut()
+                .find(|r| server_key(&r.address) == server_key(address))
+            {
+                Some(row) => row.offered = true,
+                None => rows.push(ServerRow {
+                    name: address.clone(),
+                    address: address.clone(),
+                    online: None,
+                    encrypted: true,
+                    heard: false,
+                    offered: true,
+                }),
+            }
+        }
         for (name, address) in &self.settings.known {
             if !rows
                 .iter()
@@ -97,6 +115,7 @@ impl TertuliaApp {
                     online: None,
                     encrypted: true,
                     heard: false,
+                    offered: false,
                 });
             }
         }
@@ -155,7 +174,11 @@ impl TertuliaApp {
 
     /// The list beside the login and signup forms.
     pub(super) fn servers_panel(&mut self, ui: &mut Ui) -> Option<Intent> {
-        if self.discovery.is_none() && self.hosting.is_none() && self.settings.known.is_empty() {
+        if self.discovery.is_none()
+            && self.hosting.is_none()
+            && self.settings.known.is_empty()
+            && self.policy.servers.is_empty()
+        {
             return None;
         }
         let rows = self.server_rows();
@@ -174,6 +197,7 @@ impl TertuliaApp {
                     &self.login.server,
                     searching,
                     host.as_ref(),
+                    self.policy.host,
                     &mut self.stop_hosting_asked,
                 );
             });

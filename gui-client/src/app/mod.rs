@@ -27,6 +27,7 @@ use crate::i18n::Lang;
 use crate::net::discovery::Discovery;
 use crate::net::tls::Trust;
 use crate::net::{Credentials, NetHandle, NetOrder, local_now_ms, server_key};
+use crate::policy::{Policy, PolicyKeys};
 use crate::settings::{SavedSession, Settings, SettingsStore};
 use crate::sound::Chimes;
 use crate::state::ChatState;
@@ -84,6 +85,8 @@ pub struct AppOptions {
     /// Where downloads (`Downloads/`) and fetched images (`cache/`) go
     /// (default: the user's Downloads folder and cache directory).
     pub files_dir: Option<PathBuf>,
+    /// The lab's policy for this computer (`/etc/tertulia/client.toml`).
+    pub policy: PolicyKeys,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,6 +146,9 @@ pub struct TertuliaApp {
     files: sharing::Files,
     /// The chat screen's widgets (the message box, the log's place…).
     widgets: ChatWidgets,
+    /// What the lab allows on this computer (servers offered, hosting,
+    /// files, the language).
+    policy: Policy,
 }
 
 /// A connection attempt to repeat once the user has trusted the server.
@@ -174,7 +180,8 @@ impl TertuliaApp {
         if let Some(language) = options.language {
             settings.view.language = Some(language);
         }
-        crate::i18n::set(settings.view.language.unwrap_or_else(Lang::system));
+        let policy = Policy::resolve(&options.policy, &settings.policy_keys());
+        crate::i18n::set(policy.language.unwrap_or_else(Lang::system));
         settings.view.theme.apply(ctx);
         if (settings.view.zoom - 1.0).abs() > f32::EPSILON {
             ctx.set_zoom_factor(settings.view.zoom);
@@ -210,6 +217,7 @@ impl TertuliaApp {
             close_confirmed: false,
             stop_hosting_asked: false,
             widgets: ChatWidgets::default(),
+            policy,
             files: match options.files_dir {
                 Some(dir) => sharing::Files::new(ctx, dir.join("Downloads"), dir.join("cache")),
                 None => sharing::Files::for_this_user(ctx),

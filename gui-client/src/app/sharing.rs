@@ -82,6 +82,9 @@ impl Files {
 impl TertuliaApp {
     /// Applies what the user asked for about files.
     pub(super) fn apply_file_action(&mut self, action: FileAction) {
+        if matches!(action, FileAction::Pick { .. }) && !self.sharing_allowed() {
+            return;
+        }
         match action {
             FileAction::Share { path, to } => self.share_file(path, to),
             FileAction::Download(file) => {
@@ -126,7 +129,20 @@ impl TertuliaApp {
     }
 
     /// Shares the file at `path` (refused in the log if there is none).
+    /// Whether the lab lets files be shared here; if not, says so in the chat.
+    fn sharing_allowed(&mut self) -> bool {
+        if !self.policy.files
+            && let Some(chat) = &mut self.chat
+        {
+            chat.state.error(crate::i18n::tr("files-off"));
+        }
+        self.policy.files
+    }
+
     pub(super) fn share_file(&mut self, path: PathBuf, to: Option<String>) {
+        if !self.sharing_allowed() {
+            return;
+        }
         if !path.is_file() {
             if let Some(chat) = &mut self.chat {
                 chat.state.error(crate::i18n::tr_args(

@@ -17,6 +17,7 @@ mod text {
         NOT_ENCRYPTED = "servers-not-encrypted";
         NOT_SEEN = "servers-not-seen";
         HOST = "servers-host";
+        OFFERED = "servers-offered";
         HOST_HINT = "servers-host-hint";
         STARTING = "servers-starting";
     }
@@ -41,6 +42,8 @@ pub struct ServerRow {
     pub encrypted: bool,
     /// Heard on the LAN now (false: remembered from an earlier run).
     pub heard: bool,
+    /// Set up by the lab's policy (`/etc/tertulia/client.toml`).
+    pub offered: bool,
 }
 
 /// What this computer hosts, for the panel.
@@ -61,15 +64,19 @@ pub fn servers_ui(
     selected: &str,
     searching: bool,
     host: Option<&HostLine>,
+    can_host: bool,
     asking: &mut bool,
 ) -> Option<Intent> {
     ui.add_space(8.0);
     ui.heading(text::TITLE());
     ui.add_space(6.0);
     // Hosting comes first: the list below it grows and shrinks as servers
-    // are heard, and must not move its button.
-    let hosting = host_ui(ui, host, asking);
-    ui.separator();
+    // are heard, and must not move its button. A lab may leave it out.
+    let mut hosting = None;
+    if can_host || host.is_some() {
+        hosting = host_ui(ui, host, asking);
+        ui.separator();
+    }
     list_ui(ui, rows, selected, searching).or(hosting)
 }
 
@@ -105,7 +112,9 @@ fn list_ui(ui: &mut Ui, rows: &[ServerRow], selected: &str, searching: bool) -> 
             }
             .to_owned(),
         );
-        if !row.heard {
+        if row.offered && !row.heard {
+            details.push(text::OFFERED().to_owned());
+        } else if !row.heard {
             details.push(text::NOT_SEEN().to_owned());
         }
         ui.label(RichText::new(details.join(" · ")).small().weak());

@@ -89,10 +89,11 @@ pub fn status_ui(
     unread: usize,
     hosting: Option<&str>,
     view: &crate::settings::ViewPrefs,
+    language_locked: bool,
 ) -> Option<super::Intent> {
     let mut intent = None;
     ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-        intent = super::view::view_menu(ui, view);
+        intent = super::view::view_menu(ui, view, language_locked);
         ui.separator();
         ui.label(RichText::new(clock.server_clock()).monospace().strong())
             .on_hover_text(clock.describe());

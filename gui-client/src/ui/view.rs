@@ -33,8 +33,9 @@ const STEP: f32 = 0.1;
 const MIN: f32 = 0.7;
 const MAX: f32 = 2.0;
 
-/// The menu; the choices as they then are, when one of them changed.
-pub fn view_menu(ui: &mut Ui, prefs: &ViewPrefs) -> Option<super::Intent> {
+/// The menu; the choices as they then are, when one of them changed. The
+/// languages are greyed out when the lab's policy locks the language.
+pub fn view_menu(ui: &mut Ui, prefs: &ViewPrefs, language_locked: bool) -> Option<super::Intent> {
     let mut wanted_prefs = *prefs;
     let ViewPrefs {
         theme,
@@ -56,7 +57,11 @@ pub fn view_menu(ui: &mut Ui, prefs: &ViewPrefs) -> Option<super::Intent> {
                 (Some(Lang::Es), Lang::Es.name().to_owned()),
                 (Some(Lang::En), Lang::En.name().to_owned()),
             ] {
-                changed |= ui.radio_value(language, choice, label).clicked();
+                changed |= ui
+                    .add_enabled_ui(!language_locked, |ui| {
+                        ui.radio_value(language, choice, label).clicked()
+                    })
+                    .inner;
             }
             ui.separator();
             for (choice, label) in [

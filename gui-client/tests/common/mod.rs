@@ -17,6 +17,7 @@ use egui_kittest::kittest::{NodeT as _, Queryable, by};
 use tertulia::app::{AppOptions, TertuliaApp};
 use tertulia::net::tls::Trust;
 use tertulia::net::{Credentials, NetEvent, NetHandle, NetOrder};
+use tertulia::policy::PolicyKeys;
 use tertulia::settings::SettingsStore;
 use tertulia_shared::Gender;
 use tertulia_shared::{Password, Registration};
@@ -232,15 +233,33 @@ pub fn app_sized(
     language: tertulia::i18n::Lang,
 ) -> Harness<'static, TertuliaApp> {
     let server = server.map(|s| s.to_string());
-    app_started_with(size, server, settings, lan, host, language)
+    let policy = PolicyKeys::default();
+    app_started_with(size, server, settings, lan, host, language, policy)
 }
 
 /// The app started with `server` as typed on its command line (an
 /// address, or a `tertulia://` link).
 pub fn app_given(server: &str, settings: SettingsStore) -> Harness<'static, TertuliaApp> {
+    app_under_policy(server, settings, PolicyKeys::default())
+}
+
+/// The same on a lab computer whose `/etc/tertulia/client.toml` says `policy`.
+pub fn app_under_policy(
+    server: &str,
+    settings: SettingsStore,
+    policy: PolicyKeys,
+) -> Harness<'static, TertuliaApp> {
     let language = tertulia::i18n::Lang::En;
     let (lan, server) = (tertulia::app::Lan::Off, Some(server.to_owned()));
-    app_started_with([1100.0, 720.0], server, settings, lan, None, language)
+    app_started_with(
+        [1100.0, 720.0],
+        server,
+        settings,
+        lan,
+        None,
+        language,
+        policy,
+    )
 }
 
 fn app_started_with(
@@ -250,6 +269,7 @@ fn app_started_with(
     lan: tertulia::app::Lan,
     host: Option<tertulia::host::HostOptions>,
     language: tertulia::i18n::Lang,
+    policy: PolicyKeys,
 ) -> Harness<'static, TertuliaApp> {
     Harness::builder()
         .with_size(size)
@@ -266,6 +286,7 @@ fn app_started_with(
                     language: Some(language),
                     silent: true,
                     files_dir: Some(files_dir()),
+                    policy: policy.clone(),
                 },
             )
             .unwrap()
