@@ -29,8 +29,10 @@ impl TertuliaApp {
                 &self.clock,
                 chat.state.total_unread(),
                 hosting.as_ref().map(|(text, _)| text.as_str()),
-                &self.settings.view,
-                self.policy.language_locked,
+                crate::ui::view::ViewMenu {
+                    prefs: &self.settings.view,
+                    language_locked: self.policy.language_locked,
+                },
             ));
         });
         egui::Panel::left("rooms")

@@ -88,12 +88,11 @@ pub fn status_ui(
     clock: &ClockView,
     unread: usize,
     hosting: Option<&str>,
-    view: &crate::settings::ViewPrefs,
-    language_locked: bool,
+    view: super::view::ViewMenu<'_>,
 ) -> Option<super::Intent> {
     let mut intent = None;
     ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-        intent = super::view::view_menu(ui, view, language_locked);
+        intent = super::view::view_menu(ui, view);
         ui.separator();
         ui.label(RichText::new(clock.server_clock()).monospace().strong())
             .on_hover_text(clock.describe());

@@ -33,9 +33,20 @@ const STEP: f32 = 0.1;
 const MIN: f32 = 0.7;
 const MAX: f32 = 2.0;
 
-/// The menu; the choices as they then are, when one of them changed. The
-/// languages are greyed out when the lab's policy locks the language.
-pub fn view_menu(ui: &mut Ui, prefs: &ViewPrefs, language_locked: bool) -> Option<super::Intent> {
+/// What the View menu shows: the choices made, and whether the lab's
+/// policy locks the language (its choices are then greyed out).
+#[derive(Debug, Clone, Copy)]
+pub struct ViewMenu<'a> {
+    pub prefs: &'a ViewPrefs,
+    pub language_locked: bool,
+}
+
+/// The menu; the choices as they then are, when one of them changed.
+pub fn view_menu(ui: &mut Ui, menu: ViewMenu<'_>) -> Option<super::Intent> {
+    let ViewMenu {
+        prefs,
+        language_locked,
+    } = menu;
     let mut wanted_prefs = *prefs;
     let ViewPrefs {
         theme,
