@@ -10,6 +10,6 @@ if ! cargo deb --version >/dev/null 2>&1; then
   cargo install --locked --quiet cargo-deb
 fi
 cargo build --release --quiet -p tertulia-server -p tertulia
-cargo deb --no-build --quiet -p tertulia-server
-cargo deb --no-build --quiet -p tertulia
+cargo deb --no-build --strip --quiet -p tertulia-server
+cargo deb --no-build --strip --quiet -p tertulia
 ls target/debian/*.deb
