@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What a lab technician does with the two packages, checked on this machine
-# (as root, as .ci/run runs): build them, lintian, install them with apt,
+# (as root, as .ci/run runs): build them, lintian, install them with dpkg -i,
 # start the installed server from its unit's command line as the tertulia
 # user, connect a client, then remove them (the data stays) and purge them
 # (the data goes). Leaves nothing installed.
@@ -18,7 +18,8 @@ fail() { echo "check-debs: $*" >&2; exit 1; }
 leave_nothing() { dpkg --purge tertulia-server tertulia >/dev/null 2>&1 || true; }
 leave_nothing
 trap leave_nothing EXIT
-apt_quiet install "./$server_deb" "./$client_deb" || fail "apt could not install the packages"
+# As a technician would: dpkg -i (their dependencies are on the machine).
+dpkg -i "$server_deb" "$client_deb" >/dev/null 2>&1 || fail "dpkg -i could not install the packages"
 
 # Installed: the programs, the menu entry, the unit, the user and its data directory.
 for file in /usr/bin/tertulia /usr/bin/tertulia-server /usr/share/applications/tertulia.desktop \
@@ -29,6 +30,7 @@ done
 getent passwd tertulia >/dev/null || fail "no tertulia user"
 [ "$(stat -c %U:%a /var/lib/tertulia)" = tertulia:700 ] || fail "/var/lib/tertulia is $(stat -c %U:%a /var/lib/tertulia)"
 grep -q 'x-scheme-handler/tertulia' /usr/share/applications/tertulia.desktop || fail "no tertulia:// handler"
+[ -e /etc/systemd/system/multi-user.target.wants/tertulia-server.service ] || fail "the unit is not enabled"
 
 # The technician's settings: here a test port on loopback, not announced
 # (mDNS must not leave this machine).
@@ -73,5 +75,6 @@ apt_quiet remove tertulia-server tertulia
 dpkg --purge tertulia-server tertulia >/dev/null 2>&1 || fail "dpkg could not purge the packages"
 [ ! -e /var/lib/tertulia ] || fail "purge left /var/lib/tertulia"
 [ ! -e /etc/tertulia/server.toml ] || fail "purge left /etc/tertulia/server.toml"
+[ ! -e /etc/systemd/system/multi-user.target.wants/tertulia-server.service ] || fail "purge left the unit enabled"
 ! getent passwd tertulia >/dev/null || fail "purge left the tertulia user"
 echo "debs ok: lintian clean, installed, served a client as the tertulia user, removed (data kept), purged (data gone)"

@@ -314,6 +314,9 @@ fn a_tertulia_link_connects_and_is_remembered_as_its_address() {
     let link = format!("tertulia://{}/", server.addr);
     let mut app = app_given(&link, settings.clone());
     sign_up_through_the_form(&mut app, "ana");
-    assert_eq!(settings.load().server, server.addr.to_string());
+    let remembered = settings.load();
+    assert_eq!(remembered.server, server.addr.to_string());
+    // Used once, listed from then on (even where discovery never hears it).
+    assert!(remembered.known.values().any(|a| *a == server.addr.to_string()), "{:?}", remembered.known);
     server.stop();
 }

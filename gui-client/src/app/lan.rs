@@ -122,8 +122,9 @@ impl TertuliaApp {
         rows
     }
 
-    /// Remembers the name of the server just logged in to, if it was one
-    /// from the list, so the next start shows it before mDNS answers.
+    /// Remembers the server just logged in to, so the next start lists it
+    /// before mDNS answers (or where mDNS never reaches): under its
+    /// announced name if it was heard, else under its address.
     pub(super) fn remember_server(&mut self, address: &str) {
         let key = server_key(address);
         let heard = self
@@ -131,10 +132,20 @@ impl TertuliaApp {
             .as_ref()
             .map(Discovery::servers)
             .unwrap_or_default();
-        if let Some(server) = heard.iter().find(|s| server_key(&s.address) == key) {
-            self.settings
-                .known
-                .insert(server.name.clone(), server.address.clone());
+        match heard.iter().find(|s| server_key(&s.address) == key) {
+            Some(server) => {
+                self.settings
+                    .known
+                    .insert(server.name.clone(), server.address.clone());
+            }
+            None if !self.settings.known.values().any(|a| server_key(a) == key)
+                && !address.is_empty() =>
+            {
+                self.settings
+                    .known
+                    .insert(address.to_owned(), address.to_owned());
+            }
+            None => {}
         }
     }
 
