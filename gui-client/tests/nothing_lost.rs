@@ -317,6 +317,13 @@ fn a_tertulia_link_connects_and_is_remembered_as_its_address() {
     let remembered = settings.load();
     assert_eq!(remembered.server, server.addr.to_string());
     // Used once, listed from then on (even where discovery never hears it).
-    assert!(remembered.known.values().any(|a| *a == server.addr.to_string()), "{:?}", remembered.known);
+    assert!(
+        remembered
+            .known
+            .values()
+            .any(|a| *a == server.addr.to_string()),
+        "{:?}",
+        remembered.known
+    );
     server.stop();
 }
