@@ -295,7 +295,7 @@ async fn run(cli: &Cli, target: &mut Target) -> anyhow::Result<Vec<Report>> {
                 .label
                 .clone()
                 .unwrap_or_else(|| format!("{:?}", cli.proto).to_lowercase());
-            eprintln!("{}", row(report));
+            eprintln!("{}", report::row(report));
         }
         reports.append(&mut batch);
     }
@@ -310,56 +310,6 @@ fn outcome(result: anyhow::Result<Report>, scenario: &str) -> Report {
         error: Some(format!("{e:#}")),
         ..Report::default()
     })
-}
-
-fn opt(value: Option<f64>, digits: usize) -> String {
-    value.map_or("-".into(), |v| format!("{v:.digits$}"))
-}
-
-fn header() -> String {
-    format!(
-        "{:<12} {:<10} {:>13} {:>6} {:>5} {:>8} {:>8} {:>8} {:>8} {:>13} {:>9} {:>8} {:>8}  {}",
-        "scenario",
-        "target",
-        "deliveries/s",
-        "lost",
-        "ooo",
-        "p50 ms",
-        "p90 ms",
-        "p99 ms",
-        "max ms",
-        "KiB/conn",
-        "logins/s",
-        "srv cpu",
-        "gen cpu",
-        "params"
-    )
-}
-
-fn row(r: &Report) -> String {
-    format!(
-        "{:<12} {:<10} {:>13.0} {:>6} {:>5} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>13} {:>9} {:>8} {:>8}  {} (setup {:.1}s{})",
-        r.scenario,
-        r.target,
-        r.deliveries_per_s,
-        r.lost,
-        r.out_of_order,
-        r.p50_ms,
-        r.p90_ms,
-        r.p99_ms,
-        r.max_ms,
-        match (r.rss_per_conn_kib, r.rss_total_per_conn_kib) {
-            (Some(growth), Some(total)) => format!("{growth:.2}/{total:.2}"),
-            _ => "-".into(),
-        },
-        opt(r.logins_per_s, 1),
-        opt(r.server_cpu_s, 2),
-        opt(r.bench_cpu_s, 2),
-        r.params,
-        r.setup_s,
-        r.slowest_login_ms
-            .map_or(String::new(), |ms| format!(", slowest login {ms:.0} ms")),
-    )
 }
 
 fn main() -> anyhow::Result<()> {
@@ -392,7 +342,7 @@ fn main() -> anyhow::Result<()> {
         registered: false,
         pid_file: cli.server_pid_file.clone(),
     };
-    eprintln!("{}", header());
+    eprintln!("{}", report::header());
     let limit = Duration::from_secs(cli.time_limit);
     let reports = runtime.block_on(async {
         tokio::time::timeout(limit, run(&cli, &mut target))

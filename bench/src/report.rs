@@ -68,3 +68,55 @@ pub(crate) fn summarize(report: &mut Report, received: &Received, wanted: u64, t
     report.p99_ms = ms(h.value_at_quantile(0.99));
     report.max_ms = ms(h.max());
 }
+
+fn opt(value: Option<f64>, digits: usize) -> String {
+    value.map_or("-".into(), |v| format!("{v:.digits$}"))
+}
+
+/// The table's first line (stderr).
+pub(crate) fn header() -> String {
+    format!(
+        "{:<12} {:<10} {:>13} {:>6} {:>5} {:>8} {:>8} {:>8} {:>8} {:>13} {:>9} {:>8} {:>8}  {}",
+        "scenario",
+        "target",
+        "deliveries/s",
+        "lost",
+        "ooo",
+        "p50 ms",
+        "p90 ms",
+        "p99 ms",
+        "max ms",
+        "KiB/conn",
+        "logins/s",
+        "srv cpu",
+        "gen cpu",
+        "params"
+    )
+}
+
+/// One report as a line of the table.
+pub(crate) fn row(r: &Report) -> String {
+    format!(
+        "{:<12} {:<10} {:>13.0} {:>6} {:>5} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>13} {:>9} {:>8} {:>8}  {} (setup {:.1}s{})",
+        r.scenario,
+        r.target,
+        r.deliveries_per_s,
+        r.lost,
+        r.out_of_order,
+        r.p50_ms,
+        r.p90_ms,
+        r.p99_ms,
+        r.max_ms,
+        match (r.rss_per_conn_kib, r.rss_total_per_conn_kib) {
+            (Some(growth), Some(total)) => format!("{growth:.2}/{total:.2}"),
+            _ => "-".into(),
+        },
+        opt(r.logins_per_s, 1),
+        opt(r.server_cpu_s, 2),
+        opt(r.bench_cpu_s, 2),
+        r.params,
+        r.setup_s,
+        r.slowest_login_ms
+            .map_or(String::new(), |ms| format!(", slowest login {ms:.0} ms")),
+    )
+}
