@@ -212,3 +212,20 @@ fn render_spanish_commands() {
     save(&mut app, "es-view-menu");
     server.stop();
 }
+
+/// A lab machine whose policy offers the lab's server (beyond discovery's
+/// reach), hides hosting and turns files off.
+#[test]
+fn render_lab_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = tertulia::policy::PolicyKeys {
+        servers: vec!["10.0.3.5:7878".into(), "aula-informatica.example.org".into()],
+        host: Some(false),
+        locked: vec![tertulia::policy::Key::Servers, tertulia::policy::Key::Host],
+        ..Default::default()
+    };
+    let store = tertulia::settings::SettingsStore::at(dir.path().join("settings.json"));
+    let mut app = app_under_policy("10.0.3.5:7878", store, policy);
+    app.run_steps(4);
+    save(&mut app, "lab-policy");
+}
