@@ -219,7 +219,10 @@ fn render_spanish_commands() {
 fn render_lab_policy() {
     let dir = tempfile::tempdir().unwrap();
     let policy = tertulia::policy::PolicyKeys {
-        servers: vec!["10.0.3.5:7878".into(), "aula-informatica.example.org".into()],
+        servers: vec![
+            "10.0.3.5:7878".into(),
+            "aula-informatica.example.org".into(),
+        ],
         host: Some(false),
         locked: vec![tertulia::policy::Key::Servers, tertulia::policy::Key::Host],
         ..Default::default()

@@ -140,6 +140,10 @@ pub struct Cli {
     /// Do not announce the server on the LAN (mDNS, UDP 5353).
     #[arg(long)]
     pub no_announce: bool,
+    /// An account that is an admin (repeat for more); with none, the first
+    /// account registered on a fresh database is.
+    #[arg(long = "admin", value_name = "LOGIN")]
+    pub admins: Vec<String>,
     /// A TOML file with any of these options (`port = 7878`,
     /// `max-per-address = 512`…); the command line wins over it.
     #[arg(long, value_name = "FILE")]

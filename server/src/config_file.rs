@@ -5,6 +5,7 @@
 //! max-per-address = 512     # or max_per_address
 //! name = "Aula 3"
 //! no-announce = true        # a flag: true or false
+//! admin = ["ana", "luis"]   # an option given more than once
 //! ```
 //!
 //! The file's options go under the command line's, so what is typed wins.
@@ -93,7 +94,19 @@ pub fn options_in<P: CommandFactory>(path: &Path) -> Result<Vec<OsString>, Confi
             message,
         };
         let flag = matches!(option.get_action(), ArgAction::SetTrue);
+        let repeatable = matches!(option.get_action(), ArgAction::Append);
         let these: Vec<String> = match value {
+            // `admin = ["ana", "luis"]`: the option once per value.
+            toml::Value::Array(items) if repeatable => {
+                let mut args = Vec::new();
+                for item in items {
+                    let Some(text) = item.as_str() else {
+                        return Err(bad("expects a list of \"strings\"".into()));
+                    };
+                    args.extend([format!("--{name}"), text.to_owned()]);
+                }
+                args
+            }
             toml::Value::Boolean(true) if flag => vec![format!("--{name}")],
             toml::Value::Boolean(false) if flag => Vec::new(),
             _ if flag => return Err(bad("is true or false".into())),

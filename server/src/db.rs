@@ -88,6 +88,20 @@ const MIGRATIONS: &[M<'static>] = &[
             value TEXT NOT NULL
         );",
     ),
+    // Roles (see `crate::accounts::roles`) and the record of what staff
+    // did, which the protocol can never delete.
+    M::up(
+        "ALTER TABLE accounts ADD COLUMN role TEXT NOT NULL DEFAULT 'student';
+        CREATE TABLE audit (
+            id      INTEGER PRIMARY KEY AUTOINCREMENT,
+            time_ms INTEGER NOT NULL,
+            actor   TEXT NOT NULL,     -- login as registered
+            action  TEXT NOT NULL,     -- the request's name
+            target  TEXT,              -- whom it was done to
+            reason  TEXT,
+            detail  TEXT               -- e.g. the role given
+        );",
+    ),
 ];
 
 /// Opens `path` (creating it and its directory if needed), sets it up for

@@ -138,6 +138,13 @@ async fn serve() -> anyhow::Result<()> {
         .await?
         .with_context(|| format!("cannot open the database {}", db_path.display()))?
     };
+    if !cli.admins.is_empty() {
+        let admins = cli.admins.clone();
+        let accounts = storage.accounts;
+        storage.accounts = tokio::task::spawn_blocking(move || accounts.with_admins(&admins))
+            .await?
+            .context("cannot make the --admin accounts admins")?;
+    }
     if let Some(queue) = cli.hash_queue {
         let accounts = storage.accounts;
         let hasher = Hasher::new(Hasher::default_threads(), queue, accounts.per_hash())

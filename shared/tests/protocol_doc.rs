@@ -65,6 +65,7 @@ fn every_example_line_is_exact() {
         "private_history",
         "resume",
         "change_password",
+        "set_role",
     ];
     assert_eq!(
         client_types,
@@ -105,6 +106,8 @@ fn every_error_code_is_documented() {
         InvalidToken,
         TokenExpired,
         TokenRevoked,
+        Forbidden,
+        LastAdmin,
         LoginTimeout,
         IdleTimeout,
         TooSlow,
@@ -146,6 +149,8 @@ fn every_error_code_is_documented() {
             | InvalidToken
             | TokenExpired
             | TokenRevoked
+            | Forbidden
+            | LastAdmin
             | LoginTimeout
             | IdleTimeout
             | TooSlow

@@ -15,6 +15,13 @@ impl ChatState {
             Reply::PasswordChanged { .. } => {
                 self.notice(tr("notice-password-changed"));
             }
+            Reply::RoleSet { login, role } => {
+                let role = tr(&format!("role-{}", role.as_str()));
+                self.notice(tr_args(
+                    "notice-role-set",
+                    &[("login", &login), ("role", &role)],
+                ));
+            }
             Reply::Joined {
                 room,
                 members,

@@ -82,6 +82,8 @@ pub struct Accounts {
     /// Checked against when the login does not exist, so an unknown login
     /// takes as long to refuse as a wrong password.
     dummy_hash: Arc<str>,
+    /// The logins given with `--admin`, folded (see [`roles`]).
+    admins: Arc<[String]>,
 }
 
 impl Accounts {
@@ -101,7 +103,20 @@ impl Accounts {
             bcrypt_cost,
             per_hash,
             dummy_hash: dummy_hash.into(),
+            admins: Arc::from([]),
         })
+    }
+
+    /// The logins that are admins (`--admin`); with none, the first account
+    /// registered on a fresh database is. Those that exist are promoted now.
+    /// Blocking: call it before serving.
+    pub fn with_admins(mut self, logins: &[String]) -> Result<Accounts, AccountError> {
+        self.admins = logins
+            .iter()
+            .map(|login| tertulia_shared::validate::fold(login))
+            .collect();
+        self.promote_admins()?;
+        Ok(self)
     }
 
     /// Uses `hasher` for bcrypt instead of the default one (one thread per
@@ -158,11 +173,19 @@ impl Accounts {
             .hasher
             .run(move || bcrypt::hash(password.expose(), cost))
             .await??;
+        let named_admin = self
+            .admins
+            .contains(&tertulia_shared::validate::fold(&form.login));
+        let first_is_admin = self.admins.is_empty();
         self.blocking(move |this| {
+            // An admin named with `--admin`; with none named, the first
+            // account of a fresh database.
             let inserted = Self::lock(&this.db).execute(
                 "INSERT INTO accounts
-                   (login, first_names, last_names, password_hash, age, gender, created_at_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                   (login, first_names, last_names, password_hash, age, gender, created_at_ms, role)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,
+                   CASE WHEN ?8 OR (?9 AND NOT EXISTS (SELECT 1 FROM accounts))
+                        THEN 'admin' ELSE 'student' END)",
                 params![
                     form.login,
                     form.first_names.trim(),
@@ -171,6 +194,8 @@ impl Accounts {
                     form.age,
                     form.gender.as_str(),
                     crate::now_ms(),
+                    named_admin,
+                    first_is_admin,
                 ],
             );
             match inserted {
@@ -315,9 +340,11 @@ fn hash_cost(hash: &str) -> Option<u32> {
 }
 
 mod cost;
+mod roles;
 mod sessions;
 
 pub use cost::{MAX_CHECK, MIN_COST, calibrated_cost};
+pub use roles::{AuditEntry, RoleError};
 pub use sessions::{Revocation, TokenHash, TokenRefusal};
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ fn every_option() -> String {
             }
         } else {
             match long {
+                "admin" => "[\"ana\", \"luis\"]".into(),
                 "bcrypt-cost" => "10".into(),
                 "hash-queue" => "100".into(),
                 _ => format!("\"/srv/tertulia/{long}\""),
@@ -50,6 +51,7 @@ fn every_option_can_be_set_in_the_file() {
     assert_eq!(cli.port, defaults.port);
     assert_eq!(cli.max_per_address, defaults.max_per_address);
     assert_eq!(cli.bcrypt_cost, Some(10));
+    assert_eq!(cli.admins, ["ana", "luis"]);
     assert_eq!(cli.db, Some(PathBuf::from("/srv/tertulia/db")));
     assert_eq!(cli.name.as_deref(), Some("/srv/tertulia/name"));
     // Every option of the command line is in it (there are over thirty).

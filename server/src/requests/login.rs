@@ -81,6 +81,7 @@ pub(super) async fn enter(
                 .await?
         }
     };
+    let role = session.shared.accounts.role(login.clone()).await?;
     let (view, last_id) = session
         .shared
         .hub
@@ -105,6 +106,7 @@ pub(super) async fn enter(
         queued_privates,
         server_time_ms: crate::now_ms(),
         token,
+        role,
     }))
 }
 

@@ -45,6 +45,7 @@ mod private_history;
 mod register;
 mod resume;
 mod say;
+mod set_role;
 mod time;
 mod upload_chunk;
 
@@ -115,6 +116,9 @@ pub(crate) fn apply(session: &mut Session, request: Request) -> Step {
         Request::Resume { token } => later(move |s| Box::pin(resume::apply(s, token))),
         Request::ChangePassword { old, new } => {
             later(move |s| Box::pin(change_password::apply(s, old, new)))
+        }
+        Request::SetRole { login, role } => {
+            later(move |s| Box::pin(set_role::apply(s, login, role)))
         }
         Request::ListUsers { after } => later(move |s| Box::pin(list_users::apply(s, after))),
         Request::Private { to, text } => later(move |s| Box::pin(private::apply(s, to, text))),

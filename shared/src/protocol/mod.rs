@@ -9,8 +9,10 @@
 //! `docs/PROTOCOL.md` is the human contract for these types; keep them in step.
 
 mod gender;
+mod role;
 
 pub use gender::Gender;
+pub use role::Role;
 
 use std::sync::Arc;
 
@@ -74,6 +76,12 @@ pub enum Request {
     ChangePassword {
         old: Password,
         new: Password,
+    },
+    /// Gives `login` a role (admins only; never leaving the server without
+    /// an admin).
+    SetRole {
+        login: String,
+        role: Role,
     },
     /// `#exit`: the server replies `bye` and closes the connection (and
     /// revokes the session's token).
@@ -353,6 +361,10 @@ pub enum ErrorCode {
     /// `resume` with a token that was revoked (logout, password change or
     /// ban): log in with the password.
     TokenRevoked,
+    /// The request needs a role this account does not have.
+    Forbidden,
+    /// `set_role` would leave the server without an admin.
+    LastAdmin,
     /// The connection did not say `hello` or log in in time; it is closed.
     LoginTimeout,
     /// Nothing was heard from a logged-in connection for the idle timeout
@@ -453,6 +465,14 @@ pub enum Reply {
         /// Logs in again without the password (`resume`), until it expires
         /// or is revoked. Each `logged_in` gives a new one.
         token: SessionToken,
+        /// What this account may do; absent for a student.
+        #[serde(default, skip_serializing_if = "Role::is_student")]
+        role: Role,
+    },
+    /// Answer to `set_role`.
+    RoleSet {
+        login: String,
+        role: Role,
     },
     /// Answer to `change_password`: the other sessions' tokens are revoked;
     /// `token` replaces this session's.

@@ -1,0 +1,132 @@
+//! Roles over real sockets: who becomes admin, who may give roles, the
+//! server never left without an admin, and the audit record.
+
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{TestClient, TestServer, code, test_config};
+use tertulia_shared::{ErrorCode, Reply, Request, Role};
+
+/// The role `logged_in` gave.
+async fn signed_up(server: &TestServer, login: &str) -> (TestClient, Role) {
+    let mut client = server.greeted().await;
+    client.register(login).await.expect("register");
+    match client.login(login).await.expect("login") {
+        Reply::LoggedIn { role, .. } => (client, role),
+        other => panic!("logged_in: {other:?}"),
+    }
+}
+
+fn set_role(login: &str, role: Role) -> Request {
+    Request::SetRole {
+        login: login.into(),
+        role,
+    }
+}
+
+#[tokio::test]
+async fn the_first_account_of_a_fresh_server_is_its_admin_and_gives_roles() {
+    let (server, _dir) = TestServer::start().await;
+    let (mut ana, role) = signed_up(&server, "ana").await;
+    assert_eq!(role, Role::Admin, "the one who hosts signs up first");
+    let (mut luis, role) = signed_up(&server, "luis").await;
+    assert_eq!(role, Role::Student);
+    let (_eva, _) = signed_up(&server, "eva").await;
+
+    // A student may not give roles, not even to themselves.
+    for request in [
+        set_role("luis", Role::Admin),
+        set_role("eva", Role::Teacher),
+    ] {
+        assert_eq!(code(luis.request(request).await), ErrorCode::Forbidden);
+    }
+    // The admin makes Luis a teacher: his next login says so.
+    let given = ana.request(set_role("LUIS", Role::Teacher)).await;
+    assert_eq!(
+        given,
+        Ok(Reply::RoleSet {
+            login: "luis".into(),
+            role: Role::Teacher
+        })
+    );
+    let (_, role) = {
+        let mut again = server.greeted().await;
+        match again.login("luis").await.unwrap() {
+            Reply::LoggedIn { role, .. } => (again, role),
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(role, Role::Teacher);
+    // A teacher cannot give roles either.
+    let mut teacher = server.greeted().await;
+    teacher.login("luis").await.unwrap();
+    assert_eq!(
+        code(teacher.request(set_role("eva", Role::Teacher)).await),
+        ErrorCode::Forbidden
+    );
+    assert_eq!(
+        code(ana.request(set_role("nadie", Role::Teacher)).await),
+        ErrorCode::UserNotFound
+    );
+
+    // Never without an admin: the only one cannot step down…
+    assert_eq!(
+        code(ana.request(set_role("ana", Role::Student)).await),
+        ErrorCode::LastAdmin
+    );
+    // …until there is another.
+    ana.request(set_role("eva", Role::Admin)).await.unwrap();
+    ana.request(set_role("ana", Role::Student)).await.unwrap();
+
+    // Every change is on the record, with who did it.
+    let storage = tertulia_server::Storage::open(&server.db_path, 4).unwrap();
+    let audit = storage.accounts.audit_entries().await.unwrap();
+    let detail: Vec<_> = audit
+        .iter()
+        .map(|(actor, action, target, role)| {
+            format!(
+                "{actor} {action} {} {}",
+                target.as_deref().unwrap_or("-"),
+                role.as_deref().unwrap_or("-")
+            )
+        })
+        .collect();
+    assert_eq!(
+        detail,
+        [
+            "ana set_role luis teacher",
+            "ana set_role eva admin",
+            "ana set_role ana student"
+        ]
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn admins_named_at_start_are_admins_and_the_first_account_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("accounts.db");
+    let storage = tertulia_server::Storage::open(&path, 4).unwrap();
+    let mut storage = storage;
+    storage.accounts = storage.accounts.with_admins(&["Profe".to_owned()]).unwrap();
+    let server = TestServer::start_with_storage(path.clone(), storage, test_config()).await;
+    let (_first, role) = signed_up(&server, "alumno").await;
+    assert_eq!(
+        role,
+        Role::Student,
+        "with --admin, the first account is not admin"
+    );
+    let (_profe, role) = signed_up(&server, "profe").await;
+    assert_eq!(role, Role::Admin, "named, in any case");
+    server.stop().await;
+
+    // Named later, on a database where the account exists: promoted at start.
+    let storage = tertulia_server::Storage::open(&path, 4).unwrap();
+    let accounts = storage
+        .accounts
+        .with_admins(&["alumno".to_owned()])
+        .unwrap();
+    assert_eq!(accounts.role("alumno".into()).await.unwrap(), Role::Admin);
+}
