@@ -93,10 +93,27 @@ pub fn error_message(error: &tertulia_shared::ErrorBody) -> String {
     let code = serde_json::to_value(error.code)
         .ok()
         .and_then(|v| v.as_str().map(|s| format!("error-{}", s.replace('_', "-"))));
-    match code {
+    let said = match code {
         Some(key) if catalogue(Lang::Es).contains_key(&key) => tr(&key),
-        _ => error.message.clone(),
+        _ => return error.message.clone(),
+    };
+    // A moderator's reason, in their words, after ours.
+    match &error.reason {
+        Some(reason) => tr_args("error-reason", &[("said", &said), ("reason", reason)]),
+        None => said,
     }
+}
+
+/// What a person reads when a teacher or an admin (`by`) closed their
+/// session, or banned them.
+pub fn kicked(by: &str, reason: &str, banned: bool) -> String {
+    let key = match (banned, reason.trim().is_empty()) {
+        (true, true) => "notice-kicked-banned",
+        (true, false) => "notice-kicked-banned-reason",
+        (false, true) => "notice-kicked",
+        (false, false) => "notice-kicked-reason",
+    };
+    tr_args(key, &[("by", &by), ("reason", &reason)])
 }
 
 /// A broken field rule (checked before anything is sent), in the

@@ -102,6 +102,8 @@ const MIGRATIONS: &[M<'static>] = &[
             detail  TEXT               -- e.g. the role given
         );",
     ),
+    // A ban's reason, while the account is banned.
+    M::up("ALTER TABLE accounts ADD COLUMN banned TEXT;"),
 ];
 
 /// Opens `path` (creating it and its directory if needed), sets it up for

@@ -130,3 +130,93 @@ async fn admins_named_at_start_are_admins_and_the_first_account_is_not() {
         .unwrap();
     assert_eq!(accounts.role("alumno".into()).await.unwrap(), Role::Admin);
 }
+
+#[tokio::test]
+async fn a_ban_closes_the_session_revokes_its_tokens_and_refuses_logins() {
+    let (server, _dir) = TestServer::start().await;
+    let (mut admin, _) = signed_up(&server, "profe").await;
+    admin.request(set_role("profe", Role::Admin)).await.unwrap();
+    let (mut teacher, _) = signed_up(&server, "tutora").await;
+    admin
+        .request(set_role("tutora", Role::Teacher))
+        .await
+        .unwrap();
+    let mut luis = server.greeted().await;
+    luis.register("luis").await.unwrap();
+    let token = match luis.login("luis").await.unwrap() {
+        Reply::LoggedIn { token, .. } => token,
+        other => panic!("{other:?}"),
+    };
+    let (mut eva, _) = signed_up(&server, "eva").await;
+
+    // A student cannot ban; a teacher cannot ban a teacher or an admin.
+    let ban = |login: &str| Request::Ban {
+        login: login.into(),
+        reason: "insultos".into(),
+    };
+    assert_eq!(code(eva.request(ban("luis")).await), ErrorCode::Forbidden);
+    assert_eq!(
+        code(teacher.request(ban("profe")).await),
+        ErrorCode::Forbidden
+    );
+    assert_eq!(
+        code(teacher.request(ban("tutora")).await),
+        ErrorCode::Forbidden
+    );
+
+    // The teacher bans Luis: he is told who and why, then disconnected.
+    let done = teacher.request(ban("luis")).await;
+    assert_eq!(
+        done,
+        Ok(Reply::BanSet {
+            login: "luis".into(),
+            banned: true
+        })
+    );
+    let last = luis.until_closed().await;
+    assert!(
+        last.iter()
+            .any(|m| matches!(m, tertulia_shared::ServerMessage::Event {
+            event: tertulia_shared::Event::Kicked { by, reason, banned: true }
+        } if by == "tutora" && reason == "insultos")),
+        "{last:?}"
+    );
+    // Neither his password nor his token lets him back.
+    let mut again = server.greeted().await;
+    let refused = again.login("luis").await.unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Banned);
+    assert_eq!(refused.reason.as_deref(), Some("insultos"));
+    let resumed = again.request(Request::Resume { token }).await;
+    assert_eq!(code(resumed), ErrorCode::TokenRevoked);
+
+    // Lifted: he logs in again.
+    let lifted = teacher
+        .request(Request::Unban {
+            login: "luis".into(),
+        })
+        .await;
+    assert_eq!(
+        lifted,
+        Ok(Reply::BanSet {
+            login: "luis".into(),
+            banned: false
+        })
+    );
+    assert!(again.login("luis").await.is_ok());
+    let storage = tertulia_server::Storage::open(&server.db_path, 4).unwrap();
+    let actions: Vec<_> = storage
+        .accounts
+        .audit_entries()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(actor, action, target, _)| {
+            format!("{actor} {action} {}", target.unwrap_or_default())
+        })
+        .collect();
+    assert!(
+        actions.ends_with(&["tutora ban luis".to_owned(), "tutora unban luis".to_owned()]),
+        "{actions:?}"
+    );
+    server.stop().await;
+}

@@ -66,6 +66,8 @@ fn every_example_line_is_exact() {
         "resume",
         "change_password",
         "set_role",
+        "ban",
+        "unban",
     ];
     assert_eq!(
         client_types,
@@ -108,6 +110,7 @@ fn every_error_code_is_documented() {
         TokenRevoked,
         Forbidden,
         LastAdmin,
+        Banned,
         LoginTimeout,
         IdleTimeout,
         TooSlow,
@@ -151,6 +154,7 @@ fn every_error_code_is_documented() {
             | TokenRevoked
             | Forbidden
             | LastAdmin
+            | Banned
             | LoginTimeout
             | IdleTimeout
             | TooSlow

@@ -300,6 +300,10 @@ impl Link {
                             Event::SessionReplaced { .. } => Some(LinkEnd::Replaced(
                                 crate::i18n::tr("notice-session-replaced"),
                             )),
+                            // Not reconnected by itself: a person decided it.
+                            Event::Kicked { by, reason, banned } => Some(LinkEnd::Replaced(
+                                crate::i18n::kicked(by, reason, *banned),
+                            )),
                             _ => None,
                         };
                         self.out.emit(NetEvent::Event(event));

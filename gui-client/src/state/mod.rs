@@ -345,6 +345,9 @@ impl ChatState {
             // Told in our own words: the server's sentence is English.
             Event::Shutdown { .. } => self.notice(tr("net-shutting-down")),
             Event::SessionReplaced { .. } => self.notice(tr("notice-session-replaced")),
+            Event::Kicked { by, reason, banned } => {
+                self.error(crate::i18n::kicked(&by, &reason, banned))
+            }
         }
     }
 

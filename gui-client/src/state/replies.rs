@@ -15,6 +15,14 @@ impl ChatState {
             Reply::PasswordChanged { .. } => {
                 self.notice(tr("notice-password-changed"));
             }
+            Reply::BanSet { login, banned } => {
+                let key = if banned {
+                    "notice-banned"
+                } else {
+                    "notice-unbanned"
+                };
+                self.notice(tr_args(key, &[("login", &login)]));
+            }
             Reply::RoleSet { login, role } => {
                 let role = tr(&format!("role-{}", role.as_str()));
                 self.notice(tr_args(

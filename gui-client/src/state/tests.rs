@@ -459,3 +459,37 @@ fn the_server_stopping_or_a_login_elsewhere_is_told_in_our_words() {
             .any(|n| n.contains("server") || n.contains("somewhere"))
     );
 }
+
+#[test]
+fn a_ban_is_told_in_our_words_with_who_and_why() {
+    crate::i18n::set(crate::i18n::Lang::Es);
+    let mut s = state();
+    s.apply_event(Event::Kicked {
+        by: "profe".into(),
+        reason: "insultos".into(),
+        banned: true,
+    });
+    let banned = crate::i18n::error_message(
+        &tertulia_shared::ErrorBody::new(
+            tertulia_shared::ErrorCode::Banned,
+            "This account is banned: insultos",
+        )
+        .with_reason("insultos"),
+    );
+    crate::i18n::set(crate::i18n::Lang::En);
+    let errors: Vec<&str> = s
+        .log()
+        .iter()
+        .filter_map(|l| match l {
+            Line::Error(text) => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "profe ha bloqueado esta cuenta (insultos): no podrás entrar hasta que un docente la desbloquee."
+        ]
+    );
+    assert_eq!(banned, "Esta cuenta está bloqueada. Motivo: insultos");
+}

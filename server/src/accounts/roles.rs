@@ -15,6 +15,8 @@ pub enum RoleError {
     NoAccount,
     #[error("the server would be left without an admin")]
     LastAdmin,
+    #[error("that account's role is not below the actor's")]
+    Outranked,
     #[error("{0}")]
     Accounts(#[from] AccountError),
 }
@@ -149,4 +151,75 @@ fn record(db: &rusqlite::Connection, entry: &AuditEntry) -> rusqlite::Result<()>
         ],
     )?;
     Ok(())
+}
+
+impl Accounts {
+    /// Why `login` is banned, if it is.
+    pub async fn ban_reason(&self, login: String) -> Result<Option<String>, AccountError> {
+        self.blocking(move |this| {
+            Ok(Self::lock(&this.db)
+                .query_row(
+                    "SELECT banned FROM accounts WHERE login = ?1",
+                    [&login],
+                    |row| row.get::<_, Option<String>>(0),
+                )
+                .optional()?
+                .flatten())
+        })
+        .await
+    }
+
+    /// Bans `login` (with `reason`) or lifts the ban (`None`), revoking
+    /// every token of a banned account, and records it; all in one
+    /// transaction. Returns the login as registered and its role.
+    pub async fn set_ban(
+        &self,
+        (actor, actor_role): (String, Role),
+        login: String,
+        reason: Option<String>,
+    ) -> Result<(String, Role), RoleError> {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut db = Self::lock(&this.db);
+            let change = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let found: Option<(String, String)> = change
+                .query_row(
+                    "SELECT login, role FROM accounts WHERE login = ?1",
+                    [&login],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()?;
+            let Some((login, role)) = found else {
+                return Err(RoleError::NoAccount);
+            };
+            let role = Role::parse(&role).unwrap_or_default();
+            if !actor_role.outranks(role) {
+                return Err(RoleError::Outranked);
+            }
+            change.execute(
+                "UPDATE accounts SET banned = ?1 WHERE login = ?2",
+                params![reason, login],
+            )?;
+            if reason.is_some() {
+                change.execute(
+                    "UPDATE sessions SET revoked = 'ban' WHERE login = ?1 AND revoked IS NULL",
+                    [&login],
+                )?;
+            }
+            record(
+                &change,
+                &AuditEntry {
+                    actor,
+                    action: if reason.is_some() { "ban" } else { "unban" },
+                    target: Some(login.clone()),
+                    reason: reason.clone(),
+                    detail: None,
+                },
+            )?;
+            change.commit()?;
+            Ok((login, role))
+        })
+        .await
+        .map_err(|e| RoleError::Accounts(e.into()))?
+    }
 }

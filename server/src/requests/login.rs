@@ -81,6 +81,14 @@ pub(super) async fn enter(
                 .await?
         }
     };
+    if let Some(reason) = session.shared.accounts.ban_reason(login.clone()).await? {
+        tracing::info!(peer = %session.peer, %login, "login refused: banned");
+        return Err(ErrorBody::new(
+            ErrorCode::Banned,
+            format!("This account is banned: {reason}"),
+        )
+        .with_reason(&reason));
+    }
     let role = session.shared.accounts.role(login.clone()).await?;
     let (view, last_id) = session
         .shared

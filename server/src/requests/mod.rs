@@ -25,6 +25,7 @@
 //! (to a file or a text) in `crate::rooms::private`.
 
 mod answer;
+mod ban;
 mod cancel_upload;
 mod change_password;
 mod create_room;
@@ -117,6 +118,10 @@ pub(crate) fn apply(session: &mut Session, request: Request) -> Step {
         Request::ChangePassword { old, new } => {
             later(move |s| Box::pin(change_password::apply(s, old, new)))
         }
+        Request::Ban { login, reason } => {
+            later(move |s| Box::pin(ban::apply(s, login, Some(reason))))
+        }
+        Request::Unban { login } => later(move |s| Box::pin(ban::apply(s, login, None))),
         Request::SetRole { login, role } => {
             later(move |s| Box::pin(set_role::apply(s, login, role)))
         }

@@ -32,6 +32,12 @@ pub(super) async fn apply(session: &mut Session, login: String, role: Role) -> O
                 "That is the only admin: make someone else admin first.",
             ));
         }
+        Err(RoleError::Outranked) => {
+            return Err(ErrorBody::new(
+                ErrorCode::Forbidden,
+                "Only an admin can give or take roles.",
+            ));
+        }
         Err(RoleError::Accounts(e)) => return Err(e.into()),
     };
     tracing::info!(peer = %session.peer, %actor, %login, role = role.as_str(), "role set");

@@ -142,6 +142,21 @@ impl Hub {
         Ok((state.room_view(&default_room), state.last_id()))
     }
 
+    /// Closes `login`'s session, if it is online, after `event` (a
+    /// moderator's `kicked`): as a takeover does, its queue ends with the
+    /// event and the connection closes; its end then takes them offline
+    /// (and deletes the rooms they created). Whether they were online.
+    pub fn disconnect(&self, login: &str, event: Event) -> bool {
+        let state = self.lock();
+        match state.peers.get(&fold(login)) {
+            Some(peer) => {
+                peer.outbox.replace(&event_line(event));
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Tells everyone the arrivals, departures and moves of the last moment
     /// (the server calls it every [`batch::BATCH_EVERY`], or less often
     /// while a crowd arrives: [`batch::next_window`]); returns how many

@@ -77,6 +77,17 @@ pub enum Request {
         old: Password,
         new: Password,
     },
+    /// Bans `login` (staff, over a lower role): their tokens are revoked,
+    /// an online session gets `kicked` and closes, and their logins are
+    /// refused with `banned` and `reason`.
+    Ban {
+        login: String,
+        reason: String,
+    },
+    /// Lifts a ban (staff, over a lower role).
+    Unban {
+        login: String,
+    },
     /// Gives `login` a role (admins only; never leaving the server without
     /// an admin).
     SetRole {
@@ -257,6 +268,10 @@ pub struct ErrorBody {
     /// before the same request can succeed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_ms: Option<u64>,
+    /// For `banned`: the reason the moderator gave, for the client to show
+    /// in its own words around it (at most 300 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// Longest `message` in an error, in characters: messages may quote what the
@@ -284,7 +299,14 @@ impl ErrorBody {
             message,
             field: None,
             retry_after_ms: None,
+            reason: None,
         }
+    }
+
+    /// Carries a moderator's reason (cut to the message's limit).
+    pub fn with_reason(mut self, reason: &str) -> Self {
+        self.reason = Some(truncate_chars(reason, ERROR_MESSAGE_MAX_CHARS));
+        self
     }
 
     /// Tells the client when to try again.
@@ -365,6 +387,8 @@ pub enum ErrorCode {
     Forbidden,
     /// `set_role` would leave the server without an admin.
     LastAdmin,
+    /// `login` to a banned account; `message` gives the reason.
+    Banned,
     /// The connection did not say `hello` or log in in time; it is closed.
     LoginTimeout,
     /// Nothing was heard from a logged-in connection for the idle timeout
@@ -473,6 +497,11 @@ pub enum Reply {
     RoleSet {
         login: String,
         role: Role,
+    },
+    /// Answer to `ban` and `unban`: whether `login` is banned now.
+    BanSet {
+        login: String,
+        banned: bool,
     },
     /// Answer to `change_password`: the other sessions' tokens are revoked;
     /// `token` replaces this session's.
@@ -694,6 +723,15 @@ pub enum Event {
     /// The same account logged in on another connection, which now has the
     /// session; this connection closes right after.
     SessionReplaced { message: String },
+    /// A teacher or an admin (`by`) closed this session (`banned`: and the
+    /// account cannot log in until unbanned); this connection closes right
+    /// after. `reason` is theirs, for the person to read.
+    Kicked {
+        by: String,
+        reason: String,
+        #[serde(default, skip_serializing_if = "is_false")]
+        banned: bool,
+    },
     /// Presence changes of the last moment (gathered for 100 ms), to every
     /// logged-in client: who came online (and the room they are in), who
     /// changed room, who went offline. The client's own login may be

@@ -39,6 +39,18 @@ impl Role {
     pub fn is_student(&self) -> bool {
         *self == Role::Student
     }
+
+    /// Whether this role may moderate someone of role `other`: staff over
+    /// a lower role only (a teacher over students, an admin over teachers
+    /// and students), never over an equal, never themselves.
+    pub fn outranks(self, other: Role) -> bool {
+        let rank = |role: Role| match role {
+            Role::Admin => 2,
+            Role::Teacher => 1,
+            Role::Student => 0,
+        };
+        self.is_staff() && rank(self) > rank(other)
+    }
 }
 
 #[cfg(test)]
@@ -53,5 +65,10 @@ mod tests {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
         assert_eq!(Role::default(), Role::Student);
+        assert!(Role::Teacher.outranks(Role::Student));
+        assert!(Role::Admin.outranks(Role::Teacher));
+        assert!(!Role::Teacher.outranks(Role::Teacher));
+        assert!(!Role::Teacher.outranks(Role::Admin));
+        assert!(!Role::Student.outranks(Role::Student));
     }
 }

@@ -1,0 +1,71 @@
+use tertulia_shared::{ErrorBody, ErrorCode, Event, Field, Reply};
+
+use super::answer::{Answer, Outcome};
+use crate::accounts::RoleError;
+use crate::session::Session;
+
+/// `ban` (with `Some(reason)`) and `unban`: staff over a lower role. A ban
+/// revokes the account's session tokens, closes its online session with a
+/// `kicked` event, and refuses its logins with `banned`; both are recorded
+/// in the audit log.
+pub(super) async fn apply(session: &mut Session, login: String, reason: Option<String>) -> Outcome {
+    let actor = session.logged_in()?;
+    let reason = reason.map(|r| r.trim().to_owned());
+    if let Some(reason) = reason.as_deref()
+        && reason.chars().count() > tertulia_shared::ERROR_MESSAGE_MAX_CHARS
+    {
+        return Err(ErrorBody::invalid_field(
+            Field::Text,
+            format!(
+                "A reason has at most {} characters.",
+                tertulia_shared::ERROR_MESSAGE_MAX_CHARS
+            ),
+        ));
+    }
+    let accounts = &session.shared.accounts;
+    let actor_role = accounts.role(actor.clone()).await?;
+    if !actor_role.is_staff() {
+        return Err(forbidden());
+    }
+    let banning = reason.is_some();
+    let login = match accounts
+        .set_ban((actor.clone(), actor_role), login, reason.clone())
+        .await
+    {
+        Ok((login, _)) => login,
+        Err(RoleError::NoAccount) => {
+            return Err(ErrorBody::new(
+                ErrorCode::UserNotFound,
+                "There is no account with that login.",
+            )
+            .with_field(Field::Login));
+        }
+        Err(RoleError::Outranked) => return Err(forbidden()),
+        Err(RoleError::LastAdmin) => return Err(forbidden()),
+        Err(RoleError::Accounts(e)) => return Err(e.into()),
+    };
+    if let Some(reason) = reason {
+        let online = session.shared.hub.disconnect(
+            &login,
+            Event::Kicked {
+                by: actor.clone(),
+                reason,
+                banned: true,
+            },
+        );
+        tracing::info!(peer = %session.peer, %actor, %login, online, "banned");
+    } else {
+        tracing::info!(peer = %session.peer, %actor, %login, "unbanned");
+    }
+    Ok(Answer::reply(Reply::BanSet {
+        login,
+        banned: banning,
+    }))
+}
+
+fn forbidden() -> ErrorBody {
+    ErrorBody::new(
+        ErrorCode::Forbidden,
+        "Only teachers and admins can ban, and only someone of a lower role.",
+    )
+}
