@@ -152,6 +152,7 @@ notice-role-set = { $login } is now { $role }.
 role-admin = an admin
 role-teacher = a teacher
 role-student = a student
+notice-you-kicked = { $login } was disconnected.
 notice-banned = { $login } is banned: they were disconnected and cannot log in.
 notice-unbanned = { $login } can log in again.
 notice-kicked = { $by } disconnected you.

@@ -152,6 +152,7 @@ notice-role-set = { $login } ahora es { $role }.
 role-admin = administrador/a
 role-teacher = docente
 role-student = estudiante
+notice-you-kicked = Se ha desconectado a { $login }.
 notice-banned = { $login } está bloqueado/a: se le ha desconectado y no puede entrar.
 notice-unbanned = { $login } ya puede volver a entrar.
 notice-kicked = { $by } te ha desconectado.

@@ -220,3 +220,61 @@ async fn a_ban_closes_the_session_revokes_its_tokens_and_refuses_logins() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_kick_closes_the_session_and_the_person_may_come_back() {
+    let (server, _dir) = TestServer::start().await;
+    let (mut admin, _) = signed_up(&server, "profe").await;
+    let (mut luis, _) = signed_up(&server, "luis").await;
+    let (mut eva, _) = signed_up(&server, "eva").await;
+    let kick = |login: &str| Request::Kick {
+        login: login.into(),
+        reason: "mayúsculas".into(),
+    };
+    assert_eq!(code(eva.request(kick("luis")).await), ErrorCode::Forbidden);
+    assert_eq!(
+        code(luis.request(kick("profe")).await),
+        ErrorCode::Forbidden
+    );
+    let too_long = Request::Kick {
+        login: "luis".into(),
+        reason: "x".repeat(301),
+    };
+    assert_eq!(code(admin.request(too_long).await), ErrorCode::InvalidField);
+
+    let done = admin.request(kick("LUIS")).await;
+    assert_eq!(
+        done,
+        Ok(Reply::Kicked {
+            login: "luis".into()
+        })
+    );
+    let last = luis.until_closed().await;
+    assert!(
+        last.iter()
+            .any(|m| matches!(m, tertulia_shared::ServerMessage::Event {
+            event: tertulia_shared::Event::Kicked { by, banned: false, .. }
+        } if by == "profe")),
+        "{last:?}"
+    );
+    // Not banned: he may log in again at once. Gone offline: nothing to kick.
+    let mut back = server.greeted().await;
+    assert!(back.login("luis").await.is_ok());
+    drop(back);
+    // (Kicking him while the server has not yet seen that close would
+    // close him again: ask until he is seen offline.)
+    let mut offline = false;
+    for _ in 0..50 {
+        if admin
+            .request(kick("luis"))
+            .await
+            .is_err_and(|e| e.code == ErrorCode::UserOffline)
+        {
+            offline = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(offline, "a kick of someone offline is user_offline");
+    server.stop().await;
+}

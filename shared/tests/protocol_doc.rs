@@ -66,6 +66,7 @@ fn every_example_line_is_exact() {
         "resume",
         "change_password",
         "set_role",
+        "kick",
         "ban",
         "unban",
     ];

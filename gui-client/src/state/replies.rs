@@ -15,6 +15,9 @@ impl ChatState {
             Reply::PasswordChanged { .. } => {
                 self.notice(tr("notice-password-changed"));
             }
+            Reply::Kicked { login } => {
+                self.notice(tr_args("notice-you-kicked", &[("login", &login)]));
+            }
             Reply::BanSet { login, banned } => {
                 let key = if banned {
                     "notice-banned"

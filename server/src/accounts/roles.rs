@@ -223,3 +223,50 @@ impl Accounts {
         .map_err(|e| RoleError::Accounts(e.into()))?
     }
 }
+
+impl Accounts {
+    /// For a moderation that changes nothing stored (`kick`): checks that
+    /// `login` exists and is below the actor, and records the action.
+    /// Returns the login as registered.
+    pub async fn record_moderation(
+        &self,
+        (actor, actor_role): (String, Role),
+        login: String,
+        action: &'static str,
+        reason: Option<String>,
+    ) -> Result<String, RoleError> {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut db = Self::lock(&this.db);
+            let record_it =
+                db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let found: Option<(String, String)> = record_it
+                .query_row(
+                    "SELECT login, role FROM accounts WHERE login = ?1",
+                    [&login],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()?;
+            let Some((login, role)) = found else {
+                return Err(RoleError::NoAccount);
+            };
+            if !actor_role.outranks(Role::parse(&role).unwrap_or_default()) {
+                return Err(RoleError::Outranked);
+            }
+            record(
+                &record_it,
+                &AuditEntry {
+                    actor,
+                    action,
+                    target: Some(login.clone()),
+                    reason,
+                    detail: None,
+                },
+            )?;
+            record_it.commit()?;
+            Ok(login)
+        })
+        .await
+        .map_err(|e| RoleError::Accounts(e.into()))?
+    }
+}

@@ -11,16 +11,8 @@ use crate::session::Session;
 pub(super) async fn apply(session: &mut Session, login: String, reason: Option<String>) -> Outcome {
     let actor = session.logged_in()?;
     let reason = reason.map(|r| r.trim().to_owned());
-    if let Some(reason) = reason.as_deref()
-        && reason.chars().count() > tertulia_shared::ERROR_MESSAGE_MAX_CHARS
-    {
-        return Err(ErrorBody::invalid_field(
-            Field::Text,
-            format!(
-                "A reason has at most {} characters.",
-                tertulia_shared::ERROR_MESSAGE_MAX_CHARS
-            ),
-        ));
+    if let Some(reason) = reason.as_deref() {
+        check_reason(reason)?;
     }
     let accounts = &session.shared.accounts;
     let actor_role = accounts.role(actor.clone()).await?;
@@ -63,9 +55,25 @@ pub(super) async fn apply(session: &mut Session, login: String, reason: Option<S
     }))
 }
 
-fn forbidden() -> ErrorBody {
+/// Moderation needs staff, over a lower role.
+pub(super) fn forbidden() -> ErrorBody {
     ErrorBody::new(
         ErrorCode::Forbidden,
-        "Only teachers and admins can ban, and only someone of a lower role.",
+        "Only teachers and admins can do that, and only to someone of a lower role.",
     )
+}
+
+/// A moderator's reason is shown to the person, in an event or an error:
+/// at most as long as an error's message.
+pub(super) fn check_reason(reason: &str) -> Result<(), ErrorBody> {
+    if reason.chars().count() > tertulia_shared::ERROR_MESSAGE_MAX_CHARS {
+        return Err(ErrorBody::invalid_field(
+            Field::Text,
+            format!(
+                "A reason has at most {} characters.",
+                tertulia_shared::ERROR_MESSAGE_MAX_CHARS
+            ),
+        ));
+    }
+    Ok(())
 }

@@ -34,6 +34,7 @@ mod download_chunk;
 mod hello;
 mod history;
 mod join_room;
+mod kick;
 mod leave_room;
 mod list_members;
 mod list_rooms;
@@ -118,6 +119,7 @@ pub(crate) fn apply(session: &mut Session, request: Request) -> Step {
         Request::ChangePassword { old, new } => {
             later(move |s| Box::pin(change_password::apply(s, old, new)))
         }
+        Request::Kick { login, reason } => later(move |s| Box::pin(kick::apply(s, login, reason))),
         Request::Ban { login, reason } => {
             later(move |s| Box::pin(ban::apply(s, login, Some(reason))))
         }

@@ -77,6 +77,12 @@ pub enum Request {
         old: Password,
         new: Password,
     },
+    /// Disconnects `login` (staff, over a lower role): their session gets
+    /// `kicked` with `reason` and closes; they may log in again.
+    Kick {
+        login: String,
+        reason: String,
+    },
     /// Bans `login` (staff, over a lower role): their tokens are revoked,
     /// an online session gets `kicked` and closes, and their logins are
     /// refused with `banned` and `reason`.
@@ -358,8 +364,9 @@ pub enum ErrorCode {
     /// The client is already in the room it asked to join.
     AlreadyInRoom,
     UserNotFound,
-    /// Not sent by this version: a private message to a registered user
-    /// who is offline is stored and delivered at their next login.
+    /// `kick` of someone who is not online. (A private message to a
+    /// registered user who is offline is not refused: it is stored and
+    /// delivered at their next login.)
     UserOffline,
     /// The server has no room for another connection; it is closed.
     ServerFull,
@@ -497,6 +504,10 @@ pub enum Reply {
     RoleSet {
         login: String,
         role: Role,
+    },
+    /// Answer to `kick`: `login` was disconnected.
+    Kicked {
+        login: String,
     },
     /// Answer to `ban` and `unban`: whether `login` is banned now.
     BanSet {

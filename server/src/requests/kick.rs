@@ -1,0 +1,52 @@
+use tertulia_shared::{ErrorBody, ErrorCode, Event, Field, Reply};
+
+use super::answer::{Answer, Outcome};
+use super::ban::{check_reason, forbidden};
+use crate::accounts::RoleError;
+use crate::session::Session;
+
+/// `kick`: staff over a lower role close someone's session, telling them
+/// who and why (`kicked`); they may log in again. Recorded in the audit log.
+pub(super) async fn apply(session: &mut Session, login: String, reason: String) -> Outcome {
+    let actor = session.logged_in()?;
+    let reason = reason.trim().to_owned();
+    check_reason(&reason)?;
+    let accounts = &session.shared.accounts;
+    let actor_role = accounts.role(actor.clone()).await?;
+    if !actor_role.is_staff() {
+        return Err(forbidden());
+    }
+    let login = match accounts
+        .record_moderation(
+            (actor.clone(), actor_role),
+            login,
+            "kick",
+            Some(reason.clone()),
+        )
+        .await
+    {
+        Ok(login) => login,
+        Err(RoleError::NoAccount) => {
+            return Err(ErrorBody::new(
+                ErrorCode::UserNotFound,
+                "There is no account with that login.",
+            )
+            .with_field(Field::Login));
+        }
+        Err(RoleError::Outranked | RoleError::LastAdmin) => return Err(forbidden()),
+        Err(RoleError::Accounts(e)) => return Err(e.into()),
+    };
+    let kicked = Event::Kicked {
+        by: actor.clone(),
+        reason,
+        banned: false,
+    };
+    if !session.shared.hub.disconnect(&login, kicked) {
+        return Err(ErrorBody::new(
+            ErrorCode::UserOffline,
+            format!("{login} is not online."),
+        ));
+    }
+    tracing::info!(peer = %session.peer, %actor, %login, "kicked");
+    Ok(Answer::reply(Reply::Kicked { login }))
+}
