@@ -19,6 +19,14 @@ async fn signed_up(server: &TestServer, login: &str) -> (TestClient, Role) {
     }
 }
 
+/// Each user's login and role, as `list_users` gives them.
+async fn people(client: &mut TestClient) -> Vec<(String, Role)> {
+    match client.request(Request::ListUsers { after: None }).await {
+        Ok(Reply::UserList { users, .. }) => users.into_iter().map(|u| (u.login, u.role)).collect(),
+        other => panic!("user_list: {other:?}"),
+    }
+}
+
 fn set_role(login: &str, role: Role) -> Request {
     Request::SetRole {
         login: login.into(),
@@ -59,6 +67,16 @@ async fn the_first_account_of_a_fresh_server_is_its_admin_and_gives_roles() {
         }
     };
     assert_eq!(role, Role::Teacher);
+    // Everyone's people list shows who is staff.
+    let listed = people(&mut ana).await;
+    assert_eq!(
+        listed,
+        [
+            ("ana".to_owned(), Role::Admin),
+            ("eva".to_owned(), Role::Student),
+            ("luis".to_owned(), Role::Teacher)
+        ]
+    );
     // A teacher cannot give roles either.
     let mut teacher = server.greeted().await;
     teacher.login("luis").await.unwrap();

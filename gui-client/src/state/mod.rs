@@ -209,6 +209,7 @@ impl ChatState {
                     last_names: String::new(),
                     online: true,
                     room: room.map(str::to_owned),
+                    role: Default::default(),
                 });
                 self.users.sort_by_key(|u| fold(&u.login));
             }

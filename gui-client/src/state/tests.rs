@@ -382,6 +382,7 @@ fn presence_events_keep_the_people_list_and_room_counts_current() {
         last_names: "Y".into(),
         online: room.is_some(),
         room: room.map(Into::into),
+        role: Default::default(),
     };
     s.apply_reply(
         Reply::RoomList {

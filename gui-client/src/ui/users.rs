@@ -12,6 +12,8 @@ mod text {
         OFFLINE = "users-offline";
         CLICK = "users-click";
         ALONE = "users-alone";
+        ADMIN = "users-admin";
+        TEACHER = "users-teacher";
     }
 }
 
@@ -52,14 +54,25 @@ pub fn users_ui(ui: &mut Ui, state: &ChatState) -> Option<Intent> {
                         } else if !user.online {
                             label = label.weak();
                         }
-                        ui.selectable_label(false, label)
+                        let clicked = ui
+                            .selectable_label(false, label)
                             .on_hover_text(format!(
                                 "{} {} — {place}\n{}",
                                 user.first_names,
                                 user.last_names,
                                 text::CLICK()
                             ))
-                            .clicked()
+                            .clicked();
+                        // The class's staff stand out (a badge in words).
+                        let badge = match user.role {
+                            tertulia_shared::Role::Admin => Some(text::ADMIN()),
+                            tertulia_shared::Role::Teacher => Some(text::TEACHER()),
+                            tertulia_shared::Role::Student => None,
+                        };
+                        if let Some(badge) = badge {
+                            ui.label(RichText::new(badge).small().strong());
+                        }
+                        clicked
                     })
                     .inner;
                 ui.label(RichText::new(format!("   {place}")).small().weak());

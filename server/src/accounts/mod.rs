@@ -69,6 +69,7 @@ pub struct AccountSummary {
     pub login: String,
     pub first_names: String,
     pub last_names: String,
+    pub role: tertulia_shared::Role,
 }
 
 /// Shared handle to the account database.
@@ -316,7 +317,7 @@ impl Accounts {
         self.blocking(move |this| {
             let db = Self::lock(&this.db);
             let mut statement = db.prepare_cached(
-                "SELECT login, first_names, last_names FROM accounts
+                "SELECT login, first_names, last_names, role FROM accounts
                  WHERE ?1 IS NULL OR login > ?1 COLLATE NOCASE
                  ORDER BY login COLLATE NOCASE LIMIT ?2",
             )?;
@@ -326,6 +327,8 @@ impl Accounts {
                     login: row.get(0)?,
                     first_names: row.get(1)?,
                     last_names: row.get(2)?,
+                    role: tertulia_shared::Role::parse(&row.get::<_, String>(3)?)
+                        .unwrap_or_default(),
                 })
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)

@@ -43,6 +43,7 @@ pub(super) async fn apply(session: &mut Session, after: Option<String>) -> Outco
                 login: account.login,
                 first_names: account.first_names,
                 last_names: account.last_names,
+                role: account.role,
             },
         )
     });

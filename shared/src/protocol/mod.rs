@@ -646,6 +646,9 @@ pub struct UserInfo {
     pub online: bool,
     /// The room the user is in, when online.
     pub room: Option<String>,
+    /// Absent for a student.
+    #[serde(default, skip_serializing_if = "Role::is_student")]
+    pub role: Role,
 }
 
 /// A room message, stamped by the server.
