@@ -347,7 +347,7 @@ mod roles;
 mod sessions;
 
 pub use cost::{MAX_CHECK, MIN_COST, calibrated_cost};
-pub use roles::{AuditEntry, RoleError};
+pub use roles::{AuditEntry, RoleError, forbidden};
 pub use sessions::{Revocation, TokenHash, TokenRefusal};
 
 #[cfg(test)]

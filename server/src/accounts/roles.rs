@@ -3,9 +3,10 @@
 //! given, the first account registered on a fresh database (whoever hosts
 //! from the client signs up first).
 
-use rusqlite::{OptionalExtension, params};
-use tertulia_shared::Role;
+use rusqlite::{OptionalExtension, Transaction, params};
+use tertulia_shared::{ErrorBody, ErrorCode, Field, Role};
 
+use super::sessions::{Revocation, revoke_all_in};
 use super::{AccountError, Accounts};
 
 /// Why a role could not be given.
@@ -19,6 +20,32 @@ pub enum RoleError {
     Outranked,
     #[error("{0}")]
     Accounts(#[from] AccountError),
+}
+
+impl From<RoleError> for ErrorBody {
+    fn from(e: RoleError) -> Self {
+        match e {
+            RoleError::NoAccount => ErrorBody::new(
+                ErrorCode::UserNotFound,
+                "There is no account with that login.",
+            )
+            .with_field(Field::Login),
+            RoleError::LastAdmin => ErrorBody::new(
+                ErrorCode::LastAdmin,
+                "That is the only admin: make someone else admin first.",
+            ),
+            RoleError::Outranked => forbidden(),
+            RoleError::Accounts(e) => e.into(),
+        }
+    }
+}
+
+/// Moderation needs staff, and acts only on a lower role.
+pub fn forbidden() -> ErrorBody {
+    ErrorBody::new(
+        ErrorCode::Forbidden,
+        "Only teachers and admins can do that, and only to someone of a lower role.",
+    )
 }
 
 impl From<rusqlite::Error> for RoleError {
@@ -38,19 +65,27 @@ pub struct AuditEntry {
 }
 
 impl Accounts {
-    /// `login`'s role (a student if there is no such account).
-    pub async fn role(&self, login: String) -> Result<Role, AccountError> {
+    /// `login`'s role and, when it is banned, the reason: what a login
+    /// needs to know, in one read.
+    pub async fn standing(&self, login: String) -> Result<(Role, Option<String>), AccountError> {
         self.blocking(move |this| {
-            let role: Option<String> = Self::lock(&this.db)
+            let found: Option<(String, Option<String>)> = Self::lock(&this.db)
                 .query_row(
-                    "SELECT role FROM accounts WHERE login = ?1",
+                    "SELECT role, banned FROM accounts WHERE login = ?1",
                     [&login],
-                    |row| row.get(0),
+                    |row| Ok((row.get(0)?, row.get(1)?)),
                 )
                 .optional()?;
-            Ok(role.and_then(|r| Role::parse(&r)).unwrap_or_default())
+            Ok(found.map_or((Role::Student, None), |(role, banned)| {
+                (Role::parse(&role).unwrap_or_default(), banned)
+            }))
         })
         .await
+    }
+
+    /// `login`'s role (a student if there is no such account).
+    pub async fn role(&self, login: String) -> Result<Role, AccountError> {
+        Ok(self.standing(login).await?.0)
     }
 
     /// Makes the accounts named in `--admin` admins (those registered
@@ -66,6 +101,36 @@ impl Accounts {
         Ok(())
     }
 
+    /// Runs `change` on `login`'s account (its login as registered and its
+    /// role) in one transaction that holds the write lock from the start,
+    /// and commits it; `NoAccount` when there is none.
+    async fn on_account<T: Send + 'static>(
+        &self,
+        login: String,
+        change: impl FnOnce(&Transaction<'_>, String, Role) -> Result<T, RoleError> + Send + 'static,
+    ) -> Result<T, RoleError> {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut db = Self::lock(&this.db);
+            let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let found: Option<(String, String)> = tx
+                .query_row(
+                    "SELECT login, role FROM accounts WHERE login = ?1",
+                    [&login],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()?;
+            let Some((login, role)) = found else {
+                return Err(RoleError::NoAccount);
+            };
+            let done = change(&tx, login, Role::parse(&role).unwrap_or_default())?;
+            tx.commit()?;
+            Ok(done)
+        })
+        .await
+        .map_err(|e| RoleError::Accounts(e.into()))?
+    }
+
     /// Gives `login` `role` and records it, refusing to take the last
     /// admin's role. Returns the login as registered.
     pub async fn set_role(
@@ -74,22 +139,9 @@ impl Accounts {
         login: String,
         role: Role,
     ) -> Result<String, RoleError> {
-        let this = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut db = Self::lock(&this.db);
-            let change = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let found: Option<(String, String)> = change
-                .query_row(
-                    "SELECT login, role FROM accounts WHERE login = ?1",
-                    [&login],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )
-                .optional()?;
-            let Some((login, was)) = found else {
-                return Err(RoleError::NoAccount);
-            };
-            if was == Role::Admin.as_str() && role != Role::Admin {
-                let admins: i64 = change.query_row(
+        self.on_account(login, move |tx, login, was| {
+            if was == Role::Admin && role != Role::Admin {
+                let admins: i64 = tx.query_row(
                     "SELECT COUNT(*) FROM accounts WHERE role = 'admin'",
                     [],
                     |row| row.get(0),
@@ -98,28 +150,68 @@ impl Accounts {
                     return Err(RoleError::LastAdmin);
                 }
             }
-            change.execute(
+            tx.execute(
                 "UPDATE accounts SET role = ?1 WHERE login = ?2",
                 params![role.as_str(), login],
             )?;
+            let detail = Some(role.as_str().to_owned());
             record(
-                &change,
-                &AuditEntry {
-                    actor,
-                    action: "set_role",
-                    target: Some(login.clone()),
-                    reason: None,
-                    detail: Some(role.as_str().to_owned()),
-                },
+                tx,
+                &AuditEntry::new(actor, "set_role", &login, None, detail),
             )?;
-            change.commit()?;
             Ok(login)
         })
         .await
-        .map_err(|e| RoleError::Accounts(e.into()))?
     }
 
-    /// The audit record, newest last (tests and, later, `audit`).
+    /// Bans `login` (with `reason`) or lifts the ban (`None`), revoking
+    /// every token of a banned account, and records it; all in one
+    /// transaction, only over a lower role. Returns the login as registered.
+    pub async fn set_ban(
+        &self,
+        (actor, actor_role): (String, Role),
+        login: String,
+        reason: Option<String>,
+    ) -> Result<String, RoleError> {
+        self.on_account(login, move |tx, login, role| {
+            if !actor_role.outranks(role) {
+                return Err(RoleError::Outranked);
+            }
+            tx.execute(
+                "UPDATE accounts SET banned = ?1 WHERE login = ?2",
+                params![reason, login],
+            )?;
+            if reason.is_some() {
+                revoke_all_in(tx, &login, Revocation::Banned)?;
+            }
+            let action = if reason.is_some() { "ban" } else { "unban" };
+            record(tx, &AuditEntry::new(actor, action, &login, reason, None))?;
+            Ok(login)
+        })
+        .await
+    }
+
+    /// For a moderation that changes nothing stored (`kick`): checks that
+    /// `login` exists and is below the actor, and records the action.
+    /// Returns the login as registered.
+    pub async fn record_moderation(
+        &self,
+        (actor, actor_role): (String, Role),
+        login: String,
+        action: &'static str,
+        reason: Option<String>,
+    ) -> Result<String, RoleError> {
+        self.on_account(login, move |tx, login, role| {
+            if !actor_role.outranks(role) {
+                return Err(RoleError::Outranked);
+            }
+            record(tx, &AuditEntry::new(actor, action, &login, reason, None))?;
+            Ok(login)
+        })
+        .await
+    }
+
+    /// The audit record, oldest first (tests and, later, `audit`).
     pub async fn audit_entries(
         &self,
     ) -> Result<Vec<(String, String, Option<String>, Option<String>)>, AccountError> {
@@ -133,6 +225,24 @@ impl Accounts {
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
         .await
+    }
+}
+
+impl AuditEntry {
+    fn new(
+        actor: String,
+        action: &'static str,
+        target: &str,
+        reason: Option<String>,
+        detail: Option<String>,
+    ) -> AuditEntry {
+        AuditEntry {
+            actor,
+            action,
+            target: Some(target.to_owned()),
+            reason,
+            detail,
+        }
     }
 }
 
@@ -151,122 +261,4 @@ fn record(db: &rusqlite::Connection, entry: &AuditEntry) -> rusqlite::Result<()>
         ],
     )?;
     Ok(())
-}
-
-impl Accounts {
-    /// Why `login` is banned, if it is.
-    pub async fn ban_reason(&self, login: String) -> Result<Option<String>, AccountError> {
-        self.blocking(move |this| {
-            Ok(Self::lock(&this.db)
-                .query_row(
-                    "SELECT banned FROM accounts WHERE login = ?1",
-                    [&login],
-                    |row| row.get::<_, Option<String>>(0),
-                )
-                .optional()?
-                .flatten())
-        })
-        .await
-    }
-
-    /// Bans `login` (with `reason`) or lifts the ban (`None`), revoking
-    /// every token of a banned account, and records it; all in one
-    /// transaction. Returns the login as registered and its role.
-    pub async fn set_ban(
-        &self,
-        (actor, actor_role): (String, Role),
-        login: String,
-        reason: Option<String>,
-    ) -> Result<(String, Role), RoleError> {
-        let this = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut db = Self::lock(&this.db);
-            let change = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let found: Option<(String, String)> = change
-                .query_row(
-                    "SELECT login, role FROM accounts WHERE login = ?1",
-                    [&login],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )
-                .optional()?;
-            let Some((login, role)) = found else {
-                return Err(RoleError::NoAccount);
-            };
-            let role = Role::parse(&role).unwrap_or_default();
-            if !actor_role.outranks(role) {
-                return Err(RoleError::Outranked);
-            }
-            change.execute(
-                "UPDATE accounts SET banned = ?1 WHERE login = ?2",
-                params![reason, login],
-            )?;
-            if reason.is_some() {
-                change.execute(
-                    "UPDATE sessions SET revoked = 'ban' WHERE login = ?1 AND revoked IS NULL",
-                    [&login],
-                )?;
-            }
-            record(
-                &change,
-                &AuditEntry {
-                    actor,
-                    action: if reason.is_some() { "ban" } else { "unban" },
-                    target: Some(login.clone()),
-                    reason: reason.clone(),
-                    detail: None,
-                },
-            )?;
-            change.commit()?;
-            Ok((login, role))
-        })
-        .await
-        .map_err(|e| RoleError::Accounts(e.into()))?
-    }
-}
-
-impl Accounts {
-    /// For a moderation that changes nothing stored (`kick`): checks that
-    /// `login` exists and is below the actor, and records the action.
-    /// Returns the login as registered.
-    pub async fn record_moderation(
-        &self,
-        (actor, actor_role): (String, Role),
-        login: String,
-        action: &'static str,
-        reason: Option<String>,
-    ) -> Result<String, RoleError> {
-        let this = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut db = Self::lock(&this.db);
-            let record_it =
-                db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let found: Option<(String, String)> = record_it
-                .query_row(
-                    "SELECT login, role FROM accounts WHERE login = ?1",
-                    [&login],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )
-                .optional()?;
-            let Some((login, role)) = found else {
-                return Err(RoleError::NoAccount);
-            };
-            if !actor_role.outranks(Role::parse(&role).unwrap_or_default()) {
-                return Err(RoleError::Outranked);
-            }
-            record(
-                &record_it,
-                &AuditEntry {
-                    actor,
-                    action,
-                    target: Some(login.clone()),
-                    reason,
-                    detail: None,
-                },
-            )?;
-            record_it.commit()?;
-            Ok(login)
-        })
-        .await
-        .map_err(|e| RoleError::Accounts(e.into()))?
-    }
 }

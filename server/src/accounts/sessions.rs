@@ -165,14 +165,22 @@ impl Accounts {
         login: String,
         why: Revocation,
     ) -> Result<usize, AccountError> {
-        self.blocking(move |this| {
-            Ok(Self::lock(&this.db).execute(
-                "UPDATE sessions SET revoked = ?1 WHERE login = ?2 AND revoked IS NULL",
-                params![why.as_str(), login],
-            )?)
-        })
-        .await
+        self.blocking(move |this| Ok(revoke_all_in(&Self::lock(&this.db), &login, why)?))
+            .await
     }
+}
+
+/// Revokes every working token of `login`, in the caller's connection or
+/// transaction (a ban does it in the same transaction as the ban).
+pub(super) fn revoke_all_in(
+    db: &rusqlite::Connection,
+    login: &str,
+    why: Revocation,
+) -> rusqlite::Result<usize> {
+    db.execute(
+        "UPDATE sessions SET revoked = ?1 WHERE login = ?2 AND revoked IS NULL",
+        params![why.as_str(), login],
+    )
 }
 
 fn millis(duration: Duration) -> i64 {

@@ -1,7 +1,7 @@
-use tertulia_shared::{ErrorBody, ErrorCode, Event, Field, Reply};
+use tertulia_shared::{ErrorBody, Event, Field, Reply};
 
 use super::answer::{Answer, Outcome};
-use crate::accounts::RoleError;
+use crate::accounts::forbidden;
 use crate::session::Session;
 
 /// `ban` (with `Some(reason)`) and `unban`: staff over a lower role. A ban
@@ -20,22 +20,9 @@ pub(super) async fn apply(session: &mut Session, login: String, reason: Option<S
         return Err(forbidden());
     }
     let banning = reason.is_some();
-    let login = match accounts
+    let login = accounts
         .set_ban((actor.clone(), actor_role), login, reason.clone())
-        .await
-    {
-        Ok((login, _)) => login,
-        Err(RoleError::NoAccount) => {
-            return Err(ErrorBody::new(
-                ErrorCode::UserNotFound,
-                "There is no account with that login.",
-            )
-            .with_field(Field::Login));
-        }
-        Err(RoleError::Outranked) => return Err(forbidden()),
-        Err(RoleError::LastAdmin) => return Err(forbidden()),
-        Err(RoleError::Accounts(e)) => return Err(e.into()),
-    };
+        .await?;
     if let Some(reason) = reason {
         let online = session.shared.hub.disconnect(
             &login,
@@ -53,14 +40,6 @@ pub(super) async fn apply(session: &mut Session, login: String, reason: Option<S
         login,
         banned: banning,
     }))
-}
-
-/// Moderation needs staff, over a lower role.
-pub(super) fn forbidden() -> ErrorBody {
-    ErrorBody::new(
-        ErrorCode::Forbidden,
-        "Only teachers and admins can do that, and only to someone of a lower role.",
-    )
 }
 
 /// A moderator's reason is shown to the person, in an event or an error:

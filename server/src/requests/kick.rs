@@ -1,8 +1,8 @@
-use tertulia_shared::{ErrorBody, ErrorCode, Event, Field, Reply};
+use tertulia_shared::{ErrorBody, ErrorCode, Event, Reply};
 
 use super::answer::{Answer, Outcome};
-use super::ban::{check_reason, forbidden};
-use crate::accounts::RoleError;
+use super::ban::check_reason;
+use crate::accounts::forbidden;
 use crate::session::Session;
 
 /// `kick`: staff over a lower role close someone's session, telling them
@@ -16,26 +16,10 @@ pub(super) async fn apply(session: &mut Session, login: String, reason: String) 
     if !actor_role.is_staff() {
         return Err(forbidden());
     }
-    let login = match accounts
-        .record_moderation(
-            (actor.clone(), actor_role),
-            login,
-            "kick",
-            Some(reason.clone()),
-        )
-        .await
-    {
-        Ok(login) => login,
-        Err(RoleError::NoAccount) => {
-            return Err(ErrorBody::new(
-                ErrorCode::UserNotFound,
-                "There is no account with that login.",
-            )
-            .with_field(Field::Login));
-        }
-        Err(RoleError::Outranked | RoleError::LastAdmin) => return Err(forbidden()),
-        Err(RoleError::Accounts(e)) => return Err(e.into()),
-    };
+    let reason_kept = Some(reason.clone());
+    let login = accounts
+        .record_moderation((actor.clone(), actor_role), login, "kick", reason_kept)
+        .await?;
     let kicked = Event::Kicked {
         by: actor.clone(),
         reason,

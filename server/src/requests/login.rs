@@ -70,6 +70,16 @@ pub(super) async fn enter(
     login: String,
     token: Option<(SessionToken, TokenHash)>,
 ) -> Outcome {
+    // Before any token is given: a banned account gets none.
+    let (role, banned) = session.shared.accounts.standing(login.clone()).await?;
+    if let Some(reason) = banned {
+        tracing::info!(peer = %session.peer, %login, "login refused: banned");
+        return Err(ErrorBody::new(
+            ErrorCode::Banned,
+            format!("This account is banned: {reason}"),
+        )
+        .with_reason(&reason));
+    }
     let (token, hash) = match token {
         Some(made) => made,
         None => {
@@ -81,15 +91,6 @@ pub(super) async fn enter(
                 .await?
         }
     };
-    if let Some(reason) = session.shared.accounts.ban_reason(login.clone()).await? {
-        tracing::info!(peer = %session.peer, %login, "login refused: banned");
-        return Err(ErrorBody::new(
-            ErrorCode::Banned,
-            format!("This account is banned: {reason}"),
-        )
-        .with_reason(&reason));
-    }
-    let role = session.shared.accounts.role(login.clone()).await?;
     let (view, last_id) = session
         .shared
         .hub
