@@ -37,6 +37,7 @@ fn room(n: usize) -> Room {
                 mine: i % 7 == 0,
                 mention: i % 50 == 0,
                 file: None,
+                deleted: false,
             },
         })
         .collect();
@@ -82,6 +83,7 @@ fn main() {
                     &room.lines,
                     ("lobby", 0),
                     &mut room.thumbnails,
+                    false,
                 );
             },
             room(n),

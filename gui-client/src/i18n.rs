@@ -87,6 +87,16 @@ pub fn speak(language: Speaking) {
 /// sentence in English (it may name the room or the user), a translation
 /// by its code otherwise (the server's sentence when there is none).
 pub fn error_message(error: &tertulia_shared::ErrorBody) -> String {
+    // A mute's end in this computer's time, in our words (both languages).
+    if error.code == tertulia_shared::ErrorCode::Muted
+        && let Some(wait_ms) = error.retry_after_ms
+    {
+        let wait_ms = i64::try_from(wait_ms).unwrap_or(i64::MAX);
+        return crate::state::muted_until(&tertulia_shared::Mute {
+            until_ms: crate::net::local_now_ms().saturating_add(wait_ms),
+            reason: error.reason.clone().unwrap_or_default(),
+        });
+    }
     if current() == Lang::En {
         return error.message.clone();
     }

@@ -245,7 +245,11 @@ fn after_a_server_restart_the_client_resumes_with_its_token_not_the_password() {
     tokio::runtime::Runtime::new().unwrap().block_on(async {
         let accounts = tertulia_server::Accounts::open(&db, 4).unwrap();
         accounts
-            .change_password("ana".into(), PASSWORD.into(), "otra contraseña".into())
+            .change_password(
+                "ana".into(),
+                Some(PASSWORD.into()),
+                "otra contraseña".into(),
+            )
             .await
             .unwrap();
     });

@@ -144,6 +144,13 @@ pub struct Cli {
     /// account registered on a fresh database is.
     #[arg(long = "admin", value_name = "LOGIN")]
     pub admins: Vec<String>,
+    /// Who may create rooms: `everyone`, or only `teachers` (and admins).
+    #[arg(long, value_enum, default_value_t = Who::Everyone)]
+    pub rooms_by: Who,
+    /// Who students may write privately to: `everyone`, or only `staff`
+    /// (teachers and admins).
+    #[arg(long, value_enum, default_value_t = Who::Everyone)]
+    pub privates: Who,
     /// A TOML file with any of these options (`port = 7878`,
     /// `max-per-address = 512`…); the command line wins over it.
     #[arg(long, value_name = "FILE")]
@@ -175,4 +182,13 @@ impl Cli {
         merged.extend(args.into_iter().skip(1));
         Cli::try_parse_from(merged).map_err(crate::config_file::ConfigFileError::CommandLine)
     }
+}
+
+/// Everyone, or only teachers and admins (`--rooms-by`, `--privates`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Who {
+    Everyone,
+    /// Teachers and admins (also accepted as `teachers`).
+    #[value(alias = "teachers")]
+    Staff,
 }

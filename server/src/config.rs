@@ -78,6 +78,10 @@ pub struct Config {
     /// File bytes per second per connection, uploads and downloads
     /// together; past it the server reads from the connection more slowly.
     pub file_rate: Rate,
+    /// `--rooms-by teachers`: only staff create rooms.
+    pub rooms_by_staff: bool,
+    /// `--privates staff`: students write privately only to staff.
+    pub privates_staff: bool,
 }
 
 impl Default for Config {
@@ -122,6 +126,8 @@ impl Default for Config {
             online: None,
             files: crate::files::FileLimits::default(),
             file_rate: Rate::new(20.0 * 1024.0 * 1024.0, 1024 * 1024),
+            rooms_by_staff: false,
+            privates_staff: false,
         }
     }
 }

@@ -104,6 +104,14 @@ const MIGRATIONS: &[M<'static>] = &[
     ),
     // A ban's reason, while the account is banned.
     M::up("ALTER TABLE accounts ADD COLUMN banned TEXT;"),
+    // Mutes, one-time passwords (`reset_password`), and messages a
+    // moderator deleted (their text is then only in the audit record).
+    M::up(
+        "ALTER TABLE accounts ADD COLUMN muted_until INTEGER;
+        ALTER TABLE accounts ADD COLUMN mute_reason TEXT;
+        ALTER TABLE accounts ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE messages ADD COLUMN deleted_by TEXT;",
+    ),
 ];
 
 /// Opens `path` (creating it and its directory if needed), sets it up for

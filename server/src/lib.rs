@@ -18,6 +18,7 @@ pub mod config;
 pub mod config_file;
 mod connection;
 mod db;
+mod export;
 pub mod files;
 pub mod hasher;
 pub mod history;

@@ -19,7 +19,7 @@ use tokio::net::TcpListener;
 /// Bytes in a megabyte, as the file options count them.
 const MB: u64 = 1024 * 1024;
 
-use tertulia_server::cli::Cli;
+use tertulia_server::cli::{Cli, Who};
 
 /// The TLS configuration and the certificate's fingerprint.
 type Tls = (Arc<rustls::ServerConfig>, String);
@@ -184,6 +184,8 @@ async fn serve() -> anyhow::Result<()> {
         room_rate: Rate::new(cli.room_rate, cli.room_burst),
         request_rate: Rate::new(cli.request_rate, cli.request_burst),
         max_rooms_per_user: cli.max_rooms_per_user,
+        rooms_by_staff: cli.rooms_by == Who::Staff,
+        privates_staff: cli.privates == Who::Staff,
         history: cli.history,
         session_lifetime: Duration::from_secs(86_400 * cli.session_days),
         announce: (!cli.no_announce).then(|| AnnounceConfig {

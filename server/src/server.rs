@@ -11,11 +11,12 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::accounts::{Accounts, EXAM_SETTING, LOBBY_ANNOUNCE_SETTING};
 use crate::admission::{Admission, Caps};
 use crate::config::Config;
 use crate::connection::{Connection, Setup};
 use crate::history::{Entry, MessageLog};
-use crate::rooms::{Hub, Start, room_key};
+use crate::rooms::{ClassRules, Hub, Start, room_key};
 use crate::services::Services;
 use crate::session::serve::{self, Serving};
 use crate::storage::Storage;
@@ -57,7 +58,12 @@ fn connection_limit(wanted: usize) -> usize {
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 /// The hub, starting from what the log holds.
-async fn hub(config: &Config, log: MessageLog, resume: crate::history::Resume) -> Hub {
+async fn hub(
+    config: &Config,
+    accounts: &Accounts,
+    log: MessageLog,
+    resume: crate::history::Resume,
+) -> Hub {
     let (key, name) = (room_key(&config.default_room), config.default_room.clone());
     let count = config.history;
     let reader = log.clone();
@@ -76,8 +82,35 @@ async fn hub(config: &Config, log: MessageLog, resume: crate::history::Resume) -
             resume,
             history_len: config.history,
             recent,
+            rules: class_rules(config, accounts).await,
         },
     )
+}
+
+/// The class-wide rules: exam mode and the default room's announcement
+/// flag as the server kept them, `--privates` as given.
+async fn class_rules(config: &Config, accounts: &Accounts) -> ClassRules {
+    let accounts = accounts.clone();
+    let kept = tokio::task::spawn_blocking(move || {
+        let flag = |key| {
+            accounts
+                .setting_blocking(key)
+                .map(|v| v.as_deref() == Some("on"))
+        };
+        Ok::<_, crate::accounts::AccountError>((flag(EXAM_SETTING)?, flag(LOBBY_ANNOUNCE_SETTING)?))
+    })
+    .await
+    .map_err(crate::accounts::AccountError::from)
+    .and_then(|read| read);
+    let (exam, lobby_announce) = kept.unwrap_or_else(|e| {
+        tracing::error!("could not read the exam and announcement settings: {e}");
+        (false, false)
+    });
+    ClassRules {
+        exam,
+        privates_staff: config.privates_staff,
+        lobby_announce,
+    }
 }
 
 /// Deletes messages past the retention period now and every [`PRUNE_EVERY`].
@@ -132,7 +165,7 @@ pub async fn run(
         resume,
         files,
     } = storage;
-    let hub = hub(&config, log.clone(), resume).await;
+    let hub = hub(&config, &accounts, log.clone(), resume).await;
     let pruning = tokio::spawn(prune(log.clone(), config.keep));
     let batching = tokio::spawn(tell_changes(hub.clone()));
     let admission = Admission::new(Caps {

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use tertulia_shared::{ErrorBody, ErrorCode, Field, FileInfo, PrivateMessage, validate};
+use tertulia_shared::{ErrorBody, ErrorCode, Field, FileInfo, PrivateMessage, Role, validate};
 
 use crate::accounts::Accounts;
 use crate::config::Config;
@@ -45,11 +45,11 @@ impl Services {
 
     /// The login of the registered user called `to` (as registered), or
     /// `user_not_found`.
-    pub async fn recipient(&self, to: &str) -> Result<String, ErrorBody> {
+    pub async fn recipient(&self, to: &str) -> Result<(String, Role), ErrorBody> {
         if validate::login(to).is_ok()
-            && let Some(login) = self.accounts.find(to.to_owned()).await?
+            && let Some(found) = self.accounts.find(to.to_owned()).await?
         {
-            return Ok(login);
+            return Ok(found);
         }
         Err(no_such_user(to))
     }
@@ -65,14 +65,15 @@ impl Services {
         &self,
         from: &str,
         to: &str,
-        registered: Option<&str>,
+        registered: Option<(&str, Role)>,
         text: String,
         file: Option<FileInfo>,
     ) -> Result<Sent, ErrorBody> {
         let outcome = match self.hub.private(from, to, text, registered, file)? {
             PrivateOutcome::Offline { text, file } => {
-                let login = self.recipient(to).await?;
-                self.hub.private(from, to, text, Some(&login), file)?
+                let (login, role) = self.recipient(to).await?;
+                self.hub
+                    .private(from, to, text, Some((&login, role)), file)?
             }
             outcome => outcome,
         };

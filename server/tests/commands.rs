@@ -294,6 +294,8 @@ async fn create_join_leave_list_and_delete_rooms() {
     assert_eq!(
         ana.create("Física").await,
         Ok(Reply::Joined {
+            announce: false,
+            staff: [("ana".to_owned(), tertulia_shared::Role::Admin)].into(),
             room: "Física".into(),
             members: vec!["ana".into()],
             member_count: 1,
@@ -344,6 +346,8 @@ async fn create_join_leave_list_and_delete_rooms() {
     assert_eq!(
         luis.join("física").await,
         Ok(Reply::Joined {
+            announce: false,
+            staff: [("ana".to_owned(), tertulia_shared::Role::Admin)].into(),
             room: "Física".into(),
             members: vec!["ana".into(), "luis".into()],
             member_count: 2,
@@ -364,6 +368,7 @@ async fn create_join_leave_list_and_delete_rooms() {
     assert_eq!(
         luis.request(Request::LeaveRoom).await,
         Ok(Reply::Left {
+            announce: false,
             room: "lobby".into(),
             changed: true,
             history: Vec::new(),
@@ -373,6 +378,7 @@ async fn create_join_leave_list_and_delete_rooms() {
     assert_eq!(
         luis.request(Request::LeaveRoom).await,
         Ok(Reply::Left {
+            announce: false,
             room: "lobby".into(),
             changed: false,
             history: Vec::new(),
@@ -655,6 +661,8 @@ async fn the_documented_example_session_works_line_by_line() {
     assert_eq!(
         results[3],
         Reply::Joined {
+            announce: false,
+            staff: Default::default(),
             room: "física".into(),
             members: vec!["ana".into()],
             member_count: 1,
@@ -680,6 +688,7 @@ async fn the_documented_example_session_works_line_by_line() {
                 creator: "ana".into()
             },
             Event::Message(ChatMessage {
+                deleted: false,
                 id: message.id,
                 room: "física".into(),
                 from: "ana".into(),

@@ -114,14 +114,14 @@ async fn a_password_change_revokes_every_token_of_the_account() {
 
     let wrong = lab
         .request(Request::ChangePassword {
-            old: Password("not it".into()),
+            old: Some(Password("not it".into())),
             new: Password("otra contraseña".into()),
         })
         .await;
     assert_eq!(code(wrong), ErrorCode::BadCredentials);
     let short = lab
         .request(Request::ChangePassword {
-            old: Password(PASSWORD.into()),
+            old: Some(Password(PASSWORD.into())),
             new: Password("x".into()),
         })
         .await;
@@ -129,7 +129,7 @@ async fn a_password_change_revokes_every_token_of_the_account() {
 
     let changed = lab
         .request(Request::ChangePassword {
-            old: Password(PASSWORD.into()),
+            old: Some(Password(PASSWORD.into())),
             new: Password("otra contraseña".into()),
         })
         .await

@@ -100,7 +100,7 @@ async fn the_first_account_of_a_fresh_server_is_its_admin_and_gives_roles() {
 
     // Every change is on the record, with who did it.
     let storage = tertulia_server::Storage::open(&server.db_path, 4).unwrap();
-    let audit = storage.accounts.audit_entries().await.unwrap();
+    let audit = audit_record(&storage).await;
     let detail: Vec<_> = audit
         .iter()
         .map(|(actor, action, target, role)| {
@@ -222,11 +222,8 @@ async fn a_ban_closes_the_session_revokes_its_tokens_and_refuses_logins() {
     );
     assert!(again.login("luis").await.is_ok());
     let storage = tertulia_server::Storage::open(&server.db_path, 4).unwrap();
-    let actions: Vec<_> = storage
-        .accounts
-        .audit_entries()
+    let actions: Vec<_> = audit_record(&storage)
         .await
-        .unwrap()
         .into_iter()
         .map(|(actor, action, target, _)| {
             format!("{actor} {action} {}", target.unwrap_or_default())
@@ -295,4 +292,16 @@ async fn a_kick_closes_the_session_and_the_person_may_come_back() {
     }
     assert!(offline, "a kick of someone offline is user_offline");
     server.stop().await;
+}
+
+/// The whole audit record, oldest first: actor, action, target, detail.
+async fn audit_record(
+    storage: &tertulia_server::Storage,
+) -> Vec<(String, String, Option<String>, Option<String>)> {
+    let (entries, _) = storage.accounts.audit_page(None, usize::MAX).await.unwrap();
+    entries
+        .into_iter()
+        .rev()
+        .map(|e| (e.actor, e.action, e.target, e.detail))
+        .collect()
 }

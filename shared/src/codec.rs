@@ -235,6 +235,7 @@ mod tests {
     fn a_message_event_encodes_the_same_from_a_borrow() {
         use crate::protocol::{Event, FileInfo};
         let mut message = ChatMessage {
+            deleted: false,
             id: 7,
             room: "física".into(),
             from: "ana".into(),

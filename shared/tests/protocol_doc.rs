@@ -69,6 +69,14 @@ fn every_example_line_is_exact() {
         "kick",
         "ban",
         "unban",
+        "mute",
+        "unmute",
+        "delete_message",
+        "room_settings",
+        "exam",
+        "reset_password",
+        "audit",
+        "export_room",
     ];
     assert_eq!(
         client_types,
@@ -112,6 +120,11 @@ fn every_error_code_is_documented() {
         Forbidden,
         LastAdmin,
         Banned,
+        Muted,
+        ReadOnly,
+        ChatClosed,
+        MessageNotFound,
+        PasswordChangeRequired,
         LoginTimeout,
         IdleTimeout,
         TooSlow,
@@ -156,6 +169,11 @@ fn every_error_code_is_documented() {
             | Forbidden
             | LastAdmin
             | Banned
+            | Muted
+            | ReadOnly
+            | ChatClosed
+            | MessageNotFound
+            | PasswordChangeRequired
             | LoginTimeout
             | IdleTimeout
             | TooSlow

@@ -4,10 +4,14 @@
 
 use super::TertuliaApp;
 use super::text;
+use crate::i18n::tr;
+use crate::state::closed_because;
 use crate::ui::Intent;
 use crate::ui::attachments::{FileAction, picker_ui};
 use crate::ui::chat::messages_ui;
 use crate::ui::input::input_ui;
+use crate::ui::moderate::draft_window;
+use crate::ui::moderation_panel::moderation_window;
 use crate::ui::private::private_windows_ui;
 use crate::ui::rooms::rooms_ui;
 use crate::ui::status::status_ui;
@@ -35,6 +39,10 @@ impl TertuliaApp {
                 },
             ));
         });
+        let now_ms = self.clock.server_now_ms();
+        if chat.state.moderation.exam {
+            egui::Panel::top("exam").show(ui, exam_banner_ui);
+        }
         egui::Panel::left("rooms")
             .default_size(190.0)
             .show(ui, |ui| {
@@ -43,9 +51,15 @@ impl TertuliaApp {
         egui::Panel::right("users")
             .default_size(190.0)
             .show(ui, |ui| intents.extend(users_ui(ui, &chat.state)));
+        let closed = closed_because(&chat.state.moderation, &chat.state.room, now_ms);
         let input = egui::Panel::bottom("input").show(ui, |ui| {
             ui.add_space(4.0);
-            intents.extend(input_ui(ui, &mut self.widgets.input, &chat.state.room));
+            intents.extend(input_ui(
+                ui,
+                &mut self.widgets.input,
+                &chat.state.room,
+                closed.as_deref(),
+            ));
             ui.add_space(4.0);
         });
         egui::CentralPanel::default().show(ui, |ui| {
@@ -55,6 +69,11 @@ impl TertuliaApp {
                     if self.policy.files && ui.button(format!("📎 {}", text::ATTACH())).clicked()
                     {
                         intents.push(Intent::File(FileAction::Pick { to: None }));
+                    }
+                    if chat.state.moderation.is_staff()
+                        && ui.button(format!("🛡 {}", tr("mod-panel-title"))).clicked()
+                    {
+                        intents.push(Intent::OpenModeration);
                     }
                 });
             });
@@ -67,8 +86,22 @@ impl TertuliaApp {
                 chat.state.log(),
                 (&room, prepended),
                 &mut self.files.thumbnails,
+                chat.state.moderation.is_staff(),
             ));
         });
+        intents.extend(draft_window(ui.ctx(), &mut self.widgets.draft));
+        intents.extend(moderation_window(
+            ui.ctx(),
+            &mut self.widgets.moderation,
+            &chat.state,
+            now_ms,
+        ));
+        if chat.state.moderation.must_change_password {
+            intents.extend(new_password_window(
+                ui.ctx(),
+                &mut self.widgets.new_password,
+            ));
+        }
         intents.extend(private_windows_ui(
             ui.ctx(),
             &chat.state,
@@ -117,4 +150,57 @@ fn host_fingerprint_window(
                 .clicked();
         });
     stop.or((!open || close).then_some(Intent::HideHostFingerprint))
+}
+
+/// Exam mode, above everything while it lasts.
+fn exam_banner_ui(ui: &mut egui::Ui) {
+    egui::Frame::NONE
+        .fill(ui.visuals().warn_fg_color.gamma_multiply(0.25))
+        .inner_margin(egui::Margin::symmetric(8, 6))
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.vertical_centered(|ui| {
+                ui.label(egui::RichText::new(tr("exam-banner")).strong());
+            });
+        });
+}
+
+/// After a password reset: a new password, typed twice, before anything
+/// else. Sent as `change_password` without the old one.
+fn new_password_window(
+    ctx: &egui::Context,
+    (password, confirm): &mut (String, String),
+) -> Option<Intent> {
+    let mut intent = None;
+    egui::Window::new(tr("new-password-title"))
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+        .show(ctx, |ui| {
+            ui.label(tr("new-password-why"));
+            ui.add(egui::TextEdit::singleline(password).password(true));
+            ui.label(tr("new-password-again"));
+            ui.add(egui::TextEdit::singleline(confirm).password(true));
+            let rule = tertulia_shared::validate::password(password);
+            let same = password == confirm;
+            if let Err(e) = &rule {
+                ui.label(egui::RichText::new(crate::i18n::field_error(e)).weak());
+            } else if !same {
+                ui.label(egui::RichText::new(tr("new-password-differ")).weak());
+            }
+            if ui
+                .add_enabled(
+                    rule.is_ok() && same,
+                    egui::Button::new(tr("new-password-save")),
+                )
+                .clicked()
+            {
+                intent = Some(Intent::Moderate(tertulia_shared::Request::ChangePassword {
+                    old: None,
+                    new: tertulia_shared::Password(std::mem::take(password)),
+                }));
+                confirm.clear();
+            }
+        });
+    intent
 }

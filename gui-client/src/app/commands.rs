@@ -36,7 +36,10 @@ impl TertuliaApp {
         };
         match command {
             Command::File(path) => self.share_file(expand_home(&path), None),
-            Command::Help => chat.state.table(crate::i18n::tr("chat-help"), help_rows()),
+            Command::Help => {
+                let rows = help_rows(chat.state.moderation.is_staff());
+                chat.state.table(crate::i18n::tr("chat-help"), rows)
+            }
             Command::Net => {
                 let report = net_report(
                     &self.net,
@@ -66,10 +69,12 @@ impl TertuliaApp {
 }
 
 /// `#help`, in the interface's language: every row of the command
-/// table with what it does, shown in two columns.
-fn help_rows() -> Vec<(String, String)> {
+/// table with what it does, shown in two columns; the moderation commands
+/// only for teachers and admins.
+fn help_rows(staff: bool) -> Vec<(String, String)> {
     command::COMMANDS
         .iter()
+        .filter(|c| staff || !c.staff)
         .map(|c| {
             let summary = crate::i18n::tr(&format!("chat-help-{}", c.help));
             (crate::i18n::usage(c), summary)

@@ -109,6 +109,18 @@ impl TertuliaApp {
                 // Ticked: the current session is kept on disk; unticked: forgotten there.
                 self.save_session();
             }
+            Intent::Moderate(request) => {
+                let Some(chat) = &mut self.chat else { return };
+                if let Request::Audit { before_id: None } = request {
+                    // Read again from the newest.
+                    chat.state.moderation.audit.clear();
+                }
+                // Its answer is told in the log, as a typed command's.
+                let id = self.net.send(request);
+                chat.typed.insert(id);
+            }
+            Intent::AskModeration(draft) => self.widgets.draft = Some(draft),
+            Intent::OpenModeration => self.widgets.moderation.open = true,
         }
     }
 }

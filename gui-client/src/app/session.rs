@@ -87,6 +87,7 @@ impl ChatSession {
             &arrival.default_room,
             (arrival.history, arrival.history_more),
         );
+        state.apply_standing(arrival.standing.clone());
         if arrival.queued_privates > 0 {
             state.notice(text::away(arrival.queued_privates));
         }
@@ -124,6 +125,7 @@ impl ChatSession {
         self.fingerprint = arrival.fingerprint.clone();
         self.state.room = arrival.room.clone();
         self.state.lists_stale = true;
+        self.state.apply_standing(arrival.standing.clone());
         self.state.add_history(
             &arrival.room,
             arrival.history,

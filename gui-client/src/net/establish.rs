@@ -11,6 +11,7 @@ use super::link::{Io, Link};
 use super::out::Out;
 use super::tls::{self, TlsFailure, Trust};
 use super::{Arrival, CONNECT_TIMEOUT, Credentials, NetEvent, display_server, split_server};
+use crate::state::Standing;
 
 /// Opens the TCP connection, secures it (unless the user chose plain
 /// text), says hello, registers if asked, logs in (with the password, or
@@ -135,6 +136,11 @@ pub(super) async fn establish(
             history_more,
             queued_privates,
             token,
+            role,
+            announce,
+            exam,
+            muted,
+            must_change_password,
             ..
         } => Ok((
             link,
@@ -151,6 +157,13 @@ pub(super) async fn establish(
                 encrypted,
                 fingerprint,
                 token,
+                standing: Standing {
+                    role,
+                    exam,
+                    muted: muted.map(|m| *m),
+                    announce,
+                    must_change_password,
+                },
             },
         )),
         other => {

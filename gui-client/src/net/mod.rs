@@ -170,6 +170,8 @@ pub struct Arrival {
     pub fingerprint: Option<String>,
     /// Logs in again without the password until it expires or is revoked.
     pub token: SessionToken,
+    /// Role, mute, exam mode, the room's announcement flag.
+    pub standing: crate::state::Standing,
 }
 
 /// Traffic counters for `#net`.

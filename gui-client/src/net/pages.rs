@@ -60,6 +60,7 @@ mod tests {
             rooms: names
                 .iter()
                 .map(|n| RoomInfo {
+                    announce: false,
                     name: (*n).into(),
                     members: 0,
                     creator: None,

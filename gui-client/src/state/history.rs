@@ -58,6 +58,7 @@ impl ChatState {
                 text: message.text,
                 time_ms: message.time_ms,
                 file: message.file,
+                deleted: message.deleted,
             };
             let last = log.iter().rev().find_map(chat_id);
             match (first, last) {
@@ -156,6 +157,7 @@ impl ChatState {
                 text: message.text,
                 time_ms: message.time_ms,
                 file: message.file,
+                deleted: message.deleted,
             },
         );
         if !mine {

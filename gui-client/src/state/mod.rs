@@ -5,6 +5,7 @@
 
 mod conversations;
 mod history;
+mod moderation;
 mod replies;
 
 use std::collections::{BTreeMap, HashMap};
@@ -13,6 +14,7 @@ use tertulia_shared::validate::fold;
 use tertulia_shared::{ChatMessage, Event, FileInfo, MessageId, MoveReason, RoomInfo, UserInfo};
 
 pub use history::Direction;
+pub use moderation::{Moderation, Standing, closed_because, muted_until};
 
 use crate::i18n::{tr, tr_args};
 
@@ -30,6 +32,8 @@ pub enum Line {
         mention: bool,
         /// The file it shares (`text` is then its name).
         file: Option<FileInfo>,
+        /// Deleted by a moderator (`text` is then empty).
+        deleted: bool,
     },
     /// Something that happened (joined, left, room deleted…).
     Notice(String),
@@ -65,6 +69,8 @@ pub enum PrivateLine {
         time_ms: i64,
         /// The file it shares (`text` is then its name).
         file: Option<FileInfo>,
+        /// Deleted by a moderator (`text` is then empty).
+        deleted: bool,
     },
     Error(String),
 }
@@ -104,6 +110,8 @@ pub struct ChatState {
     /// A room whose deletion by this user the move out of it told already:
     /// the reply to the deletion then says nothing more.
     told_deleted: Option<String>,
+    /// Roles, mutes, exam mode, announcement rooms.
+    pub moderation: Moderation,
 }
 
 impl ChatState {
@@ -238,8 +246,22 @@ impl ChatState {
         }
     }
 
+    /// `login`'s role, as the people list shows it.
+    fn set_role(&mut self, login: &str, role: tertulia_shared::Role) {
+        if let Some(user) = self
+            .users
+            .iter_mut()
+            .find(|u| fold(&u.login) == fold(login))
+        {
+            user.role = role;
+        }
+    }
+
     /// A server-pushed event.
     pub fn apply_event(&mut self, event: Event) {
+        if self.apply_moderation_event(&event) {
+            return;
+        }
         match event {
             Event::Message(message) => {
                 let room = message.room.clone();
@@ -273,9 +295,13 @@ impl ChatState {
                 offline,
             } => {
                 for place in online.into_iter().chain(moved) {
-                    if !self.is_mine(&place.login) {
+                    if self.is_mine(&place.login) {
+                        // A role given or taken while online.
+                        self.moderation.role = place.role;
+                    } else {
                         self.set_presence(&place.login, Some(&place.room));
                     }
+                    self.set_role(&place.login, place.role);
                 }
                 for login in offline {
                     if !self.is_mine(&login) {
@@ -290,6 +316,7 @@ impl ChatState {
                         members: 0,
                         creator: Some(creator.clone()),
                         is_default: false,
+                        announce: false,
                     });
                 }
                 if !self.is_mine(&creator) {
@@ -349,6 +376,12 @@ impl ChatState {
             Event::Kicked { by, reason, banned } => {
                 self.error(crate::i18n::kicked(&by, &reason, banned))
             }
+            // Applied above.
+            Event::Muted { .. }
+            | Event::Unmuted { .. }
+            | Event::MessageDeleted { .. }
+            | Event::RoomSettings { .. }
+            | Event::Exam { .. } => {}
         }
     }
 

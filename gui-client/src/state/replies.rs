@@ -10,9 +10,13 @@ impl ChatState {
     /// The answer to one of our requests. `typed` is true when the user typed
     /// the command, so its result is shown in the log.
     pub fn apply_reply(&mut self, reply: Reply, typed: bool) {
+        let Some(reply) = self.apply_moderation_reply(reply) else {
+            return;
+        };
         match reply {
             // The network thread and the app keep the new token.
             Reply::PasswordChanged { .. } => {
+                self.moderation.must_change_password = false;
                 self.notice(tr("notice-password-changed"));
             }
             Reply::Kicked { login } => {
@@ -39,10 +43,12 @@ impl ChatState {
                 member_count,
                 history,
                 history_more,
+                announce,
                 ..
             } => {
                 self.add_history(&room, history, history_more, Direction::Entering);
                 self.enter(&room);
+                self.set_room_announce(&room, announce);
                 let people = people(&members, member_count, &self.login.clone());
                 self.notice(tr_args(
                     "notice-you-are-in",
@@ -54,7 +60,9 @@ impl ChatState {
                 changed,
                 history,
                 history_more,
+                announce,
             } => {
+                self.set_room_announce(&room, announce);
                 if changed {
                     self.add_history(&room, history, history_more, Direction::Entering);
                     self.enter(&room);
@@ -76,6 +84,9 @@ impl ChatState {
                         })
                         .collect();
                     self.info(format!("{}\n{}", tr("notice-rooms"), lines.join("\n")));
+                }
+                for room in &rooms {
+                    self.set_room_announce(&room.name, room.announce);
                 }
                 self.rooms = rooms;
                 self.recount_rooms();
@@ -129,6 +140,14 @@ impl ChatState {
             | Reply::LoggedIn { .. }
             | Reply::MemberList { .. }
             | Reply::Bye => {}
+            // Applied above.
+            Reply::MuteSet { .. }
+            | Reply::MessageDeleted { .. }
+            | Reply::RoomSettings { .. }
+            | Reply::ExamSet { .. }
+            | Reply::PasswordReset { .. }
+            | Reply::Audit { .. }
+            | Reply::Exported { .. } => {}
             // File transfers keep their own state (`crate::transfers`).
             Reply::Upload { .. } | Reply::UploadCancelled { .. } | Reply::FileChunk { .. } => {}
         }

@@ -3,6 +3,7 @@ use tertulia_shared::{PrivateMessage, Reply};
 
 fn room(name: &str, members: usize, creator: Option<&str>) -> RoomInfo {
     RoomInfo {
+        announce: false,
         name: name.into(),
         members,
         creator: creator.map(Into::into),
@@ -23,6 +24,7 @@ fn state() -> ChatState {
 
 fn chat(id: MessageId, room: &str, from: &str, text: &str) -> ChatMessage {
     ChatMessage {
+        deleted: false,
         id,
         room: room.into(),
         from: from.into(),
@@ -36,6 +38,7 @@ fn message(room: &str, from: &str, text: &str) -> Event {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(1);
     Event::Message(ChatMessage {
+        deleted: false,
         id: NEXT.fetch_add(1, Ordering::Relaxed),
         room: room.into(),
         from: from.into(),
@@ -69,6 +72,8 @@ fn joining_leaving_and_being_moved_change_the_current_room() {
     s.lists_stale = false;
     s.apply_reply(
         Reply::Joined {
+            announce: false,
+            staff: Default::default(),
             room: "Física".into(),
             members: vec!["ana".into()],
             member_count: 1,
@@ -93,6 +98,7 @@ fn joining_leaving_and_being_moved_change_the_current_room() {
     assert!(matches!(s.log().last(), Some(Line::Notice(n)) if n.contains("creator left")));
     s.apply_reply(
         Reply::Left {
+            announce: false,
             room: "lobby".into(),
             changed: false,
             history: Vec::new(),
@@ -175,6 +181,7 @@ fn private_messages_open_their_window_and_count_as_unread_until_seen() {
     let mut s = state();
     for (id, text) in [(1, "hola"), (2, "¿estás?")] {
         s.apply_event(Event::Private(PrivateMessage {
+            deleted: false,
             id,
             from: "Luis".into(),
             to: "ana".into(),
@@ -192,6 +199,7 @@ fn private_messages_open_their_window_and_count_as_unread_until_seen() {
         Reply::PrivateSent {
             queued: false,
             message: PrivateMessage {
+                deleted: false,
                 id: 3,
                 from: "ana".into(),
                 to: "Luis".into(),
@@ -222,6 +230,8 @@ fn history_on_entering_then_older_pages_then_catch_up_show_each_message_once_in_
     let latest: Vec<_> = (8..=10).map(|id| chat(id, "Física", "luis", "x")).collect();
     s.apply_reply(
         Reply::Joined {
+            announce: false,
+            staff: Default::default(),
             room: "Física".into(),
             members: vec!["ana".into()],
             member_count: 1,
@@ -261,6 +271,7 @@ fn history_on_entering_then_older_pages_then_catch_up_show_each_message_once_in_
 fn private_messages_caught_up_late_are_filed_in_order_once_and_unread() {
     let mut s = state();
     let private = |id, from: &str, to: &str| PrivateMessage {
+        deleted: false,
         id,
         from: from.into(),
         to: to.into(),
@@ -405,6 +416,7 @@ fn presence_events_keep_the_people_list_and_room_counts_current() {
     let counts = |s: &ChatState| -> Vec<usize> { s.rooms.iter().map(|r| r.members).collect() };
     assert_eq!(counts(&s), [2, 0]);
     let place = |login: &str, room: &str| tertulia_shared::UserPlace {
+        role: Default::default(),
         login: login.into(),
         room: room.into(),
     };

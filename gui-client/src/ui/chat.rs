@@ -41,8 +41,10 @@ pub fn messages_ui(
     lines: &[Line],
     (room, prepended): (&str, usize),
     thumbnails: &mut Thumbnails,
+    staff: bool,
 ) -> Vec<Intent> {
     let mut download = None;
+    let mut moderate = None;
     let row = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
     if view.room != room {
         view.heights.clear();
@@ -90,9 +92,11 @@ pub fn messages_ui(
         while index < lines.len() && y <= viewport.max.y {
             let space = Rect::from_min_size(egui::pos2(left, top + y), vec2(width, f32::INFINITY));
             let drawn = ui.scope_builder(UiBuilder::new().id_salt(index).max_rect(space), |ui| {
-                if let Some(file) = line_ui(ui, &lines[index], day_header(lines, index), thumbnails)
-                {
-                    download = Some(file);
+                let day = day_header(lines, index);
+                match line_ui(ui, &lines[index], day, thumbnails, staff) {
+                    Some(LineAction::Download(file)) => download = Some(file),
+                    Some(LineAction::Moderate(intent)) => moderate = Some(intent),
+                    None => {}
                 }
             });
             let height = drawn.response.rect.height() + ui.spacing().item_spacing.y;
@@ -108,6 +112,7 @@ pub fn messages_ui(
         .then_some(Intent::LoadOlder)
         .into_iter()
         .chain(download.map(|file| Intent::File(FileAction::Download(file))))
+        .chain(moderate)
         .collect()
 }
 
@@ -160,15 +165,24 @@ fn day_header(lines: &[Line], index: usize) -> Option<String> {
     Some(super::day_label(day, chrono::Local::now().date_naive()))
 }
 
+/// What a click on a row of the log asked for.
+enum LineAction {
+    Download(tertulia_shared::FileInfo),
+    /// From a message's right-click menu (staff).
+    Moderate(Intent),
+}
+
 /// One row of the log, under its day's separator when it starts a day.
-/// Returns the shared file whose download was clicked.
+/// Staff get a right-click menu on each message that is not deleted.
 fn line_ui(
     ui: &mut Ui,
     line: &Line,
     day: Option<String>,
     thumbnails: &mut Thumbnails,
-) -> Option<tertulia_shared::FileInfo> {
+    staff: bool,
+) -> Option<LineAction> {
     let mut download = None;
+    let mut moderate = None;
     if let Some(day) = day {
         ui.vertical_centered(|ui| {
             ui.label(RichText::new(format!("— {day} —")).small().weak());
@@ -179,13 +193,14 @@ fn line_ui(
     let strong = ui.visuals().strong_text_color();
     match line {
         Line::Chat {
+            id,
             from,
             text,
             time_ms,
             mine,
             mention,
             file,
-            ..
+            deleted,
         } => {
             let mut job = LayoutJob::default();
             let format = |color, italics| TextFormat {
@@ -209,7 +224,9 @@ fn line_ui(
             let links = super::links_in(text);
             // Text with links is drawn piece by piece after the name, each
             // link a link where it stands (said once, clickable).
-            if file.is_none() && links.is_empty() {
+            if *deleted {
+                job.append(&crate::i18n::tr("message-deleted"), 0.0, format(weak, true));
+            } else if file.is_none() && links.is_empty() {
                 job.append(
                     &shown_text(text),
                     0.0,
@@ -224,13 +241,15 @@ fn line_ui(
             } else {
                 None
             };
-            let with_links = |ui: &mut Ui, job: LayoutJob| {
-                if links.is_empty() {
-                    ui.add(egui::Label::new(job).wrap());
+            // The label with the time and the name: where a right click
+            // opens the moderation menu.
+            let with_links = |ui: &mut Ui, job: LayoutJob| -> egui::Response {
+                if links.is_empty() || *deleted {
+                    ui.add(egui::Label::new(job).wrap())
                 } else {
                     ui.horizontal_wrapped(|ui| {
                         ui.spacing_mut().item_spacing.x = 0.0;
-                        ui.label(job);
+                        let head = ui.label(job);
                         for (is_link, piece) in pieces(text, &links) {
                             if is_link {
                                 ui.hyperlink(piece);
@@ -238,9 +257,12 @@ fn line_ui(
                                 ui.label(RichText::new(shown_text(piece)).font(body.clone()));
                             }
                         }
-                    });
+                        head
+                    })
+                    .inner
                 }
             };
+            let mut head = None;
             if let Some(fill) = fill {
                 egui::Frame::NONE
                     .fill(fill)
@@ -248,16 +270,26 @@ fn line_ui(
                     .inner_margin(egui::Margin::symmetric(4, 1))
                     .show(ui, |ui| {
                         ui.set_width(ui.available_width());
-                        with_links(ui, job);
+                        head = Some(with_links(ui, job));
                         download = file_ui(ui, file.as_ref(), thumbnails);
                     });
             } else {
                 egui::Frame::NONE
                     .inner_margin(egui::Margin::symmetric(4, 1))
                     .show(ui, |ui| {
-                        with_links(ui, job);
+                        head = Some(with_links(ui, job));
                         download = file_ui(ui, file.as_ref(), thumbnails);
                     });
+            }
+            if let Some(head) = head
+                && staff
+                && !*deleted
+            {
+                let head =
+                    head.on_hover_text(crate::i18n::tr_args("message-number", &[("id", id)]));
+                head.context_menu(|ui| {
+                    moderate = super::moderate::message_menu_ui(ui, *id, from, *mine);
+                });
             }
         }
         Line::Notice(text) => {
@@ -286,7 +318,9 @@ fn line_ui(
             );
         }
     }
-    download
+    moderate
+        .map(LineAction::Moderate)
+        .or(download.map(LineAction::Download))
 }
 
 /// A title over two columns: the left one as wide as its longest entry,

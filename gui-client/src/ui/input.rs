@@ -87,8 +87,21 @@ impl InputBox {
     }
 }
 
-/// Returns a line when the user presses Enter (or Send).
-pub fn input_ui(ui: &mut Ui, input: &mut InputBox, room: &str) -> Option<Intent> {
+/// Returns a line when the user presses Enter (or Send). `closed` says
+/// why this user may not write here now (muted, exam, an announcement
+/// room): it is shown above the box and as its hint, and only `#`
+/// commands are sent (`#exit`, `#lR`… still work).
+pub fn input_ui(
+    ui: &mut Ui,
+    input: &mut InputBox,
+    room: &str,
+    closed: Option<&str>,
+) -> Option<Intent> {
+    if let Some(reason) = closed {
+        ui.label(RichText::new(format!("🔒 {reason}")).color(ui.visuals().warn_fg_color));
+    }
+    let command = input.text.trim_start().starts_with('#');
+    let may_send = closed.is_none() || command;
     let id = ui.make_persistent_id("chat-input");
     let focused = ui.memory(|m| m.has_focus(id));
     if focused {
@@ -114,7 +127,7 @@ pub fn input_ui(ui: &mut Ui, input: &mut InputBox, room: &str) -> Option<Intent>
             .add(
                 egui::TextEdit::singleline(&mut input.text)
                     .id(id)
-                    .hint_text(text::hint(room))
+                    .hint_text(closed.map_or_else(|| text::hint(room), str::to_owned))
                     .desired_width(ui.available_width() - send_width),
             )
             .labelled_by(label.id);
@@ -123,12 +136,15 @@ pub fn input_ui(ui: &mut Ui, input: &mut InputBox, room: &str) -> Option<Intent>
         }
         let entered = edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
         let clicked = ui
-            .add_sized(
-                [send_width - 8.0, edit.rect.height()],
-                egui::Button::new(text::SEND()),
-            )
+            .add_enabled_ui(may_send, |ui| {
+                ui.add_sized(
+                    [send_width - 8.0, edit.rect.height()],
+                    egui::Button::new(text::SEND()),
+                )
+            })
+            .inner
             .clicked();
-        if (entered || clicked) && !input.text.trim().is_empty() {
+        if (entered || clicked) && may_send && !input.text.trim().is_empty() {
             let line = std::mem::take(&mut input.text);
             input.remember(&line);
             submitted = Some(Intent::Line(line));

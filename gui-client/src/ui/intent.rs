@@ -49,4 +49,10 @@ pub enum Intent {
     StopHosting,
     /// The View menu's choices, all of them as they are now.
     View(ViewPrefs),
+    // Teachers and admins.
+    /// A moderation request, as it is (a role, an exam, a deletion…).
+    Moderate(tertulia_shared::Request),
+    /// Ask for the reason of a kick, mute or ban.
+    AskModeration(super::moderate::Draft),
+    OpenModeration,
 }

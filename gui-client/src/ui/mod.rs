@@ -7,6 +7,8 @@ pub mod chat;
 pub mod input;
 pub mod intent;
 pub mod login;
+pub mod moderate;
+pub mod moderation_panel;
 pub mod private;
 pub mod rooms;
 pub mod servers;

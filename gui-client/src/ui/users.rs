@@ -3,6 +3,7 @@
 use egui::{Color32, RichText, Ui};
 
 use super::Intent;
+use super::moderate::person_menu_ui;
 use crate::state::ChatState;
 
 mod text {
@@ -17,9 +18,12 @@ mod text {
     }
 }
 
-/// Clicking a user asks to open a private conversation with them.
+/// Clicking a user asks to open a private conversation with them; staff
+/// right-click one for the moderation menu.
 pub fn users_ui(ui: &mut Ui, state: &ChatState) -> Option<Intent> {
     let mut open = None;
+    let mut moderate = None;
+    let staff = state.moderation.is_staff();
     ui.heading(text::HEADING());
     egui::ScrollArea::vertical()
         .auto_shrink([false, true])
@@ -54,15 +58,21 @@ pub fn users_ui(ui: &mut Ui, state: &ChatState) -> Option<Intent> {
                         } else if !user.online {
                             label = label.weak();
                         }
-                        let clicked = ui
-                            .selectable_label(false, label)
-                            .on_hover_text(format!(
-                                "{} {} — {place}\n{}",
-                                user.first_names,
-                                user.last_names,
-                                text::CLICK()
-                            ))
-                            .clicked();
+                        let row = ui.selectable_label(false, label).on_hover_text(format!(
+                            "{} {} — {place}\n{}",
+                            user.first_names,
+                            user.last_names,
+                            text::CLICK()
+                        ));
+                        let clicked = row.clicked();
+                        if staff && !state.is_mine(&user.login) {
+                            row.context_menu(|ui| {
+                                let role = state.moderation.role;
+                                if let Some(chosen) = person_menu_ui(ui, &user.login, role) {
+                                    moderate = Some(chosen);
+                                }
+                            });
+                        }
                         // The class's staff stand out (a badge in words).
                         let badge = match user.role {
                             tertulia_shared::Role::Admin => Some(text::ADMIN()),
@@ -81,5 +91,5 @@ pub fn users_ui(ui: &mut Ui, state: &ChatState) -> Option<Intent> {
                 }
             }
         });
-    open
+    moderate.or(open)
 }

@@ -1,6 +1,6 @@
 //! What the chat screen's widgets keep from one frame to the next: the
-//! message box, the log's place, the rooms panel's form and the unsent
-//! private drafts. Owned by the app beside the session, and started
+//! message box, the log's place, the rooms panel's form, the unsent
+//! private drafts and the moderation windows. Owned by the app beside the session, and started
 //! afresh with each new session.
 
 use std::collections::HashMap;
@@ -9,6 +9,8 @@ use tertulia_shared::validate::fold;
 
 use super::chat::MessageView;
 use super::input::InputBox;
+use super::moderate::Draft;
+use super::moderation_panel::PanelState;
 use super::rooms::RoomsPanel;
 
 #[derive(Debug)]
@@ -22,6 +24,12 @@ pub struct ChatWidgets {
     pub focus_conversation: Option<String>,
     /// The window with the hosted chat's fingerprint is open.
     pub host_fingerprint_open: bool,
+    /// A kick, mute or ban waiting for its reason.
+    pub draft: Option<Draft>,
+    /// The moderation window (staff).
+    pub moderation: PanelState,
+    /// The new password chosen after a reset, and its confirmation.
+    pub new_password: (String, String),
 }
 
 /// Text the server refused, given back to where it was typed so that
@@ -43,6 +51,9 @@ impl Default for ChatWidgets {
             private_drafts: HashMap::new(),
             focus_conversation: None,
             host_fingerprint_open: false,
+            draft: None,
+            moderation: PanelState::default(),
+            new_password: (String::new(), String::new()),
         }
     }
 }

@@ -277,15 +277,21 @@ impl Accounts {
     pub async fn change_password(
         &self,
         login: String,
-        old: String,
+        old: Option<String>,
         new: String,
     ) -> Result<(), AccountError> {
-        let login = self.verify(login, old).await?;
+        // Without `old` only right after a login with a one-time password,
+        // which the caller checks.
+        let login = match old {
+            Some(old) => self.verify(login, old).await?,
+            None => login,
+        };
         let cost = self.bcrypt_cost;
         let hash = self.hasher.run(move || bcrypt::hash(new, cost)).await??;
         self.blocking(move |this| {
             Self::lock(&this.db).execute(
-                "UPDATE accounts SET password_hash = ?1 WHERE login = ?2",
+                "UPDATE accounts SET password_hash = ?1, must_change_password = 0
+                 WHERE login = ?2",
                 params![hash, login],
             )?;
             Ok(())
@@ -293,14 +299,23 @@ impl Accounts {
         .await
     }
 
-    /// The login as registered, if an account has it (any case).
-    pub async fn find(&self, login: String) -> Result<Option<String>, AccountError> {
+    /// The login as registered and the role, if an account has it (any case).
+    pub async fn find(
+        &self,
+        login: String,
+    ) -> Result<Option<(String, tertulia_shared::Role)>, AccountError> {
         self.blocking(move |this| {
             Ok(Self::lock(&this.db)
                 .query_row(
-                    "SELECT login FROM accounts WHERE login = ?1",
+                    "SELECT login, role FROM accounts WHERE login = ?1",
                     [&login],
-                    |row| row.get(0),
+                    |row| {
+                        let role: String = row.get(1)?;
+                        Ok((
+                            row.get(0)?,
+                            tertulia_shared::Role::parse(&role).unwrap_or_default(),
+                        ))
+                    },
                 )
                 .optional()?)
         })
@@ -343,11 +358,13 @@ fn hash_cost(hash: &str) -> Option<u32> {
 }
 
 mod cost;
+mod moderation;
 mod roles;
 mod sessions;
 
 pub use cost::{MAX_CHECK, MIN_COST, calibrated_cost};
-pub use roles::{AuditEntry, RoleError, forbidden};
+pub use moderation::{EXAM_SETTING, LOBBY_ANNOUNCE_SETTING};
+pub use roles::{AuditRecord, RoleError, Standing, forbidden};
 pub use sessions::{Revocation, TokenHash, TokenRefusal};
 
 #[cfg(test)]

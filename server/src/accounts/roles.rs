@@ -4,7 +4,7 @@
 //! from the client signs up first).
 
 use rusqlite::{OptionalExtension, Transaction, params};
-use tertulia_shared::{ErrorBody, ErrorCode, Field, Role};
+use tertulia_shared::{ErrorBody, ErrorCode, Field, Mute, Role};
 
 use super::sessions::{Revocation, revoke_all_in};
 use super::{AccountError, Accounts};
@@ -54,9 +54,21 @@ impl From<rusqlite::Error> for RoleError {
     }
 }
 
-/// One line of the audit record.
+/// An account's standing, as a login reads it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Standing {
+    pub role: Role,
+    /// The ban's reason, while banned.
+    pub banned: Option<String>,
+    /// A mute that has not ended.
+    pub muted: Option<Mute>,
+    /// The password is a one-time one (`reset_password`).
+    pub must_change_password: bool,
+}
+
+/// One line of the audit record, as it is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditEntry {
+pub struct AuditRecord {
     pub actor: String,
     pub action: &'static str,
     pub target: Option<String>,
@@ -65,27 +77,40 @@ pub struct AuditEntry {
 }
 
 impl Accounts {
-    /// `login`'s role and, when it is banned, the reason: what a login
-    /// needs to know, in one read.
-    pub async fn standing(&self, login: String) -> Result<(Role, Option<String>), AccountError> {
+    /// What a login needs to know of `login`, in one read: role, ban,
+    /// mute and whether the password was a one-time one.
+    pub async fn standing(&self, login: String) -> Result<Standing, AccountError> {
         self.blocking(move |this| {
-            let found: Option<(String, Option<String>)> = Self::lock(&this.db)
+            let found = Self::lock(&this.db)
                 .query_row(
-                    "SELECT role, banned FROM accounts WHERE login = ?1",
+                    "SELECT role, banned, muted_until, mute_reason, must_change_password
+                     FROM accounts WHERE login = ?1",
                     [&login],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
+                    |row| {
+                        let muted_until: Option<i64> = row.get(2)?;
+                        let reason: Option<String> = row.get(3)?;
+                        Ok(Standing {
+                            role: Role::parse(&row.get::<_, String>(0)?).unwrap_or_default(),
+                            banned: row.get(1)?,
+                            muted: muted_until.filter(|&until| until > crate::now_ms()).map(
+                                |until_ms| Mute {
+                                    until_ms,
+                                    reason: reason.unwrap_or_default(),
+                                },
+                            ),
+                            must_change_password: row.get(4)?,
+                        })
+                    },
                 )
                 .optional()?;
-            Ok(found.map_or((Role::Student, None), |(role, banned)| {
-                (Role::parse(&role).unwrap_or_default(), banned)
-            }))
+            Ok(found.unwrap_or_default())
         })
         .await
     }
 
     /// `login`'s role (a student if there is no such account).
     pub async fn role(&self, login: String) -> Result<Role, AccountError> {
-        Ok(self.standing(login).await?.0)
+        Ok(self.standing(login).await?.role)
     }
 
     /// Makes the accounts named in `--admin` admins (those registered
@@ -104,7 +129,7 @@ impl Accounts {
     /// Runs `change` on `login`'s account (its login as registered and its
     /// role) in one transaction that holds the write lock from the start,
     /// and commits it; `NoAccount` when there is none.
-    async fn on_account<T: Send + 'static>(
+    pub(super) async fn on_account<T: Send + 'static>(
         &self,
         login: String,
         change: impl FnOnce(&Transaction<'_>, String, Role) -> Result<T, RoleError> + Send + 'static,
@@ -157,7 +182,7 @@ impl Accounts {
             let detail = Some(role.as_str().to_owned());
             record(
                 tx,
-                &AuditEntry::new(actor, "set_role", &login, None, detail),
+                &AuditRecord::new(actor, "set_role", &login, None, detail),
             )?;
             Ok(login)
         })
@@ -185,7 +210,7 @@ impl Accounts {
                 revoke_all_in(tx, &login, Revocation::Banned)?;
             }
             let action = if reason.is_some() { "ban" } else { "unban" };
-            record(tx, &AuditEntry::new(actor, action, &login, reason, None))?;
+            record(tx, &AuditRecord::new(actor, action, &login, reason, None))?;
             Ok(login)
         })
         .await
@@ -205,38 +230,22 @@ impl Accounts {
             if !actor_role.outranks(role) {
                 return Err(RoleError::Outranked);
             }
-            record(tx, &AuditEntry::new(actor, action, &login, reason, None))?;
+            record(tx, &AuditRecord::new(actor, action, &login, reason, None))?;
             Ok(login)
-        })
-        .await
-    }
-
-    /// The audit record, oldest first (tests and, later, `audit`).
-    pub async fn audit_entries(
-        &self,
-    ) -> Result<Vec<(String, String, Option<String>, Option<String>)>, AccountError> {
-        self.blocking(|this| {
-            let db = Self::lock(&this.db);
-            let mut statement =
-                db.prepare("SELECT actor, action, target, detail FROM audit ORDER BY id")?;
-            let rows = statement.query_map([], |row| {
-                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-            })?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
         .await
     }
 }
 
-impl AuditEntry {
-    fn new(
+impl AuditRecord {
+    pub(super) fn new(
         actor: String,
         action: &'static str,
         target: &str,
         reason: Option<String>,
         detail: Option<String>,
-    ) -> AuditEntry {
-        AuditEntry {
+    ) -> AuditRecord {
+        AuditRecord {
             actor,
             action,
             target: Some(target.to_owned()),
@@ -247,7 +256,7 @@ impl AuditEntry {
 }
 
 /// Appends one line to the audit record, in the caller's transaction.
-fn record(db: &rusqlite::Connection, entry: &AuditEntry) -> rusqlite::Result<()> {
+pub(super) fn record(db: &rusqlite::Connection, entry: &AuditRecord) -> rusqlite::Result<()> {
     db.execute(
         "INSERT INTO audit (time_ms, actor, action, target, reason, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -254,6 +254,31 @@ impl FileStore {
         }
     }
 
+    /// Keeps `bytes` the server made (a room export) as a private file of
+    /// `owner`, for them to download like any file.
+    pub fn keep_made(
+        &self,
+        owner: &str,
+        name: &str,
+        bytes: &[u8],
+        limits: FileLimits,
+    ) -> Result<FileInfo, FileError> {
+        let upload = Upload {
+            name: safe_file_name(name),
+            size: bytes.len() as u64,
+            sha256: tertulia_shared::files::sha256_hex(bytes),
+            target: Target::Private {
+                to: owner.to_owned(),
+            },
+        };
+        let content = self.content_path(&upload.sha256);
+        let partial = content.with_extension("made");
+        std::fs::write(&partial, bytes)?;
+        let kept = self.share(owner, &upload, Some(&partial), limits);
+        let _ = std::fs::remove_file(&partial);
+        kept?.ok_or(FileError::NoSuchUpload)
+    }
+
     /// Gives up an upload in progress.
     pub fn cancel(&self, owner: &str, id: u64) -> Result<(), FileError> {
         self.upload(owner, id)?;

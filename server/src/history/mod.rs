@@ -22,7 +22,7 @@ use tertulia_shared::{ChatMessage, MessageId, PrivateMessage, TimestampMs};
 use tokio::sync::watch;
 
 use crate::db::DbError;
-pub use read::Page;
+pub use read::{Found, Page};
 
 /// Messages (and other changes) waiting for the writer at most; past this
 /// `say` and `private` answer `busy` instead of letting memory grow.
@@ -50,6 +50,8 @@ pub(crate) enum Entry {
     Delivered { login: String, up_to: MessageId },
     /// Retention: messages stamped before this go.
     Prune { before_ms: TimestampMs },
+    /// A moderator (`by`) deleted message `id`: its text and file go.
+    Delete { id: MessageId, by: String },
     /// Answered once everything queued before it is stored.
     Flush(tokio::sync::oneshot::Sender<()>),
 }
@@ -226,6 +228,27 @@ impl MessageLog {
     ) -> Result<Vec<PrivateMessage>, rusqlite::Error> {
         self.read(move |db| read::queued_privates(db, &login_key, up_to))
             .await
+    }
+
+    /// The stored message `id`, wherever it is (room or private).
+    pub async fn find(&self, id: MessageId) -> Result<Option<Found>, rusqlite::Error> {
+        self.read(move |db| read::find(db, id)).await
+    }
+
+    /// A room's messages stamped in `from_ms..to_ms` (from id `first_id`
+    /// on), oldest first, at most `limit`; for `export_room`.
+    pub async fn span(
+        &self,
+        room_key: String,
+        room_name: String,
+        (from_ms, to_ms): (TimestampMs, TimestampMs),
+        first_id: MessageId,
+        limit: usize,
+    ) -> Result<Vec<ChatMessage>, rusqlite::Error> {
+        self.read(move |db| {
+            read::span(db, &room_key, &room_name, (from_ms, to_ms), first_id, limit)
+        })
+        .await
     }
 
     /// The latest `count` messages of a room, oldest first, and whether

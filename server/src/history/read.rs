@@ -1,7 +1,9 @@
 //! The log's queries, each cut into pages that fit the protocol's line.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use tertulia_shared::{ChatMessage, ErrorBody, ErrorCode, FileInfo, MessageId, PrivateMessage};
+use tertulia_shared::{
+    ChatMessage, ErrorBody, ErrorCode, FileInfo, MessageId, PrivateMessage, TimestampMs,
+};
 
 use super::{QUEUE_CAPACITY, Resume};
 use crate::page;
@@ -126,8 +128,9 @@ pub(super) fn room_page(
 }
 
 /// The shared file's columns, read after a message's own from `first` on
-/// (NULL when the message shares none, or the file is no longer kept).
-const FILE_COLUMNS: &str = "f.id, f.name, f.size, f.mime, f.sha256";
+/// (NULL when the message shares none, or the file is no longer kept),
+/// then whether a moderator deleted the message (see [`deleted`]).
+const FILE_COLUMNS: &str = "f.id, f.name, f.size, f.mime, f.sha256, m.deleted_by IS NOT NULL";
 const WITH_FILE: &str = "LEFT JOIN files f ON f.id = m.file_id";
 
 fn file_info(row: &Row<'_>, first: usize) -> Result<Option<FileInfo>, rusqlite::Error> {
@@ -143,6 +146,11 @@ fn file_info(row: &Row<'_>, first: usize) -> Result<Option<FileInfo>, rusqlite::
     }))
 }
 
+/// Whether a moderator deleted the message: the column after the file's.
+fn deleted(row: &Row<'_>, first: usize) -> Result<bool, rusqlite::Error> {
+    row.get(first + 5)
+}
+
 fn chat_message(row: &Row<'_>, room_name: &str) -> Result<ChatMessage, rusqlite::Error> {
     Ok(ChatMessage {
         id: id_of(row.get(0)?),
@@ -151,6 +159,7 @@ fn chat_message(row: &Row<'_>, room_name: &str) -> Result<ChatMessage, rusqlite:
         text: row.get(2)?,
         time_ms: row.get(3)?,
         file: file_info(row, 4)?,
+        deleted: deleted(row, 4)?,
     })
 }
 
@@ -162,6 +171,7 @@ fn private_message(row: &Row<'_>) -> Result<PrivateMessage, rusqlite::Error> {
         text: row.get(3)?,
         time_ms: row.get(4)?,
         file: file_info(row, 5)?,
+        deleted: deleted(row, 5)?,
     })
 }
 
@@ -228,4 +238,60 @@ pub(super) fn recent(
     rows.truncate(count);
     rows.reverse();
     Ok((rows, more))
+}
+
+/// A stored message, as `delete_message` finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The room's key; `None` for a private message.
+    pub room_key: Option<String>,
+    pub from: String,
+    /// A private message's recipient.
+    pub to: Option<String>,
+    pub text: String,
+    pub deleted: bool,
+}
+
+pub(super) fn find(db: &Connection, id: MessageId) -> Result<Option<Found>, rusqlite::Error> {
+    db.prepare_cached(
+        "SELECT room, sender, recipient, text, deleted_by IS NOT NULL FROM messages WHERE id = ?1",
+    )?
+    .query_row([super::writer::sql_id(id)], |row| {
+        Ok(Found {
+            room_key: row.get(0)?,
+            from: row.get(1)?,
+            to: row.get(2)?,
+            text: row.get(3)?,
+            deleted: row.get(4)?,
+        })
+    })
+    .optional()
+}
+
+pub(super) fn span(
+    db: &Connection,
+    room_key: &str,
+    room_name: &str,
+    (from_ms, to_ms): (TimestampMs, TimestampMs),
+    first_id: MessageId,
+    limit: usize,
+) -> Result<Vec<ChatMessage>, rusqlite::Error> {
+    let mut statement = db.prepare_cached(&format!(
+        "SELECT m.id, m.sender, m.text, m.time_ms, {FILE_COLUMNS} FROM messages m {WITH_FILE}
+         WHERE m.room = ?1 AND m.id >= ?2 AND m.time_ms >= ?3 AND m.time_ms < ?4
+         ORDER BY m.id LIMIT ?5"
+    ))?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    statement
+        .query_map(
+            params![
+                room_key,
+                super::writer::sql_id(first_id),
+                from_ms,
+                to_ms,
+                limit
+            ],
+            |row| chat_message(row, room_name),
+        )?
+        .collect()
 }

@@ -10,6 +10,7 @@ fn room_message(id: MessageId, text: &str) -> Entry {
     Entry::Room {
         room_key: "lobby".into(),
         message: Arc::new(ChatMessage {
+            deleted: false,
             id,
             room: "Lobby".into(),
             from: "ana".into(),
@@ -23,6 +24,7 @@ fn room_message(id: MessageId, text: &str) -> Entry {
 fn private(id: MessageId, from: &str, to: &str, pending: bool) -> Entry {
     Entry::Private {
         message: Box::new(PrivateMessage {
+            deleted: false,
             id,
             from: from.into(),
             to: to.into(),
@@ -149,6 +151,7 @@ async fn forgotten_rooms_and_pruned_messages_are_gone_and_ids_never_come_back() 
         log.append(Entry::Room {
             room_key: "química".into(),
             message: Arc::new(ChatMessage {
+                deleted: false,
                 id: 2,
                 room: "química".into(),
                 from: "ana".into(),

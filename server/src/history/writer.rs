@@ -136,7 +136,7 @@ fn store_with_retries(db: &mut Connection, batch: &[Entry]) -> Result<(), rusqli
     }
 }
 
-fn sql_id(id: MessageId) -> i64 {
+pub(super) fn sql_id(id: MessageId) -> i64 {
     i64::try_from(id).unwrap_or(i64::MAX)
 }
 
@@ -212,6 +212,12 @@ fn store(db: &mut Connection, batch: &[Entry]) -> Result<(), rusqlite::Error> {
                 if pruned > 0 {
                     tracing::info!("pruned {pruned} messages past the retention period");
                 }
+            }
+            Entry::Delete { id, by } => {
+                tx.prepare_cached(
+                    "UPDATE messages SET text = '', file_id = NULL, deleted_by = ?2 WHERE id = ?1",
+                )?
+                .execute(params![sql_id(*id), by])?;
             }
             Entry::Flush(_) => {}
         }

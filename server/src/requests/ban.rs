@@ -1,7 +1,7 @@
 use tertulia_shared::{ErrorBody, Event, Field, Reply};
 
 use super::answer::{Answer, Outcome};
-use crate::accounts::forbidden;
+use super::staff::staff;
 use crate::session::Session;
 
 /// `ban` (with `Some(reason)`) and `unban`: staff over a lower role. A ban
@@ -9,16 +9,12 @@ use crate::session::Session;
 /// `kicked` event, and refuses its logins with `banned`; both are recorded
 /// in the audit log.
 pub(super) async fn apply(session: &mut Session, login: String, reason: Option<String>) -> Outcome {
-    let actor = session.logged_in()?;
+    let (actor, actor_role) = staff(session)?;
     let reason = reason.map(|r| r.trim().to_owned());
     if let Some(reason) = reason.as_deref() {
         check_reason(reason)?;
     }
     let accounts = &session.shared.accounts;
-    let actor_role = accounts.role(actor.clone()).await?;
-    if !actor_role.is_staff() {
-        return Err(forbidden());
-    }
     let banning = reason.is_some();
     let login = accounts
         .set_ban((actor.clone(), actor_role), login, reason.clone())

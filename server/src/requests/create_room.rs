@@ -1,13 +1,25 @@
-use tertulia_shared::validate;
+use tertulia_shared::{ErrorBody, ErrorCode, validate};
 
 use super::answer::{Answer, Outcome};
 use crate::session::{Limited, Session};
 
 /// `create_room` (`#cR`): the creator is moved into the new room. The name
 /// is stored in NFC; names that break the rules, or look like an existing
-/// room's, are refused.
+/// room's, are refused; with `--rooms-by teachers`, so are students.
 pub(super) fn apply(session: &mut Session, room: &str) -> Outcome {
     let login = session.logged_in()?;
+    if session.shared.config.rooms_by_staff
+        && !session
+            .shared
+            .hub
+            .role_of(&login)
+            .is_some_and(|role| role.is_staff())
+    {
+        return Err(ErrorBody::new(
+            ErrorCode::Forbidden,
+            "On this server only teachers and admins create rooms.",
+        ));
+    }
     // Counted first: a refused name uses up the allowance like any room
     // request (PROTOCOL.md, rate limits).
     session.within(Limited::RoomChanges)?;

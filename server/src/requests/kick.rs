@@ -2,20 +2,16 @@ use tertulia_shared::{ErrorBody, ErrorCode, Event, Reply};
 
 use super::answer::{Answer, Outcome};
 use super::ban::check_reason;
-use crate::accounts::forbidden;
+use super::staff::staff;
 use crate::session::Session;
 
 /// `kick`: staff over a lower role close someone's session, telling them
 /// who and why (`kicked`); they may log in again. Recorded in the audit log.
 pub(super) async fn apply(session: &mut Session, login: String, reason: String) -> Outcome {
-    let actor = session.logged_in()?;
+    let (actor, actor_role) = staff(session)?;
     let reason = reason.trim().to_owned();
     check_reason(&reason)?;
     let accounts = &session.shared.accounts;
-    let actor_role = accounts.role(actor.clone()).await?;
-    if !actor_role.is_staff() {
-        return Err(forbidden());
-    }
     let reason_kept = Some(reason.clone());
     let login = accounts
         .record_moderation((actor.clone(), actor_role), login, "kick", reason_kept)

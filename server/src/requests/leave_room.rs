@@ -15,6 +15,7 @@ pub(super) fn apply(session: &mut Session) -> Outcome {
     Ok(Answer::reply(Reply::Left {
         room: view.room,
         changed,
+        announce: view.announce,
         history,
         history_more,
     }))

@@ -7,10 +7,11 @@ use crate::session::Session;
 /// in one `joined` line.
 pub(super) fn apply(session: &mut Session, room: &str, after: Option<&str>) -> Outcome {
     session.logged_in()?;
-    let (room, members, next) = session.shared.hub.list_members(room, after)?;
+    let (room, members, staff, next) = session.shared.hub.list_members(room, after)?;
     Ok(Answer::reply(Reply::MemberList {
         room,
         members,
+        staff,
         next,
     }))
 }

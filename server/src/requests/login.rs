@@ -9,6 +9,7 @@ use tertulia_shared::{
 use super::answer::{Answer, Outcome};
 use crate::accounts::{AccountError, TokenHash};
 use crate::history::Entry;
+use crate::rooms::Rank;
 use crate::session::{Session, User};
 
 /// Refused because of earlier failures: try again after `wait`.
@@ -71,8 +72,8 @@ pub(super) async fn enter(
     token: Option<(SessionToken, TokenHash)>,
 ) -> Outcome {
     // Before any token is given: a banned account gets none.
-    let (role, banned) = session.shared.accounts.standing(login.clone()).await?;
-    if let Some(reason) = banned {
+    let standing = session.shared.accounts.standing(login.clone()).await?;
+    if let Some(reason) = standing.banned {
         tracing::info!(peer = %session.peer, %login, "login refused: banned");
         return Err(ErrorBody::new(
             ErrorCode::Banned,
@@ -91,14 +92,19 @@ pub(super) async fn enter(
                 .await?
         }
     };
+    let rank = Rank {
+        role: standing.role,
+        muted: standing.muted.clone(),
+    };
     let (view, last_id) = session
         .shared
         .hub
-        .join_server(&login, session.outbox.clone())?;
+        .join_server(&login, session.outbox.clone(), rank)?;
     tracing::info!(peer = %session.peer, %login, "logged in");
     session.user = Some(Box::new(User {
         login: login.clone(),
         token: hash,
+        must_change_password: standing.must_change_password,
     }));
     if let Some(ticket) = &mut session.ticket {
         ticket.logged_in();
@@ -115,7 +121,11 @@ pub(super) async fn enter(
         queued_privates,
         server_time_ms: crate::now_ms(),
         token,
-        role,
+        role: standing.role,
+        announce: view.announce,
+        exam: session.shared.hub.exam(),
+        muted: standing.muted.map(Box::new),
+        must_change_password: standing.must_change_password,
     }))
 }
 

@@ -25,12 +25,16 @@
 //! (to a file or a text) in `crate::rooms::private`.
 
 mod answer;
+mod audit;
 mod ban;
 mod cancel_upload;
 mod change_password;
 mod create_room;
+mod delete_message;
 mod delete_room;
 mod download_chunk;
+mod exam;
+mod export_room;
 mod hello;
 mod history;
 mod join_room;
@@ -41,13 +45,17 @@ mod list_rooms;
 mod list_users;
 mod login;
 mod logout;
+mod mute;
 mod offer_file;
 mod private;
 mod private_history;
 mod register;
+mod reset_password;
 mod resume;
+mod room_settings;
 mod say;
 mod set_role;
+mod staff;
 mod time;
 mod upload_chunk;
 
@@ -102,6 +110,19 @@ pub(crate) fn apply(session: &mut Session, request: Request) -> Step {
         ))),
         Request::Logout => later(|s| Box::pin(logout::apply(s))),
         Request::Time => now(time::apply()),
+        Request::ChangePassword { old, new } => {
+            later(move |s| Box::pin(change_password::apply(s, old, new)))
+        }
+        _ if session
+            .user
+            .as_ref()
+            .is_some_and(|user| user.must_change_password) =>
+        {
+            Step::Now(Answer::refused(ErrorBody::new(
+                ErrorCode::PasswordChangeRequired,
+                "Your password was reset: choose a new one first.",
+            )))
+        }
         Request::Say { text } => now(say::apply(session, text)),
         Request::CreateRoom { room } => now(create_room::apply(session, &room)),
         Request::JoinRoom { room } => now(join_room::apply(session, &room)),
@@ -116,14 +137,34 @@ pub(crate) fn apply(session: &mut Session, request: Request) -> Step {
             later(move |s| Box::pin(login::apply(s, login, password)))
         }
         Request::Resume { token } => later(move |s| Box::pin(resume::apply(s, token))),
-        Request::ChangePassword { old, new } => {
-            later(move |s| Box::pin(change_password::apply(s, old, new)))
-        }
         Request::Kick { login, reason } => later(move |s| Box::pin(kick::apply(s, login, reason))),
         Request::Ban { login, reason } => {
             later(move |s| Box::pin(ban::apply(s, login, Some(reason))))
         }
         Request::Unban { login } => later(move |s| Box::pin(ban::apply(s, login, None))),
+        Request::Mute {
+            login,
+            minutes,
+            reason,
+        } => later(move |s| Box::pin(mute::apply(s, login, Some((minutes, reason))))),
+        Request::Unmute { login } => later(move |s| Box::pin(mute::apply(s, login, None))),
+        Request::DeleteMessage { message } => {
+            later(move |s| Box::pin(delete_message::apply(s, message)))
+        }
+        Request::RoomSettings { room, announce } => {
+            later(move |s| Box::pin(room_settings::apply(s, room, announce)))
+        }
+        Request::Exam { on } => later(move |s| Box::pin(exam::apply(s, on))),
+        Request::ResetPassword { login } => {
+            later(move |s| Box::pin(reset_password::apply(s, login)))
+        }
+        Request::Audit { before_id } => later(move |s| Box::pin(audit::apply(s, before_id))),
+        Request::ExportRoom {
+            room,
+            from_ms,
+            to_ms,
+            format,
+        } => later(move |s| Box::pin(export_room::apply(s, room, (from_ms, to_ms), format))),
         Request::SetRole { login, role } => {
             later(move |s| Box::pin(set_role::apply(s, login, role)))
         }

@@ -16,12 +16,16 @@ pub(super) async fn apply(
     to: Option<String>,
 ) -> Outcome {
     let owner = session.logged_in()?;
+    let hub = &session.shared.hub;
     let target = match to {
-        Some(to) => Target::Private {
-            to: session.shared.recipient(&to).await?,
-        },
+        Some(to) => {
+            let (to, role) = session.shared.recipient(&to).await?;
+            hub.check_share(&owner, Some(role))?;
+            Target::Private { to }
+        }
         None => {
-            let (key, name) = session.shared.hub.room_of(&owner)?;
+            hub.check_share(&owner, None)?;
+            let (key, name) = hub.room_of(&owner)?;
             Target::Room { key, name }
         }
     };

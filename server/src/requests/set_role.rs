@@ -4,7 +4,8 @@ use super::answer::{Answer, Outcome};
 use crate::session::Session;
 
 /// `set_role`: admins give and take the `teacher` and `admin` roles; the
-/// server never stays without an admin. Recorded in the audit log. The
+/// server never stays without an admin. Recorded in the audit log; an online
+/// person's new role applies at once and reaches every user list. The
 /// actor's role is read from the database, so a role taken a moment ago
 /// no longer counts.
 pub(super) async fn apply(session: &mut Session, login: String, role: Role) -> Outcome {
@@ -17,6 +18,7 @@ pub(super) async fn apply(session: &mut Session, login: String, role: Role) -> O
         ));
     }
     let login = accounts.set_role(actor.clone(), login, role).await?;
+    session.shared.hub.set_role(&login, role);
     tracing::info!(peer = %session.peer, %actor, %login, role = role.as_str(), "role set");
     Ok(Answer::reply(Reply::RoleSet { login, role }))
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use tertulia_shared::limits::PAGE_BUDGET_BYTES;
-use tertulia_shared::{Event, UserPlace};
+use tertulia_shared::{Event, Role, UserPlace};
 
 use super::keys::Key;
 use crate::page::json_len;
@@ -49,6 +49,7 @@ struct Presence {
     was_online: bool,
     /// The room's name; `None`: offline.
     now: Option<String>,
+    role: Role,
 }
 
 /// Logins in the order they came, without repeats.
@@ -110,16 +111,22 @@ impl Batch {
                 login: login.to_owned(),
                 was_online,
                 now: None,
+                role: Role::Student,
             })
     }
 
     /// `login` logged in (`was_online`: it took over its own session).
-    pub fn online(&mut self, key: &str, login: &str, room: &str, was_online: bool) {
-        self.presence(key, login, was_online).now = Some(room.to_owned());
+    pub fn online(&mut self, key: &str, login: &str, room: &str, was_online: bool, role: Role) {
+        let change = self.presence(key, login, was_online);
+        change.now = Some(room.to_owned());
+        change.role = role;
     }
 
-    pub fn moved(&mut self, key: &str, login: &str, room: &str) {
-        self.presence(key, login, true).now = Some(room.to_owned());
+    /// `login` changed room, or role (told as a move where it is).
+    pub fn moved(&mut self, key: &str, login: &str, room: &str, role: Role) {
+        let change = self.presence(key, login, true);
+        change.now = Some(room.to_owned());
+        change.role = role;
     }
 
     pub fn offline(&mut self, key: &str, login: &str) {
@@ -183,10 +190,12 @@ impl Batch {
                 (false, Some(room)) => online.push(UserPlace {
                     login: change.login,
                     room,
+                    role: change.role,
                 }),
                 (true, Some(room)) => moved.push(UserPlace {
                     login: change.login,
                     room,
+                    role: change.role,
                 }),
                 // Online and gone within the moment is told as gone: a
                 // client may have read the user list meanwhile.
@@ -295,16 +304,16 @@ mod tests {
     #[test]
     fn only_the_last_change_of_each_login_is_told() {
         let mut batch = Batch::default();
-        batch.online("ana", "ana", "lobby", false);
+        batch.online("ana", "ana", "lobby", false, Role::Student);
         batch.offline("ana", "ana");
         batch.offline("luis", "luis");
-        batch.online("luis", "Luis", "lobby", false);
-        batch.online("eva", "eva", "lobby", false);
-        batch.moved("eva", "eva", "física");
+        batch.online("luis", "Luis", "lobby", false, Role::Student);
+        batch.online("eva", "eva", "lobby", false, Role::Teacher);
+        batch.moved("eva", "eva", "física", Role::Teacher);
         assert_eq!(
             text(&batch.presence_lines()),
             [
-                r#"{"type":"event","event":{"type":"presence","online":[{"login":"eva","room":"física"}],"moved":[{"login":"luis","room":"lobby"}],"offline":["ana"]}}"#
+                r#"{"type":"event","event":{"type":"presence","online":[{"login":"eva","room":"física","role":"teacher"}],"moved":[{"login":"luis","room":"lobby"}],"offline":["ana"]}}"#
             ]
         );
         batch.joined("lobby", "ana");
@@ -326,7 +335,7 @@ mod tests {
         let mut batch = Batch::default();
         for n in 0..5000 {
             let login = format!("estudiante{n:04}-de-la-clase-de-redes");
-            batch.online(&login, &login, "lobby", false);
+            batch.online(&login, &login, "lobby", false, Role::Student);
             batch.joined("lobby", &login);
         }
         let presence = batch.presence_lines();

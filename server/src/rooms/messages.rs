@@ -7,7 +7,7 @@ use std::sync::Arc;
 use tertulia_shared::codec::message_event;
 use tertulia_shared::validate::fold;
 use tertulia_shared::{
-    ChatMessage, ErrorBody, ErrorCode, Event, FileInfo, MessageId, PrivateMessage,
+    ChatMessage, ErrorBody, ErrorCode, Event, FileInfo, MessageId, PrivateMessage, Role,
 };
 
 use super::keys::room_key;
@@ -79,6 +79,7 @@ impl Hub {
         let Some(room) = state.rooms.get_mut(&room_key) else {
             return Err(room_not_found(&room_key));
         };
+        peer.rank.may_post(&room.name, room.announce, state.rules)?;
         let message = Arc::new(ChatMessage {
             id,
             room: room.name.clone(),
@@ -86,6 +87,7 @@ impl Hub {
             text,
             time_ms,
             file,
+            deleted: false,
         });
         state
             .log
@@ -111,23 +113,27 @@ impl Hub {
 
     /// Stamps a private message, queues it for the log and delivers it if
     /// `to` is online. If not, and `registered` is the recipient's login as
-    /// registered, it is stored for their next login; otherwise the text
+    /// registered (with their role), it is stored for their next login; otherwise the text
     /// comes back (the caller checks the accounts and tries again).
     pub fn private(
         &self,
         from: &str,
         to: &str,
         text: String,
-        registered: Option<&str>,
+        registered: Option<(&str, Role)>,
         file: Option<FileInfo>,
     ) -> Result<PrivateOutcome, ErrorBody> {
         let mut state = self.lock();
         let recipient = state.peers.get(&fold(to));
-        let to = match (recipient, registered) {
-            (Some(peer), _) => peer.login.clone(),
-            (None, Some(login)) => login.to_owned(),
+        let (to, role) = match (recipient, registered) {
+            (Some(peer), _) => (peer.login.clone(), peer.rank.role),
+            (None, Some((login, role))) => (login.to_owned(), role),
             (None, None) => return Ok(PrivateOutcome::Offline { text, file }),
         };
+        match state.peers.get(&fold(from)) {
+            Some(sender) => sender.rank.may_write_to(role, state.rules)?,
+            None => return Err(not_logged_in()),
+        }
         let (id, time_ms) = state.next_stamp();
         let message = PrivateMessage {
             id,
@@ -136,6 +142,7 @@ impl Hub {
             text,
             time_ms,
             file,
+            deleted: false,
         };
         let pending = recipient.is_none();
         let line = (!pending).then(|| event_line(Event::Private(message.clone())));

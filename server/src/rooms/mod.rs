@@ -13,6 +13,7 @@ mod batch;
 mod keys;
 pub use batch::{BATCH_EVERY, next_window};
 mod messages;
+mod moderation;
 mod state;
 #[cfg(test)]
 mod tests;
@@ -22,16 +23,23 @@ use std::ops::Bound;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tertulia_shared::validate::{fold, room_skeleton};
-use tertulia_shared::{ChatMessage, ErrorBody, ErrorCode, Event, MessageId, MoveReason, RoomInfo};
+use tertulia_shared::{
+    ChatMessage, ErrorBody, ErrorCode, Event, MessageId, MoveReason, Role, RoomInfo,
+};
 
 use crate::history::{Entry, MessageLog, Resume};
 pub use crate::outbox::Outbox;
 use crate::page;
 pub(crate) use keys::room_key;
 pub use messages::PrivateOutcome;
+pub use moderation::{ClassRules, Rank, Seen};
 pub use state::RoomView;
 use state::{Peer, Room, State};
 use tertulia_shared::codec::event_line;
+
+/// A page of a room's members: the room's name, the logins, the staff
+/// among them, and where the next page starts.
+pub type MemberPage = (String, Vec<String>, BTreeMap<String, Role>, Option<String>);
 
 /// Shared handle to the rooms and the online users.
 #[derive(Debug, Clone)]
@@ -60,6 +68,9 @@ pub struct Start {
     /// The default room's latest messages, oldest first, and whether older
     /// ones are stored.
     pub recent: (Vec<ChatMessage>, bool),
+    /// Exam mode, `--privates`, and whether the default room is an
+    /// announcement room: what the server kept.
+    pub rules: ClassRules,
 }
 
 impl Hub {
@@ -71,6 +82,7 @@ impl Hub {
         let (recent, older) = start.recent;
         lobby.recent = recent.into_iter().map(Arc::new).collect();
         lobby.older = older;
+        lobby.announce = start.rules.lobby_announce;
         let _ = start.log.append(Entry::ForgetRoomsExcept {
             room_key: key.clone(),
         });
@@ -85,6 +97,7 @@ impl Hub {
                 last_stamp: start.resume.last_stamp_ms,
                 history_len: start.history_len,
                 batch: Default::default(),
+                rules: start.rules,
             })),
         }
     }
@@ -112,8 +125,10 @@ impl Hub {
         &self,
         login: &str,
         outbox: Outbox,
+        rank: Rank,
     ) -> Result<(RoomView, MessageId), ErrorBody> {
         let key = fold(login);
+        let role = rank.role;
         let mut state = self.lock();
         let replaced = state.peers.remove(&key);
         if let Some(old) = &replaced {
@@ -132,13 +147,16 @@ impl Hub {
                 room: default_room.clone(),
                 outbox: outbox.clone(),
                 watching: false,
+                rank,
             },
         );
         state.enter(&key, &default_room, login, outbox);
         // A taken-over session never went offline: others hear of a move
         // (back to the default room) at most.
         let room = state.room_name(&default_room);
-        state.batch.online(&key, login, &room, replaced.is_some());
+        state
+            .batch
+            .online(&key, login, &room, replaced.is_some(), role);
         Ok((state.room_view(&default_room), state.last_id()))
     }
 
@@ -345,6 +363,7 @@ impl Hub {
                     .map_or_else(|| c.clone(), |p| p.login.clone())
             }),
             is_default: room.creator.is_none(),
+            announce: room.announce,
         };
         let default_first = match after {
             None => state.rooms.get(&state.default_room),
@@ -364,18 +383,15 @@ impl Hub {
     }
 
     /// One page of the members of the room called `name`, after `after`.
-    pub fn list_members(
-        &self,
-        name: &str,
-        after: Option<&str>,
-    ) -> Result<(String, Vec<String>, Option<String>), ErrorBody> {
+    pub fn list_members(&self, name: &str, after: Option<&str>) -> Result<MemberPage, ErrorBody> {
         let state = self.lock();
         let room = state
             .rooms
             .get(&room_key(name))
             .ok_or_else(|| room_not_found(name))?;
         let (members, next) = state.members_page(room, after);
-        Ok((room.name.clone(), members, next))
+        let staff = state.staff_among(&members);
+        Ok((room.name.clone(), members, staff, next))
     }
 
     /// From now on `login` hears `presence`: it is reading the user list.

@@ -8,10 +8,11 @@ use std::sync::Arc;
 use bytes::Bytes;
 use tertulia_shared::limits::PAGE_BUDGET_BYTES;
 use tertulia_shared::validate::fold;
-use tertulia_shared::{ChatMessage, Event, MessageId, MoveReason, TimestampMs};
+use tertulia_shared::{ChatMessage, Event, MessageId, MoveReason, Role, TimestampMs};
 
 use super::batch::Batch;
 use super::keys::Key;
+use super::moderation::{ClassRules, Rank};
 use crate::history::{Entry, MessageLog};
 use crate::outbox::Outbox;
 use crate::page;
@@ -34,6 +35,8 @@ pub(super) struct Peer {
     pub outbox: Outbox,
     /// Has read the user list since logging in, and so hears `presence`.
     pub watching: bool,
+    /// What the hub checks on every message this peer sends.
+    pub rank: Rank,
 }
 
 #[derive(Debug)]
@@ -52,6 +55,8 @@ pub(super) struct Room {
     /// The first id this room's messages can have: a room deleted and
     /// created again does not show the old one's history.
     pub first_id: MessageId,
+    /// Only staff may write here (`room_settings`).
+    pub announce: bool,
 }
 
 impl Room {
@@ -64,6 +69,7 @@ impl Room {
             recent: VecDeque::new(),
             older: false,
             first_id,
+            announce: false,
         }
     }
 
@@ -115,6 +121,10 @@ pub struct RoomView {
     pub history: Vec<ChatMessage>,
     /// Older messages than `history` are stored.
     pub history_more: bool,
+    /// The staff among `members`.
+    pub staff: BTreeMap<String, Role>,
+    /// Only staff may write here.
+    pub announce: bool,
 }
 
 impl From<RoomView> for tertulia_shared::Reply {
@@ -127,6 +137,8 @@ impl From<RoomView> for tertulia_shared::Reply {
             members_next: view.members_next,
             history: view.history,
             history_more: view.history_more,
+            staff: view.staff,
+            announce: view.announce,
         }
     }
 }
@@ -150,6 +162,8 @@ pub(super) struct State {
     pub history_len: usize,
     /// Who came, went and moved since the last flush.
     pub batch: Batch,
+    /// Exam mode, `--privates staff`: see [`ClassRules`].
+    pub rules: ClassRules,
 }
 
 impl State {
@@ -198,6 +212,17 @@ impl State {
         page::fill_within(members, budget)
     }
 
+    /// The staff among `logins` (online ones), with their roles.
+    pub fn staff_among(&self, logins: &[String]) -> BTreeMap<String, Role> {
+        logins
+            .iter()
+            .filter_map(|login| {
+                let role = self.peers.get(&fold(login))?.rank.role;
+                role.is_staff().then(|| (login.clone(), role))
+            })
+            .collect()
+    }
+
     /// What a client entering `room_key` is told about it.
     pub fn room_view(&self, room_key: &str) -> RoomView {
         let Some(room) = self.rooms.get(room_key) else {
@@ -208,17 +233,21 @@ impl State {
                 members_next: None,
                 history: Vec::new(),
                 history_more: false,
+                staff: BTreeMap::new(),
+                announce: false,
             };
         };
         let (members, members_next) = self.members_page_within(room, None, JOINED_MEMBERS_BUDGET);
         let (history, history_more) = room.latest(JOINED_HISTORY_BUDGET);
         RoomView {
             room: room.name.clone(),
+            staff: self.staff_among(&members),
             members,
             member_count: room.members.len(),
             members_next,
             history,
             history_more,
+            announce: room.announce,
         }
     }
 
@@ -249,7 +278,8 @@ impl State {
         self.exit(key, &from_room, &login);
         self.enter(key, to_room, &login, outbox);
         let room = self.room_name(to_room);
-        self.batch.moved(key, &login, &room);
+        let role = self.peers.get(key).map(|p| p.rank.role).unwrap_or_default();
+        self.batch.moved(key, &login, &room, role);
     }
 
     /// Tells the changes gathered since the last time: each room's

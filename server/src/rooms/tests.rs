@@ -26,6 +26,7 @@ fn hub() -> (Hub, tempfile::TempDir) {
         resume,
         history_len: 3,
         recent: (Vec::new(), false),
+        rules: Default::default(),
     };
     (Hub::new("lobby", start), dir)
 }
@@ -36,7 +37,7 @@ fn log_in(hub: &Hub, n: usize, name: impl Fn(usize) -> String) -> Vec<Outgoing> 
     (0..n)
         .map(|i| {
             let (outbox, outgoing) = channel(10_000);
-            hub.join_server(&name(i), outbox).unwrap();
+            hub.join_server(&name(i), outbox, Rank::default()).unwrap();
             outgoing
         })
         .collect()
@@ -47,8 +48,9 @@ fn a_full_queue_kicks_the_client_instead_of_blocking() {
     let (hub, _dir) = hub();
     let (slow, _slow_rx) = channel(2);
     let (fast, mut fast_rx) = channel(100);
-    hub.join_server("slow", slow.clone()).unwrap();
-    hub.join_server("fast", fast).unwrap();
+    hub.join_server("slow", slow.clone(), Rank::default())
+        .unwrap();
+    hub.join_server("fast", fast, Rank::default()).unwrap();
     for i in 0..5 {
         hub.say("fast", format!("m{i}")).unwrap();
     }
@@ -61,8 +63,8 @@ fn one_buffer_is_shared_by_every_recipient() {
     let (hub, _dir) = hub();
     let (a, mut a_rx) = channel(10);
     let (b, mut b_rx) = channel(10);
-    hub.join_server("a", a).unwrap();
-    hub.join_server("b", b).unwrap();
+    hub.join_server("a", a, Rank::default()).unwrap();
+    hub.join_server("b", b, Rank::default()).unwrap();
     let _ = (drain(&mut a_rx), drain(&mut b_rx));
     hub.say("a", "hola".into()).unwrap();
     let (mut x, mut y) = (Vec::new(), Vec::new());
@@ -80,8 +82,8 @@ fn creator_leaving_moves_members_back_with_a_notice() {
     let (owner, _owner_rx) = channel(100);
     let owner_outbox = owner.clone();
     let (guest, mut guest_rx) = channel(100);
-    hub.join_server("owner", owner).unwrap();
-    hub.join_server("guest", guest).unwrap();
+    hub.join_server("owner", owner, Rank::default()).unwrap();
+    hub.join_server("guest", guest, Rank::default()).unwrap();
     hub.create_room("owner", "Física", 10).unwrap();
     hub.join_room("guest", "FÍSICA").unwrap();
     drain(&mut guest_rx);
@@ -101,7 +103,7 @@ fn creator_leaving_moves_members_back_with_a_notice() {
 fn a_room_that_looks_like_another_is_refused() {
     let (hub, _dir) = hub();
     let (ana, _rx) = channel(100);
-    hub.join_server("ana", ana).unwrap();
+    hub.join_server("ana", ana, Rank::default()).unwrap();
     for lookalike in ["LOBBY", "1obby"] {
         let refused = hub.create_room("ana", lookalike, 10).unwrap_err();
         assert_eq!(refused.code, ErrorCode::RoomExists, "{lookalike}");
@@ -115,7 +117,7 @@ fn a_room_that_looks_like_another_is_refused() {
 fn a_user_owns_a_bounded_number_of_rooms() {
     let (hub, _dir) = hub();
     let (ana, _rx) = channel(1000);
-    hub.join_server("ana", ana).unwrap();
+    hub.join_server("ana", ana, Rank::default()).unwrap();
     for n in 0..3 {
         hub.create_room("ana", &format!("r{n}"), 3).unwrap();
     }
@@ -155,7 +157,7 @@ fn rooms_and_members_come_in_pages_that_join_up() {
     let mut members = Vec::new();
     let mut after: Option<String> = None;
     loop {
-        let (_, page, next) = hub.list_members("lobby", after.as_deref()).unwrap();
+        let (_, page, _, next) = hub.list_members("lobby", after.as_deref()).unwrap();
         members.extend(page);
         match next {
             Some(next) => after = Some(next),
@@ -170,10 +172,12 @@ fn a_second_login_replaces_the_first_session_and_keeps_the_rooms() {
     let (hub, _dir) = hub();
     let (first, mut first_rx) = channel(100);
     let (second, _second_rx) = channel(100);
-    hub.join_server("ana", first.clone()).unwrap();
+    hub.join_server("ana", first.clone(), Rank::default())
+        .unwrap();
     hub.create_room("ana", "física", 10).unwrap();
     drain(&mut first_rx);
-    hub.join_server("ana", second.clone()).unwrap();
+    hub.join_server("ana", second.clone(), Rank::default())
+        .unwrap();
     assert!(matches!(
         drain(&mut first_rx).last(),
         Some(Event::SessionReplaced { .. })
@@ -195,7 +199,7 @@ fn an_arrival_is_given_a_classroom_of_members_and_a_cursor_for_the_rest() {
     let (hub, _dir) = hub();
     let _inboxes = log_in(&hub, 300, |n| format!("alumno{n:03}"));
     let (outbox, _inbox) = channel(10);
-    let (view, _) = hub.join_server("zoe", outbox).unwrap();
+    let (view, _) = hub.join_server("zoe", outbox, Rank::default()).unwrap();
     assert_eq!(view.member_count, 301);
     assert!(view.members.len() >= 60, "{}", view.members.len());
     assert!(crate::page::json_len(&view.members).unwrap() <= state::JOINED_MEMBERS_BUDGET);

@@ -29,6 +29,9 @@ pub(crate) struct User {
     /// The session token given at login, kept as its hash so that
     /// `logout` can revoke it.
     pub token: TokenHash,
+    /// Logged in with a one-time password: a new one must be chosen
+    /// before anything else.
+    pub must_change_password: bool,
 }
 
 /// The per-connection state the commands read and change.

@@ -53,6 +53,28 @@ pub enum Command {
     Net,
     /// `#file <path>`: share a file with the room (the client uploads it).
     File(String),
+    // Teachers and admins.
+    Kick {
+        login: String,
+        reason: String,
+    },
+    Mute {
+        login: String,
+        minutes: u32,
+        reason: String,
+    },
+    Unmute(String),
+    Ban {
+        login: String,
+        reason: String,
+    },
+    Unban(String),
+    DeleteMessage(crate::MessageId),
+    Exam(bool),
+    SetRole {
+        login: String,
+        role: crate::Role,
+    },
 }
 
 impl Command {
@@ -71,6 +93,35 @@ impl Command {
             Command::Private { to, text } => Request::Private {
                 to: to.clone(),
                 text: text.clone(),
+            },
+            Command::Kick { login, reason } => Request::Kick {
+                login: login.clone(),
+                reason: reason.clone(),
+            },
+            Command::Mute {
+                login,
+                minutes,
+                reason,
+            } => Request::Mute {
+                login: login.clone(),
+                minutes: *minutes,
+                reason: reason.clone(),
+            },
+            Command::Unmute(login) => Request::Unmute {
+                login: login.clone(),
+            },
+            Command::Ban { login, reason } => Request::Ban {
+                login: login.clone(),
+                reason: reason.clone(),
+            },
+            Command::Unban(login) => Request::Unban {
+                login: login.clone(),
+            },
+            Command::DeleteMessage(id) => Request::DeleteMessage { message: *id },
+            Command::Exam(on) => Request::Exam { on: *on },
+            Command::SetRole { login, role } => Request::SetRole {
+                login: login.clone(),
+                role: *role,
             },
             Command::Help | Command::Net | Command::File(_) => return None,
         })
@@ -118,10 +169,15 @@ pub enum Problem {
     ToWhom,
     WhatMessage,
     WhichFile,
+    Who,
+    HowLong,
+    WhichMessage,
+    OnOrOff,
+    WhichRole,
 }
 
 impl Problem {
-    pub const ALL: [Problem; 7] = [
+    pub const ALL: [Problem; 12] = [
         Problem::WhichRoom,
         Problem::RoomWithSpaces,
         Problem::NoArguments,
@@ -129,6 +185,11 @@ impl Problem {
         Problem::ToWhom,
         Problem::WhatMessage,
         Problem::WhichFile,
+        Problem::Who,
+        Problem::HowLong,
+        Problem::WhichMessage,
+        Problem::OnOrOff,
+        Problem::WhichRole,
     ];
 
     /// A stable name (`which-room`), for translation catalogues.
@@ -141,6 +202,11 @@ impl Problem {
             Problem::ToWhom => "to-whom",
             Problem::WhatMessage => "what-message",
             Problem::WhichFile => "which-file",
+            Problem::Who => "who",
+            Problem::HowLong => "how-long",
+            Problem::WhichMessage => "which-message",
+            Problem::OnOrOff => "on-or-off",
+            Problem::WhichRole => "which-role",
         }
     }
 }
@@ -155,6 +221,11 @@ impl fmt::Display for Problem {
             Problem::ToWhom => "To whom?",
             Problem::WhatMessage => "What message?",
             Problem::WhichFile => "Which file? Give its path.",
+            Problem::Who => "Whom?",
+            Problem::HowLong => "For how many minutes (1 to 10080)?",
+            Problem::WhichMessage => "Which message? Give its number (hover over it to see it).",
+            Problem::OnOrOff => "On or off?",
+            Problem::WhichRole => "Which role: admin, teacher or student?",
         })
     }
 }
@@ -206,6 +277,14 @@ pub fn parse(line: &str) -> Result<Input, ParseError> {
     read_args(spec, &args).map(Input::Command)
 }
 
+/// The first word of `args` and the rest of the line, trimmed.
+fn user_and_rest(args: &str) -> (&str, &str) {
+    match args.trim_start().split_once(char::is_whitespace) {
+        Some((first, rest)) => (first, rest.trim()),
+        None => (args.trim(), ""),
+    }
+}
+
 /// `\privateana` → the private row and `ana`.
 fn glued_private_user(word: &str) -> Option<(&'static CommandSpec, &str)> {
     let spec = COMMANDS.iter().find(|c| c.args == Args::UserAndMessage)?;
@@ -227,7 +306,7 @@ fn read_args(spec: &'static CommandSpec, args: &str) -> Result<Command, ParseErr
         Args::Room => match (words.next(), words.next()) {
             (Some(room), None) => Given {
                 first: room.to_owned(),
-                rest: String::new(),
+                ..Given::default()
             },
             (None, _) => return Err(wrong(Problem::WhichRoom)),
             (Some(_), Some(_)) => return Err(wrong(Problem::RoomWithSpaces)),
@@ -250,14 +329,78 @@ fn read_args(spec: &'static CommandSpec, args: &str) -> Result<Command, ParseErr
             Given {
                 first: to.to_owned(),
                 rest: text.to_owned(),
+                ..Given::default()
             }
         }
         Args::Path => match args.trim() {
             "" => return Err(wrong(Problem::WhichFile)),
             path => Given {
-                first: String::new(),
                 rest: path.to_owned(),
+                ..Given::default()
             },
+        },
+        Args::User => match (words.next(), words.next()) {
+            (Some(login), None) => Given {
+                first: login.to_owned(),
+                ..Given::default()
+            },
+            (None, _) => return Err(wrong(Problem::Who)),
+            (Some(_), Some(_)) => return Err(wrong(Problem::Who)),
+        },
+        Args::UserAndReason => {
+            let (login, reason) = user_and_rest(args);
+            if login.is_empty() {
+                return Err(wrong(Problem::Who));
+            }
+            Given {
+                first: login.to_owned(),
+                rest: reason.to_owned(),
+                ..Given::default()
+            }
+        }
+        Args::UserMinutesReason => {
+            let (login, rest) = user_and_rest(args);
+            if login.is_empty() {
+                return Err(wrong(Problem::Who));
+            }
+            let (minutes, reason) = user_and_rest(rest);
+            match minutes.parse::<u64>() {
+                Ok(minutes @ 1..=10_080) => Given {
+                    first: login.to_owned(),
+                    rest: reason.to_owned(),
+                    number: minutes,
+                },
+                _ => return Err(wrong(Problem::HowLong)),
+            }
+        }
+        Args::MessageId => match (
+            words.next().map(|w| w.trim_start_matches('#')),
+            words.next(),
+        ) {
+            (Some(id), None) => match id.parse::<u64>() {
+                Ok(id) if id > 0 => Given {
+                    number: id,
+                    ..Given::default()
+                },
+                _ => return Err(wrong(Problem::WhichMessage)),
+            },
+            _ => return Err(wrong(Problem::WhichMessage)),
+        },
+        Args::OnOff => match (words.next().map(str::to_ascii_lowercase), words.next()) {
+            (Some(word), None) if word == "on" || word == "off" => Given {
+                first: word,
+                ..Given::default()
+            },
+            _ => return Err(wrong(Problem::OnOrOff)),
+        },
+        Args::UserAndRole => match (words.next(), words.next(), words.next()) {
+            (Some(login), Some(role), None) if crate::Role::parse(role).is_some() => Given {
+                first: login.to_owned(),
+                rest: role.to_owned(),
+                ..Given::default()
+            },
+            (None, _, _) => return Err(wrong(Problem::Who)),
+            _ => return Err(wrong(Problem::WhichRole)),
         },
     };
     Ok((spec.make)(given))

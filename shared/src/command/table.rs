@@ -18,6 +18,18 @@ pub enum Args {
     UserAndMessage,
     /// The rest of the line as a file path.
     Path,
+    /// A user, then the rest of the line (maybe nothing) as a reason.
+    UserAndReason,
+    /// A user, minutes, then the rest of the line as a reason.
+    UserMinutesReason,
+    /// One user.
+    User,
+    /// A message's id (shown when hovering over the message).
+    MessageId,
+    /// `on` or `off`.
+    OnOff,
+    /// A user and a role (`admin`, `teacher`, `student`).
+    UserAndRole,
 }
 
 /// A placeholder in a usage line (`<room>`), named so that a client can say
@@ -28,14 +40,22 @@ pub enum Placeholder {
     User,
     Message,
     Path,
+    Reason,
+    Minutes,
+    Id,
+    Role,
 }
 
 impl Placeholder {
-    pub const ALL: [Placeholder; 4] = [
+    pub const ALL: [Placeholder; 8] = [
         Placeholder::Room,
         Placeholder::User,
         Placeholder::Message,
         Placeholder::Path,
+        Placeholder::Reason,
+        Placeholder::Minutes,
+        Placeholder::Id,
+        Placeholder::Role,
     ];
 
     /// A stable name (`room`), for translation catalogues and the English usage.
@@ -45,6 +65,10 @@ impl Placeholder {
             Placeholder::User => "user",
             Placeholder::Message => "message",
             Placeholder::Path => "path",
+            Placeholder::Reason => "reason",
+            Placeholder::Minutes => "minutes",
+            Placeholder::Id => "id",
+            Placeholder::Role => "role",
         }
     }
 }
@@ -59,6 +83,16 @@ impl Args {
             Args::Users => &[Ok("users")],
             Args::UserAndMessage => &[Err(Placeholder::User), Err(Placeholder::Message)],
             Args::Path => &[Err(Placeholder::Path)],
+            Args::UserAndReason => &[Err(Placeholder::User), Err(Placeholder::Reason)],
+            Args::UserMinutesReason => &[
+                Err(Placeholder::User),
+                Err(Placeholder::Minutes),
+                Err(Placeholder::Reason),
+            ],
+            Args::User => &[Err(Placeholder::User)],
+            Args::MessageId => &[Err(Placeholder::Id)],
+            Args::OnOff => &[Ok("on/off")],
+            Args::UserAndRole => &[Err(Placeholder::User), Err(Placeholder::Role)],
         }
     }
 }
@@ -66,10 +100,12 @@ impl Args {
 /// What a command's arguments were, for its row to build the command.
 #[derive(Debug, Default)]
 pub struct Given {
-    /// The room, or the user of a private message.
+    /// The room, the user, or `on`/`off`.
     pub first: String,
-    /// The message, or the path.
+    /// The message, the path, the reason, or the role.
     pub rest: String,
+    /// A mute's minutes, or a message's id.
+    pub number: u64,
 }
 
 /// One row of the command table.
@@ -88,6 +124,8 @@ pub struct CommandSpec {
     pub summary: &'static str,
     /// The command, from what was typed after the word.
     pub make: fn(Given) -> Command,
+    /// Only for teachers and admins: `#help` lists it for them only.
+    pub staff: bool,
 }
 
 impl PartialEq for CommandSpec {
@@ -146,6 +184,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         help: "cr",
         summary: "create a room and move into it",
         make: |g| Command::CreateRoom(g.first),
+        staff: false,
     },
     CommandSpec {
         word: "gR",
@@ -155,6 +194,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         help: "gr",
         summary: "go to a room",
         make: |g| Command::JoinRoom(g.first),
+        staff: false,
     },
     CommandSpec {
         word: "eR",
@@ -164,6 +204,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         help: "er",
         summary: "leave the room, back to the default room",
         make: |_| Command::LeaveRoom,
+        staff: false,
     },
     CommandSpec {
         word: "lR",
@@ -173,6 +214,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         help: "lr",
         summary: "list rooms with their number of participants",
         make: |_| Command::ListRooms,
+        staff: false,
     },
     CommandSpec {
         word: "dR",
@@ -182,6 +224,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         help: "dr",
         summary: "delete a room you created",
         make: |g| Command::DeleteRoom(g.first),
+        staff: false,
     },
     CommandSpec {
         word: "show",
@@ -191,6 +234,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         help: "show",
         summary: "list every user, online or not",
         make: |_| Command::ShowUsers,
+        staff: false,
     },
     CommandSpec {
         word: "\\private",
@@ -203,6 +247,7 @@ pub const COMMANDS: &[CommandSpec] = &[
             to: g.first,
             text: g.rest,
         },
+        staff: false,
     },
     CommandSpec {
         word: "file",
@@ -212,6 +257,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         help: "file",
         summary: "share a file with the room",
         make: |g| Command::File(g.rest),
+        staff: false,
     },
     CommandSpec {
         word: "net",
@@ -221,6 +267,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         help: "net",
         summary: "connection, round trip, clock offset, traffic",
         make: |_| Command::Net,
+        staff: false,
     },
     CommandSpec {
         word: "help",
@@ -230,6 +277,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         help: "help",
         summary: "this list",
         make: |_| Command::Help,
+        staff: false,
     },
     CommandSpec {
         word: "exit",
@@ -239,5 +287,99 @@ pub const COMMANDS: &[CommandSpec] = &[
         help: "exit",
         summary: "disconnect from the server",
         make: |_| Command::Exit,
+        staff: false,
+    },
+    CommandSpec {
+        word: "kick",
+        aliases: &[],
+        args: Args::UserAndReason,
+        request: Some("kick"),
+        help: "kick",
+        summary: "disconnect someone (teachers and admins)",
+        make: |g| Command::Kick {
+            login: g.first,
+            reason: g.rest,
+        },
+        staff: true,
+    },
+    CommandSpec {
+        word: "mute",
+        aliases: &[],
+        args: Args::UserMinutesReason,
+        request: Some("mute"),
+        help: "mute",
+        summary: "silence someone for some minutes (teachers and admins)",
+        make: |g| Command::Mute {
+            login: g.first,
+            minutes: u32::try_from(g.number).unwrap_or(u32::MAX),
+            reason: g.rest,
+        },
+        staff: true,
+    },
+    CommandSpec {
+        word: "unmute",
+        aliases: &[],
+        args: Args::User,
+        request: Some("unmute"),
+        help: "unmute",
+        summary: "lift a mute (teachers and admins)",
+        make: |g| Command::Unmute(g.first),
+        staff: true,
+    },
+    CommandSpec {
+        word: "ban",
+        aliases: &[],
+        args: Args::UserAndReason,
+        request: Some("ban"),
+        help: "ban",
+        summary: "keep an account out (teachers and admins)",
+        make: |g| Command::Ban {
+            login: g.first,
+            reason: g.rest,
+        },
+        staff: true,
+    },
+    CommandSpec {
+        word: "unban",
+        aliases: &[],
+        args: Args::User,
+        request: Some("unban"),
+        help: "unban",
+        summary: "let a banned account in again (teachers and admins)",
+        make: |g| Command::Unban(g.first),
+        staff: true,
+    },
+    CommandSpec {
+        word: "del",
+        aliases: &[],
+        args: Args::MessageId,
+        request: Some("delete_message"),
+        help: "del",
+        summary: "delete a message by its id (teachers and admins)",
+        make: |g| Command::DeleteMessage(g.number),
+        staff: true,
+    },
+    CommandSpec {
+        word: "exam",
+        aliases: &[],
+        args: Args::OnOff,
+        request: Some("exam"),
+        help: "exam",
+        summary: "close or open the chat for an exam (teachers and admins)",
+        make: |g| Command::Exam(g.first == "on"),
+        staff: true,
+    },
+    CommandSpec {
+        word: "role",
+        aliases: &[],
+        args: Args::UserAndRole,
+        request: Some("set_role"),
+        help: "role",
+        summary: "make someone admin, teacher or student (admins)",
+        make: |g| Command::SetRole {
+            login: g.first,
+            role: crate::Role::parse(&g.rest).unwrap_or_default(),
+        },
+        staff: true,
     },
 ];

@@ -139,6 +139,12 @@ fn every_row_parses_to_the_request_it_names() {
             Args::Users => " users",
             Args::UserAndMessage => " ana hola",
             Args::Path => " ~/notas.pdf",
+            Args::UserAndReason => " luis escribe en mayúsculas",
+            Args::UserMinutesReason => " luis 10 spam",
+            Args::User => " luis",
+            Args::MessageId => " 42",
+            Args::OnOff => " on",
+            Args::UserAndRole => " luis teacher",
         };
         let line = format!("#{}{example}", spec.word);
         let command = match parse(&line) {
@@ -180,4 +186,47 @@ fn words_are_unique_and_unknown_words_are_errors() {
         Err(ParseError::Unknown("gr2".into())),
         "never the first row"
     );
+}
+
+#[test]
+fn moderation_commands_read_their_arguments() {
+    assert_eq!(
+        parse("#mute luis 10 escribe   en mayúsculas"),
+        Ok(Input::Command(Command::Mute {
+            login: "luis".into(),
+            minutes: 10,
+            reason: "escribe   en mayúsculas".into()
+        }))
+    );
+    assert_eq!(
+        parse("#kick luis"),
+        Ok(Input::Command(Command::Kick {
+            login: "luis".into(),
+            reason: String::new()
+        })),
+        "a kick's reason may be left out"
+    );
+    assert_eq!(
+        parse("#del #42"),
+        Ok(Input::Command(Command::DeleteMessage(42)))
+    );
+    assert_eq!(parse("#EXAM Off"), Ok(Input::Command(Command::Exam(false))));
+    assert_eq!(
+        parse("#role eva admin"),
+        Ok(Input::Command(Command::SetRole {
+            login: "eva".into(),
+            role: crate::Role::Admin
+        }))
+    );
+    let problem = |line: &str| match parse(line) {
+        Err(ParseError::Usage { problem, .. }) => problem,
+        other => panic!("{line}: {other:?}"),
+    };
+    assert_eq!(problem("#mute luis diez spam"), Problem::HowLong);
+    assert_eq!(problem("#mute luis 0 spam"), Problem::HowLong);
+    assert_eq!(problem("#mute"), Problem::Who);
+    assert_eq!(problem("#del último"), Problem::WhichMessage);
+    assert_eq!(problem("#exam maybe"), Problem::OnOrOff);
+    assert_eq!(problem("#role eva jefa"), Problem::WhichRole);
+    assert_eq!(problem("#unban"), Problem::Who);
 }

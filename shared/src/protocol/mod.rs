@@ -8,12 +8,21 @@
 //!
 //! `docs/PROTOCOL.md` is the human contract for these types; keep them in step.
 
+mod error;
+mod event;
 mod gender;
+mod message;
+mod moderation;
 mod role;
 
+pub use error::{ERROR_MESSAGE_MAX_CHARS, ErrorBody, ErrorCode, Field, truncate_chars};
+pub use event::{Event, MoveReason, UserPlace};
 pub use gender::Gender;
+pub use message::{ChatMessage, FileInfo, PrivateMessage};
+pub use moderation::{AuditEntry, ExportFormat, Mute};
 pub use role::Role;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -74,7 +83,10 @@ pub enum Request {
     /// Changes the logged-in user's password; every session token of the
     /// account is revoked and this session gets a fresh one.
     ChangePassword {
-        old: Password,
+        /// Left out only right after a login with a one-time password
+        /// (`must_change_password`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        old: Option<Password>,
         new: Password,
     },
     /// Disconnects `login` (staff, over a lower role): their session gets
@@ -99,6 +111,55 @@ pub enum Request {
     SetRole {
         login: String,
         role: Role,
+    },
+    /// Silences `login` for `minutes` (staff, over a lower role): their
+    /// `say`, `private` and file shares are refused with `muted` until then.
+    Mute {
+        login: String,
+        minutes: u32,
+        reason: String,
+    },
+    /// Lifts a mute (staff, over a lower role).
+    Unmute {
+        login: String,
+    },
+    /// Deletes the message whose id is `message` (staff, a message of a
+    /// lower role or their own): its room (or both people of a private)
+    /// hear `message_deleted`; its text is kept only in the audit record.
+    DeleteMessage {
+        message: MessageId,
+    },
+    /// Makes `room` an announcement room (`announce`), where only staff
+    /// may write, or an ordinary one again (staff).
+    RoomSettings {
+        room: String,
+        announce: bool,
+    },
+    /// Opens (`on`) or ends exam mode (staff): students may write only
+    /// privately to staff. Kept across restarts.
+    Exam {
+        on: bool,
+    },
+    /// Gives `login` a one-time password (teachers for students, admins
+    /// for anyone below them), answered in `password_reset`; they must
+    /// choose a new one at their next login.
+    ResetPassword {
+        login: String,
+    },
+    /// One page of the audit record (staff), newest first: the entries
+    /// before `before_id`, or the newest.
+    Audit {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        before_id: Option<u64>,
+    },
+    /// Writes `room`'s messages stamped in `from_ms..to_ms` as a file
+    /// (staff) shared privately with the asker, who downloads it like any
+    /// file (`download_chunk`).
+    ExportRoom {
+        room: String,
+        from_ms: TimestampMs,
+        to_ms: TimestampMs,
+        format: ExportFormat,
     },
     /// `#exit`: the server replies `bye` and closes the connection (and
     /// revokes the session's token).
@@ -261,202 +322,6 @@ pub enum ServerMessage {
     Event { event: Event },
 }
 
-/// A structured error: a stable machine `code`, a sentence for people, and for
-/// `invalid_field` the name of the field it is about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[error("{message}")]
-pub struct ErrorBody {
-    pub code: ErrorCode,
-    pub message: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub field: Option<Field>,
-    /// For `rate_limited`, `too_many_attempts` and `busy`: how long to wait
-    /// before the same request can succeed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retry_after_ms: Option<u64>,
-    /// For `banned`: the reason the moderator gave, for the client to show
-    /// in its own words around it (at most 300 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
-
-/// Longest `message` in an error, in characters: messages may quote what the
-/// client sent, and no server line may outgrow the line limit because of it.
-pub const ERROR_MESSAGE_MAX_CHARS: usize = 300;
-
-/// `text` cut to at most `max` characters, with `…` when something was cut.
-pub fn truncate_chars(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        None => text.to_owned(),
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-    }
-}
-
-impl ErrorBody {
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        let message = message.into();
-        let message = if message.len() > ERROR_MESSAGE_MAX_CHARS {
-            truncate_chars(&message, ERROR_MESSAGE_MAX_CHARS)
-        } else {
-            message
-        };
-        Self {
-            code,
-            message,
-            field: None,
-            retry_after_ms: None,
-            reason: None,
-        }
-    }
-
-    /// Carries a moderator's reason (cut to the message's limit).
-    pub fn with_reason(mut self, reason: &str) -> Self {
-        self.reason = Some(truncate_chars(reason, ERROR_MESSAGE_MAX_CHARS));
-        self
-    }
-
-    /// Tells the client when to try again.
-    pub fn retry_after(mut self, wait: std::time::Duration) -> Self {
-        self.retry_after_ms = Some(u64::try_from(wait.as_millis()).unwrap_or(u64::MAX).max(1));
-        self
-    }
-
-    /// Names the request field the error is about (so a form can show it there).
-    pub fn with_field(mut self, field: Field) -> Self {
-        self.field = Some(field);
-        self
-    }
-
-    pub fn invalid_field(field: Field, message: impl Into<String>) -> Self {
-        Self::new(ErrorCode::InvalidField, message).with_field(field)
-    }
-}
-
-/// Stable error codes. Clients branch on these, never on the message text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    /// The line is not JSON, or not a known request, or lacks a field.
-    Malformed,
-    /// The line is longer than [`crate::limits::MAX_LINE_BYTES`]; the connection is closed.
-    LineTooLong,
-    /// The client's protocol version differs from the server's.
-    UnsupportedVersion,
-    /// A request other than `hello` arrived before `hello`.
-    HandshakeRequired,
-    /// `hello` arrived twice.
-    AlreadyGreeted,
-    /// The request needs a logged-in user.
-    NotAuthenticated,
-    /// `login` or `register` arrived on a connection that is already logged in.
-    AlreadyAuthenticated,
-    /// A field broke a validation rule; `field` names it.
-    InvalidField,
-    LoginTaken,
-    BadCredentials,
-    /// The account is logged in on another connection. Not sent by this
-    /// version: a login replaces the other session (`session_replaced`).
-    AlreadyConnected,
-    RoomExists,
-    RoomNotFound,
-    NotRoomOwner,
-    CannotDeleteDefaultRoom,
-    /// The client is already in the room it asked to join.
-    AlreadyInRoom,
-    UserNotFound,
-    /// `kick` of someone who is not online. (A private message to a
-    /// registered user who is offline is not refused: it is stored and
-    /// delivered at their next login.)
-    UserOffline,
-    /// The server has no room for another connection; it is closed.
-    ServerFull,
-    /// Too many connections from the same address; the new one is closed.
-    TooManyConnections,
-    /// The request came faster than the server's rate limit allows;
-    /// `retry_after_ms` says when it can succeed. Nothing happened.
-    RateLimited,
-    /// The user already owns as many rooms as the server allows.
-    TooManyRooms,
-    /// Too many failed logins for this account or address; `retry_after_ms`
-    /// says when the next attempt will be checked.
-    TooManyAttempts,
-    /// The server is too busy checking passwords; try again after `retry_after_ms`.
-    Busy,
-    /// `resume` with a token this server never gave (or mistyped): log in
-    /// with the password. Counts as a failed login for the address.
-    InvalidToken,
-    /// `resume` with a token past its `--session-days`: log in with the password.
-    TokenExpired,
-    /// `resume` with a token that was revoked (logout, password change or
-    /// ban): log in with the password.
-    TokenRevoked,
-    /// The request needs a role this account does not have.
-    Forbidden,
-    /// `set_role` would leave the server without an admin.
-    LastAdmin,
-    /// `login` to a banned account; `message` gives the reason.
-    Banned,
-    /// The connection did not say `hello` or log in in time; it is closed.
-    LoginTimeout,
-    /// Nothing was heard from a logged-in connection for the idle timeout
-    /// (a client sends `time` as a heartbeat); it is closed.
-    IdleTimeout,
-    /// The client does not read fast enough; it is disconnected.
-    TooSlow,
-    /// Something failed on the server side (database…); the request had no effect.
-    Internal,
-    /// Plain text was sent to a port that speaks TLS; the connection is
-    /// closed (connect with TLS, or to the server's `--plain` port).
-    TlsRequired,
-    /// The file is larger than the server's `--max-file-mb`.
-    FileTooLarge,
-    /// No such file, not shared with this user, or no longer kept.
-    NoSuchFile,
-    /// No such upload in progress for this user (offer the file again).
-    NoSuchUpload,
-    /// An `upload_chunk` not at the upload's current end (offer the file
-    /// again to learn `received`), or past the file's size; or a
-    /// `download_chunk` past the end.
-    WrongOffset,
-    /// The uploaded bytes do not match the offered SHA-256; the upload is
-    /// dropped.
-    HashMismatch,
-}
-
-/// The request fields an `invalid_field` error can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Field {
-    FirstNames,
-    LastNames,
-    Login,
-    Password,
-    Age,
-    Gender,
-    Room,
-    Text,
-    To,
-    Client,
-}
-
-impl Field {
-    /// The JSON field name, as it appears in requests.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Field::FirstNames => "first_names",
-            Field::LastNames => "last_names",
-            Field::Login => "login",
-            Field::Password => "password",
-            Field::Age => "age",
-            Field::Gender => "gender",
-            Field::Room => "room",
-            Field::Text => "text",
-            Field::To => "to",
-            Field::Client => "client",
-        }
-    }
-}
-
 /// Successful results, tagged by `"type"` inside the reply's `result`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -499,6 +364,22 @@ pub enum Reply {
         /// What this account may do; absent for a student.
         #[serde(default, skip_serializing_if = "Role::is_student")]
         role: Role,
+        /// Only staff may write in `room` (see `room_settings`).
+        #[serde(default, skip_serializing_if = "is_false")]
+        announce: bool,
+        /// Exam mode is on (see `exam`).
+        #[serde(default, skip_serializing_if = "is_false")]
+        exam: bool,
+        /// This account is muted (see `mute`). Boxed: rare, and every
+        /// reply is as large as this one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        muted: Option<Box<Mute>>,
+        /// The password was a one-time one (`reset_password`): every
+        /// request but `change_password` (without `old`), `time` and
+        /// `logout` is refused with `password_change_required` until a
+        /// new one is chosen.
+        #[serde(default, skip_serializing_if = "is_false")]
+        must_change_password: bool,
     },
     /// Answer to `set_role`.
     RoleSet {
@@ -513,6 +394,43 @@ pub enum Reply {
     BanSet {
         login: String,
         banned: bool,
+    },
+    /// Answer to `mute` and `unmute`: until when `login` is muted
+    /// (absent: not muted).
+    MuteSet {
+        login: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        until_ms: Option<TimestampMs>,
+    },
+    /// Answer to `delete_message`.
+    MessageDeleted {
+        message: MessageId,
+    },
+    /// Answer to `room_settings`.
+    RoomSettings {
+        room: String,
+        announce: bool,
+    },
+    /// Answer to `exam`: whether exam mode is on now.
+    ExamSet {
+        on: bool,
+    },
+    /// Answer to `reset_password`: the one-time password to hand over.
+    PasswordReset {
+        login: String,
+        password: Password,
+    },
+    /// Answer to `audit`: entries newest first; `more`: older ones exist
+    /// (pass the last one's `id` as `before_id`).
+    Audit {
+        entries: Vec<AuditEntry>,
+        more: bool,
+    },
+    /// Answer to `export_room`: the file, shared privately with the asker.
+    Exported {
+        room: String,
+        messages: usize,
+        file: FileInfo,
     },
     /// Answer to `change_password`: the other sessions' tokens are revoked;
     /// `token` replaces this session's.
@@ -543,6 +461,12 @@ pub enum Reply {
         history: Vec<ChatMessage>,
         #[serde(default, skip_serializing_if = "is_false")]
         history_more: bool,
+        /// The staff among `members`, with their roles.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        staff: BTreeMap<String, Role>,
+        /// Only staff may write here (see `room_settings`).
+        #[serde(default, skip_serializing_if = "is_false")]
+        announce: bool,
     },
     /// Answer to `leave_room`: the client is now in `room` (the default room).
     /// `changed` is false when it already was there; when it is true,
@@ -550,6 +474,9 @@ pub enum Reply {
     Left {
         room: String,
         changed: bool,
+        /// Only staff may write in `room`.
+        #[serde(default, skip_serializing_if = "is_false")]
+        announce: bool,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         history: Vec<ChatMessage>,
         #[serde(default, skip_serializing_if = "is_false")]
@@ -574,6 +501,9 @@ pub enum Reply {
     MemberList {
         room: String,
         members: Vec<String>,
+        /// The staff among `members`, with their roles.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        staff: BTreeMap<String, Role>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         next: Option<String>,
     },
@@ -619,7 +549,7 @@ pub enum Reply {
     },
 }
 
-fn is_false(value: &bool) -> bool {
+pub(crate) fn is_false(value: &bool) -> bool {
     !*value
 }
 
@@ -635,6 +565,9 @@ pub struct RoomInfo {
     /// `None` for the default room, which belongs to the server.
     pub creator: Option<String>,
     pub is_default: bool,
+    /// Only staff may write here.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub announce: bool,
 }
 
 /// A registered user as listed by `#show users`.
@@ -649,123 +582,6 @@ pub struct UserInfo {
     /// Absent for a student.
     #[serde(default, skip_serializing_if = "Role::is_student")]
     pub role: Role,
-}
-
-/// A room message, stamped by the server.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChatMessage {
-    pub id: MessageId,
-    pub room: String,
-    /// The sender's login, as the server knows it.
-    pub from: String,
-    /// For a shared file, its name.
-    pub text: String,
-    pub time_ms: TimestampMs,
-    /// Present when the message shares a file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file: Option<FileInfo>,
-}
-
-/// A shared file, as messages carry it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct FileInfo {
-    /// What `download_chunk` asks for.
-    pub id: u64,
-    /// Made safe by the server (see [`crate::files::safe_file_name`]).
-    pub name: String,
-    pub size: u64,
-    /// Guessed from the name.
-    pub mime: String,
-    pub sha256: String,
-}
-
-/// A private message, stamped by the server.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PrivateMessage {
-    pub id: MessageId,
-    pub from: String,
-    pub to: String,
-    /// For a shared file, its name.
-    pub text: String,
-    pub time_ms: TimestampMs,
-    /// Present when the message shares a file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file: Option<FileInfo>,
-}
-
-/// Why the server moved a client back to the default room.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MoveReason {
-    /// The room's creator deleted it with `#dR`.
-    RoomDeleted,
-    /// The room's creator disconnected, which deletes every room they created.
-    CreatorLeft,
-}
-
-/// Server-pushed events, tagged by `"type"` inside the event's `event`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Event {
-    /// A message in a room the client is in (its own messages included).
-    Message(ChatMessage),
-    /// A private message addressed to this client.
-    Private(PrivateMessage),
-    /// Who entered and who left the client's current room in the last
-    /// moment (changes are gathered for 100 ms; someone who came and went
-    /// within it is in neither list). The client's own login may be among
-    /// `joined`: it is already in the room.
-    Members {
-        room: String,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        joined: Vec<String>,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        left: Vec<String>,
-    },
-    /// Broadcast to every logged-in client.
-    RoomCreated { room: String, creator: String },
-    /// Broadcast to every logged-in client.
-    RoomDeleted { room: String, reason: MoveReason },
-    /// The client's room was deleted and the server put it in `room` (the default room).
-    MovedToDefault {
-        room: String,
-        from_room: String,
-        reason: MoveReason,
-    },
-    /// The server is stopping; the connection closes right after.
-    Shutdown { message: String },
-    /// The same account logged in on another connection, which now has the
-    /// session; this connection closes right after.
-    SessionReplaced { message: String },
-    /// A teacher or an admin (`by`) closed this session (`banned`: and the
-    /// account cannot log in until unbanned); this connection closes right
-    /// after. `reason` is theirs, for the person to read.
-    Kicked {
-        by: String,
-        reason: String,
-        #[serde(default, skip_serializing_if = "is_false")]
-        banned: bool,
-    },
-    /// Presence changes of the last moment (gathered for 100 ms), to every
-    /// logged-in client: who came online (and the room they are in), who
-    /// changed room, who went offline. The client's own login may be
-    /// among them. (Members of a deleted room move to the default room
-    /// without being listed: `room_deleted` says it for them.)
-    Presence {
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        online: Vec<UserPlace>,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        moved: Vec<UserPlace>,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        offline: Vec<String>,
-    },
-}
-
-/// Where a user is, in a `presence` event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserPlace {
-    pub login: String,
-    pub room: String,
 }
 
 #[cfg(test)]

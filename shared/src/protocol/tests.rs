@@ -56,6 +56,7 @@ fn every_server_message_round_trips() {
     let messages = vec![
         ServerMessage::Event {
             event: Event::Message(ChatMessage {
+                deleted: false,
                 id: 41,
                 room: "lobby".into(),
                 from: "ana".into(),
@@ -72,6 +73,7 @@ fn every_server_message_round_trips() {
             id: Some(3),
             result: Reply::RoomList {
                 rooms: vec![RoomInfo {
+                    announce: false,
                     name: "lobby".into(),
                     members: 2,
                     creator: None,
@@ -84,6 +86,7 @@ fn every_server_message_round_trips() {
             id: Some(4),
             result: Reply::PrivateHistory {
                 messages: vec![PrivateMessage {
+                    deleted: false,
                     id: 42,
                     from: "ana".into(),
                     to: "luis".into(),
@@ -121,4 +124,15 @@ fn debug_output_never_shows_a_password() {
     assert!(!shown.contains("s3cret"), "{shown}");
     let wire = serde_json::to_string(&login).unwrap_or_default();
     assert!(wire.contains(r#""password":"s3cret-password""#), "{wire}");
+}
+
+#[test]
+fn print_sizes_tmp() {
+    eprintln!(
+        "SIZES reply={} request={} error={} mute={}",
+        std::mem::size_of::<Reply>(),
+        std::mem::size_of::<Request>(),
+        std::mem::size_of::<ErrorBody>(),
+        std::mem::size_of::<Option<Mute>>()
+    );
 }

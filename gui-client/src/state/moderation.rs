@@ -1,0 +1,231 @@
+//! The teacher's hand as this client sees it: its own role, a mute, exam
+//! mode, announcement rooms and deleted messages; and, for staff, the
+//! answers to their moderation requests. Each fact comes from the server
+//! (`logged_in`, replies, pushed events), never from a guess.
+
+use std::collections::HashSet;
+
+use tertulia_shared::validate::fold;
+use tertulia_shared::{AuditEntry, Event, MessageId, Mute, Reply, Role};
+
+use super::{ChatState, Line, PrivateLine};
+use crate::i18n::{tr, tr_args};
+use crate::ui::clock_time;
+
+/// What `logged_in` says of this account and the class.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Standing {
+    pub role: Role,
+    pub exam: bool,
+    pub muted: Option<Mute>,
+    /// The room the user lands in is an announcement room.
+    pub announce: bool,
+    pub must_change_password: bool,
+}
+
+/// The moderation facts the chat screen shows.
+#[derive(Debug, Clone, Default)]
+pub struct Moderation {
+    pub role: Role,
+    pub exam: bool,
+    pub muted: Option<Mute>,
+    /// Announcement rooms, by folded name.
+    announce: HashSet<String>,
+    /// The password was reset: a new one must be chosen first.
+    pub must_change_password: bool,
+    /// The audit record read so far (staff), newest first, and whether
+    /// older entries exist.
+    pub audit: Vec<AuditEntry>,
+    pub audit_more: bool,
+}
+
+impl Moderation {
+    pub fn is_staff(&self) -> bool {
+        self.role.is_staff()
+    }
+
+    pub fn is_announce(&self, room: &str) -> bool {
+        self.announce.contains(&fold(room))
+    }
+
+    fn set_announce(&mut self, room: &str, announce: bool) {
+        if announce {
+            self.announce.insert(fold(room));
+        } else {
+            self.announce.remove(&fold(room));
+        }
+    }
+}
+
+/// Why the message box of `room` is closed for this user at `now_ms`, in
+/// their language; `None` when they may write.
+pub fn closed_because(moderation: &Moderation, room: &str, now_ms: i64) -> Option<String> {
+    if let Some(mute) = moderation.muted.as_ref().filter(|m| m.until_ms > now_ms) {
+        return Some(muted_until(mute));
+    }
+    if moderation.is_staff() {
+        return None;
+    }
+    if moderation.exam {
+        return Some(tr("exam-input-closed"));
+    }
+    moderation
+        .is_announce(room)
+        .then(|| tr_args("announce-input-closed", &[("room", &room)]))
+}
+
+/// "Estás silenciado hasta las 10:45 (motivo: …)".
+pub fn muted_until(mute: &Mute) -> String {
+    let until = clock_time(mute.until_ms);
+    if mute.reason.trim().is_empty() {
+        tr_args("muted-until", &[("until", &until)])
+    } else {
+        tr_args(
+            "muted-until-reason",
+            &[("until", &until), ("reason", &mute.reason)],
+        )
+    }
+}
+
+impl ChatState {
+    /// What `logged_in` said, on logging in and on every reconnection.
+    pub fn apply_standing(&mut self, standing: Standing) {
+        let moderation = &mut self.moderation;
+        moderation.role = standing.role;
+        moderation.exam = standing.exam;
+        moderation.muted = standing.muted;
+        moderation.must_change_password = standing.must_change_password;
+        let room = self.room.clone();
+        moderation.set_announce(&room, standing.announce);
+        if let Some(mute) = &self.moderation.muted {
+            self.error(muted_until(&mute.clone()));
+        }
+        if self.moderation.exam {
+            self.notice(tr("exam-on-notice"));
+        }
+    }
+
+    /// Whether `room` takes only staff messages (from `joined`, `left`,
+    /// the room list, or a `room_settings` event).
+    pub fn set_room_announce(&mut self, room: &str, announce: bool) {
+        self.moderation.set_announce(room, announce);
+        if let Some(info) = self.rooms.iter_mut().find(|r| fold(&r.name) == fold(room)) {
+            info.announce = announce;
+        }
+    }
+
+    /// The moderation events; false for any other event.
+    pub(super) fn apply_moderation_event(&mut self, event: &Event) -> bool {
+        match event {
+            Event::Muted {
+                by,
+                until_ms,
+                reason,
+            } => {
+                let mute = Mute {
+                    until_ms: *until_ms,
+                    reason: reason.clone(),
+                };
+                self.error(format!(
+                    "{} {}",
+                    tr_args("muted-by", &[("by", by)]),
+                    muted_until(&mute)
+                ));
+                self.moderation.muted = Some(mute);
+            }
+            Event::Unmuted { by } => {
+                self.moderation.muted = None;
+                self.notice(tr_args("unmuted-by", &[("by", by)]));
+            }
+            Event::MessageDeleted { message, .. } => self.mark_deleted(*message),
+            Event::RoomSettings { room, announce } => {
+                self.set_room_announce(room, *announce);
+                let key = if *announce {
+                    "announce-on-notice"
+                } else {
+                    "announce-off-notice"
+                };
+                let text = tr_args(key, &[("room", room)]);
+                let room = room.clone();
+                self.notice_in(&room, text);
+            }
+            Event::Exam { on, by } => {
+                self.moderation.exam = *on;
+                let key = if *on { "exam-began" } else { "exam-ended" };
+                self.notice(tr_args(key, &[("by", by)]));
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// The answers to moderation requests; gives back any other reply.
+    pub(super) fn apply_moderation_reply(&mut self, reply: Reply) -> Option<Reply> {
+        match reply {
+            Reply::MuteSet { login, until_ms } => self.notice(match until_ms {
+                Some(until_ms) => tr_args(
+                    "notice-muted",
+                    &[("login", &login), ("until", &clock_time(until_ms))],
+                ),
+                None => tr_args("notice-unmuted", &[("login", &login)]),
+            }),
+            Reply::MessageDeleted { message } => self.mark_deleted(message),
+            Reply::RoomSettings { room, announce } => self.set_room_announce(&room, announce),
+            Reply::ExamSet { .. } => {}
+            Reply::PasswordReset { login, password } => self.info(tr_args(
+                "notice-password-reset",
+                &[("login", &login), ("password", &password.expose())],
+            )),
+            Reply::Audit { entries, more } => {
+                self.moderation.audit.extend(entries);
+                self.moderation.audit_more = more;
+            }
+            // The file itself arrives as a private message to this user
+            // (their notes to self), where it downloads like any file.
+            Reply::Exported { room, messages, .. } => self.info(tr_args(
+                "notice-exported",
+                &[("room", &room), ("count", &messages)],
+            )),
+            other => return Some(other),
+        }
+        None
+    }
+
+    /// Shows message `id` as deleted by a moderator wherever it is.
+    pub fn mark_deleted(&mut self, id: MessageId) {
+        for log in self.logs.values_mut() {
+            for line in log.iter_mut() {
+                if let Line::Chat {
+                    id: at,
+                    text,
+                    file,
+                    deleted,
+                    ..
+                } = line
+                    && *at == id
+                {
+                    text.clear();
+                    *file = None;
+                    *deleted = true;
+                }
+            }
+        }
+        for conversation in self.conversations.values_mut() {
+            for line in &mut conversation.lines {
+                if let PrivateLine::Message {
+                    id: at,
+                    text,
+                    file,
+                    deleted,
+                    ..
+                } = line
+                    && *at == id
+                {
+                    text.clear();
+                    *file = None;
+                    *deleted = true;
+                }
+            }
+        }
+    }
+}
