@@ -253,3 +253,82 @@ impl Hub {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rank(role: Role, muted_for_ms: Option<i64>) -> Rank {
+        Rank {
+            role,
+            muted: muted_for_ms.map(|ms| Mute {
+                until_ms: crate::now_ms() + ms,
+                reason: "spam".into(),
+            }),
+        }
+    }
+
+    fn refusal(result: Result<(), ErrorBody>) -> Option<ErrorCode> {
+        result.err().map(|e| e.code)
+    }
+
+    #[test]
+    fn a_mute_holds_until_its_end_and_not_after() {
+        let open = ClassRules::default();
+        let muted = rank(Role::Student, Some(60_000));
+        assert_eq!(
+            refusal(muted.may_post("lobby", false, open)),
+            Some(ErrorCode::Muted)
+        );
+        assert_eq!(
+            refusal(muted.may_write_to(Role::Teacher, open)),
+            Some(ErrorCode::Muted)
+        );
+        // Ended a moment ago: nothing to lift, it simply no longer counts.
+        let ended = rank(Role::Student, Some(-1));
+        assert_eq!(refusal(ended.may_post("lobby", false, open)), None);
+        // A muted teacher is muted too.
+        let teacher = rank(Role::Teacher, Some(60_000));
+        assert_eq!(
+            refusal(teacher.may_post("lobby", true, open)),
+            Some(ErrorCode::Muted)
+        );
+    }
+
+    #[test]
+    fn who_may_write_where_during_an_exam_and_with_privates_for_staff() {
+        let exam = ClassRules {
+            exam: true,
+            ..ClassRules::default()
+        };
+        let staff_only = ClassRules {
+            privates_staff: true,
+            ..ClassRules::default()
+        };
+        let student = rank(Role::Student, None);
+        let teacher = rank(Role::Teacher, None);
+        assert_eq!(
+            refusal(student.may_post("lobby", false, exam)),
+            Some(ErrorCode::ChatClosed)
+        );
+        assert_eq!(
+            refusal(student.may_write_to(Role::Student, exam)),
+            Some(ErrorCode::ChatClosed)
+        );
+        assert_eq!(refusal(student.may_write_to(Role::Admin, exam)), None);
+        assert_eq!(refusal(teacher.may_post("lobby", true, exam)), None);
+        assert_eq!(refusal(teacher.may_write_to(Role::Student, exam)), None);
+        assert_eq!(
+            refusal(student.may_write_to(Role::Student, staff_only)),
+            Some(ErrorCode::Forbidden)
+        );
+        assert_eq!(
+            refusal(student.may_write_to(Role::Teacher, staff_only)),
+            None
+        );
+        assert_eq!(
+            refusal(student.may_post("avisos", true, ClassRules::default())),
+            Some(ErrorCode::ReadOnly)
+        );
+    }
+}
