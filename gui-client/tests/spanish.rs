@@ -236,3 +236,85 @@ fn sign_up_errors_show_whole_take_the_keyboard_and_enter_works_from_the_gender()
     wait_for_text(&mut app, "¡Hola, ana!");
     server.stop();
 }
+
+/// The time a mute ends, as the client shows it (this computer's clock).
+fn hh_mm(time_ms: i64) -> String {
+    tertulia::ui::clock_time(time_ms)
+}
+
+#[test]
+fn a_student_sees_the_exam_banner_and_a_refused_message_in_spanish() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    // The first account is the admin: the teacher.
+    let profe = Headless::sign_up(server.addr, "profe");
+    let _luis = Headless::sign_up(server.addr, "luis");
+    let mut app = app_es(server.addr);
+    sign_up_in_spanish(&mut app, "eva");
+    profe.request(Request::Exam { on: true });
+    wait_for_text(&mut app, "Examen en curso: el chat está cerrado.");
+    wait_for_text(&mut app, "profe ha comenzado un examen");
+    // The message box says why it is closed, and sends no chat text…
+    wait_for_text(&mut app, "solo puedes escribir en privado a los docentes");
+    // …and a private message to another student is refused, in Spanish.
+    decir(&mut app, "#\\private luis ¿qué pusiste en la 2?");
+    wait_for_text(
+        &mut app,
+        "El chat está cerrado por un examen: solo puedes escribir en privado a los docentes.",
+    );
+    // To the teacher it goes.
+    decir(&mut app, "#\\private profe ¿puedo salir?");
+    wait_for_text(&mut app, "¿puedo salir?");
+    assert_all_spanish(&app, "the exam");
+    profe.request(Request::Exam { on: false });
+    wait_for_text(&mut app, "profe ha terminado el examen");
+    wait_for(&mut app, "the banner to go", |h| {
+        !has_text(h, "Examen en curso: el chat está cerrado.")
+    });
+    server.stop();
+}
+
+#[test]
+fn a_muted_students_message_box_says_until_when() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let profe = Headless::sign_up(server.addr, "profe");
+    let mut app = app_es(server.addr);
+    sign_up_in_spanish(&mut app, "eva");
+    let muted = profe.request(Request::Mute {
+        login: "eva".into(),
+        minutes: 15,
+        reason: "mayúsculas".into(),
+    });
+    let tertulia::net::NetEvent::Reply {
+        result:
+            tertulia_shared::Reply::MuteSet {
+                until_ms: Some(until_ms),
+                ..
+            },
+        ..
+    } = muted
+    else {
+        panic!("{muted:?}");
+    };
+    let said = format!(
+        "Estás silenciado hasta las {} (motivo: mayúsculas).",
+        hh_mm(until_ms)
+    );
+    wait_for_text(&mut app, "profe te ha silenciado.");
+    // Above the box, and as its hint.
+    wait_for_text(&mut app, &format!("🔒 {said}"));
+    assert!(
+        app.state()
+            .chat_state()
+            .is_some_and(|s| s.moderation.muted.is_some()),
+        "the mute is kept"
+    );
+    assert_all_spanish(&app, "a mute");
+    profe.request(Request::Unmute {
+        login: "eva".into(),
+    });
+    wait_for_text(&mut app, "profe te ha quitado el silencio");
+    wait_for(&mut app, "the lock to go", |h| !has_text(h, "🔒"));
+    server.stop();
+}

@@ -142,13 +142,15 @@ pub fn draft_window(ctx: &egui::Context, draft: &mut Option<Draft>) -> Option<In
         .resizable(false)
         .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .show(ctx, |ui| {
-            ui.label(tr("mod-reason"));
-            let field = ui.add(
-                egui::TextEdit::singleline(&mut editing.reason)
-                    .hint_text(tr("mod-reason-hint"))
-                    .char_limit(tertulia_shared::ERROR_MESSAGE_MAX_CHARS)
-                    .desired_width(320.0),
-            );
+            let label = ui.label(tr("mod-reason"));
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut editing.reason)
+                        .hint_text(tr("mod-reason-hint"))
+                        .char_limit(tertulia_shared::ERROR_MESSAGE_MAX_CHARS)
+                        .desired_width(320.0),
+                )
+                .labelled_by(label.id);
             field.request_focus();
             if editing.action == Action::Mute {
                 ui.horizontal(|ui| {
