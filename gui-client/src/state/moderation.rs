@@ -229,3 +229,114 @@ impl ChatState {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use tertulia_shared::{ChatMessage, UserPlace};
+
+    use super::*;
+
+    fn state() -> ChatState {
+        crate::i18n::set(crate::i18n::Lang::En);
+        let luis = ChatMessage {
+            id: 7,
+            room: "lobby".into(),
+            from: "luis".into(),
+            text: "feo".into(),
+            time_ms: 5,
+            file: None,
+            deleted: false,
+        };
+        ChatState::new(
+            "eva",
+            "lobby",
+            &["eva".into()],
+            1,
+            "lobby",
+            (vec![luis], false),
+        )
+    }
+
+    #[test]
+    fn the_message_box_closes_for_a_mute_an_exam_and_an_announcement_room() {
+        let mut s = state();
+        let now = 1_000_000;
+        assert_eq!(closed_because(&s.moderation, "lobby", now), None);
+        s.apply_event(Event::RoomSettings {
+            room: "Lobby".into(),
+            announce: true,
+        });
+        let why = closed_because(&s.moderation, "lobby", now).unwrap();
+        assert!(why.contains("Only teachers write in lobby"), "{why}");
+        s.apply_event(Event::Exam {
+            on: true,
+            by: "profe".into(),
+        });
+        assert!(closed_because(&s.moderation, "dudas", now).is_some());
+        // Staff write anyway…
+        s.moderation.role = Role::Teacher;
+        assert_eq!(closed_because(&s.moderation, "lobby", now), None);
+        // …unless muted, and only until the mute ends.
+        s.apply_event(Event::Muted {
+            by: "ana".into(),
+            until_ms: now + 60_000,
+            reason: "spam".into(),
+        });
+        let why = closed_because(&s.moderation, "lobby", now).unwrap();
+        assert!(why.contains("(reason: spam)"), "{why}");
+        assert_eq!(closed_because(&s.moderation, "lobby", now + 60_001), None);
+        s.apply_event(Event::Unmuted { by: "ana".into() });
+        assert!(s.moderation.muted.is_none());
+    }
+
+    #[test]
+    fn a_deleted_message_loses_its_text_wherever_it_is_shown() {
+        let mut s = state();
+        s.apply_event(Event::MessageDeleted {
+            message: 7,
+            room: Some("lobby".into()),
+            by: "profe".into(),
+        });
+        let deleted = s.log().iter().find_map(|line| match line {
+            Line::Chat {
+                id: 7,
+                text,
+                deleted,
+                ..
+            } => Some((text.clone(), *deleted)),
+            _ => None,
+        });
+        assert_eq!(deleted, Some((String::new(), true)));
+    }
+
+    #[test]
+    fn a_role_given_while_online_reaches_the_people_list_and_oneself() {
+        let mut s = state();
+        s.users = vec![tertulia_shared::UserInfo {
+            login: "luis".into(),
+            first_names: "Luis".into(),
+            last_names: "Gil".into(),
+            online: true,
+            room: Some("lobby".into()),
+            role: Role::Student,
+        }];
+        s.apply_event(Event::Presence {
+            online: Vec::new(),
+            moved: vec![
+                UserPlace {
+                    login: "luis".into(),
+                    room: "lobby".into(),
+                    role: Role::Teacher,
+                },
+                UserPlace {
+                    login: "EVA".into(),
+                    room: "lobby".into(),
+                    role: Role::Admin,
+                },
+            ],
+            offline: Vec::new(),
+        });
+        assert_eq!(s.users[0].role, Role::Teacher);
+        assert!(s.moderation.is_staff(), "eva is an admin now");
+    }
+}
