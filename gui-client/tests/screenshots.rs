@@ -232,3 +232,54 @@ fn render_lab_policy() {
     app.run_steps(4);
     save(&mut app, "lab-policy");
 }
+
+/// What teachers and students see of moderation, in Spanish: the
+/// right-click menu on a message, the moderation window, and a student's
+/// window during an exam.
+#[test]
+fn render_moderation_in_spanish() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let spanish = |server| {
+        app_sized(
+            [980.0, 640.0],
+            Some(server),
+            tertulia::settings::SettingsStore::in_memory(),
+            tertulia::app::Lan::Off,
+            None,
+            tertulia::i18n::Lang::Es,
+        )
+    };
+    // The teacher signs up first: the server's admin.
+    let mut profe = spanish(server.addr);
+    sign_up_in_spanish(&mut profe, "profe");
+    let luis = Headless::sign_up(server.addr, "luis");
+    let mut eva = spanish(server.addr);
+    sign_up_in_spanish(&mut eva, "eva");
+    luis.request(Request::Say {
+        text: "QUE ABURRIDO ESTO".into(),
+    });
+    wait_for_text(&mut profe, "luis: QUE ABURRIDO ESTO");
+    profe
+        .get(egui_kittest::kittest::by().label_contains("luis: QUE ABURRIDO"))
+        .click_secondary();
+    wait_for_text(&mut profe, "Borrar mensaje");
+    pause();
+    save(&mut profe, "es-moderation-menu");
+    profe.key_press(egui::Key::Escape);
+    profe.run_steps(3);
+    click_button(&mut profe, "🛡 Moderación");
+    wait_for_text(&mut profe, "Registro de moderación");
+    click_button(&mut profe, "Comenzar examen");
+    wait_for_text(&mut eva, "Examen en curso: el chat está cerrado.");
+    click_button(&mut profe, "Leer");
+    wait_for_text(&mut profe, "profe  exam");
+    pause();
+    save(&mut profe, "es-moderation-window");
+    fill(&mut eva, "Mensaje", "#\\private luis ¿qué pusiste en la 2?");
+    eva.key_press(egui::Key::Enter);
+    wait_for_text(&mut eva, "El chat está cerrado por un examen");
+    pause();
+    save(&mut eva, "es-exam");
+    server.stop();
+}

@@ -49,6 +49,8 @@ pub fn moderation_window(
     egui::Window::new(tr("mod-panel-title"))
         .open(&mut open)
         .default_width(420.0)
+        // Below the exam banner, over the log rather than the sidebar.
+        .default_pos(ctx.content_rect().left_top() + egui::vec2(200.0, 80.0))
         .show(ctx, |ui| {
             intent = class_ui(ui, state)
                 .or(export_ui(ui, panel, &state.room, now_ms))
@@ -176,11 +178,15 @@ fn audit_ui(ui: &mut Ui, entries: &[AuditEntry], more: bool) -> Option<Intent> {
         .show(ui, |ui| {
             for entry in entries {
                 let whom = entry.target.as_deref().unwrap_or("");
+                // The request's name, in the reader's words.
+                let action = match tr(&format!("audit-{}", entry.action.replace('_', "-"))) {
+                    said if said.starts_with("audit-") => entry.action.clone(),
+                    said => said,
+                };
                 let mut line = format!(
-                    "{}  {}  {}  {whom}",
+                    "{}  {}  {action}  {whom}",
                     clock_time(entry.time_ms),
                     entry.actor,
-                    entry.action
                 );
                 for extra in [&entry.reason, &entry.detail].into_iter().flatten() {
                     line.push_str(&format!(" — {extra}"));
