@@ -587,3 +587,67 @@ async fn an_export_is_a_private_file_with_the_span_and_deletions_marked() {
     assert_eq!(exports, 2, "{record:?}");
     c.server.stop().await;
 }
+
+#[tokio::test]
+async fn every_moderation_is_on_the_record_with_who_and_whom() {
+    let (mut c, _dir) = class(test_config()).await;
+    let Reply::Sent { message } = c.luis.say("borrable").await else {
+        panic!("sent");
+    };
+    let luis = || "luis".to_owned();
+    let actions = [
+        Request::Mute {
+            login: luis(),
+            minutes: 5,
+            reason: "ruido".into(),
+        },
+        Request::Unmute { login: luis() },
+        Request::DeleteMessage {
+            message: message.id,
+        },
+        Request::RoomSettings {
+            room: "lobby".into(),
+            announce: true,
+        },
+        Request::Exam { on: true },
+        Request::ResetPassword { login: luis() },
+        Request::ExportRoom {
+            room: "lobby".into(),
+            from_ms: 0,
+            to_ms: i64::MAX,
+            format: ExportFormat::Html,
+        },
+        Request::Ban {
+            login: "eva".into(),
+            reason: "insultos".into(),
+        },
+        Request::Unban {
+            login: "eva".into(),
+        },
+        Request::Kick {
+            login: luis(),
+            reason: "fuera".into(),
+        },
+    ];
+    for action in actions {
+        assert!(c.profe.request(action.clone()).await.is_ok(), "{action:?}");
+    }
+    let record = audit(&mut c.ana).await;
+    assert_eq!(
+        record,
+        [
+            "ana set_role profe",
+            "profe mute luis",
+            "profe unmute luis",
+            "profe delete_message luis",
+            "profe room_settings lobby",
+            "profe exam ",
+            "profe reset_password luis",
+            "profe export_room lobby",
+            "profe ban eva",
+            "profe unban eva",
+            "profe kick luis",
+        ]
+    );
+    c.server.stop().await;
+}
