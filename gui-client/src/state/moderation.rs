@@ -191,7 +191,8 @@ impl ChatState {
         None
     }
 
-    /// Shows message `id` as deleted by a moderator wherever it is.
+    /// Shows message `id` as deleted by a moderator wherever it is: a
+    /// room's log or a private conversation.
     pub fn mark_deleted(&mut self, id: MessageId) {
         for log in self.logs.values_mut() {
             for line in log.iter_mut() {
@@ -204,9 +205,7 @@ impl ChatState {
                 } = line
                     && *at == id
                 {
-                    text.clear();
-                    *file = None;
-                    *deleted = true;
+                    forget(text, file, deleted);
                 }
             }
         }
@@ -221,13 +220,18 @@ impl ChatState {
                 } = line
                     && *at == id
                 {
-                    text.clear();
-                    *file = None;
-                    *deleted = true;
+                    forget(text, file, deleted);
                 }
             }
         }
     }
+}
+
+/// What a deleted message keeps of itself: that it was there.
+fn forget(text: &mut String, file: &mut Option<tertulia_shared::FileInfo>, deleted: &mut bool) {
+    text.clear();
+    *file = None;
+    *deleted = true;
 }
 
 #[cfg(test)]
