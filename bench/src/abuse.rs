@@ -179,6 +179,7 @@ async fn flooder(
     let line = encode(&ClientRequest {
         id: None,
         request: Request::Say {
+            reply_to: None,
             text: "FLOOD ".repeat(300),
         },
     });

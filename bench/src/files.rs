@@ -134,7 +134,7 @@ async fn upload(target: &Target, room: &str, size: usize) -> anyhow::Result<Uplo
                 said += 1;
                 let text = format!("own {said} {}", now_us());
                 next_id += 1;
-                session.write(&encode(&ClientRequest::new(next_id, Request::Say { text }))).await?;
+                session.write(&encode(&ClientRequest::new(next_id, Request::Say { text, reply_to: None }))).await?;
             }
             read = session.reader.read_line(&mut line) => {
                 if read.context("reading")? == 0 {

@@ -239,7 +239,10 @@ impl Proto {
         match self {
             Proto::Tertulia => encode(&ClientRequest {
                 id: None,
-                request: Request::Say { text: text.into() },
+                request: Request::Say {
+                    text: text.into(),
+                    reply_to: None,
+                },
             })
             .to_vec(),
             Proto::Irc => format!("PRIVMSG #{room} :{text}\r\n").into_bytes(),

@@ -30,6 +30,9 @@ fn room(n: usize) -> Room {
         .map(|i| match i % 10 {
             9 => Line::Notice(format!("user{} joined lobby.", i % 37)),
             _ => Line::Chat {
+                edited: false,
+                reactions: Vec::new(),
+                reply_to: None,
                 id: i as u64 + 1,
                 from: format!("user{}", i % 37),
                 text: texts[i % texts.len()].to_owned(),
@@ -83,7 +86,10 @@ fn main() {
                     &room.lines,
                     ("lobby", 0),
                     &mut room.thumbnails,
-                    false,
+                    tertulia::ui::message::Reader {
+                        login: "user0",
+                        staff: false,
+                    },
                 );
             },
             room(n),

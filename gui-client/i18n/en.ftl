@@ -425,3 +425,22 @@ audit-room-settings = room settings
 audit-exam = exam
 audit-reset-password = new password
 audit-export-room = exported
+
+# Messages a programming class works with (issue 26)
+code-copy = Copy the code
+message-edited = edited
+message-reply = Reply
+message-edit = Edit
+message-delete = Delete
+quote-show = Show the message it answers
+input-editing = Editing your message (Enter saves, Esc gives up)
+input-replying = Answering { $from }: { $text }
+search-title = Search
+search-words = Words to look for
+search-this-room = Only in { $room }
+search-go = Search
+search-waiting = Searching…
+search-nothing = Nothing found.
+search-private = private, { $from } → { $to }
+search-show = Show it in its room
+search-older = Older

@@ -425,3 +425,22 @@ audit-room-settings = ajustes de sala
 audit-exam = examen
 audit-reset-password = contraseña nueva para
 audit-export-room = exportó
+
+# Mensajes para una clase de programación (issue 26)
+code-copy = Copiar el código
+message-edited = editado
+message-reply = Responder
+message-edit = Editar
+message-delete = Borrar
+quote-show = Ver el mensaje al que responde
+input-editing = Editando tu mensaje (Intro guarda, Esc lo deja)
+input-replying = Respondiendo a { $from }: { $text }
+search-title = Buscar
+search-words = Palabras que buscar
+search-this-room = Solo en { $room }
+search-go = Buscar
+search-waiting = Buscando…
+search-nothing = No se ha encontrado nada.
+search-private = privado, { $from } → { $to }
+search-show = Verlo en su sala
+search-older = Anteriores

@@ -93,6 +93,7 @@ fn file_command_and_private_conversations_share_files_too() {
 
     // A private conversation: a file dropped on its window is for luis only.
     luis.request(tertulia_shared::Request::Private {
+        reply_to: None,
         to: "ana".into(),
         text: "¿me pasas la tabla?".into(),
     });

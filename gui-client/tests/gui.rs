@@ -73,6 +73,7 @@ fn log_in_with_an_existing_account_and_use_rooms_from_the_sidebar_and_commands()
     wait_for_text(&mut app, "Usage: #cR <room>");
     // A message from luis arrives with his name.
     luis.net.send(Request::Say {
+        reply_to: None,
         text: "buenas".into(),
     });
     wait_for_text(&mut app, "luis: buenas");
@@ -102,6 +103,7 @@ fn private_messages_from_the_input_box_and_in_their_own_window() {
 
     // An incoming private message opens its window, unread until seen.
     luis.net.send(Request::Private {
+        reply_to: None,
         to: "ana".into(),
         text: "sí, ya voy".into(),
     });
@@ -214,6 +216,7 @@ fn after_a_network_drop_the_client_logs_back_in_and_returns_to_its_room() {
     });
     wait_for_text(&mut app, "lab (2)");
     luis.net.send(Request::Say {
+        reply_to: None,
         text: "¿sigues ahí?".into(),
     });
     wait_for_text(&mut app, "luis: ¿sigues ahí?");
@@ -602,6 +605,7 @@ fn the_status_bar_never_draws_text_over_text_in_a_small_window_with_large_text()
     let mut app = app(server.addr);
     sign_up_through_the_form(&mut app, "ana");
     luis.request(Request::Private {
+        reply_to: None,
         to: "ana".into(),
         text: "¿vienes?".into(),
     });

@@ -25,6 +25,7 @@ fn a_teacher_deletes_a_message_from_its_menu_and_the_other_window_shows_it_delet
     sign_up_through_the_form(&mut student, "eva");
 
     luis.request(Request::Say {
+        reply_to: None,
         text: "un insulto".into(),
     });
     wait_for_text(&mut student, "luis: un insulto");

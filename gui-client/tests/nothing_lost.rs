@@ -15,7 +15,10 @@ use tertulia::state::Line;
 use tertulia_shared::Request;
 
 fn say_as(user: &Headless, text: &str) {
-    user.request(Request::Say { text: text.into() });
+    user.request(Request::Say {
+        text: text.into(),
+        reply_to: None,
+    });
 }
 
 /// The texts of the chat lines of `room`, in the order shown.
@@ -95,6 +98,7 @@ fn after_a_network_drop_what_was_missed_is_caught_up_once_and_in_order() {
         say_as(&luis, text);
     }
     luis.request(Request::Private {
+        reply_to: None,
         to: "ana".into(),
         text: "¿me lees?".into(),
     });
@@ -127,6 +131,7 @@ fn private_messages_sent_while_away_are_waiting_at_login() {
     let luis = Headless::sign_up(server.addr, "luis");
     for text in ["¿vienes mañana?", "trae el portátil"] {
         let sent = luis.request(Request::Private {
+            reply_to: None,
             to: "ana".into(),
             text: text.into(),
         });

@@ -35,6 +35,7 @@ fn unread_privates_and_mentions_show_in_the_title_and_ask_for_attention() {
     // Ana looks at another window.
     set_focus(&mut app, false);
     luis.request(Request::Private {
+        reply_to: None,
         to: "ana".into(),
         text: "¿estás?".into(),
     });
@@ -44,12 +45,14 @@ fn unread_privates_and_mentions_show_in_the_title_and_ask_for_attention() {
     assert_eq!(app.state().attention_requests(), 1);
     // One message at a time: two arriving in one frame ask once.
     luis.request(Request::Say {
+        reply_to: None,
         text: "@Ana mira esto".into(),
     });
     wait_for_text(&mut app, "luis: @Ana mira esto");
     assert_eq!(app.state().title(), "(2) Tertulia");
     assert_eq!(app.state().attention_requests(), 2);
     luis.request(Request::Say {
+        reply_to: None,
         text: "anabel no es ana".into(),
     });
     wait_for_text(&mut app, "luis: anabel no es ana");
@@ -97,6 +100,7 @@ fn a_chime_rings_for_news_and_the_view_menu_turns_it_off() {
     assert_eq!(app.state().chimes(), 0, "a welcome is not news");
 
     luis.request(Request::Private {
+        reply_to: None,
         to: "ana".into(),
         text: "¿estás?".into(),
     });
@@ -110,6 +114,7 @@ fn a_chime_rings_for_news_and_the_view_menu_turns_it_off() {
     app.run();
     assert!(!settings.load().view.sound);
     luis.request(Request::Private {
+        reply_to: None,
         to: "ana".into(),
         text: "¿hola?".into(),
     });

@@ -161,6 +161,7 @@ fn sign_up_chat_rooms_and_privates_in_spanish() {
     wait_for_text(&mut app, "No hay ninguna sala con ese nombre.");
 
     luis.request(Request::Private {
+        reply_to: None,
         to: "ana".into(),
         text: "¿vienes luego?".into(),
     });

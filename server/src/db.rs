@@ -112,6 +112,38 @@ const MIGRATIONS: &[M<'static>] = &[
         ALTER TABLE accounts ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE messages ADD COLUMN deleted_by TEXT;",
     ),
+    // Replies (with a quote of what they answer), edits, reactions, and
+    // the search index: FTS5 over the text, accents and case folded, kept
+    // by triggers (a message's reactions go with it).
+    M::up(
+        "ALTER TABLE messages ADD COLUMN reply_to INTEGER;
+        ALTER TABLE messages ADD COLUMN reply_from TEXT;
+        ALTER TABLE messages ADD COLUMN reply_quote TEXT;
+        ALTER TABLE messages ADD COLUMN edited INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE reactions (
+            message INTEGER NOT NULL,
+            login   TEXT NOT NULL,        -- as registered
+            emoji   TEXT NOT NULL,
+            time_ms INTEGER NOT NULL,
+            PRIMARY KEY (message, login, emoji)
+        ) WITHOUT ROWID;
+        CREATE VIRTUAL TABLE messages_fts USING fts5(
+            text, content='messages', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2'
+        );
+        INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
+        CREATE TRIGGER messages_indexed AFTER INSERT ON messages BEGIN
+            INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text);
+        END;
+        CREATE TRIGGER messages_unindexed AFTER DELETE ON messages BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            DELETE FROM reactions WHERE message = old.id;
+        END;
+        CREATE TRIGGER messages_reindexed AFTER UPDATE OF text ON messages BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text);
+        END;",
+    ),
 ];
 
 /// Opens `path` (creating it and its directory if needed), sets it up for

@@ -110,6 +110,9 @@ mod tests {
 
     fn message(id: u64, from: &str, text: &str, deleted: bool) -> ChatMessage {
         ChatMessage {
+            edited: false,
+            reactions: Vec::new(),
+            reply_to: None,
             id,
             room: "redes".into(),
             from: from.into(),

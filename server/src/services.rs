@@ -4,12 +4,14 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use tertulia_shared::{ErrorBody, ErrorCode, Field, FileInfo, PrivateMessage, Role, validate};
+use tertulia_shared::{
+    ErrorBody, ErrorCode, Field, FileInfo, MessageId, PrivateMessage, Quote, Role, validate,
+};
 
 use crate::accounts::Accounts;
 use crate::config::Config;
 use crate::files::FileStore;
-use crate::history::MessageLog;
+use crate::history::{Found, MessageLog};
 use crate::rooms::{Hub, PrivateOutcome};
 use crate::throttle::LoginThrottle;
 
@@ -43,6 +45,26 @@ impl Services {
         self.logins.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Stored message `id`, once it is stored (it may have been delivered
+    /// a moment ago), or `message_not_found`.
+    pub async fn original(&self, id: MessageId) -> Result<Found, ErrorBody> {
+        let not_found = || {
+            ErrorBody::new(
+                ErrorCode::MessageNotFound,
+                format!("There is no message {id} (it may be older than the server keeps)."),
+            )
+        };
+        if id == 0 || id > self.hub.last_id() {
+            return Err(not_found());
+        }
+        let _ = self.log.stored(id).await;
+        self.log
+            .find(id)
+            .await
+            .map_err(crate::history::unreadable)?
+            .ok_or_else(not_found)
+    }
+
     /// The login of the registered user called `to` (as registered), or
     /// `user_not_found`.
     pub async fn recipient(&self, to: &str) -> Result<(String, Role), ErrorBody> {
@@ -57,7 +79,7 @@ impl Services {
     /// The one path of every private message, a text or a file: to any
     /// registered user (the sender too: a note to self), whatever room
     /// either is in; delivered at once if they are online, stored for
-    /// their next login if not. `registered` is the recipient's login as
+    /// their next login if not; `reply_to` quotes what it answers. `registered` is the recipient's login as
     /// registered when the caller knows it already (a file's recipient was
     /// checked when it was offered); otherwise the accounts are read only
     /// if the recipient is offline.
@@ -67,13 +89,20 @@ impl Services {
         to: &str,
         registered: Option<(&str, Role)>,
         text: String,
-        file: Option<FileInfo>,
+        (file, reply_to): (Option<FileInfo>, Option<Box<Quote>>),
     ) -> Result<Sent, ErrorBody> {
-        let outcome = match self.hub.private(from, to, text, registered, file)? {
-            PrivateOutcome::Offline { text, file } => {
+        let outcome = match self
+            .hub
+            .private(from, to, text, registered, (file, reply_to))?
+        {
+            PrivateOutcome::Offline {
+                text,
+                file,
+                reply_to,
+            } => {
                 let (login, role) = self.recipient(to).await?;
                 self.hub
-                    .private(from, to, text, Some((&login, role)), file)?
+                    .private(from, to, text, Some((&login, role)), (file, reply_to))?
             }
             outcome => outcome,
         };

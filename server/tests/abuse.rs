@@ -304,6 +304,7 @@ async fn a_flood_of_messages_is_refused_past_the_limit_and_the_room_keeps_everyo
     let (sent, limited) = flood(
         &mut flooder,
         Request::Say {
+            reply_to: None,
             text: "spam".into(),
         },
         2000,
@@ -347,6 +348,7 @@ async fn a_flood_of_privates_does_not_evict_the_recipient() {
     let (delivered, limited) = flood(
         &mut flooder,
         Request::Private {
+            reply_to: None,
             to: "target".into(),
             text: long,
         },
@@ -616,7 +618,15 @@ async fn a_client_that_stops_reading_costs_little_kernel_memory_and_hears_why() 
     let mut talker = server.user("talker").await;
     let text = "m".repeat(1900);
     let total = 3000;
-    let (said, _) = flood(&mut talker, Request::Say { text }, total).await;
+    let (said, _) = flood(
+        &mut talker,
+        Request::Say {
+            text,
+            reply_to: None,
+        },
+        total,
+    )
+    .await;
     assert_eq!(said, total);
     // ~5.7 MB went to the room; the sleeper held a bounded part of it.
     let lines = sleeper.raw_lines_until_closed().await;
@@ -658,7 +668,10 @@ async fn look_alike_rooms_and_invisible_text_are_refused() {
         "\u{2800}\u{2800}",
     ] {
         let refused = ana
-            .request(Request::Say { text: text.into() })
+            .request(Request::Say {
+                text: text.into(),
+                reply_to: None,
+            })
             .await
             .unwrap_err();
         assert_eq!(

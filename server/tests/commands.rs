@@ -75,7 +75,10 @@ async fn requests_before_hello_or_login_are_refused() {
     );
     client.hello().await;
     let needs_login = [
-        Request::Say { text: "hi".into() },
+        Request::Say {
+            text: "hi".into(),
+            reply_to: None,
+        },
         Request::CreateRoom { room: "r".into() },
         Request::JoinRoom {
             room: "lobby".into(),
@@ -85,6 +88,7 @@ async fn requests_before_hello_or_login_are_refused() {
         Request::DeleteRoom { room: "r".into() },
         Request::ListUsers { after: None },
         Request::Private {
+            reply_to: None,
             to: "ana".into(),
             text: "hi".into(),
         },
@@ -268,7 +272,10 @@ async fn messages_are_stamped_by_the_server_and_echoed_to_the_sender() {
     assert_eq!(luis.event().await, Event::Message(sent));
 
     let empty = ana
-        .request(Request::Say { text: "   ".into() })
+        .request(Request::Say {
+            text: "   ".into(),
+            reply_to: None,
+        })
         .await
         .unwrap_err();
     assert_eq!(
@@ -277,6 +284,7 @@ async fn messages_are_stamped_by_the_server_and_echoed_to_the_sender() {
     );
     let long = ana
         .request(Request::Say {
+            reply_to: None,
             text: "x".repeat(tertulia_shared::limits::MESSAGE_MAX_CHARS + 1),
         })
         .await;
@@ -561,6 +569,7 @@ async fn private_messages_cross_rooms_and_name_missing_users() {
     }
     let sent = match ana
         .request(Request::Private {
+            reply_to: None,
             to: "LUIS".into(),
             text: "psst".into(),
         })
@@ -579,6 +588,7 @@ async fn private_messages_cross_rooms_and_name_missing_users() {
 
     let unknown = ana
         .request(Request::Private {
+            reply_to: None,
             to: "nobody".into(),
             text: "hi".into(),
         })
@@ -688,6 +698,9 @@ async fn the_documented_example_session_works_line_by_line() {
                 creator: "ana".into()
             },
             Event::Message(ChatMessage {
+                edited: false,
+                reactions: Vec::new(),
+                reply_to: None,
                 deleted: false,
                 id: message.id,
                 room: "física".into(),
@@ -754,6 +767,7 @@ async fn text_pasted_with_windows_line_breaks_is_kept_with_plain_ones() {
     assert_eq!(message.text, "línea 1\nlínea 2");
     let reply = ana
         .request(Request::Private {
+            reply_to: None,
             to: "luis".into(),
             text: "a\r\nb".into(),
         })

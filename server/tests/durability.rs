@@ -51,11 +51,13 @@ async fn storm(
     for n in 0..EACH {
         let request = if n % 5 == 4 {
             Request::Private {
+                reply_to: None,
                 to: if n % 2 == 0 { "luis" } else { "eva" }.into(),
                 text: format!("privado {sender}-{n}"),
             }
         } else {
             Request::Say {
+                reply_to: None,
                 text: format!("mensaje {sender}-{n}"),
             }
         };

@@ -188,6 +188,7 @@ async fn privates_to_offline_users_wait_for_their_next_login_even_right_after_by
     for text in ["¿estás?", "te espero en el lab"] {
         let reply = ana
             .request(Request::Private {
+                reply_to: None,
                 to: "EVA".into(),
                 text: text.into(),
             })
@@ -243,6 +244,7 @@ async fn privates_to_offline_users_wait_for_their_next_login_even_right_after_by
     // Someone who never registered is still not found.
     let nobody = ana
         .request(Request::Private {
+            reply_to: None,
             to: "nadie".into(),
             text: "hola".into(),
         })
@@ -261,6 +263,7 @@ async fn the_default_room_history_and_queued_privates_survive_a_restart() {
         panic!()
     };
     ana.request(Request::Private {
+        reply_to: None,
         to: "luis".into(),
         text: "para luego".into(),
     })

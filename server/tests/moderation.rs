@@ -45,13 +45,17 @@ async fn class(config: tertulia_server::config::Config) -> (Class, tempfile::Tem
 
 fn private(to: &str, text: &str) -> Request {
     Request::Private {
+        reply_to: None,
         to: to.into(),
         text: text.into(),
     }
 }
 
 fn say(text: &str) -> Request {
-    Request::Say { text: text.into() }
+    Request::Say {
+        text: text.into(),
+        reply_to: None,
+    }
 }
 
 /// The audit record, oldest first, as `actor action target`.

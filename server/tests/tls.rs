@@ -72,6 +72,7 @@ async fn captured_session(server: &TestServer, plain: bool) -> Vec<u8> {
     ana.login("ana").await.unwrap();
     let sent = ana
         .request(Request::Private {
+            reply_to: None,
             to: "luis".into(),
             text: "la clave del wifi es Tortuga-42".into(),
         })

@@ -169,11 +169,16 @@ fn decode_say(line: &str) -> Option<ClientRequest> {
         #[serde(rename = "type", borrow)]
         kind: &'a str,
         text: String,
+        #[serde(default)]
+        reply_to: Option<crate::MessageId>,
     }
     let say: Say = serde_json::from_str(line).ok()?;
     (say.kind == "say").then_some(ClientRequest {
         id: say.id,
-        request: crate::protocol::Request::Say { text: say.text },
+        request: crate::protocol::Request::Say {
+            text: say.text,
+            reply_to: say.reply_to,
+        },
     })
 }
 
@@ -235,6 +240,9 @@ mod tests {
     fn a_message_event_encodes_the_same_from_a_borrow() {
         use crate::protocol::{Event, FileInfo};
         let mut message = ChatMessage {
+            edited: false,
+            reactions: Vec::new(),
+            reply_to: None,
             deleted: false,
             id: 7,
             room: "física".into(),
@@ -267,11 +275,17 @@ mod tests {
         assert!(long.len() < 100);
         assert!(SCRATCH.with_borrow(Vec::capacity) > 0);
         let text = "x".repeat(10 * MAX_SCRATCH);
-        let line = encode(&Request::Say { text: text.clone() });
+        let line = encode(&Request::Say {
+            text: text.clone(),
+            reply_to: None,
+        });
         assert!(line.ends_with(b"\"}\n"));
         assert_eq!(
             decode::<Request>(std::str::from_utf8(&line[..line.len() - 1]).unwrap()).unwrap(),
-            Request::Say { text }
+            Request::Say {
+                text,
+                reply_to: None
+            }
         );
         assert_eq!(SCRATCH.with_borrow(Vec::capacity), 0);
     }
@@ -303,6 +317,7 @@ mod tests {
         assert_eq!(
             ok.map(|r| r.request),
             Ok(Request::Say {
+                reply_to: None,
                 text: "hola".into()
             })
         );

@@ -10,10 +10,12 @@ use crate::ui::Intent;
 use crate::ui::attachments::{FileAction, picker_ui};
 use crate::ui::chat::messages_ui;
 use crate::ui::input::input_ui;
+use crate::ui::message::Reader;
 use crate::ui::moderate::draft_window;
 use crate::ui::moderation_panel::moderation_window;
 use crate::ui::private::private_windows_ui;
 use crate::ui::rooms::rooms_ui;
+use crate::ui::search::{SearchAction, search_window};
 use crate::ui::status::status_ui;
 use crate::ui::transfers::transfers_ui;
 use crate::ui::users::users_ui;
@@ -52,6 +54,11 @@ impl TertuliaApp {
             .default_size(190.0)
             .show(ui, |ui| intents.extend(users_ui(ui, &chat.state)));
         let closed = closed_because(&chat.state.moderation, &chat.state.room, now_ms);
+        let last_own = chat.state.last_own_message(&chat.state.room);
+        if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::F)) {
+            self.widgets.search.open = true;
+            self.widgets.search.focus_pending = true;
+        }
         let input = egui::Panel::bottom("input").show(ui, |ui| {
             ui.add_space(4.0);
             intents.extend(input_ui(
@@ -59,6 +66,7 @@ impl TertuliaApp {
                 &mut self.widgets.input,
                 &chat.state.room,
                 closed.as_deref(),
+                last_own,
             ));
             ui.add_space(4.0);
         });
@@ -69,6 +77,14 @@ impl TertuliaApp {
                     if self.policy.files && ui.button(format!("📎 {}", text::ATTACH())).clicked()
                     {
                         intents.push(Intent::File(FileAction::Pick { to: None }));
+                    }
+                    if ui
+                        .button(format!("🔍 {}", tr("search-title")))
+                        .on_hover_text("Ctrl+F")
+                        .clicked()
+                    {
+                        self.widgets.search.open = true;
+                        self.widgets.search.focus_pending = true;
                     }
                     if chat.state.moderation.is_staff()
                         && ui.button(format!("🛡 {}", tr("mod-panel-title"))).clicked()
@@ -86,9 +102,24 @@ impl TertuliaApp {
                 chat.state.log(),
                 (&room, prepended),
                 &mut self.files.thumbnails,
-                chat.state.moderation.is_staff(),
+                Reader {
+                    login: &chat.state.login,
+                    staff: chat.state.moderation.is_staff(),
+                },
             ));
         });
+        intents.extend(
+            search_window(
+                ui.ctx(),
+                &mut self.widgets.search,
+                &chat.state.search,
+                &chat.state.room,
+            )
+            .map(|action| match action {
+                SearchAction::Search { request, fresh } => Intent::Search { request, fresh },
+                SearchAction::Show(hit) => Intent::ShowHit(hit),
+            }),
+        );
         intents.extend(draft_window(ui.ctx(), &mut self.widgets.draft));
         intents.extend(moderation_window(
             ui.ctx(),
@@ -195,7 +226,7 @@ fn new_password_window(
                 )
                 .clicked()
             {
-                intent = Some(Intent::Moderate(tertulia_shared::Request::ChangePassword {
+                intent = Some(Intent::Send(tertulia_shared::Request::ChangePassword {
                     old: None,
                     new: tertulia_shared::Password(std::mem::take(password)),
                 }));

@@ -20,7 +20,18 @@ impl TertuliaApp {
                 let text = tertulia_shared::validate::line_breaks(text);
                 match tertulia_shared::validate::message(&text) {
                     Ok(()) => {
-                        let request = Request::Say { text: text.clone() };
+                        let input = &mut self.widgets.input;
+                        if let Some(id) = input.editing.take() {
+                            let request = Request::EditMessage { message: id, text };
+                            let id = self.net.send(request);
+                            chat.typed.insert(id);
+                            return;
+                        }
+                        let reply_to = input.replying.take().map(|quote| quote.id);
+                        let request = Request::Say {
+                            text: text.clone(),
+                            reply_to,
+                        };
                         chat.send(&self.net, request, Pending::Say(text));
                     }
                     Err(e) => chat.state.error(crate::i18n::field_error(&e)),

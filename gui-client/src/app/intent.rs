@@ -68,6 +68,7 @@ impl TertuliaApp {
             Intent::SendPrivate { to, text } => {
                 if let Some(chat) = &mut self.chat {
                     let request = Request::Private {
+                        reply_to: None,
                         to: to.clone(),
                         text: text.clone(),
                     };
@@ -109,7 +110,7 @@ impl TertuliaApp {
                 // Ticked: the current session is kept on disk; unticked: forgotten there.
                 self.save_session();
             }
-            Intent::Moderate(request) => {
+            Intent::Send(request) => {
                 let Some(chat) = &mut self.chat else { return };
                 if let Request::Audit { before_id: None } = request {
                     // Read again from the newest.
@@ -118,6 +119,43 @@ impl TertuliaApp {
                 // Its answer is told in the log, as a typed command's.
                 let id = self.net.send(request);
                 chat.typed.insert(id);
+            }
+            Intent::ReplyTo(quote) => {
+                self.widgets.input.editing = None;
+                self.widgets.input.replying = Some(quote);
+                self.widgets.input.focus_pending = true;
+            }
+            Intent::EditMessage { id, text } => self.widgets.input.edit(id, text),
+            // The log scrolls to it once it is there; until then older
+            // pages are asked for (see `messages_ui`).
+            Intent::ShowMessage(id) => self.widgets.view.show(id),
+            Intent::Search { request, fresh } => {
+                let Some(chat) = &mut self.chat else { return };
+                if let (true, Request::Search { query, room, .. }) = (fresh, &request) {
+                    chat.state.search.start(query, room.clone());
+                } else {
+                    chat.state.search.waiting = true;
+                }
+                self.net.send(request);
+            }
+            Intent::ShowHit(hit) => {
+                let Some(chat) = &self.chat else { return };
+                match &hit.room {
+                    Some(room) if fold(room) != fold(&chat.state.room) => {
+                        self.net.send(Request::JoinRoom { room: room.clone() });
+                        self.widgets.view.show(hit.id);
+                    }
+                    Some(_) => self.widgets.view.show(hit.id),
+                    // A private message: its conversation's window.
+                    None => {
+                        let me = &chat.state.login;
+                        let other = match &hit.to {
+                            Some(to) if fold(&hit.from) == fold(me) => to.clone(),
+                            _ => hit.from.clone(),
+                        };
+                        self.apply(ctx, Intent::OpenConversation(other));
+                    }
+                }
             }
             Intent::AskModeration(draft) => self.widgets.draft = Some(draft),
             Intent::OpenModeration => self.widgets.moderation.open = true,

@@ -59,6 +59,9 @@ impl ChatState {
                 time_ms: message.time_ms,
                 file: message.file,
                 deleted: message.deleted,
+                reply_to: message.reply_to,
+                edited: message.edited,
+                reactions: message.reactions,
             };
             let last = log.iter().rev().find_map(chat_id);
             match (first, last) {
@@ -158,6 +161,9 @@ impl ChatState {
                 time_ms: message.time_ms,
                 file: message.file,
                 deleted: message.deleted,
+                reply_to: message.reply_to,
+                edited: message.edited,
+                reactions: message.reactions,
             },
         );
         if !mine {

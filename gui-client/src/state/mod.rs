@@ -3,18 +3,23 @@
 //! given ([`history`]) and a few explicit user actions, so every rule here
 //! is unit-tested without a window.
 
+mod changes;
 mod conversations;
 mod history;
 mod moderation;
 mod replies;
+mod search;
 
 use std::collections::{BTreeMap, HashMap};
 
 use tertulia_shared::validate::fold;
-use tertulia_shared::{ChatMessage, Event, FileInfo, MessageId, MoveReason, RoomInfo, UserInfo};
+use tertulia_shared::{
+    ChatMessage, Event, FileInfo, MessageId, MoveReason, Quote, Reaction, RoomInfo, UserInfo,
+};
 
 pub use history::Direction;
 pub use moderation::{Moderation, Standing, closed_because, muted_until};
+pub use search::Search;
 
 use crate::i18n::{tr, tr_args};
 
@@ -32,8 +37,13 @@ pub enum Line {
         mention: bool,
         /// The file it shares (`text` is then its name).
         file: Option<FileInfo>,
-        /// Deleted by a moderator (`text` is then empty).
+        /// Deleted by its author or a moderator (`text` is then empty).
         deleted: bool,
+        /// The message it answers, quoted.
+        reply_to: Option<Box<Quote>>,
+        /// Its author changed it.
+        edited: bool,
+        reactions: Vec<Reaction>,
     },
     /// Something that happened (joined, left, room deleted…).
     Notice(String),
@@ -69,8 +79,11 @@ pub enum PrivateLine {
         time_ms: i64,
         /// The file it shares (`text` is then its name).
         file: Option<FileInfo>,
-        /// Deleted by a moderator (`text` is then empty).
+        /// Deleted by its author or a moderator (`text` is then empty).
         deleted: bool,
+        reply_to: Option<Box<Quote>>,
+        edited: bool,
+        reactions: Vec<Reaction>,
     },
     Error(String),
 }
@@ -112,6 +125,8 @@ pub struct ChatState {
     told_deleted: Option<String>,
     /// Roles, mutes, exam mode, announcement rooms.
     pub moderation: Moderation,
+    /// The search panel's query and hits.
+    pub search: Search,
 }
 
 impl ChatState {
@@ -259,7 +274,7 @@ impl ChatState {
 
     /// A server-pushed event.
     pub fn apply_event(&mut self, event: Event) {
-        if self.apply_moderation_event(&event) {
+        if self.apply_moderation_event(&event) || self.apply_change_event(&event) {
             return;
         }
         match event {
@@ -381,7 +396,9 @@ impl ChatState {
             | Event::Unmuted { .. }
             | Event::MessageDeleted { .. }
             | Event::RoomSettings { .. }
-            | Event::Exam { .. } => {}
+            | Event::Exam { .. }
+            | Event::MessageEdited { .. }
+            | Event::Reactions { .. } => {}
         }
     }
 

@@ -6,9 +6,11 @@
 use std::collections::HashSet;
 
 use tertulia_shared::validate::fold;
-use tertulia_shared::{AuditEntry, Event, MessageId, Mute, Reply, Role};
+use tertulia_shared::{AuditEntry, Event, Mute, Reply, Role};
 
-use super::{ChatState, Line, PrivateLine};
+use super::ChatState;
+#[cfg(test)]
+use super::Line;
 use crate::i18n::{tr, tr_args};
 use crate::ui::clock_time;
 
@@ -190,48 +192,6 @@ impl ChatState {
         }
         None
     }
-
-    /// Shows message `id` as deleted by a moderator wherever it is: a
-    /// room's log or a private conversation.
-    pub fn mark_deleted(&mut self, id: MessageId) {
-        for log in self.logs.values_mut() {
-            for line in log.iter_mut() {
-                if let Line::Chat {
-                    id: at,
-                    text,
-                    file,
-                    deleted,
-                    ..
-                } = line
-                    && *at == id
-                {
-                    forget(text, file, deleted);
-                }
-            }
-        }
-        for conversation in self.conversations.values_mut() {
-            for line in &mut conversation.lines {
-                if let PrivateLine::Message {
-                    id: at,
-                    text,
-                    file,
-                    deleted,
-                    ..
-                } = line
-                    && *at == id
-                {
-                    forget(text, file, deleted);
-                }
-            }
-        }
-    }
-}
-
-/// What a deleted message keeps of itself: that it was there.
-fn forget(text: &mut String, file: &mut Option<tertulia_shared::FileInfo>, deleted: &mut bool) {
-    text.clear();
-    *file = None;
-    *deleted = true;
 }
 
 #[cfg(test)]
@@ -243,6 +203,9 @@ mod tests {
     fn state() -> ChatState {
         crate::i18n::set(crate::i18n::Lang::En);
         let luis = ChatMessage {
+            edited: false,
+            reactions: Vec::new(),
+            reply_to: None,
             id: 7,
             room: "lobby".into(),
             from: "luis".into(),

@@ -140,6 +140,10 @@ impl ChatState {
             | Reply::LoggedIn { .. }
             | Reply::MemberList { .. }
             | Reply::Bye => {}
+            Reply::Reacted { message, reactions } => self.set_reactions(message, reactions),
+            Reply::SearchResults { hits, more } => self.search.add(hits, more),
+            // Told by its event.
+            Reply::MessageEdited { .. } => {}
             // Applied above.
             Reply::MuteSet { .. }
             | Reply::MessageDeleted { .. }

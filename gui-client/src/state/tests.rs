@@ -24,6 +24,9 @@ fn state() -> ChatState {
 
 fn chat(id: MessageId, room: &str, from: &str, text: &str) -> ChatMessage {
     ChatMessage {
+        edited: false,
+        reactions: Vec::new(),
+        reply_to: None,
         deleted: false,
         id,
         room: room.into(),
@@ -38,6 +41,9 @@ fn message(room: &str, from: &str, text: &str) -> Event {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(1);
     Event::Message(ChatMessage {
+        edited: false,
+        reactions: Vec::new(),
+        reply_to: None,
         deleted: false,
         id: NEXT.fetch_add(1, Ordering::Relaxed),
         room: room.into(),
@@ -181,6 +187,9 @@ fn private_messages_open_their_window_and_count_as_unread_until_seen() {
     let mut s = state();
     for (id, text) in [(1, "hola"), (2, "¿estás?")] {
         s.apply_event(Event::Private(PrivateMessage {
+            edited: false,
+            reactions: Vec::new(),
+            reply_to: None,
             deleted: false,
             id,
             from: "Luis".into(),
@@ -199,6 +208,9 @@ fn private_messages_open_their_window_and_count_as_unread_until_seen() {
         Reply::PrivateSent {
             queued: false,
             message: PrivateMessage {
+                edited: false,
+                reactions: Vec::new(),
+                reply_to: None,
                 deleted: false,
                 id: 3,
                 from: "ana".into(),
@@ -271,6 +283,9 @@ fn history_on_entering_then_older_pages_then_catch_up_show_each_message_once_in_
 fn private_messages_caught_up_late_are_filed_in_order_once_and_unread() {
     let mut s = state();
     let private = |id, from: &str, to: &str| PrivateMessage {
+        edited: false,
+        reactions: Vec::new(),
+        reply_to: None,
         deleted: false,
         id,
         from: from.into(),

@@ -1,10 +1,10 @@
 //! The centre: the current room's messages (the box to type in is `input.rs`).
 
-use egui::text::LayoutJob;
-use egui::{FontId, Rect, RichText, TextFormat, Ui, UiBuilder, vec2};
+use egui::{Rect, RichText, Ui, UiBuilder, vec2};
 
+use super::Intent;
 use super::attachments::FileAction;
-use super::{Intent, clock_time, name_color, shown_text};
+use super::message::{Reader, Row, RowAction, message_ui};
 use crate::state::Line;
 use crate::ui::thumbnails::Thumbnails;
 
@@ -19,6 +19,23 @@ pub struct MessageView {
     prepended: usize,
     /// Where the view was scrolled to when last drawn.
     offset: f32,
+    /// A message to bring into view (a quote or a search hit was clicked).
+    target: Option<tertulia_shared::MessageId>,
+}
+
+impl MessageView {
+    /// Brings message `id` into view, once it is in the log.
+    pub fn show(&mut self, id: tertulia_shared::MessageId) {
+        self.target = Some(id);
+    }
+}
+
+/// The id of a chat line.
+fn line_id(line: &Line) -> Option<tertulia_shared::MessageId> {
+    match line {
+        Line::Chat { id, .. } => Some(*id),
+        _ => None,
+    }
 }
 
 /// A first guess for a row never drawn: one text line per `\n`.
@@ -41,10 +58,10 @@ pub fn messages_ui(
     lines: &[Line],
     (room, prepended): (&str, usize),
     thumbnails: &mut Thumbnails,
-    staff: bool,
+    reader: Reader<'_>,
 ) -> Vec<Intent> {
     let mut download = None;
-    let mut moderate = None;
+    let mut chosen = None;
     let row = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
     if view.room != room {
         view.heights.clear();
@@ -64,12 +81,29 @@ pub fn messages_ui(
     view.heights
         .extend(lines[known..].iter().map(|line| estimate(line, row)));
 
+    // A message to show: scrolled to when it is here, older pages asked
+    // for until it is.
+    let (mut wants_older, mut jump) = (false, false);
+    if let Some(target) = view.target {
+        match lines.iter().position(|l| line_id(l) == Some(target)) {
+            Some(index) => {
+                let above: f32 = view.heights[..index].iter().sum();
+                shift = 0.0;
+                view.offset = (above - 3.0 * row).max(0.0);
+                view.target = None;
+                jump = true;
+            }
+            None => wants_older = true,
+        }
+    }
     let mut area = egui::ScrollArea::vertical()
         .id_salt(("messages", room))
         .stick_to_bottom(true)
         .auto_shrink(false);
     if shift > 0.0 {
         area = area.vertical_scroll_offset(view.offset + shift);
+    } else if jump {
+        area = area.vertical_scroll_offset(view.offset);
     }
     let output = area.show_viewport(ui, |ui, viewport| {
         let width = ui.available_width();
@@ -93,9 +127,9 @@ pub fn messages_ui(
             let space = Rect::from_min_size(egui::pos2(left, top + y), vec2(width, f32::INFINITY));
             let drawn = ui.scope_builder(UiBuilder::new().id_salt(index).max_rect(space), |ui| {
                 let day = day_header(lines, index);
-                match line_ui(ui, &lines[index], day, thumbnails, staff) {
-                    Some(LineAction::Download(file)) => download = Some(file),
-                    Some(LineAction::Moderate(intent)) => moderate = Some(intent),
+                match line_ui(ui, &lines[index], day, thumbnails, reader) {
+                    Some(RowAction::Download(file)) => download = Some(file),
+                    Some(RowAction::Intent(intent)) => chosen = Some(intent),
                     None => {}
                 }
             });
@@ -107,48 +141,13 @@ pub fn messages_ui(
     });
     view.offset = output.state.clamped_offset().y;
     // Scrolled to the very top: time to load older messages, if any.
-    let at_top = view.offset <= 0.5 && shift == 0.0;
+    let at_top = (view.offset <= 0.5 && shift == 0.0) || wants_older;
     at_top
         .then_some(Intent::LoadOlder)
         .into_iter()
         .chain(download.map(|file| Intent::File(FileAction::Download(file))))
-        .chain(moderate)
+        .chain(chosen)
         .collect()
-}
-
-/// A shared file under its message: returns it when its download was clicked.
-fn file_ui(
-    ui: &mut Ui,
-    file: Option<&tertulia_shared::FileInfo>,
-    thumbnails: &mut Thumbnails,
-) -> Option<tertulia_shared::FileInfo> {
-    let file = file?;
-    ui.horizontal(|ui| {
-        ui.add_space(40.0);
-        ui.vertical(|ui| super::attachments::file_card(ui, file, thumbnails.get(file)))
-            .inner
-    })
-    .inner
-    .then(|| file.clone())
-}
-
-/// The message cut at its links: `(true, link)` for each link, in order,
-/// `(false, text)` for what stands between them.
-fn pieces<'a>(text: &'a str, links: &[&'a str]) -> Vec<(bool, &'a str)> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    for link in links {
-        let Some(at) = rest.find(link) else { continue };
-        if at > 0 {
-            out.push((false, &rest[..at]));
-        }
-        out.push((true, *link));
-        rest = &rest[at + link.len()..];
-    }
-    if !rest.is_empty() {
-        out.push((false, rest));
-    }
-    out
 }
 
 /// "Today", "Yesterday" or the date, above the first message of each day.
@@ -165,30 +164,19 @@ fn day_header(lines: &[Line], index: usize) -> Option<String> {
     Some(super::day_label(day, chrono::Local::now().date_naive()))
 }
 
-/// What a click on a row of the log asked for.
-enum LineAction {
-    Download(tertulia_shared::FileInfo),
-    /// From a message's right-click menu (staff).
-    Moderate(Intent),
-}
-
 /// One row of the log, under its day's separator when it starts a day.
-/// Staff get a right-click menu on each message that is not deleted.
 fn line_ui(
     ui: &mut Ui,
     line: &Line,
     day: Option<String>,
     thumbnails: &mut Thumbnails,
-    staff: bool,
-) -> Option<LineAction> {
-    let mut download = None;
-    let mut moderate = None;
+    reader: Reader<'_>,
+) -> Option<RowAction> {
     if let Some(day) = day {
         ui.vertical_centered(|ui| {
             ui.label(RichText::new(format!("— {day} —")).small().weak());
         });
     }
-    let body = FontId::proportional(ui.text_style_height(&egui::TextStyle::Body) * 0.95);
     let weak = ui.visuals().weak_text_color();
     let strong = ui.visuals().strong_text_color();
     match line {
@@ -201,96 +189,24 @@ fn line_ui(
             mention,
             file,
             deleted,
+            reply_to,
+            edited,
+            reactions,
         } => {
-            let mut job = LayoutJob::default();
-            let format = |color, italics| TextFormat {
-                font_id: body.clone(),
-                color,
-                italics,
-                ..TextFormat::default()
+            let row = Row {
+                id: *id,
+                from,
+                text,
+                time_ms: *time_ms,
+                mine: *mine,
+                mention: *mention,
+                file: file.as_ref(),
+                deleted: *deleted,
+                reply_to: reply_to.as_deref(),
+                edited: *edited,
+                reactions,
             };
-            job.append(
-                &format!("{} ", clock_time(*time_ms)),
-                0.0,
-                format(weak, false),
-            );
-            let name_format = TextFormat {
-                font_id: FontId::proportional(body.size),
-                color: name_color(ui, from),
-                ..TextFormat::default()
-            };
-            job.append(from, 0.0, name_format);
-            job.append(": ", 0.0, format(weak, false));
-            let links = super::links_in(text);
-            // Text with links is drawn piece by piece after the name, each
-            // link a link where it stands (said once, clickable).
-            if *deleted {
-                job.append(&crate::i18n::tr("message-deleted"), 0.0, format(weak, true));
-            } else if file.is_none() && links.is_empty() {
-                job.append(
-                    &shown_text(text),
-                    0.0,
-                    format(ui.visuals().text_color(), false),
-                );
-            }
-            // Mentions of this user stand out (a warm tint, both themes).
-            let fill = if *mention {
-                Some(ui.visuals().warn_fg_color.gamma_multiply(0.18))
-            } else if *mine {
-                Some(ui.visuals().faint_bg_color)
-            } else {
-                None
-            };
-            // The label with the time and the name: where a right click
-            // opens the moderation menu.
-            let with_links = |ui: &mut Ui, job: LayoutJob| -> egui::Response {
-                if links.is_empty() || *deleted {
-                    ui.add(egui::Label::new(job).wrap())
-                } else {
-                    ui.horizontal_wrapped(|ui| {
-                        ui.spacing_mut().item_spacing.x = 0.0;
-                        let head = ui.label(job);
-                        for (is_link, piece) in pieces(text, &links) {
-                            if is_link {
-                                ui.hyperlink(piece);
-                            } else {
-                                ui.label(RichText::new(shown_text(piece)).font(body.clone()));
-                            }
-                        }
-                        head
-                    })
-                    .inner
-                }
-            };
-            let mut head = None;
-            if let Some(fill) = fill {
-                egui::Frame::NONE
-                    .fill(fill)
-                    .corner_radius(4.0)
-                    .inner_margin(egui::Margin::symmetric(4, 1))
-                    .show(ui, |ui| {
-                        ui.set_width(ui.available_width());
-                        head = Some(with_links(ui, job));
-                        download = file_ui(ui, file.as_ref(), thumbnails);
-                    });
-            } else {
-                egui::Frame::NONE
-                    .inner_margin(egui::Margin::symmetric(4, 1))
-                    .show(ui, |ui| {
-                        head = Some(with_links(ui, job));
-                        download = file_ui(ui, file.as_ref(), thumbnails);
-                    });
-            }
-            if let Some(head) = head
-                && staff
-                && !*deleted
-            {
-                let head =
-                    head.on_hover_text(crate::i18n::tr_args("message-number", &[("id", id)]));
-                head.context_menu(|ui| {
-                    moderate = super::moderate::message_menu_ui(ui, *id, from, *mine);
-                });
-            }
+            return message_ui(ui, row, reader, thumbnails);
         }
         Line::Notice(text) => {
             ui.add(
@@ -318,9 +234,7 @@ fn line_ui(
             );
         }
     }
-    moderate
-        .map(LineAction::Moderate)
-        .or(download.map(LineAction::Download))
+    None
 }
 
 /// A title over two columns: the left one as wide as its longest entry,
@@ -352,27 +266,5 @@ fn table_ui(ui: &mut Ui, title: &str, rows: &[(String, String)], color: egui::Co
             );
             ui.add(egui::Label::new(RichText::new(text).color(color)).wrap());
         });
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_message_is_cut_at_its_links_and_each_link_stands_once() {
-        let text = "el enunciado: https://campus.ejemplo.es/p3. y https://x.org";
-        let links = crate::ui::links_in(text);
-        assert_eq!(
-            pieces(text, &links),
-            [
-                (false, "el enunciado: "),
-                (true, "https://campus.ejemplo.es/p3"),
-                (false, ". y "),
-                (true, "https://x.org"),
-            ]
-        );
-        let joined: String = pieces(text, &links).iter().map(|(_, p)| *p).collect();
-        assert_eq!(joined, text, "nothing lost, nothing said twice");
     }
 }

@@ -32,6 +32,11 @@ pub struct InputBox {
     /// Its text is selected on the next frame, so that typing replaces it
     /// (text given back after it could not be sent).
     select_pending: bool,
+    /// The message the next chat line answers.
+    pub replying: Option<tertulia_shared::Quote>,
+    /// The own message the box's text replaces (↑ in the empty box, or
+    /// Edit in a message's menu); Escape gives up.
+    pub editing: Option<tertulia_shared::MessageId>,
 }
 
 impl InputBox {
@@ -51,6 +56,14 @@ impl InputBox {
             self.select_pending = true;
             self.focus_pending = true;
         }
+    }
+
+    /// Edits own message `id`: its text in the box, ready to change.
+    pub fn edit(&mut self, id: tertulia_shared::MessageId, text: String) {
+        self.replying = None;
+        self.editing = Some(id);
+        self.text = text;
+        self.focus_pending = true;
     }
 
     fn remember(&mut self, line: &str) {
@@ -87,19 +100,48 @@ impl InputBox {
     }
 }
 
+/// What the next line answers or replaces, above the box, with a ✖ to
+/// give it up.
+fn replying_ui(ui: &mut Ui, input: &mut InputBox) {
+    let said = match (&input.replying, input.editing) {
+        (_, Some(_)) => crate::i18n::tr("input-editing"),
+        (Some(quote), None) => crate::i18n::tr_args(
+            "input-replying",
+            &[
+                ("from", &quote.from),
+                ("text", &quote.text.replace('\n', " ")),
+            ],
+        ),
+        (None, None) => return,
+    };
+    ui.horizontal(|ui| {
+        ui.add(egui::Label::new(RichText::new(format!("↪ {said}")).small()).truncate());
+        if ui.small_button("✖").clicked() {
+            if input.editing.take().is_some() {
+                input.text.clear();
+            }
+            input.replying = None;
+        }
+    });
+}
+
 /// Returns a line when the user presses Enter (or Send). `closed` says
 /// why this user may not write here now (muted, exam, an announcement
 /// room): it is shown above the box and as its hint, and only `#`
 /// commands are sent (`#exit`, `#lR`… still work).
+/// `last_own` is this user's latest message here that ↑ in the empty box
+/// edits.
 pub fn input_ui(
     ui: &mut Ui,
     input: &mut InputBox,
     room: &str,
     closed: Option<&str>,
+    last_own: Option<(tertulia_shared::MessageId, String)>,
 ) -> Option<Intent> {
     if let Some(reason) = closed {
         ui.label(RichText::new(format!("🔒 {reason}")).color(ui.visuals().warn_fg_color));
     }
+    replying_ui(ui, input);
     let command = input.text.trim_start().starts_with('#');
     let may_send = closed.is_none() || command;
     let id = ui.make_persistent_id("chat-input");
@@ -111,9 +153,22 @@ pub fn input_ui(
                 i.consume_key(Modifiers::NONE, Key::ArrowDown),
             )
         });
-        if up || down {
-            input.recall(up);
-            move_cursor_to_end(ui, id, &input.text);
+        if input.editing.is_some() && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape))
+        {
+            input.editing = None;
+            input.text.clear();
+        }
+        match (up, last_own) {
+            // ↑ in the empty box edits one's last message, as in Slack.
+            (true, Some((last, text))) if input.text.is_empty() && input.editing.is_none() => {
+                input.edit(last, text);
+                move_cursor_to_end(ui, id, &input.text);
+            }
+            _ if up || down => {
+                input.recall(up);
+                move_cursor_to_end(ui, id, &input.text);
+            }
+            _ => {}
         }
     }
     if std::mem::take(&mut input.select_pending) {

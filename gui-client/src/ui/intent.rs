@@ -49,9 +49,27 @@ pub enum Intent {
     StopHosting,
     /// The View menu's choices, all of them as they are now.
     View(ViewPrefs),
+    /// A request sent as it is (a reaction, a deletion, a moderation…);
+    /// its answer is told in the log.
+    Send(tertulia_shared::Request),
+    /// Answer this message: its quote goes above the message box.
+    ReplyTo(tertulia_shared::Quote),
+    /// Change the text of one's own message: it goes into the box.
+    EditMessage {
+        id: tertulia_shared::MessageId,
+        text: String,
+    },
+    /// Show this message in the log (a quote was clicked), loading older
+    /// messages until it is there.
+    ShowMessage(tertulia_shared::MessageId),
+    /// Search (a new search when `fresh`, the next page otherwise).
+    Search {
+        request: tertulia_shared::Request,
+        fresh: bool,
+    },
+    /// A search hit was clicked: its room, then the message in it.
+    ShowHit(tertulia_shared::SearchHit),
     // Teachers and admins.
-    /// A moderation request, as it is (a role, an exam, a deletion…).
-    Moderate(tertulia_shared::Request),
     /// Ask for the reason of a kick, mute or ban.
     AskModeration(super::moderate::Draft),
     OpenModeration,

@@ -70,35 +70,30 @@ fn person_entries(ui: &mut Ui, login: &str) -> Option<Intent> {
     ui.separator();
     let login = login.to_owned();
     if ui.button(tr("mod-unmute")).clicked() {
-        chosen = Some(Intent::Moderate(Request::Unmute {
+        chosen = Some(Intent::Send(Request::Unmute {
             login: login.clone(),
         }));
     }
     if ui.button(tr("mod-unban")).clicked() {
-        chosen = Some(Intent::Moderate(Request::Unban {
+        chosen = Some(Intent::Send(Request::Unban {
             login: login.clone(),
         }));
     }
     if ui.button(tr("mod-reset-password")).clicked() {
-        chosen = Some(Intent::Moderate(Request::ResetPassword { login }));
+        chosen = Some(Intent::Send(Request::ResetPassword { login }));
     }
     chosen
 }
 
-/// The right-click menu of a message by `from` (id `id`), for staff.
-pub fn message_menu_ui(ui: &mut Ui, id: MessageId, from: &str, mine: bool) -> Option<Intent> {
+/// The moderation entries of the right-click menu of someone else's
+/// message (id `id`, by `from`), for staff.
+pub fn message_menu_ui(ui: &mut Ui, id: MessageId, from: &str) -> Option<Intent> {
     let mut chosen = None;
     if ui.button(tr("mod-delete-message")).clicked() {
-        chosen = Some(Intent::Moderate(Request::DeleteMessage { message: id }));
+        chosen = Some(Intent::Send(Request::DeleteMessage { message: id }));
     }
-    if !mine {
-        ui.separator();
-        chosen = person_entries(ui, from).or(chosen);
-    }
-    if chosen.is_some() {
-        ui.close();
-    }
-    chosen
+    ui.separator();
+    person_entries(ui, from).or(chosen)
 }
 
 /// The right-click menu of a person in the people list, for staff (admins
@@ -114,7 +109,7 @@ pub fn person_menu_ui(ui: &mut Ui, login: &str, my_role: Role) -> Option<Intent>
                 .button(tr_args("mod-make", &[("role", &role_name)]))
                 .clicked()
             {
-                chosen = Some(Intent::Moderate(Request::SetRole {
+                chosen = Some(Intent::Send(Request::SetRole {
                     login: login.to_owned(),
                     role,
                 }));
@@ -172,7 +167,7 @@ pub fn draft_window(ctx: &egui::Context, draft: &mut Option<Draft>) -> Option<In
     if send || cancel {
         *draft = None;
     }
-    request.map(Intent::Moderate)
+    request.map(Intent::Send)
 }
 
 #[cfg(test)]

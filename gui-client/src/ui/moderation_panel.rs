@@ -82,7 +82,7 @@ fn class_ui(ui: &mut Ui, state: &ChatState) -> Option<Intent> {
             "mod-exam-start"
         };
         if ui.button(tr(button)).clicked() {
-            intent = Some(Intent::Moderate(Request::Exam { on: !exam }));
+            intent = Some(Intent::Send(Request::Exam { on: !exam }));
         }
     });
     let room = &state.room;
@@ -91,7 +91,7 @@ fn class_ui(ui: &mut Ui, state: &ChatState) -> Option<Intent> {
         .checkbox(&mut announce, tr_args("mod-announce", &[("room", room)]))
         .changed()
     {
-        intent = Some(Intent::Moderate(Request::RoomSettings {
+        intent = Some(Intent::Send(Request::RoomSettings {
             room: room.clone(),
             announce,
         }));
@@ -116,7 +116,7 @@ fn export_ui(ui: &mut Ui, panel: &mut PanelState, room: &str, now_ms: i64) -> Op
         ui.selectable_value(&mut panel.format, ExportFormat::Csv, "CSV");
         ui.selectable_value(&mut panel.format, ExportFormat::Html, "HTML");
         if ui.button(tr("mod-export")).clicked() {
-            intent = Some(Intent::Moderate(Request::ExportRoom {
+            intent = Some(Intent::Send(Request::ExportRoom {
                 room: room.to_owned(),
                 from_ms: now_ms - panel.export_days * DAY_MS,
                 to_ms: now_ms + 60_000,
@@ -153,7 +153,7 @@ fn roles_ui(ui: &mut Ui, panel: &mut PanelState, my_role: Role) -> Option<Intent
             .add_enabled(!login.is_empty(), egui::Button::new(tr("mod-roles-apply")))
             .clicked()
         {
-            intent = Some(Intent::Moderate(Request::SetRole {
+            intent = Some(Intent::Send(Request::SetRole {
                 login: login.to_owned(),
                 role: panel.role,
             }));
@@ -169,7 +169,7 @@ fn audit_ui(ui: &mut Ui, entries: &[AuditEntry], more: bool) -> Option<Intent> {
     ui.horizontal(|ui| {
         ui.label(RichText::new(tr("mod-audit-title")).strong());
         if ui.button(tr("mod-audit-load")).clicked() {
-            intent = Some(Intent::Moderate(Request::Audit { before_id: None }));
+            intent = Some(Intent::Send(Request::Audit { before_id: None }));
         }
     });
     egui::ScrollArea::vertical()
@@ -197,7 +197,7 @@ fn audit_ui(ui: &mut Ui, entries: &[AuditEntry], more: bool) -> Option<Intent> {
                 && let Some(last) = entries.last()
                 && ui.button(tr("mod-audit-older")).clicked()
             {
-                intent = Some(Intent::Moderate(Request::Audit {
+                intent = Some(Intent::Send(Request::Audit {
                     before_id: Some(last.id),
                 }));
             }

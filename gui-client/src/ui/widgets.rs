@@ -12,6 +12,7 @@ use super::input::InputBox;
 use super::moderate::Draft;
 use super::moderation_panel::PanelState;
 use super::rooms::RoomsPanel;
+use super::search::SearchPanel;
 
 #[derive(Debug)]
 pub struct ChatWidgets {
@@ -30,6 +31,8 @@ pub struct ChatWidgets {
     pub moderation: PanelState,
     /// The new password chosen after a reset, and its confirmation.
     pub new_password: (String, String),
+    /// The search panel (Ctrl+F).
+    pub search: SearchPanel,
 }
 
 /// Text the server refused, given back to where it was typed so that
@@ -54,6 +57,7 @@ impl Default for ChatWidgets {
             draft: None,
             moderation: PanelState::default(),
             new_password: (String::new(), String::new()),
+            search: SearchPanel::default(),
         }
     }
 }

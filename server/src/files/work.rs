@@ -53,7 +53,7 @@ pub(crate) async fn progress_reply(
             target: Target::Private { to },
         } => {
             let sent = services
-                .send_private(from, &to, None, file.name.clone(), Some(file))
+                .send_private(from, &to, None, file.name.clone(), (Some(file), None))
                 .await?;
             let id = sent.message.id;
             let reply = Reply::PrivateSent {

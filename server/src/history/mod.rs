@@ -18,11 +18,11 @@ use std::sync::mpsc::{SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
-use tertulia_shared::{ChatMessage, MessageId, PrivateMessage, TimestampMs};
+use tertulia_shared::{ChatMessage, MessageId, PrivateMessage, Reaction, TimestampMs};
 use tokio::sync::watch;
 
 use crate::db::DbError;
-pub use read::{Found, Page};
+pub use read::{Found, Page, Scope, match_query};
 
 /// Messages (and other changes) waiting for the writer at most; past this
 /// `say` and `private` answer `busy` instead of letting memory grow.
@@ -50,8 +50,11 @@ pub(crate) enum Entry {
     Delivered { login: String, up_to: MessageId },
     /// Retention: messages stamped before this go.
     Prune { before_ms: TimestampMs },
-    /// A moderator (`by`) deleted message `id`: its text and file go.
+    /// Message `id` was deleted (by `by`: its author or a moderator): its
+    /// text, file, reactions and the quotes of it go.
     Delete { id: MessageId, by: String },
+    /// Its author changed message `id`'s text.
+    Edit { id: MessageId, text: String },
     /// Answered once everything queued before it is stored.
     Flush(tokio::sync::oneshot::Sender<()>),
 }
@@ -233,6 +236,34 @@ impl MessageLog {
     /// The stored message `id`, wherever it is (room or private).
     pub async fn find(&self, id: MessageId) -> Result<Option<Found>, rusqlite::Error> {
         self.read(move |db| read::find(db, id)).await
+    }
+
+    /// One page of search hits, newest first (see [`read::search`]).
+    pub async fn search(
+        &self,
+        fts_query: String,
+        scope: Scope,
+        before_id: Option<MessageId>,
+        limit: usize,
+    ) -> Result<read::Hits, rusqlite::Error> {
+        self.read(move |db| read::search(db, &fts_query, &scope, before_id, limit))
+            .await
+    }
+
+    /// Toggles `login`'s `emoji` on stored message `id`; its reactions after.
+    pub async fn toggle_reaction(
+        &self,
+        id: MessageId,
+        login: String,
+        emoji: String,
+    ) -> Result<Vec<Reaction>, rusqlite::Error> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut reader = inner.reader.lock().unwrap_or_else(|p| p.into_inner());
+            read::toggle_reaction(&mut reader, id, &login, &emoji)
+        })
+        .await
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?
     }
 
     /// A room's messages stamped in `from_ms..to_ms` (from id `first_id`

@@ -2,7 +2,8 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use tertulia_shared::{
-    ChatMessage, ErrorBody, ErrorCode, FileInfo, MessageId, PrivateMessage, TimestampMs,
+    ChatMessage, ErrorBody, ErrorCode, FileInfo, MessageId, PrivateMessage, Quote, REACTIONS,
+    Reaction, SearchHit, TimestampMs,
 };
 
 use super::{QUEUE_CAPACITY, Resume};
@@ -119,18 +120,21 @@ pub(super) fn room_page(
         order(newest_first)
     );
     let mut statement = db.prepare_cached(&sql)?;
-    let rows = statement
+    let mut rows = statement
         .query_map(params![room_key, low, high, ROWS_READ], |row| {
             chat_message(row, room_name)
         })?
         .collect::<Result<Vec<_>, _>>()?;
+    attach_reactions(db, &mut rows, |m| m.id, |m| &mut m.reactions)?;
     Ok(fill(rows, newest_first))
 }
 
 /// The shared file's columns, read after a message's own from `first` on
 /// (NULL when the message shares none, or the file is no longer kept),
-/// then whether a moderator deleted the message (see [`deleted`]).
-const FILE_COLUMNS: &str = "f.id, f.name, f.size, f.mime, f.sha256, m.deleted_by IS NOT NULL";
+/// then whether it was deleted (see [`deleted`]), what it answers
+/// ([`quote`]) and whether it was edited.
+const FILE_COLUMNS: &str = "f.id, f.name, f.size, f.mime, f.sha256, m.deleted_by IS NOT NULL, \
+                            m.reply_to, m.reply_from, m.reply_quote, m.edited";
 const WITH_FILE: &str = "LEFT JOIN files f ON f.id = m.file_id";
 
 fn file_info(row: &Row<'_>, first: usize) -> Result<Option<FileInfo>, rusqlite::Error> {
@@ -146,13 +150,103 @@ fn file_info(row: &Row<'_>, first: usize) -> Result<Option<FileInfo>, rusqlite::
     }))
 }
 
-/// Whether a moderator deleted the message: the column after the file's.
+/// Whether the message was deleted: the column after the file's.
 fn deleted(row: &Row<'_>, first: usize) -> Result<bool, rusqlite::Error> {
     row.get(first + 5)
 }
 
+/// The message it answers, quoted: the three columns after `deleted`.
+fn quote(row: &Row<'_>, first: usize) -> Result<Option<Box<Quote>>, rusqlite::Error> {
+    let Some(id) = row.get::<_, Option<i64>>(first + 6)? else {
+        return Ok(None);
+    };
+    Ok(Some(Box::new(Quote {
+        id: id_of(id),
+        from: row.get::<_, Option<String>>(first + 7)?.unwrap_or_default(),
+        text: row.get::<_, Option<String>>(first + 8)?.unwrap_or_default(),
+    })))
+}
+
+fn edited(row: &Row<'_>, first: usize) -> Result<bool, rusqlite::Error> {
+    row.get(first + 9)
+}
+
+/// Fills in the reactions of `rows` (messages of ids `id_of`), read in
+/// one range of the reactions' key.
+pub(super) fn attach_reactions<T>(
+    db: &Connection,
+    rows: &mut [T],
+    id: impl Fn(&T) -> MessageId,
+    slot: impl Fn(&mut T) -> &mut Vec<Reaction>,
+) -> Result<(), rusqlite::Error> {
+    let (Some(low), Some(high)) = (rows.iter().map(&id).min(), rows.iter().map(&id).max()) else {
+        return Ok(());
+    };
+    let mut statement = db.prepare_cached(
+        "SELECT message, emoji, login FROM reactions
+         WHERE message BETWEEN ?1 AND ?2 ORDER BY message, time_ms",
+    )?;
+    let mut found: std::collections::HashMap<MessageId, Vec<Reaction>> = Default::default();
+    let reactions = statement.query_map(
+        params![super::writer::sql_id(low), super::writer::sql_id(high)],
+        |row| {
+            Ok((
+                id_of(row.get(0)?),
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+            ))
+        },
+    )?;
+    for reaction in reactions {
+        let (message, emoji, login) = reaction?;
+        add_reaction(found.entry(message).or_default(), emoji, login);
+    }
+    for row in rows.iter_mut() {
+        if let Some(mut reactions) = found.remove(&id(row)) {
+            sort_reactions(&mut reactions);
+            *slot(row) = reactions;
+        }
+    }
+    Ok(())
+}
+
+/// Counts `login`'s `emoji` in `reactions`.
+fn add_reaction(reactions: &mut Vec<Reaction>, emoji: String, login: String) {
+    match reactions.iter_mut().find(|r| r.emoji == emoji) {
+        Some(reaction) => reaction.by.push(login),
+        None => reactions.push(Reaction {
+            emoji,
+            by: vec![login],
+        }),
+    }
+}
+
+/// In the order of [`tertulia_shared::REACTIONS`].
+fn sort_reactions(reactions: &mut [Reaction]) {
+    reactions.sort_by_key(|r| REACTIONS.iter().position(|e| *e == r.emoji));
+}
+
+/// Message `id`'s reactions, whole.
+pub(super) fn reactions_of(
+    db: &Connection,
+    id: MessageId,
+) -> Result<Vec<Reaction>, rusqlite::Error> {
+    let mut statement = db
+        .prepare_cached("SELECT emoji, login FROM reactions WHERE message = ?1 ORDER BY time_ms")?;
+    let mut reactions = Vec::new();
+    for row in statement.query_map([super::writer::sql_id(id)], |row| {
+        Ok((row.get(0)?, row.get(1)?))
+    })? {
+        let (emoji, login) = row?;
+        add_reaction(&mut reactions, emoji, login);
+    }
+    sort_reactions(&mut reactions);
+    Ok(reactions)
+}
+
 fn chat_message(row: &Row<'_>, room_name: &str) -> Result<ChatMessage, rusqlite::Error> {
     Ok(ChatMessage {
+        reactions: Vec::new(),
         id: id_of(row.get(0)?),
         room: room_name.to_owned(),
         from: row.get(1)?,
@@ -160,11 +254,14 @@ fn chat_message(row: &Row<'_>, room_name: &str) -> Result<ChatMessage, rusqlite:
         time_ms: row.get(3)?,
         file: file_info(row, 4)?,
         deleted: deleted(row, 4)?,
+        reply_to: quote(row, 4)?,
+        edited: edited(row, 4)?,
     })
 }
 
 fn private_message(row: &Row<'_>) -> Result<PrivateMessage, rusqlite::Error> {
     Ok(PrivateMessage {
+        reactions: Vec::new(),
         id: id_of(row.get(0)?),
         from: row.get(1)?,
         to: row.get(2)?,
@@ -172,6 +269,8 @@ fn private_message(row: &Row<'_>) -> Result<PrivateMessage, rusqlite::Error> {
         time_ms: row.get(4)?,
         file: file_info(row, 5)?,
         deleted: deleted(row, 5)?,
+        reply_to: quote(row, 5)?,
+        edited: edited(row, 5)?,
     })
 }
 
@@ -195,9 +294,10 @@ pub(super) fn private_page(
         order(newest_first)
     );
     let mut statement = db.prepare_cached(&sql)?;
-    let rows = statement
+    let mut rows = statement
         .query_map(params![login_key, low, high, ROWS_READ], private_message)?
         .collect::<Result<Vec<_>, _>>()?;
+    attach_reactions(db, &mut rows, |m| m.id, |m| &mut m.reactions)?;
     Ok(fill(rows, newest_first))
 }
 
@@ -213,9 +313,11 @@ pub(super) fn queued_privates(
          WHERE m.room IS NULL AND m.recipient_key = ?1 AND m.pending = 1 AND m.id <= ?2
          ORDER BY m.id"
     ))?;
-    statement
+    let mut rows = statement
         .query_map(params![login_key, up_to], private_message)?
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    attach_reactions(db, &mut rows, |m| m.id, |m| &mut m.reactions)?;
+    Ok(rows)
 }
 
 pub(super) fn recent(
@@ -237,10 +339,12 @@ pub(super) fn recent(
     let more = rows.len() > count;
     rows.truncate(count);
     rows.reverse();
+    attach_reactions(db, &mut rows, |m| m.id, |m| &mut m.reactions)?;
     Ok((rows, more))
 }
 
-/// A stored message, as `delete_message` finds it.
+/// A stored message, as `delete_message`, `edit_message`, `react` and
+/// replies find it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
     /// The room's key; `None` for a private message.
@@ -250,11 +354,22 @@ pub struct Found {
     pub to: Option<String>,
     pub text: String,
     pub deleted: bool,
+    /// It shares a file (its text is the file's name).
+    pub file: bool,
+}
+
+impl Found {
+    /// Whether `login` (folded) is one of a private message's two people.
+    pub fn between(&self, login_key: &str) -> bool {
+        use tertulia_shared::validate::fold;
+        fold(&self.from) == login_key || self.to.as_deref().is_some_and(|to| fold(to) == login_key)
+    }
 }
 
 pub(super) fn find(db: &Connection, id: MessageId) -> Result<Option<Found>, rusqlite::Error> {
     db.prepare_cached(
-        "SELECT room, sender, recipient, text, deleted_by IS NOT NULL FROM messages WHERE id = ?1",
+        "SELECT room, sender, recipient, text, deleted_by IS NOT NULL, file_id IS NOT NULL
+         FROM messages WHERE id = ?1",
     )?
     .query_row([super::writer::sql_id(id)], |row| {
         Ok(Found {
@@ -263,6 +378,7 @@ pub(super) fn find(db: &Connection, id: MessageId) -> Result<Option<Found>, rusq
             to: row.get(2)?,
             text: row.get(3)?,
             deleted: row.get(4)?,
+            file: row.get(5)?,
         })
     })
     .optional()
@@ -294,4 +410,109 @@ pub(super) fn span(
             |row| chat_message(row, room_name),
         )?
         .collect()
+}
+
+/// The words of a search as an FTS5 query: each word a quoted prefix
+/// (`fisi` finds `física`), all of them required. `None` when no word is
+/// left (only punctuation).
+pub fn match_query(query: &str) -> Option<String> {
+    let words: Vec<String> = query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(16)
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// A page of search hits, each with its room's key (`None`: a private
+/// message), and whether older hits exist.
+pub type Hits = (Vec<(Option<String>, SearchHit)>, bool);
+
+/// Where a search looks.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    /// One room (its key), from its first id on.
+    Room {
+        room_key: String,
+        first_id: MessageId,
+    },
+    /// Every room, and the private messages of this (folded) login.
+    Everywhere { login_key: String },
+}
+
+/// One page of hits, newest first, before `before_id`: each with its room
+/// key (to be named by the caller) or its private people.
+pub(super) fn search(
+    db: &Connection,
+    fts_query: &str,
+    scope: &Scope,
+    before_id: Option<MessageId>,
+    limit: usize,
+) -> Result<Hits, rusqlite::Error> {
+    let before = before_id.map_or(i64::MAX, super::writer::sql_id);
+    let limit = i64::try_from(limit + 1).unwrap_or(i64::MAX);
+    let (filter, key, low) = match scope {
+        Scope::Room { room_key, first_id } => (
+            "m.room = ?3",
+            room_key.as_str(),
+            super::writer::sql_id(*first_id),
+        ),
+        Scope::Everywhere { login_key } => (
+            "(m.room IS NOT NULL OR m.sender_key = ?3 OR m.recipient_key = ?3)",
+            login_key.as_str(),
+            0,
+        ),
+    };
+    let mut statement = db.prepare_cached(&format!(
+        "SELECT m.id, m.room, m.sender, m.recipient, m.text, m.time_ms
+         FROM messages_fts f JOIN messages m ON m.id = f.rowid
+         WHERE messages_fts MATCH ?1 AND f.rowid < ?2 AND f.rowid >= ?4 AND {filter}
+           AND m.deleted_by IS NULL
+         ORDER BY f.rowid DESC LIMIT ?5"
+    ))?;
+    let mut hits = statement
+        .query_map(params![fts_query, before, key, low, limit], |row| {
+            let room: Option<String> = row.get(1)?;
+            Ok((
+                room.clone(),
+                SearchHit {
+                    id: id_of(row.get(0)?),
+                    room,
+                    from: row.get(2)?,
+                    to: row.get(3)?,
+                    text: row.get(4)?,
+                    time_ms: row.get(5)?,
+                },
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let more = hits.len() > usize::try_from(limit - 1).unwrap_or(0);
+    hits.truncate(usize::try_from(limit - 1).unwrap_or(0));
+    Ok((hits, more))
+}
+
+/// Adds `login`'s `emoji` on message `id`, or takes it back if it was
+/// there, in one write transaction; the message's reactions after it.
+pub(super) fn toggle_reaction(
+    db: &mut Connection,
+    id: MessageId,
+    login: &str,
+    emoji: &str,
+) -> Result<Vec<Reaction>, rusqlite::Error> {
+    let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let id_sql = super::writer::sql_id(id);
+    let removed = tx.execute(
+        "DELETE FROM reactions WHERE message = ?1 AND login = ?2 AND emoji = ?3",
+        params![id_sql, login, emoji],
+    )?;
+    if removed == 0 {
+        tx.execute(
+            "INSERT INTO reactions (message, login, emoji, time_ms) VALUES (?1, ?2, ?3, ?4)",
+            params![id_sql, login, emoji, crate::now_ms()],
+        )?;
+    }
+    let reactions = reactions_of(&tx, id)?;
+    tx.commit()?;
+    Ok(reactions)
 }

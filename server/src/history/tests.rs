@@ -10,6 +10,9 @@ fn room_message(id: MessageId, text: &str) -> Entry {
     Entry::Room {
         room_key: "lobby".into(),
         message: Arc::new(ChatMessage {
+            edited: false,
+            reactions: Vec::new(),
+            reply_to: None,
             deleted: false,
             id,
             room: "Lobby".into(),
@@ -24,6 +27,9 @@ fn room_message(id: MessageId, text: &str) -> Entry {
 fn private(id: MessageId, from: &str, to: &str, pending: bool) -> Entry {
     Entry::Private {
         message: Box::new(PrivateMessage {
+            edited: false,
+            reactions: Vec::new(),
+            reply_to: None,
             deleted: false,
             id,
             from: from.into(),
@@ -151,6 +157,9 @@ async fn forgotten_rooms_and_pruned_messages_are_gone_and_ids_never_come_back() 
         log.append(Entry::Room {
             room_key: "química".into(),
             message: Arc::new(ChatMessage {
+                edited: false,
+                reactions: Vec::new(),
+                reply_to: None,
                 deleted: false,
                 id: 2,
                 room: "química".into(),

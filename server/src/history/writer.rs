@@ -152,25 +152,30 @@ fn store(db: &mut Connection, batch: &[Entry]) -> Result<(), rusqlite::Error> {
                 let insert = match &mut room_insert {
                     Some(insert) => insert,
                     None => room_insert.insert(tx.prepare_cached(
-                        "INSERT INTO messages (id, room, sender, text, time_ms, file_id)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        "INSERT INTO messages (id, room, sender, text, time_ms, file_id,
+                                               reply_to, reply_from, reply_quote)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                     )?),
                 };
+                let quote = message.reply_to.as_deref();
                 insert.execute(params![
                     sql_id(message.id),
                     room_key,
                     message.from,
                     message.text,
                     message.time_ms,
-                    message.file.as_ref().map(|f| sql_id(f.id))
+                    message.file.as_ref().map(|f| sql_id(f.id)),
+                    quote.map(|q| sql_id(q.id)),
+                    quote.map(|q| q.from.as_str()),
+                    quote.map(|q| q.text.as_str()),
                 ])?;
             }
             Entry::Private { message, pending } => {
                 tx.prepare_cached(
                     "INSERT INTO messages
                        (id, sender, recipient, sender_key, recipient_key, text, time_ms, pending,
-                        file_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                        file_id, reply_to, reply_from, reply_quote)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 )?
                 .execute(params![
                     sql_id(message.id),
@@ -181,7 +186,10 @@ fn store(db: &mut Connection, batch: &[Entry]) -> Result<(), rusqlite::Error> {
                     message.text,
                     message.time_ms,
                     pending,
-                    message.file.as_ref().map(|f| sql_id(f.id))
+                    message.file.as_ref().map(|f| sql_id(f.id)),
+                    message.reply_to.as_ref().map(|q| sql_id(q.id)),
+                    message.reply_to.as_ref().map(|q| q.from.as_str()),
+                    message.reply_to.as_ref().map(|q| q.text.as_str()),
                 ])?;
             }
             Entry::ForgetRoom { room_key } => {
@@ -218,6 +226,15 @@ fn store(db: &mut Connection, batch: &[Entry]) -> Result<(), rusqlite::Error> {
                     "UPDATE messages SET text = '', file_id = NULL, deleted_by = ?2 WHERE id = ?1",
                 )?
                 .execute(params![sql_id(*id), by])?;
+                // Replies no longer quote it.
+                tx.prepare_cached("UPDATE messages SET reply_quote = '' WHERE reply_to = ?1")?
+                    .execute([sql_id(*id)])?;
+                tx.prepare_cached("DELETE FROM reactions WHERE message = ?1")?
+                    .execute([sql_id(*id)])?;
+            }
+            Entry::Edit { id, text } => {
+                tx.prepare_cached("UPDATE messages SET text = ?2, edited = 1 WHERE id = ?1")?
+                    .execute(params![sql_id(*id), text])?;
             }
             Entry::Flush(_) => {}
         }

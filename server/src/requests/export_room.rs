@@ -44,7 +44,13 @@ pub(super) async fn apply(
     // Also a private message to the asker: it stays in their notes to
     // self, to download again later.
     shared
-        .send_private(&actor, &actor, None, file.name.clone(), Some(file.clone()))
+        .send_private(
+            &actor,
+            &actor,
+            None,
+            file.name.clone(),
+            (Some(file.clone()), None),
+        )
         .await?;
     let detail = Some(format!(
         "{} messages as {}",

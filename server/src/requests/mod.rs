@@ -19,6 +19,10 @@
 //! | `#file <path>` | `offer_file`, then `upload_chunk` | `offer_file.rs`, `upload_chunk.rs` |
 //! | `#exit` | `logout` | `logout.rs` |
 //! | chat text | `say` | `say.rs` |
+//! | ↑ in the empty box, then Enter | `edit_message` | `edit_message.rs` |
+//! | a reaction under a message | `react` | `react.rs` |
+//! | Ctrl+F | `search` | `search.rs` |
+//! | `#del <id>`, or a message's menu | `delete_message` | `delete_message.rs` |
 //!
 //! `#help` and `#net` never reach the server. The shared steps of the file
 //! requests live in `crate::files::work`, the rules of private messages
@@ -33,6 +37,7 @@ mod create_room;
 mod delete_message;
 mod delete_room;
 mod download_chunk;
+mod edit_message;
 mod exam;
 mod export_room;
 mod hello;
@@ -49,11 +54,13 @@ mod mute;
 mod offer_file;
 mod private;
 mod private_history;
+mod react;
 mod register;
 mod reset_password;
 mod resume;
 mod room_settings;
 mod say;
+mod search;
 mod set_role;
 mod staff;
 mod time;
@@ -123,7 +130,14 @@ pub(crate) fn apply(session: &mut Session, request: Request) -> Step {
                 "Your password was reset: choose a new one first.",
             )))
         }
-        Request::Say { text } => now(say::apply(session, text)),
+        Request::Say {
+            text,
+            reply_to: None,
+        } => now(say::apply(session, text, None)),
+        Request::Say {
+            text,
+            reply_to: Some(id),
+        } => later(move |s| Box::pin(say::answering(s, text, id))),
         Request::CreateRoom { room } => now(create_room::apply(session, &room)),
         Request::JoinRoom { room } => now(join_room::apply(session, &room)),
         Request::LeaveRoom => now(leave_room::apply(session)),
@@ -169,7 +183,20 @@ pub(crate) fn apply(session: &mut Session, request: Request) -> Step {
             later(move |s| Box::pin(set_role::apply(s, login, role)))
         }
         Request::ListUsers { after } => later(move |s| Box::pin(list_users::apply(s, after))),
-        Request::Private { to, text } => later(move |s| Box::pin(private::apply(s, to, text))),
+        Request::Private { to, text, reply_to } => {
+            later(move |s| Box::pin(private::apply(s, to, text, reply_to)))
+        }
+        Request::EditMessage { message, text } => {
+            later(move |s| Box::pin(edit_message::apply(s, message, text)))
+        }
+        Request::React { message, emoji } => {
+            later(move |s| Box::pin(react::apply(s, message, emoji)))
+        }
+        Request::Search {
+            query,
+            room,
+            before_id,
+        } => later(move |s| Box::pin(search::apply(s, query, room, before_id))),
         Request::History {
             room,
             before_id,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use tertulia_shared::codec::message_event;
 use tertulia_shared::validate::fold;
 use tertulia_shared::{
-    ChatMessage, ErrorBody, ErrorCode, Event, FileInfo, MessageId, PrivateMessage, Role,
+    ChatMessage, ErrorBody, ErrorCode, Event, FileInfo, MessageId, PrivateMessage, Quote, Role,
 };
 
 use super::keys::room_key;
@@ -23,6 +23,22 @@ fn log_full(_: LogFull) -> ErrorBody {
     .retry_after(std::time::Duration::from_secs(1))
 }
 
+/// A reply's quote, and the room (by key) of the message it answers.
+#[derive(Debug)]
+pub struct Answering {
+    pub room_key: String,
+    pub quote: Box<Quote>,
+}
+
+/// A reply to a message of another room (or one that came before the
+/// room was last created).
+fn not_here(id: MessageId) -> ErrorBody {
+    ErrorBody::new(
+        ErrorCode::MessageNotFound,
+        format!("Message {id} is not in this room: a reply answers a message of its own room."),
+    )
+}
+
 /// How a private message went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PrivateOutcome {
@@ -34,14 +50,22 @@ pub enum PrivateOutcome {
     Offline {
         text: String,
         file: Option<FileInfo>,
+        reply_to: Option<Box<Quote>>,
     },
 }
 
 impl Hub {
     /// Stamps a room message, queues it for the log and delivers it to
     /// everyone in the sender's room, the sender included.
-    pub fn say(&self, login: &str, text: String) -> Result<Arc<ChatMessage>, ErrorBody> {
-        self.post(login, None, text, None)
+    /// `reply_to`: the message of the sender's room it answers (checked
+    /// here, under the lock, against the room the sender is in).
+    pub fn say(
+        &self,
+        login: &str,
+        text: String,
+        reply_to: Option<Answering>,
+    ) -> Result<Arc<ChatMessage>, ErrorBody> {
+        self.post(login, None, text, None, reply_to)
     }
 
     /// Shares an uploaded file in the room it was offered to (where the
@@ -52,7 +76,7 @@ impl Hub {
         room_key: &str,
         file: FileInfo,
     ) -> Result<Arc<ChatMessage>, ErrorBody> {
-        self.post(login, Some(room_key), file.name.clone(), Some(file))
+        self.post(login, Some(room_key), file.name.clone(), Some(file), None)
     }
 
     /// The room `login` is in: its key and its name.
@@ -69,6 +93,7 @@ impl Hub {
         room_key: Option<&str>,
         text: String,
         file: Option<FileInfo>,
+        reply_to: Option<Answering>,
     ) -> Result<Arc<ChatMessage>, ErrorBody> {
         let key = fold(login);
         let mut guard = self.lock();
@@ -80,6 +105,15 @@ impl Hub {
             return Err(room_not_found(&room_key));
         };
         peer.rank.may_post(&room.name, room.announce, state.rules)?;
+        let reply_to = match reply_to {
+            Some(answering)
+                if answering.room_key != room_key || answering.quote.id < room.first_id =>
+            {
+                return Err(not_here(answering.quote.id));
+            }
+            Some(answering) => Some(answering.quote),
+            None => None,
+        };
         let message = Arc::new(ChatMessage {
             id,
             room: room.name.clone(),
@@ -88,6 +122,9 @@ impl Hub {
             time_ms,
             file,
             deleted: false,
+            reply_to,
+            edited: false,
+            reactions: Vec::new(),
         });
         state
             .log
@@ -121,14 +158,20 @@ impl Hub {
         to: &str,
         text: String,
         registered: Option<(&str, Role)>,
-        file: Option<FileInfo>,
+        (file, reply_to): (Option<FileInfo>, Option<Box<Quote>>),
     ) -> Result<PrivateOutcome, ErrorBody> {
         let mut state = self.lock();
         let recipient = state.peers.get(&fold(to));
         let (to, role) = match (recipient, registered) {
             (Some(peer), _) => (peer.login.clone(), peer.rank.role),
             (None, Some((login, role))) => (login.to_owned(), role),
-            (None, None) => return Ok(PrivateOutcome::Offline { text, file }),
+            (None, None) => {
+                return Ok(PrivateOutcome::Offline {
+                    text,
+                    file,
+                    reply_to,
+                });
+            }
         };
         match state.peers.get(&fold(from)) {
             Some(sender) => sender.rank.may_write_to(role, state.rules)?,
@@ -143,6 +186,9 @@ impl Hub {
             time_ms,
             file,
             deleted: false,
+            reply_to,
+            edited: false,
+            reactions: Vec::new(),
         };
         let pending = recipient.is_none();
         let line = (!pending).then(|| event_line(Event::Private(message.clone())));

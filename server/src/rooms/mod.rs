@@ -10,6 +10,7 @@
 //! recipient gets a clone of the same buffer.
 
 mod batch;
+mod changes;
 mod keys;
 pub use batch::{BATCH_EVERY, next_window};
 mod messages;
@@ -31,7 +32,7 @@ use crate::history::{Entry, MessageLog, Resume};
 pub use crate::outbox::Outbox;
 use crate::page;
 pub(crate) use keys::room_key;
-pub use messages::PrivateOutcome;
+pub use messages::{Answering, PrivateOutcome};
 pub use moderation::{ClassRules, Rank, Seen};
 pub use state::RoomView;
 use state::{Peer, Room, State};

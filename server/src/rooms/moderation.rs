@@ -3,12 +3,10 @@
 //! lock that delivers each message, and the live side of every moderation
 //! (a role, a mute, exam mode, a room's settings, a deleted message).
 
-use std::sync::Arc;
-
 use chrono::TimeZone;
 use tertulia_shared::codec::event_line;
 use tertulia_shared::validate::fold;
-use tertulia_shared::{ErrorBody, ErrorCode, Event, MessageId, Mute, Role, TimestampMs};
+use tertulia_shared::{ErrorBody, ErrorCode, Event, Mute, Role, TimestampMs};
 
 use super::keys::room_key;
 use super::{Hub, room_not_found};
@@ -106,11 +104,23 @@ fn chat_closed() -> ErrorBody {
     )
 }
 
-/// Where a deleted message was, to tell the people who saw it.
+/// Where a message was, to tell the people who saw it of a change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Seen {
     Room { room_key: String },
     Private { from: String, to: String },
+}
+
+impl Seen {
+    pub fn of(found: crate::history::Found) -> Seen {
+        match found.room_key {
+            Some(room_key) => Seen::Room { room_key },
+            None => Seen::Private {
+                from: found.from,
+                to: found.to.unwrap_or_default(),
+            },
+        }
+    }
 }
 
 impl Hub {
@@ -137,6 +147,15 @@ impl Hub {
                     .ok_or_else(super::not_logged_in)?;
                 peer.rank.may_post(&room.name, room.announce, state.rules)
             }
+        }
+    }
+
+    /// Refuses while `login` is muted (an edit is a message too).
+    pub fn check_not_muted(&self, login: &str) -> Result<(), ErrorBody> {
+        let state = self.lock();
+        match state.peers.get(&fold(login)) {
+            Some(peer) => peer.rank.check_muted(crate::now_ms()),
+            None => Err(super::not_logged_in()),
         }
     }
 
@@ -208,49 +227,6 @@ impl Hub {
             peer.outbox.push(&line);
         }
         Ok((name, is_default))
-    }
-
-    /// A moderator (`by`) deleted message `id`: the room's latest messages
-    /// show it deleted, and whoever saw it hears `message_deleted`.
-    pub fn message_deleted(&self, id: MessageId, seen: &Seen, by: &str) {
-        let mut state = self.lock();
-        match seen {
-            Seen::Room { room_key } => {
-                // A room deleted since, or a new one of that name: nobody
-                // there saw the message.
-                let Some(room) = state
-                    .rooms
-                    .get_mut(room_key)
-                    .filter(|room| room.first_id <= id)
-                else {
-                    return;
-                };
-                if let Some(kept) = room.recent.iter_mut().find(|m| m.id == id) {
-                    let mut deleted = (**kept).clone();
-                    deleted.text.clear();
-                    deleted.file = None;
-                    deleted.deleted = true;
-                    *kept = Arc::new(deleted);
-                }
-                room.deliver(&event_line(Event::MessageDeleted {
-                    message: id,
-                    room: Some(room.name.clone()),
-                    by: by.to_owned(),
-                }));
-            }
-            Seen::Private { from, to } => {
-                let line = event_line(Event::MessageDeleted {
-                    message: id,
-                    room: None,
-                    by: by.to_owned(),
-                });
-                for login in [from, to] {
-                    if let Some(peer) = state.peers.get(&fold(login)) {
-                        peer.outbox.push(&line);
-                    }
-                }
-            }
-        }
     }
 }
 

@@ -52,7 +52,7 @@ fn a_full_queue_kicks_the_client_instead_of_blocking() {
         .unwrap();
     hub.join_server("fast", fast, Rank::default()).unwrap();
     for i in 0..5 {
-        hub.say("fast", format!("m{i}")).unwrap();
+        hub.say("fast", format!("m{i}"), None).unwrap();
     }
     assert!(slow.is_kicked());
     assert_eq!(drain(&mut fast_rx).len(), 5);
@@ -66,7 +66,7 @@ fn one_buffer_is_shared_by_every_recipient() {
     hub.join_server("a", a, Rank::default()).unwrap();
     hub.join_server("b", b, Rank::default()).unwrap();
     let _ = (drain(&mut a_rx), drain(&mut b_rx));
-    hub.say("a", "hola".into()).unwrap();
+    hub.say("a", "hola".into(), None).unwrap();
     let (mut x, mut y) = (Vec::new(), Vec::new());
     a_rx.try_recv_many(&mut x, 1);
     b_rx.try_recv_many(&mut y, 1);

@@ -359,9 +359,12 @@ impl TestClient {
     }
 
     pub async fn say(&mut self, text: &str) -> Reply {
-        self.request(Request::Say { text: text.into() })
-            .await
-            .expect("say")
+        self.request(Request::Say {
+            text: text.into(),
+            reply_to: None,
+        })
+        .await
+        .expect("say")
     }
 
     pub async fn create(&mut self, room: &str) -> Result<Reply, ErrorBody> {

@@ -93,6 +93,7 @@ impl Command {
             Command::Private { to, text } => Request::Private {
                 to: to.clone(),
                 text: text.clone(),
+                reply_to: None,
             },
             Command::Kick { login, reason } => Request::Kick {
                 login: login.clone(),

@@ -114,6 +114,7 @@ fn commands_map_to_requests() {
     assert_eq!(
         request("#\\private ana hi"),
         Some(Request::Private {
+            reply_to: None,
             to: "ana".into(),
             text: "hi".into()
         })

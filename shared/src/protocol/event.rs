@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ChatMessage, MessageId, PrivateMessage, Role, TimestampMs, is_false};
+use super::{ChatMessage, MessageId, PrivateMessage, Reaction, Role, TimestampMs, is_false};
 
 /// Why the server moved a client back to the default room.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +72,21 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         room: Option<String>,
         by: String,
+    },
+    /// The author changed the text of message `message` (in `room`, or a
+    /// private one when `room` is absent).
+    MessageEdited {
+        message: MessageId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        room: Option<String>,
+        text: String,
+    },
+    /// Message `message`'s reactions changed: here they are, whole.
+    Reactions {
+        message: MessageId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        room: Option<String>,
+        reactions: Vec<Reaction>,
     },
     /// `room` became an announcement room (`announce`: only staff write
     /// there) or an ordinary one again. To every logged-in client.

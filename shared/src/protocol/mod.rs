@@ -20,7 +20,9 @@ mod role;
 pub use error::{ERROR_MESSAGE_MAX_CHARS, ErrorBody, ErrorCode, Field, truncate_chars};
 pub use event::{Event, MoveReason, UserPlace};
 pub use gender::Gender;
-pub use message::{ChatMessage, FileInfo, PrivateMessage};
+pub use message::{
+    ChatMessage, FileInfo, PrivateMessage, QUOTE_MAX_CHARS, Quote, REACTIONS, Reaction, SearchHit,
+};
 pub use moderation::{AuditEntry, ExportFormat, Mute};
 pub use reply::{Reply, RoomInfo, UserInfo};
 pub use request::Request;

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    AuditEntry, ChatMessage, FileInfo, MessageId, Mute, Password, PrivateMessage, Role,
-    SessionToken, TimestampMs, is_false,
+    AuditEntry, ChatMessage, FileInfo, MessageId, Mute, Password, PrivateMessage, Reaction, Role,
+    SearchHit, SessionToken, TimestampMs, is_false,
 };
 
 /// Successful results, tagged by `"type"` inside the reply's `result`.
@@ -93,6 +93,21 @@ pub enum Reply {
     /// Answer to `delete_message`.
     MessageDeleted {
         message: MessageId,
+    },
+    /// Answer to `edit_message`.
+    MessageEdited {
+        message: MessageId,
+    },
+    /// Answer to `react`: the message's reactions now.
+    Reacted {
+        message: MessageId,
+        reactions: Vec<Reaction>,
+    },
+    /// Answer to `search`: hits newest first; `more`: older ones exist
+    /// (pass the last one's `id` as `before_id`).
+    SearchResults {
+        hits: Vec<SearchHit>,
+        more: bool,
     },
     /// Answer to `room_settings`.
     RoomSettings {

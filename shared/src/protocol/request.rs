@@ -66,9 +66,10 @@ pub enum Request {
     Unmute {
         login: String,
     },
-    /// Deletes the message whose id is `message` (staff, a message of a
-    /// lower role or their own): its room (or both people of a private)
-    /// hear `message_deleted`; its text is kept only in the audit record.
+    /// Deletes the message whose id is `message`: one's own, or (staff) one
+    /// of a lower role. Its room (or both people of a private) hear
+    /// `message_deleted`; a moderator's deletion keeps the text in the
+    /// audit record.
     DeleteMessage {
         message: MessageId,
     },
@@ -110,6 +111,9 @@ pub enum Request {
     /// Plain chat text for everyone in the sender's current room.
     Say {
         text: String,
+        /// The id of the message of this room it answers.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reply_to: Option<MessageId>,
     },
     /// `#cR <room>`
     CreateRoom {
@@ -146,6 +150,30 @@ pub enum Request {
     Private {
         to: String,
         text: String,
+        /// The id of the message of this conversation it answers.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reply_to: Option<MessageId>,
+    },
+    /// Changes the text of one's own message (`message` is its id).
+    EditMessage {
+        message: MessageId,
+        text: String,
+    },
+    /// Toggles one's reaction `emoji` (one of [`crate::REACTIONS`]) on a
+    /// message of a room or of one's own conversations.
+    React {
+        message: MessageId,
+        emoji: String,
+    },
+    /// Stored messages whose words match `query` (accents and case aside),
+    /// newest first: in `room`, or in every room and one's own privates;
+    /// `before_id` pages back.
+    Search {
+        query: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        room: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        before_id: Option<MessageId>,
     },
     /// The server's clock, for Cristian's time synchronisation. Also the
     /// heartbeat: a logged-in client silent for the idle timeout is closed.

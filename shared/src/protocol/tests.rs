@@ -56,6 +56,9 @@ fn every_server_message_round_trips() {
     let messages = vec![
         ServerMessage::Event {
             event: Event::Message(ChatMessage {
+                edited: false,
+                reactions: Vec::new(),
+                reply_to: None,
                 deleted: false,
                 id: 41,
                 room: "lobby".into(),
@@ -86,6 +89,9 @@ fn every_server_message_round_trips() {
             id: Some(4),
             result: Reply::PrivateHistory {
                 messages: vec![PrivateMessage {
+                    edited: false,
+                    reactions: Vec::new(),
+                    reply_to: None,
                     deleted: false,
                     id: 42,
                     from: "ana".into(),
