@@ -507,8 +507,11 @@ pub(super) fn toggle_reaction(
         params![id_sql, login, emoji],
     )?;
     if removed == 0 {
+        // Stamps never tie on a message, so `by` keeps the order of arrival.
         tx.execute(
-            "INSERT INTO reactions (message, login, emoji, time_ms) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO reactions (message, login, emoji, time_ms)
+             VALUES (?1, ?2, ?3, MAX(?4, (SELECT COALESCE(MAX(time_ms), 0) + 1
+                                           FROM reactions WHERE message = ?1)))",
             params![id_sql, login, emoji, crate::now_ms()],
         )?;
     }

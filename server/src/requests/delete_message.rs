@@ -61,6 +61,9 @@ pub(super) async fn apply(session: &mut Session, id: MessageId) -> Outcome {
             by: login.clone(),
         })
         .map_err(|_| log_busy())?;
+    // Answered once stored: whoever reads history after the answer reads
+    // the change.
+    shared.log.flush().await;
     shared.hub.message_deleted(id, &Seen::of(found), &login);
     tracing::info!(peer = %session.peer, %login, id, own, "message deleted");
     Ok(Answer::reply(Reply::MessageDeleted { message: id }))

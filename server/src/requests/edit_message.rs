@@ -37,6 +37,9 @@ pub(super) async fn apply(session: &mut Session, id: MessageId, text: String) ->
             text: text.clone(),
         })
         .map_err(|_| super::delete_message::log_busy())?;
+    // Answered once stored: whoever reads history after the answer reads
+    // the change.
+    shared.log.flush().await;
     shared.hub.message_edited(id, &Seen::of(found), text);
     Ok(Answer::reply(Reply::MessageEdited { message: id }))
 }
