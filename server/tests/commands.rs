@@ -582,7 +582,7 @@ async fn private_messages_cross_rooms_and_name_missing_users() {
         other => panic!("{other:?}"),
     };
     assert_eq!((sent.from.as_str(), sent.to.as_str()), ("ana", "luis"));
-    assert_eq!(luis.event().await, Event::Private(sent));
+    assert_eq!(luis.event().await, Event::Private(*sent));
     eva.assert_no_event().await;
     ana.assert_no_event().await;
 

@@ -202,7 +202,7 @@ async fn privates_to_offline_users_wait_for_their_next_login_even_right_after_by
             panic!("{reply:?}")
         };
         assert_eq!(message.to, "eva");
-        queued.push(message);
+        queued.push(*message);
     }
     assert!(eva.until_closed().await.iter().all(|m| !matches!(
         m,

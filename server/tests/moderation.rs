@@ -87,6 +87,9 @@ async fn audit(client: &mut TestClient) -> Vec<String> {
 #[tokio::test]
 async fn a_student_is_forbidden_every_moderation_request() {
     let (mut c, _dir) = class(test_config()).await;
+    let Reply::Sent { message: evas } = c.eva.say("hola").await else {
+        panic!("sent");
+    };
     let requests = [
         Request::Kick {
             login: "eva".into(),
@@ -107,7 +110,7 @@ async fn a_student_is_forbidden_every_moderation_request() {
         Request::Unban {
             login: "eva".into(),
         },
-        Request::DeleteMessage { message: 1 },
+        Request::DeleteMessage { message: evas.id },
         Request::RoomSettings {
             room: "lobby".into(),
             announce: true,

@@ -121,7 +121,7 @@ impl ChatState {
                     self.notice(tr_args("notice-you-deleted", &[("room", &room)]));
                 }
             }
-            Reply::PrivateSent { message, .. } => self.add_private(message),
+            Reply::PrivateSent { message, .. } => self.add_private(*message),
             Reply::History {
                 room,
                 messages,

@@ -207,7 +207,7 @@ fn private_messages_open_their_window_and_count_as_unread_until_seen() {
     s.apply_reply(
         Reply::PrivateSent {
             queued: false,
-            message: PrivateMessage {
+            message: Box::new(PrivateMessage {
                 edited: false,
                 reactions: Vec::new(),
                 reply_to: None,
@@ -218,7 +218,7 @@ fn private_messages_open_their_window_and_count_as_unread_until_seen() {
                 text: "sí".into(),
                 time_ms: 2,
                 file: None,
-            },
+            }),
         },
         false,
     );

@@ -57,7 +57,7 @@ pub(crate) async fn progress_reply(
                 .await?;
             let id = sent.message.id;
             let reply = Reply::PrivateSent {
-                message: sent.message,
+                message: Box::new(sent.message),
                 queued: sent.queued,
             };
             Ok((reply, Some(id)))

@@ -44,7 +44,7 @@ pub(super) async fn apply(
         .await?;
     let id = sent.message.id;
     Ok(Answer::reply(Reply::PrivateSent {
-        message: sent.message,
+        message: Box::new(sent.message),
         queued: sent.queued,
     })
     .when_stored(id))

@@ -211,9 +211,10 @@ pub enum Reply {
         next: Option<String>,
     },
     /// Answer to `private`: the stamped, stored message. `queued`: the
-    /// recipient is offline and gets it at their next login.
+    /// recipient is offline and gets it at their next login. (Boxed: every
+    /// reply is as large as the largest.)
     PrivateSent {
-        message: PrivateMessage,
+        message: Box<PrivateMessage>,
         #[serde(default)]
         queued: bool,
     },

@@ -126,7 +126,7 @@ impl Transfers {
             }
             (Transfer::Upload(upload), Reply::PrivateSent { message, .. }) => {
                 upload.acked = upload.size;
-                out.emit(NetEvent::Event(tertulia_shared::Event::Private(message)));
+                out.emit(NetEvent::Event(tertulia_shared::Event::Private(*message)));
                 self.finish(out, id, TransferState::Done(None));
             }
             (
