@@ -77,6 +77,9 @@ fn every_example_line_is_exact() {
         "reset_password",
         "audit",
         "export_room",
+        "edit_message",
+        "react",
+        "search",
     ];
     assert_eq!(
         client_types,
