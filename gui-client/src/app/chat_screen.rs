@@ -55,6 +55,7 @@ impl TertuliaApp {
             .show(ui, |ui| intents.extend(users_ui(ui, &chat.state)));
         let closed = closed_because(&chat.state.moderation, &chat.state.room, now_ms);
         let last_own = chat.state.last_own_message(&chat.state.room);
+        let people = chat.state.people_in(&chat.state.room);
         if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::F)) {
             self.widgets.search.open = true;
             self.widgets.search.focus_pending = true;
@@ -67,6 +68,7 @@ impl TertuliaApp {
                 &chat.state.room,
                 closed.as_deref(),
                 last_own,
+                &people,
             ));
             ui.add_space(4.0);
         });

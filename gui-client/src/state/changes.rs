@@ -97,6 +97,22 @@ impl ChatState {
         in_privates.for_each(&change);
     }
 
+    /// The logins of the others online in `room`, for `@` to offer.
+    pub fn people_in(&self, room: &str) -> Vec<&str> {
+        let room = tertulia_shared::validate::fold(room);
+        self.users
+            .iter()
+            .filter(|u| {
+                u.online
+                    && !self.is_mine(&u.login)
+                    && u.room
+                        .as_deref()
+                        .is_some_and(|r| tertulia_shared::validate::fold(r) == room)
+            })
+            .map(|u| u.login.as_str())
+            .collect()
+    }
+
     /// The text of this user's latest message in `room` that can be
     /// edited (not deleted, not a file), with its id: what ↑ in the empty
     /// message box edits.

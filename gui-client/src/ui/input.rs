@@ -100,6 +100,64 @@ impl InputBox {
     }
 }
 
+/// The `@name` being typed at the end of `text`: its start (the `@`) and
+/// what follows it so far.
+fn mention_being_typed(text: &str) -> Option<(usize, &str)> {
+    let at = text.rfind('@')?;
+    let typed = &text[at + 1..];
+    let starts_word = text[..at]
+        .chars()
+        .next_back()
+        .is_none_or(char::is_whitespace);
+    (starts_word
+        && typed
+            .chars()
+            .all(|c| c.is_alphanumeric() || "_-.".contains(c)))
+    .then_some((at, typed))
+}
+
+/// The people whose login starts with what follows the `@` being typed.
+fn mention_matches<'a>(text: &str, people: &[&'a str]) -> Vec<&'a str> {
+    let Some((_, typed)) = mention_being_typed(text) else {
+        return Vec::new();
+    };
+    let typed = tertulia_shared::validate::fold(typed);
+    people
+        .iter()
+        .filter(|login| tertulia_shared::validate::fold(login).starts_with(&typed))
+        .take(6)
+        .copied()
+        .collect()
+}
+
+/// `@` offers the names of the room's people above the box: a click, or
+/// Tab for the first, completes it.
+fn mentions_ui(ui: &mut Ui, input: &mut InputBox, people: &[&str], id: egui::Id) {
+    let matches = mention_matches(&input.text, people);
+    if matches.is_empty() {
+        return;
+    }
+    let mut chosen = None;
+    if ui.memory(|m| m.has_focus(id)) && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Tab))
+    {
+        chosen = matches.first().copied();
+    }
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("@").weak());
+        for login in &matches {
+            if ui.small_button(*login).clicked() {
+                chosen = Some(login);
+            }
+        }
+    });
+    if let (Some(login), Some((at, _))) = (chosen, mention_being_typed(&input.text)) {
+        input.text.truncate(at);
+        input.text.push_str(&format!("@{login} "));
+        input.focus_pending = true;
+        move_cursor_to_end(ui, id, &input.text);
+    }
+}
+
 /// What the next line answers or replaces, above the box, with a ✖ to
 /// give it up.
 fn replying_ui(ui: &mut Ui, input: &mut InputBox) {
@@ -137,14 +195,16 @@ pub fn input_ui(
     room: &str,
     closed: Option<&str>,
     last_own: Option<(tertulia_shared::MessageId, String)>,
+    people: &[&str],
 ) -> Option<Intent> {
     if let Some(reason) = closed {
         ui.label(RichText::new(format!("🔒 {reason}")).color(ui.visuals().warn_fg_color));
     }
     replying_ui(ui, input);
+    let id = ui.make_persistent_id("chat-input");
+    mentions_ui(ui, input, people, id);
     let command = input.text.trim_start().starts_with('#');
     let may_send = closed.is_none() || command;
-    let id = ui.make_persistent_id("chat-input");
     let focused = ui.memory(|m| m.has_focus(id));
     if focused {
         let (up, down) = ui.input_mut(|i| {
@@ -252,6 +312,20 @@ mod tests {
         assert_eq!(input.text, "draft");
         input.recall(false);
         assert_eq!(input.text, "draft");
+    }
+
+    #[test]
+    fn at_offers_the_names_that_start_with_what_follows_it() {
+        let people = ["ana", "Andrés", "luis"];
+        assert_eq!(mention_matches("hola @an", &people), ["ana", "Andrés"]);
+        assert_eq!(mention_matches("@", &people).len(), 3);
+        assert_eq!(mention_matches("@LU", &people), ["luis"]);
+        assert!(
+            mention_matches("correo@an", &people).is_empty(),
+            "not in a word"
+        );
+        assert!(mention_matches("@ana ya", &people).is_empty(), "done");
+        assert!(mention_matches("sin arroba", &people).is_empty());
     }
 
     #[test]

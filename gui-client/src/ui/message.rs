@@ -150,13 +150,13 @@ fn quote_ui(ui: &mut Ui, quote: &Quote) -> egui::Response {
         shown_text(&quote.text).replace('\n', " ")
     };
     ui.add(
-        egui::Label::new(
+        egui::Button::new(
             RichText::new(format!("↪ {}: {text}", quote.from))
                 .small()
                 .color(ui.visuals().weak_text_color()),
         )
-        .truncate()
-        .sense(egui::Sense::click()),
+        .frame(false)
+        .truncate(),
     )
     .on_hover_text(tr("quote-show"))
 }
