@@ -11,6 +11,7 @@ mod quiet;
 mod relay;
 mod report;
 mod scenario;
+mod search;
 mod storms;
 
 use std::io::Write;
@@ -59,6 +60,10 @@ enum Scenario {
     /// 1000 logged-in clients; the server restarts; everyone comes back
     /// with its session token (needs --server-pid-file: bench/storms.sh).
     RestartStorm,
+    /// Writers fill the log (1,000,000 messages in the full preset), then
+    /// searches are timed (bench/search.sh runs it with the search index
+    /// on and off).
+    Search,
 }
 
 /// Load generator for chat servers on this machine.
@@ -274,6 +279,18 @@ async fn run(cli: &Cli, target: &mut Target) -> anyhow::Result<Vec<Report>> {
                     Ok(reports) => batch.extend(reports),
                     Err(e) => batch.push(outcome(Err(e), "restart-storm")),
                 }
+            }
+            (Scenario::Search, p) => {
+                let (messages, writers) = match p {
+                    Full => (1_000_000, 8),
+                    Quick => (100_000, 8),
+                    Smoke => (2_000, 2),
+                };
+                next_tag!();
+                batch.push(outcome(
+                    search::search(target, messages, writers).await,
+                    "search",
+                ));
             }
             (Scenario::LoginStorm, p) => {
                 let n = match p {

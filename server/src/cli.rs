@@ -151,6 +151,10 @@ pub struct Cli {
     /// (teachers and admins).
     #[arg(long, value_enum, default_value_t = Who::Everyone)]
     pub privates: Who,
+    /// Keep the index `search` reads (`on`), or not (`off`: a few percent
+    /// more messages stored per second; `search` is then refused).
+    #[arg(long, value_enum, default_value_t = OnOff::On)]
+    pub search_index: OnOff,
     /// A TOML file with any of these options (`port = 7878`,
     /// `max-per-address = 512`…); the command line wins over it.
     #[arg(long, value_name = "FILE")]
@@ -191,4 +195,11 @@ pub enum Who {
     /// Teachers and admins (also accepted as `teachers`).
     #[value(alias = "teachers")]
     Staff,
+}
+
+/// A switch (`--search-index`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
 }

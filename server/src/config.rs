@@ -82,6 +82,8 @@ pub struct Config {
     pub rooms_by_staff: bool,
     /// `--privates staff`: students write privately only to staff.
     pub privates_staff: bool,
+    /// `--search-index off`: `search` is refused.
+    pub search_index: bool,
 }
 
 impl Default for Config {
@@ -128,6 +130,7 @@ impl Default for Config {
             file_rate: Rate::new(20.0 * 1024.0 * 1024.0, 1024 * 1024),
             rooms_by_staff: false,
             privates_staff: false,
+            search_index: true,
         }
     }
 }

@@ -113,8 +113,12 @@ const MIGRATIONS: &[M<'static>] = &[
         ALTER TABLE messages ADD COLUMN deleted_by TEXT;",
     ),
     // Replies (with a quote of what they answer), edits, reactions, and
-    // the search index: FTS5 over the text, accents and case folded, kept
-    // by triggers (a message's reactions go with it).
+    // the search index: FTS5 over the text, accents and case folded. New
+    // messages are indexed by the log's writer when it has time (see
+    // `history::index`), up to `search_state.indexed_up_to`; the triggers
+    // keep what is indexed in step with edits and deletions. `detail='none'`
+    // and no column sizes: a search asks for words and prefixes, never
+    // phrases or a ranking. A message's reactions go with it.
     M::up(
         "ALTER TABLE messages ADD COLUMN reply_to INTEGER;
         ALTER TABLE messages ADD COLUMN reply_from TEXT;
@@ -127,19 +131,26 @@ const MIGRATIONS: &[M<'static>] = &[
             time_ms INTEGER NOT NULL,
             PRIMARY KEY (message, login, emoji)
         ) WITHOUT ROWID;
-        CREATE VIRTUAL TABLE messages_fts USING fts5(
-            text, content='messages', content_rowid='id',
-            tokenize='unicode61 remove_diacritics 2'
-        );
-        INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
-        CREATE TRIGGER messages_indexed AFTER INSERT ON messages BEGIN
-            INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text);
-        END;
-        CREATE TRIGGER messages_unindexed AFTER DELETE ON messages BEGIN
-            INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        CREATE TRIGGER messages_reactions_gone AFTER DELETE ON messages BEGIN
             DELETE FROM reactions WHERE message = old.id;
         END;
-        CREATE TRIGGER messages_reindexed AFTER UPDATE OF text ON messages BEGIN
+        CREATE VIRTUAL TABLE messages_fts USING fts5(
+            text, content='messages', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2',
+            detail='none', columnsize=0
+        );
+        -- One row while the index is kept (`--search-index on`).
+        CREATE TABLE search_state (
+            id            INTEGER PRIMARY KEY CHECK (id = 0),
+            indexed_up_to INTEGER NOT NULL
+        );
+        INSERT INTO search_state VALUES (0, 0);
+        CREATE TRIGGER messages_unindexed AFTER DELETE ON messages
+        WHEN old.id <= (SELECT indexed_up_to FROM search_state) BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        END;
+        CREATE TRIGGER messages_reindexed AFTER UPDATE OF text ON messages
+        WHEN old.id <= (SELECT indexed_up_to FROM search_state) BEGIN
             INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
             INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text);
         END;",
@@ -173,4 +184,28 @@ pub enum DbError {
     Migration(#[from] rusqlite_migration::Error),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+}
+
+/// Turns the search index on (the default: the writer indexes from the
+/// first message on, if it was off) or off (`--search-index off`: a server
+/// nobody searches saves the work). Blocking: call it before serving.
+pub fn set_search_index(path: &Path, on: bool) -> Result<(), DbError> {
+    let db = connect(path)?;
+    let kept: bool = db
+        .query_row("SELECT COUNT(*) FROM search_state", [], |row| {
+            row.get::<_, i64>(0)
+        })
+        .map(|n| n > 0)?;
+    match (on, kept) {
+        (true, false) => db.execute_batch(
+            "INSERT INTO messages_fts(messages_fts) VALUES ('delete-all');
+             INSERT INTO search_state VALUES (0, 0);",
+        )?,
+        (false, true) => db.execute_batch(
+            "DELETE FROM search_state;
+             INSERT INTO messages_fts(messages_fts) VALUES ('delete-all');",
+        )?,
+        _ => {}
+    }
+    Ok(())
 }

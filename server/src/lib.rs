@@ -17,7 +17,7 @@ pub mod cli;
 pub mod config;
 pub mod config_file;
 mod connection;
-mod db;
+pub mod db;
 mod export;
 pub mod files;
 pub mod hasher;

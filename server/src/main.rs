@@ -19,7 +19,7 @@ use tokio::net::TcpListener;
 /// Bytes in a megabyte, as the file options count them.
 const MB: u64 = 1024 * 1024;
 
-use tertulia_server::cli::{Cli, Who};
+use tertulia_server::cli::{Cli, OnOff, Who};
 
 /// The TLS configuration and the certificate's fingerprint.
 type Tls = (Arc<rustls::ServerConfig>, String);
@@ -126,9 +126,11 @@ async fn serve() -> anyhow::Result<()> {
 
     let db_path = cli.db.clone().unwrap_or_else(default_db_path);
     let given_cost = cli.bcrypt_cost;
+    let search_index = cli.search_index == OnOff::On;
     let (mut storage, cost) = {
         let path = db_path.clone();
         tokio::task::spawn_blocking(move || {
+            tertulia_server::db::set_search_index(&path, search_index)?;
             let cost = match given_cost {
                 Some(cost) => cost,
                 None => tertulia_server::accounts::calibrated_cost(&path)?,
@@ -186,6 +188,7 @@ async fn serve() -> anyhow::Result<()> {
         max_rooms_per_user: cli.max_rooms_per_user,
         rooms_by_staff: cli.rooms_by == Who::Staff,
         privates_staff: cli.privates == Who::Staff,
+        search_index: cli.search_index == OnOff::On,
         history: cli.history,
         session_lifetime: Duration::from_secs(86_400 * cli.session_days),
         announce: (!cli.no_announce).then(|| AnnounceConfig {

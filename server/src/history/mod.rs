@@ -8,6 +8,7 @@
 //! holding up the fan-out or its own reading. Reads (history pages, queued
 //! private messages) use their own connection on the blocking pool.
 
+mod index;
 mod read;
 #[cfg(test)]
 mod tests;
@@ -74,6 +75,8 @@ struct Inner {
     queue: SyncSender<Entry>,
     /// The highest id stored (or given up on, see `lost`).
     stored: watch::Receiver<MessageId>,
+    /// The highest id the search index has reached.
+    indexed: watch::Receiver<MessageId>,
     /// Id ranges whose transaction failed even after retries.
     lost: Arc<Mutex<Vec<(MessageId, MessageId)>>>,
     reader: Mutex<Connection>,
@@ -108,11 +111,12 @@ impl MessageLog {
         let resume = read::resume(&reader)?;
         let (queue, entries) = std::sync::mpsc::sync_channel(QUEUE_CAPACITY);
         let (stored_tx, stored) = watch::channel(resume.next_id.saturating_sub(1));
+        let (indexed_tx, indexed) = watch::channel(0);
         let lost = Arc::new(Mutex::new(Vec::new()));
         writer::spawn(
             writer,
             entries,
-            stored_tx,
+            (stored_tx, indexed_tx),
             lost.clone(),
             Box::new(forgotten),
         )?;
@@ -120,6 +124,7 @@ impl MessageLog {
             inner: Arc::new(Inner {
                 queue,
                 stored,
+                indexed,
                 lost,
                 reader: Mutex::new(reader),
             }),
@@ -236,6 +241,13 @@ impl MessageLog {
     /// The stored message `id`, wherever it is (room or private).
     pub async fn find(&self, id: MessageId) -> Result<Option<Found>, rusqlite::Error> {
         self.read(move |db| read::find(db, id)).await
+    }
+
+    /// Waits (up to [`index::CATCH_UP`]) until the search index has
+    /// reached message `id`.
+    pub async fn indexed(&self, id: MessageId) {
+        let mut indexed = self.inner.indexed.clone();
+        let _ = tokio::time::timeout(index::CATCH_UP, indexed.wait_for(|high| *high >= id)).await;
     }
 
     /// One page of search hits, newest first (see [`read::search`]).

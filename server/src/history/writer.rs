@@ -1,7 +1,7 @@
 //! The log's only writer: a thread that stores whatever has queued up in
 //! one transaction, then tells the sessions how far the log is stored.
 
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -11,6 +11,7 @@ use tertulia_shared::validate::fold;
 use tokio::sync::watch;
 
 use super::Entry;
+use super::index::Indexer;
 
 /// Most entries stored in one transaction.
 const MAX_BATCH: usize = 4096;
@@ -35,29 +36,63 @@ const MAX_LOST: usize = 1024;
 pub(super) fn spawn(
     db: Connection,
     entries: Receiver<Entry>,
-    stored: watch::Sender<MessageId>,
+    (stored, indexed): (watch::Sender<MessageId>, watch::Sender<MessageId>),
     lost: Arc<Mutex<Vec<(MessageId, MessageId)>>>,
     forgotten: Box<dyn Fn() + Send>,
 ) -> std::io::Result<()> {
     std::thread::Builder::new()
         .name("message-log".into())
-        .spawn(move || run(db, &entries, &stored, &lost, &*forgotten))?;
+        .spawn(move || run(db, &entries, (&stored, &indexed), &lost, &*forgotten))?;
     Ok(())
 }
 
 fn run(
     mut db: Connection,
     entries: &Receiver<Entry>,
-    stored: &watch::Sender<MessageId>,
+    (stored, indexed): (&watch::Sender<MessageId>, &watch::Sender<MessageId>),
     lost: &Mutex<Vec<(MessageId, MessageId)>>,
     forgotten: &dyn Fn(),
 ) {
     let mut batch = Vec::new();
     let mut last_commit: Option<Instant> = None;
+    let mut indexer = match Indexer::open(&db) {
+        Ok(indexer) => Some(indexer),
+        Err(e) => {
+            tracing::error!("the search index cannot be read; searches find nothing new: {e}");
+            None
+        }
+    };
     // Ends when every handle (and so every sender) is gone.
-    while let Ok(first) = entries.recv() {
+    loop {
+        let first = match (&mut indexer, entries.try_recv()) {
+            (_, Ok(entry)) => entry,
+            (_, Err(TryRecvError::Disconnected)) => break,
+            // Nothing queued: time to index what was stored.
+            (Some(index), Err(TryRecvError::Empty)) if index.behind => {
+                if let Err(e) = index.step(&mut db) {
+                    tracing::error!("indexing messages for search failed; it stops: {e}");
+                    indexer = None;
+                } else {
+                    indexed.send_replace(index.indexed());
+                }
+                continue;
+            }
+            (_, Err(TryRecvError::Empty)) => match entries.recv() {
+                Ok(entry) => entry,
+                Err(_) => break,
+            },
+        };
         if let Some(wait) = last_commit.and_then(|at| COMMIT_INTERVAL.checked_sub(at.elapsed())) {
-            std::thread::sleep(wait);
+            // The pause lets more messages share the next commit; the
+            // index uses it.
+            match &mut indexer {
+                Some(index) if index.behind => {
+                    if index.work_until(&mut db, Instant::now() + wait).is_ok() {
+                        indexed.send_replace(index.indexed());
+                    }
+                }
+                _ => std::thread::sleep(wait),
+            }
         }
         let started = Instant::now();
         batch.push(first);
@@ -84,6 +119,9 @@ fn run(
                 }
                 lost.push(range);
             }
+        }
+        if let (Some(index), Some(_)) = (&mut indexer, range) {
+            index.behind = true;
         }
         if let Some((_, high)) = range {
             stored.send_if_modified(|stored| {

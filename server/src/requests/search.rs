@@ -20,6 +20,12 @@ pub(super) async fn apply(
     before_id: Option<MessageId>,
 ) -> Outcome {
     let login = session.logged_in()?;
+    if !session.shared.config.search_index {
+        return Err(ErrorBody::new(
+            tertulia_shared::ErrorCode::Forbidden,
+            "Search is turned off on this server (--search-index off).",
+        ));
+    }
     // A search costs the server more than a message: counted as one.
     session.within(Limited::Messages)?;
     let Some(fts_query) = match_query(&query) else {
@@ -38,6 +44,9 @@ pub(super) async fn apply(
             login_key: fold(&login),
         },
     };
+    // What was said before the search is found by it (unless the log is
+    // flooded: then what the index reached within a second).
+    shared.log.indexed(shared.hub.last_id()).await;
     let (found, mut more) = shared
         .log
         .search(fts_query, scope, before_id, HITS_PER_PAGE)
