@@ -96,10 +96,12 @@ fn render_screenshots() {
     });
 
     luis.net.send(Request::Say {
+        reply_to: None,
         text: "¡Hola a todos! ¿Alguien tiene los apuntes de redes?".into(),
     });
     pause();
     marta.net.send(Request::Say {
+        reply_to: None,
         text: "Sí, los subo en un momento. Están en la carpeta del curso.".into(),
     });
     pause();
@@ -109,6 +111,7 @@ fn render_screenshots() {
     );
     wait_for_text(&mut app, "ana: ¡Gracias, Marta!");
     luis.net.send(Request::Say {
+        reply_to: None,
         text: "Perfecto. Yo llevo:\nel cable de consola\n14:05 marta: y el portátil".into(),
     });
     wait_for_text(&mut app, "luis: Perfecto.");
@@ -145,6 +148,7 @@ fn render_screenshots() {
 
     // A private conversation in its own window.
     luis.net.send(Request::Private {
+        reply_to: None,
         to: "ana".into(),
         text: "¿Me pasas la dirección IP del servidor?".into(),
     });
@@ -190,6 +194,7 @@ fn render_spanish_commands() {
     // Larger text (120 %), an unread private: the status bar cuts
     // its left side short instead of drawing over the clock.
     luis.request(Request::Private {
+        reply_to: None,
         to: "ana".into(),
         text: "¿vienes a física?".into(),
     });
@@ -257,6 +262,7 @@ fn render_moderation_in_spanish() {
     let mut eva = spanish(server.addr);
     sign_up_in_spanish(&mut eva, "eva");
     luis.request(Request::Say {
+        reply_to: None,
         text: "QUE ABURRIDO ESTO".into(),
     });
     wait_for_text(&mut profe, "luis: QUE ABURRIDO ESTO");
@@ -281,5 +287,64 @@ fn render_moderation_in_spanish() {
     wait_for_text(&mut eva, "El chat está cerrado por un examen");
     pause();
     save(&mut eva, "es-exam");
+    server.stop();
+}
+
+/// Messages a programming class works with, in Spanish: a question with
+/// code, the teacher's reply quoting it, reactions, and the search panel.
+#[test]
+fn render_code_reply_reactions_and_search_in_spanish() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let profe = Headless::sign_up(server.addr, "profe");
+    let luis = Headless::sign_up(server.addr, "luis");
+    let mut eva = app_sized(
+        [980.0, 640.0],
+        Some(server.addr),
+        tertulia::settings::SettingsStore::in_memory(),
+        tertulia::app::Lan::Off,
+        None,
+        tertulia::i18n::Lang::Es,
+    );
+    sign_up_in_spanish(&mut eva, "eva");
+    let said = |who: &Headless, text: &str, reply_to: Option<u64>| match who.request(Request::Say {
+        text: text.into(),
+        reply_to,
+    }) {
+        NetEvent::Reply {
+            result: tertulia_shared::Reply::Sent { message },
+            ..
+        } => message.id,
+        other => panic!("{other:?}"),
+    };
+    let question = said(
+        &luis,
+        "¿Por qué no compila?\n```rust\nlet v = vec![1, 2, 3];\nlet w = v;\nprintln!(\"{:?}\", v); // error\n```",
+        None,
+    );
+    let answer = said(
+        &profe,
+        "Porque `v` se **movió** a `w`. Préstalo:\n```rust\nlet w = &v; // una referencia\n```",
+        Some(question),
+    );
+    for (who, emoji) in [(&luis, "✅"), (&profe, "👀")] {
+        who.request(Request::React {
+            message: answer,
+            emoji: emoji.into(),
+        });
+    }
+    luis.request(Request::React {
+        message: question,
+        emoji: "❓".into(),
+    });
+    wait_for_text(&mut eva, "↪ luis: ¿Por qué no compila?");
+    wait_for_text(&mut eva, "✅ 1");
+    eva.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    eva.step();
+    fill(&mut eva, "Palabras que buscar", "compila");
+    eva.key_press(egui::Key::Enter);
+    wait_for_text(&mut eva, "lobby · luis: ¿Por qué no compila?");
+    pause();
+    save(&mut eva, "es-code-reply-search");
     server.stop();
 }

@@ -147,7 +147,7 @@ fn quote_ui(ui: &mut Ui, quote: &Quote) -> egui::Response {
     let text = if quote.text.is_empty() {
         tr("message-deleted")
     } else {
-        shown_text(&quote.text).replace('\n', " ")
+        super::one_line(&quote.text)
     };
     ui.add(
         egui::Button::new(

@@ -39,6 +39,21 @@ pub fn shown_text(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A message in one line, for a reply's quote or a search hit: its first
+/// line of words (a code fence's line skipped), and `…` when more follows.
+pub fn one_line(text: &str) -> String {
+    let mut lines = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("```"));
+    let first = lines.next().unwrap_or_default().to_owned();
+    if lines.next().is_some() || text.trim_end().lines().count() > 1 {
+        format!("{first} …")
+    } else {
+        first
+    }
+}
+
 /// A server timestamp shown in this computer's time zone.
 pub fn clock_time(time_ms: i64) -> String {
     use chrono::TimeZone;
@@ -200,6 +215,15 @@ pub fn field_error(ui: &mut Ui, salt: &str, lines: u8, error: Option<&String>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_quote_is_the_first_line_of_words() {
+        assert_eq!(super::one_line("hola"), "hola");
+        assert_eq!(
+            super::one_line("¿Por qué?\n```rust\nlet v = 1;\n```"),
+            "¿Por qué? …"
+        );
+        assert_eq!(super::one_line("```rust\nlet v = 1;\n```"), "let v = 1; …");
+    }
     use super::*;
 
     #[test]

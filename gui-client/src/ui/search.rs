@@ -5,7 +5,7 @@
 use egui::{RichText, Ui};
 use tertulia_shared::{Request, SearchHit};
 
-use super::{clock_time, shown_text};
+use super::clock_time;
 use crate::i18n::{tr, tr_args};
 use crate::state::Search;
 
@@ -92,7 +92,7 @@ fn hits_ui(ui: &mut Ui, search: &Search) -> Option<SearchAction> {
                     }
                     (None, None) => String::new(),
                 };
-                let text = shown_text(&hit.text).replace('\n', " ");
+                let text = super::one_line(&hit.text);
                 let line = format!(
                     "{} · {place} · {}: {text}",
                     clock_time(hit.time_ms),
