@@ -26,8 +26,38 @@ fn chat_id(line: &Line) -> Option<MessageId> {
     }
 }
 
+/// A message shown already takes what may have changed since.
+fn refresh(shown: &mut Line, now: Line) {
+    if let (
+        Line::Chat {
+            text,
+            file,
+            deleted,
+            edited,
+            reactions,
+            ..
+        },
+        Line::Chat {
+            text: new_text,
+            file: new_file,
+            deleted: new_deleted,
+            edited: new_edited,
+            reactions: new_reactions,
+            ..
+        },
+    ) = (shown, now)
+    {
+        *text = new_text;
+        *file = new_file;
+        *deleted = new_deleted;
+        *edited = new_edited;
+        *reactions = new_reactions;
+    }
+}
+
 impl ChatState {
-    /// Adds room messages to `room`'s log, skipping those already shown:
+    /// Adds room messages to `room`'s log; those already shown take what
+    /// changed since (an edit, a deletion, reactions):
     /// older ones than the log's first go on top, newer ones than its last
     /// at the end.
     pub fn add_history(
@@ -81,6 +111,10 @@ impl ChatState {
                         .unwrap_or(0);
                     if chat_id(&log[at]) != Some(message.id) {
                         log.insert(at + 1, line);
+                    } else {
+                        // Shown already: as it is now (edited, deleted or
+                        // reacted to while this client was away).
+                        refresh(&mut log[at], line);
                     }
                 }
             }

@@ -521,3 +521,34 @@ fn a_ban_is_told_in_our_words_with_who_and_why() {
     );
     assert_eq!(banned, "Esta cuenta está bloqueada. Motivo: insultos");
 }
+
+#[test]
+fn a_message_shown_again_after_a_reconnection_takes_its_edit() {
+    let mut s = state();
+    s.add_history(
+        "lobby",
+        vec![
+            chat(1, "lobby", "luis", "juebes"),
+            chat(2, "lobby", "luis", "b"),
+        ],
+        false,
+        Direction::Newer,
+    );
+    let mut edited = chat(1, "lobby", "luis", "jueves");
+    edited.edited = true;
+    s.add_history(
+        "lobby",
+        vec![edited, chat(2, "lobby", "luis", "b")],
+        false,
+        Direction::Newer,
+    );
+    let texts: Vec<_> = s
+        .log()
+        .iter()
+        .filter_map(|l| match l {
+            Line::Chat { text, edited, .. } => Some((text.as_str(), *edited)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(texts, [("jueves", true), ("b", false)]);
+}
