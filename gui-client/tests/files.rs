@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use common::*;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{Queryable, by};
 
 /// A file dropped on a window, as the desktop hands it over.
 #[derive(Debug)]
@@ -103,7 +103,8 @@ fn file_command_and_private_conversations_share_files_too() {
     // Embedded conversation windows take the files dropped while the
     // pointer is over them.
     // (Frames by steps: messages keep arriving, so the UI never settles.)
-    ana.get_by_label("¿me pasas la tabla?").hover();
+    ana.get(by().label_contains("luis: ¿me pasas la tabla?"))
+        .hover();
     ana.step();
     ana.step();
     ana.input_mut().dropped_files.push(Arc::new(Dropped(table)));

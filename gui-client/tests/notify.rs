@@ -9,7 +9,7 @@
 mod common;
 
 use common::*;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{Queryable, by};
 use tertulia::state::Line;
 use tertulia_shared::Request;
 
@@ -79,7 +79,7 @@ fn unread_privates_and_mentions_show_in_the_title_and_ask_for_attention() {
     // not even when the pointer passes over its window…
     set_focus(&mut app, true);
     assert_eq!(app.state().title(), "(1) Tertulia");
-    app.get_by_label("¿estás?").hover();
+    app.get(by().label_contains("luis: ¿estás?")).hover();
     app.run();
     assert_eq!(app.state().title(), "(1) Tertulia");
     // …until she types in it.

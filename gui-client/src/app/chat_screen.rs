@@ -107,6 +107,7 @@ impl TertuliaApp {
                 Reader {
                     login: &chat.state.login,
                     staff: chat.state.moderation.is_staff(),
+                    in_room: true,
                 },
             ));
         });

@@ -28,11 +28,14 @@ pub struct Row<'a> {
     pub reactions: &'a [Reaction],
 }
 
-/// Who looks at the row: their login and whether they moderate.
+/// Who looks at the row: their login, whether they moderate, and whether
+/// the row is in the room's log (where the message box answers and edits)
+/// or in a private window (reactions and deletion only).
 #[derive(Debug, Clone, Copy)]
 pub struct Reader<'a> {
     pub login: &'a str,
     pub staff: bool,
+    pub in_room: bool,
 }
 
 /// What a click on the row asked for.
@@ -201,7 +204,7 @@ fn menu_ui(ui: &mut Ui, row: Row<'_>, reader: Reader<'_>) -> Option<Intent> {
             }
         }
     });
-    if ui.button(tr("message-reply")).clicked() {
+    if reader.in_room && ui.button(tr("message-reply")).clicked() {
         chosen = Some(Intent::ReplyTo(Quote {
             id: row.id,
             from: row.from.to_owned(),
@@ -209,7 +212,7 @@ fn menu_ui(ui: &mut Ui, row: Row<'_>, reader: Reader<'_>) -> Option<Intent> {
         }));
     }
     if row.mine {
-        if row.file.is_none() && ui.button(tr("message-edit")).clicked() {
+        if reader.in_room && row.file.is_none() && ui.button(tr("message-edit")).clicked() {
             chosen = Some(Intent::EditMessage {
                 id: row.id,
                 text: row.text.to_owned(),

@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use egui::{Context, RichText};
 use tertulia_shared::validate::fold;
 
+use super::Intent;
 use super::attachments::FileAction;
-use super::{Intent, clock_time, name_color, shown_text};
+use super::message::{Reader, Row, RowAction, message_ui};
 use crate::state::{ChatState, Conversation, PrivateLine};
 use crate::ui::thumbnails::Thumbnails;
 
@@ -46,6 +47,11 @@ pub fn private_windows_ui(
     let mut out = Vec::new();
     let screen = ctx.content_rect();
     let native = !ctx.embed_viewports();
+    let reader = Reader {
+        login: &state.login,
+        staff: state.moderation.is_staff(),
+        in_room: false,
+    };
     for (index, (key, conversation)) in state.conversations.iter().enumerate() {
         if !conversation.open {
             continue;
@@ -91,8 +97,14 @@ pub fn private_windows_ui(
                 }
                 let mut typing = false;
                 egui::CentralPanel::default().show(ui, |ui| {
-                    typing =
-                        conversation_ui(ui, conversation, draft, take_focus, &mut out, thumbnails);
+                    typing = conversation_ui(
+                        ui,
+                        (conversation, reader),
+                        draft,
+                        take_focus,
+                        &mut out,
+                        thumbnails,
+                    );
                 });
                 let dropped = ui.input(|i| i.raw.dropped_files.clone());
                 for path in dropped.into_iter().map(|f| f.path().to_path_buf()) {
@@ -115,7 +127,14 @@ pub fn private_windows_ui(
                 .collapsible(false)
                 .open(&mut open)
                 .show(ctx, |ui| {
-                    conversation_ui(ui, conversation, draft, take_focus, &mut out, thumbnails)
+                    conversation_ui(
+                        ui,
+                        (conversation, reader),
+                        draft,
+                        take_focus,
+                        &mut out,
+                        thumbnails,
+                    )
                 });
             if !open {
                 out.push(Intent::CloseConversation(key.clone()));
@@ -150,7 +169,7 @@ pub fn private_windows_ui(
 /// Returns whether the user is typing in it.
 fn conversation_ui(
     ui: &mut egui::Ui,
-    conversation: &Conversation,
+    (conversation, reader): (&Conversation, Reader<'_>),
     draft: &mut String,
     take_focus: bool,
     out: &mut Vec<Intent>,
@@ -193,31 +212,39 @@ fn conversation_ui(
             if conversation.lines.is_empty() {
                 ui.label(RichText::new(text::EMPTY()).weak().italics());
             }
+            let you = text::YOU();
             for line in &conversation.lines {
                 match line {
                     PrivateLine::Message {
+                        id,
                         mine,
                         text: body,
                         time_ms,
                         file,
-                        ..
+                        deleted,
+                        reply_to,
+                        edited,
+                        reactions,
                     } => {
-                        ui.horizontal_wrapped(|ui| {
-                            ui.label(RichText::new(clock_time(*time_ms)).weak());
-                            let (who, color) = if *mine {
-                                (text::YOU().to_owned(), ui.visuals().weak_text_color())
-                            } else {
-                                (with.clone(), name_color(ui, with))
-                            };
-                            ui.label(RichText::new(format!("{who}:")).color(color).strong());
-                            if file.is_none() {
-                                ui.label(shown_text(body).as_ref());
+                        let row = Row {
+                            id: *id,
+                            from: if *mine { &you } else { with },
+                            text: body,
+                            time_ms: *time_ms,
+                            mine: *mine,
+                            mention: false,
+                            file: file.as_ref(),
+                            deleted: *deleted,
+                            reply_to: reply_to.as_deref(),
+                            edited: *edited,
+                            reactions,
+                        };
+                        match message_ui(ui, row, reader, thumbnails) {
+                            Some(RowAction::Download(file)) => {
+                                out.push(Intent::File(FileAction::Download(file)))
                             }
-                        });
-                        if let Some(file) = file
-                            && super::attachments::file_card(ui, file, thumbnails.get(file))
-                        {
-                            out.push(Intent::File(FileAction::Download(file.clone())));
+                            Some(RowAction::Intent(intent)) => out.push(intent),
+                            None => {}
                         }
                     }
                     PrivateLine::Error(error) => {
