@@ -89,7 +89,7 @@ fn main() {
                     tertulia::ui::message::Reader {
                         login: "user0",
                         staff: false,
-                        in_room: true,
+                        conversation: None,
                     },
                 );
             },

@@ -150,3 +150,43 @@ fn at_offers_the_rooms_people_and_tab_completes_the_name() {
     assert_eq!(typed.as_deref(), Some("hola @lucia "));
     server.stop();
 }
+
+#[test]
+fn a_private_message_is_answered_from_its_window_with_a_quote() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir);
+    let luis = Headless::sign_up(server.addr, "luis");
+    let mut app = app(server.addr);
+    sign_up_through_the_form(&mut app, "ana");
+    let asked = match luis.request(Request::Private {
+        to: "ana".into(),
+        text: "¿me pasas los apuntes?".into(),
+        reply_to: None,
+    }) {
+        NetEvent::Reply {
+            result: Reply::PrivateSent { message, .. },
+            ..
+        } => message.id,
+        other => panic!("{other:?}"),
+    };
+    wait_for_text(&mut app, "luis: ¿me pasas los apuntes?");
+    for _ in 0..5 {
+        app.step();
+    }
+    app.get(by().label_contains("luis: ¿me pasas los apuntes?"))
+        .click_secondary();
+    wait_for_text(&mut app, "Reply");
+    click_button(&mut app, "Reply");
+    wait_for_text(&mut app, "Answering luis: ¿me pasas los apuntes?");
+    fill(&mut app, "To luis", "claro, ahora");
+    app.key_press(egui::Key::Enter);
+    app.step();
+    let got = luis.wait(|e| {
+        matches!(e, NetEvent::Event(tertulia_shared::Event::Private(m)) if m.text == "claro, ahora")
+    });
+    let NetEvent::Event(tertulia_shared::Event::Private(answer)) = got else {
+        unreachable!()
+    };
+    assert_eq!(answer.reply_to.map(|q| q.id), Some(asked));
+    server.stop();
+}

@@ -107,7 +107,7 @@ impl TertuliaApp {
                 Reader {
                     login: &chat.state.login,
                     staff: chat.state.moderation.is_staff(),
-                    in_room: true,
+                    conversation: None,
                 },
             ));
         });
@@ -139,7 +139,10 @@ impl TertuliaApp {
         intents.extend(private_windows_ui(
             ui.ctx(),
             &chat.state,
-            &mut self.widgets.private_drafts,
+            (
+                &mut self.widgets.private_drafts,
+                &mut self.widgets.private_replies,
+            ),
             &mut self.widgets.focus_conversation,
             &mut self.files.thumbnails,
         ));

@@ -65,10 +65,10 @@ impl TertuliaApp {
                     self.widgets.focus_conversation = Some(fold(&login));
                 }
             }
-            Intent::SendPrivate { to, text } => {
+            Intent::SendPrivate { to, text, reply_to } => {
                 if let Some(chat) = &mut self.chat {
                     let request = Request::Private {
-                        reply_to: None,
+                        reply_to,
                         to: to.clone(),
                         text: text.clone(),
                     };
@@ -126,6 +126,11 @@ impl TertuliaApp {
                 self.widgets.input.focus_pending = true;
             }
             Intent::EditMessage { id, text } => self.widgets.input.edit(id, text),
+            Intent::ReplyPrivately { with, quote } => {
+                let key = fold(&with);
+                self.widgets.private_replies.insert(key.clone(), quote);
+                self.widgets.focus_conversation = Some(key);
+            }
             // The log scrolls to it once it is there; until then older
             // pages are asked for (see `messages_ui`).
             Intent::ShowMessage(id) => self.widgets.view.show(id),

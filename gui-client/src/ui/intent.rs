@@ -35,6 +35,14 @@ pub enum Intent {
     SendPrivate {
         to: String,
         text: String,
+        /// The message of the conversation it answers.
+        reply_to: Option<tertulia_shared::MessageId>,
+    },
+    /// Answer this message of the conversation with `with`: its quote goes
+    /// above that window's box.
+    ReplyPrivately {
+        with: String,
+        quote: tertulia_shared::Quote,
     },
     /// The conversation with this (folded) login was looked at.
     ConversationRead(String),

@@ -28,14 +28,15 @@ pub struct Row<'a> {
     pub reactions: &'a [Reaction],
 }
 
-/// Who looks at the row: their login, whether they moderate, and whether
-/// the row is in the room's log (where the message box answers and edits)
-/// or in a private window (reactions and deletion only).
+/// Who looks at the row: their login, whether they moderate, and where
+/// the row is: the room's log (`None`), or the private window of the
+/// conversation with someone (where one answers, but edits in the room's
+/// box only).
 #[derive(Debug, Clone, Copy)]
 pub struct Reader<'a> {
     pub login: &'a str,
     pub staff: bool,
-    pub in_room: bool,
+    pub conversation: Option<&'a str>,
 }
 
 /// What a click on the row asked for.
@@ -204,15 +205,25 @@ fn menu_ui(ui: &mut Ui, row: Row<'_>, reader: Reader<'_>) -> Option<Intent> {
             }
         }
     });
-    if reader.in_room && ui.button(tr("message-reply")).clicked() {
-        chosen = Some(Intent::ReplyTo(Quote {
+    if ui.button(tr("message-reply")).clicked() {
+        let quote = Quote {
             id: row.id,
             from: row.from.to_owned(),
             text: tertulia_shared::truncate_chars(row.text, tertulia_shared::QUOTE_MAX_CHARS),
-        }));
+        };
+        chosen = Some(match reader.conversation {
+            Some(with) => Intent::ReplyPrivately {
+                with: with.to_owned(),
+                quote,
+            },
+            None => Intent::ReplyTo(quote),
+        });
     }
     if row.mine {
-        if reader.in_room && row.file.is_none() && ui.button(tr("message-edit")).clicked() {
+        if reader.conversation.is_none()
+            && row.file.is_none()
+            && ui.button(tr("message-edit")).clicked()
+        {
             chosen = Some(Intent::EditMessage {
                 id: row.id,
                 text: row.text.to_owned(),

@@ -40,18 +40,17 @@ mod text {
 pub fn private_windows_ui(
     ctx: &Context,
     state: &ChatState,
-    drafts: &mut HashMap<String, String>,
+    (drafts, replies): (
+        &mut HashMap<String, String>,
+        &mut HashMap<String, tertulia_shared::Quote>,
+    ),
     focus: &mut Option<String>,
     thumbnails: &mut Thumbnails,
 ) -> Vec<Intent> {
     let mut out = Vec::new();
     let screen = ctx.content_rect();
     let native = !ctx.embed_viewports();
-    let reader = Reader {
-        login: &state.login,
-        staff: state.moderation.is_staff(),
-        in_room: false,
-    };
+    let staff = state.moderation.is_staff();
     for (index, (key, conversation)) in state.conversations.iter().enumerate() {
         if !conversation.open {
             continue;
@@ -59,6 +58,12 @@ pub fn private_windows_ui(
         let with = conversation.with.clone();
         let title = text::title(&with, conversation.unread);
         let draft = drafts.entry(key.clone()).or_default();
+        let mut replying = replies.remove(key);
+        let reader = Reader {
+            login: &state.login,
+            staff,
+            conversation: Some(&conversation.with),
+        };
         // Just opened by the user: its box takes the keyboard.
         let take_focus = focus.as_deref() == Some(key.as_str());
         if take_focus {
@@ -100,7 +105,7 @@ pub fn private_windows_ui(
                     typing = conversation_ui(
                         ui,
                         (conversation, reader),
-                        draft,
+                        (draft, &mut replying),
                         take_focus,
                         &mut out,
                         thumbnails,
@@ -130,7 +135,7 @@ pub fn private_windows_ui(
                     conversation_ui(
                         ui,
                         (conversation, reader),
-                        draft,
+                        (draft, &mut replying),
                         take_focus,
                         &mut out,
                         thumbnails,
@@ -158,6 +163,9 @@ pub fn private_windows_ui(
                 shown.inner == Some(true) || clicked_in
             })
         };
+        if let Some(quote) = replying {
+            replies.insert(key.clone(), quote);
+        }
         if read && conversation.unread > 0 {
             out.push(Intent::ConversationRead(fold(&with)));
         }
@@ -170,7 +178,7 @@ pub fn private_windows_ui(
 fn conversation_ui(
     ui: &mut egui::Ui,
     (conversation, reader): (&Conversation, Reader<'_>),
-    draft: &mut String,
+    (draft, replying): (&mut String, &mut Option<tertulia_shared::Quote>),
     take_focus: bool,
     out: &mut Vec<Intent>,
     thumbnails: &mut Thumbnails,
@@ -178,6 +186,24 @@ fn conversation_ui(
     let with = &conversation.with;
     let typing = egui::Panel::bottom(("private-input", with.as_str())).show(ui, |ui| {
         ui.add_space(4.0);
+        if let Some(quote) = replying.as_ref() {
+            let said = crate::i18n::tr_args(
+                "input-replying",
+                &[
+                    ("from", &quote.from),
+                    ("text", &super::one_line(&quote.text)),
+                ],
+            );
+            let give_up = ui
+                .horizontal(|ui| {
+                    ui.add(egui::Label::new(RichText::new(format!("↪ {said}")).small()).truncate());
+                    ui.small_button("✖").clicked()
+                })
+                .inner;
+            if give_up {
+                *replying = None;
+            }
+        }
         let label = ui.label(RichText::new(text::to(with)).weak());
         let edit = ui
             .horizontal(|ui| {
@@ -199,6 +225,7 @@ fn conversation_ui(
                 out.push(Intent::SendPrivate {
                     to: with.clone(),
                     text: message.trim().to_owned(),
+                    reply_to: replying.take().map(|quote| quote.id),
                 });
             }
             edit.request_focus();

@@ -21,6 +21,8 @@ pub struct ChatWidgets {
     pub rooms: RoomsPanel,
     /// Unsent text by conversation (folded login).
     pub private_drafts: HashMap<String, String>,
+    /// The message each conversation's next line answers (folded login).
+    pub private_replies: HashMap<String, tertulia_shared::Quote>,
     /// The conversation (folded login) whose box takes the keyboard next.
     pub focus_conversation: Option<String>,
     /// The window with the hosted chat's fingerprint is open.
@@ -52,6 +54,7 @@ impl Default for ChatWidgets {
             view: MessageView::default(),
             rooms: RoomsPanel::default(),
             private_drafts: HashMap::new(),
+            private_replies: HashMap::new(),
             focus_conversation: None,
             host_fingerprint_open: false,
             draft: None,
