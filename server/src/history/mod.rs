@@ -9,7 +9,9 @@
 //! private messages) use their own connection on the blocking pool.
 
 mod index;
+mod reactions;
 mod read;
+mod search;
 #[cfg(test)]
 mod tests;
 mod writer;
@@ -23,7 +25,8 @@ use tertulia_shared::{ChatMessage, MessageId, PrivateMessage, Reaction, Timestam
 use tokio::sync::watch;
 
 use crate::db::DbError;
-pub use read::{Found, Page, Scope, match_query};
+pub use read::{Found, Page};
+pub use search::{Scope, match_query};
 
 /// Messages (and other changes) waiting for the writer at most; past this
 /// `say` and `private` answer `busy` instead of letting memory grow.
@@ -257,8 +260,8 @@ impl MessageLog {
         scope: Scope,
         before_id: Option<MessageId>,
         limit: usize,
-    ) -> Result<read::Hits, rusqlite::Error> {
-        self.read(move |db| read::search(db, &fts_query, &scope, before_id, limit))
+    ) -> Result<search::Hits, rusqlite::Error> {
+        self.read(move |db| search::search(db, &fts_query, &scope, before_id, limit))
             .await
     }
 
@@ -272,7 +275,7 @@ impl MessageLog {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
             let mut reader = inner.reader.lock().unwrap_or_else(|p| p.into_inner());
-            read::toggle_reaction(&mut reader, id, &login, &emoji)
+            reactions::toggle_reaction(&mut reader, id, &login, &emoji)
         })
         .await
         .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?

@@ -2,8 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use tertulia_shared::{
-    ChatMessage, ErrorBody, ErrorCode, FileInfo, MessageId, PrivateMessage, Quote, REACTIONS,
-    Reaction, SearchHit, TimestampMs,
+    ChatMessage, ErrorBody, ErrorCode, FileInfo, MessageId, PrivateMessage, Quote, TimestampMs,
 };
 
 use super::{QUEUE_CAPACITY, Resume};
@@ -89,7 +88,7 @@ fn order(newest_first: bool) -> &'static str {
     if newest_first { "DESC" } else { "ASC" }
 }
 
-fn id_of(value: i64) -> MessageId {
+pub(super) fn id_of(value: i64) -> MessageId {
     u64::try_from(value).unwrap_or(0)
 }
 
@@ -125,7 +124,7 @@ pub(super) fn room_page(
             chat_message(row, room_name)
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    attach_reactions(db, &mut rows, |m| m.id, |m| &mut m.reactions)?;
+    super::reactions::attach_reactions(db, &mut rows, |m| m.id, |m| &mut m.reactions)?;
     Ok(fill(rows, newest_first))
 }
 
@@ -169,79 +168,6 @@ fn quote(row: &Row<'_>, first: usize) -> Result<Option<Box<Quote>>, rusqlite::Er
 
 fn edited(row: &Row<'_>, first: usize) -> Result<bool, rusqlite::Error> {
     row.get(first + 9)
-}
-
-/// Fills in the reactions of `rows` (messages of ids `id_of`), read in
-/// one range of the reactions' key.
-pub(super) fn attach_reactions<T>(
-    db: &Connection,
-    rows: &mut [T],
-    id: impl Fn(&T) -> MessageId,
-    slot: impl Fn(&mut T) -> &mut Vec<Reaction>,
-) -> Result<(), rusqlite::Error> {
-    let (Some(low), Some(high)) = (rows.iter().map(&id).min(), rows.iter().map(&id).max()) else {
-        return Ok(());
-    };
-    let mut statement = db.prepare_cached(
-        "SELECT message, emoji, login FROM reactions
-         WHERE message BETWEEN ?1 AND ?2 ORDER BY message, time_ms",
-    )?;
-    let mut found: std::collections::HashMap<MessageId, Vec<Reaction>> = Default::default();
-    let reactions = statement.query_map(
-        params![super::writer::sql_id(low), super::writer::sql_id(high)],
-        |row| {
-            Ok((
-                id_of(row.get(0)?),
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-            ))
-        },
-    )?;
-    for reaction in reactions {
-        let (message, emoji, login) = reaction?;
-        add_reaction(found.entry(message).or_default(), emoji, login);
-    }
-    for row in rows.iter_mut() {
-        if let Some(mut reactions) = found.remove(&id(row)) {
-            sort_reactions(&mut reactions);
-            *slot(row) = reactions;
-        }
-    }
-    Ok(())
-}
-
-/// Counts `login`'s `emoji` in `reactions`.
-fn add_reaction(reactions: &mut Vec<Reaction>, emoji: String, login: String) {
-    match reactions.iter_mut().find(|r| r.emoji == emoji) {
-        Some(reaction) => reaction.by.push(login),
-        None => reactions.push(Reaction {
-            emoji,
-            by: vec![login],
-        }),
-    }
-}
-
-/// In the order of [`tertulia_shared::REACTIONS`].
-fn sort_reactions(reactions: &mut [Reaction]) {
-    reactions.sort_by_key(|r| REACTIONS.iter().position(|e| *e == r.emoji));
-}
-
-/// Message `id`'s reactions, whole.
-pub(super) fn reactions_of(
-    db: &Connection,
-    id: MessageId,
-) -> Result<Vec<Reaction>, rusqlite::Error> {
-    let mut statement = db
-        .prepare_cached("SELECT emoji, login FROM reactions WHERE message = ?1 ORDER BY time_ms")?;
-    let mut reactions = Vec::new();
-    for row in statement.query_map([super::writer::sql_id(id)], |row| {
-        Ok((row.get(0)?, row.get(1)?))
-    })? {
-        let (emoji, login) = row?;
-        add_reaction(&mut reactions, emoji, login);
-    }
-    sort_reactions(&mut reactions);
-    Ok(reactions)
 }
 
 fn chat_message(row: &Row<'_>, room_name: &str) -> Result<ChatMessage, rusqlite::Error> {
@@ -297,7 +223,7 @@ pub(super) fn private_page(
     let mut rows = statement
         .query_map(params![login_key, low, high, ROWS_READ], private_message)?
         .collect::<Result<Vec<_>, _>>()?;
-    attach_reactions(db, &mut rows, |m| m.id, |m| &mut m.reactions)?;
+    super::reactions::attach_reactions(db, &mut rows, |m| m.id, |m| &mut m.reactions)?;
     Ok(fill(rows, newest_first))
 }
 
@@ -316,7 +242,7 @@ pub(super) fn queued_privates(
     let mut rows = statement
         .query_map(params![login_key, up_to], private_message)?
         .collect::<Result<Vec<_>, _>>()?;
-    attach_reactions(db, &mut rows, |m| m.id, |m| &mut m.reactions)?;
+    super::reactions::attach_reactions(db, &mut rows, |m| m.id, |m| &mut m.reactions)?;
     Ok(rows)
 }
 
@@ -339,7 +265,7 @@ pub(super) fn recent(
     let more = rows.len() > count;
     rows.truncate(count);
     rows.reverse();
-    attach_reactions(db, &mut rows, |m| m.id, |m| &mut m.reactions)?;
+    super::reactions::attach_reactions(db, &mut rows, |m| m.id, |m| &mut m.reactions)?;
     Ok((rows, more))
 }
 
@@ -410,115 +336,4 @@ pub(super) fn span(
             |row| chat_message(row, room_name),
         )?
         .collect()
-}
-
-/// The words of a search as an FTS5 query: each word a quoted prefix
-/// (`fisi` finds `física`), all of them required. `None` when no word is
-/// left (only punctuation).
-pub fn match_query(query: &str) -> Option<String> {
-    let words: Vec<String> = query
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(16)
-        .map(|w| format!("\"{w}\"*"))
-        .collect();
-    (!words.is_empty()).then(|| words.join(" "))
-}
-
-/// A page of search hits, each with its room's key (`None`: a private
-/// message), and whether older hits exist.
-pub type Hits = (Vec<(Option<String>, SearchHit)>, bool);
-
-/// Where a search looks.
-#[derive(Debug, Clone)]
-pub enum Scope {
-    /// One room (its key), from its first id on.
-    Room {
-        room_key: String,
-        first_id: MessageId,
-    },
-    /// Every room, and the private messages of this (folded) login.
-    Everywhere { login_key: String },
-}
-
-/// One page of hits, newest first, before `before_id`: each with its room
-/// key (to be named by the caller) or its private people.
-pub(super) fn search(
-    db: &Connection,
-    fts_query: &str,
-    scope: &Scope,
-    before_id: Option<MessageId>,
-    limit: usize,
-) -> Result<Hits, rusqlite::Error> {
-    let before = before_id.map_or(i64::MAX, super::writer::sql_id);
-    let limit = i64::try_from(limit + 1).unwrap_or(i64::MAX);
-    let (filter, key, low) = match scope {
-        Scope::Room { room_key, first_id } => (
-            "m.room = ?3",
-            room_key.as_str(),
-            super::writer::sql_id(*first_id),
-        ),
-        Scope::Everywhere { login_key } => (
-            "(m.room IS NOT NULL OR m.sender_key = ?3 OR m.recipient_key = ?3)",
-            login_key.as_str(),
-            0,
-        ),
-    };
-    // CROSS JOIN: the index is read once, newest first, and each hit's
-    // message looked up; the other way round SQLite may look the words up
-    // again for every message of a room (seconds per search).
-    let mut statement = db.prepare_cached(&format!(
-        "SELECT m.id, m.room, m.sender, m.recipient, m.text, m.time_ms
-         FROM messages_fts f CROSS JOIN messages m ON m.id = f.rowid
-         WHERE messages_fts MATCH ?1 AND f.rowid < ?2 AND f.rowid >= ?4 AND {filter}
-           AND m.deleted_by IS NULL
-         ORDER BY f.rowid DESC LIMIT ?5"
-    ))?;
-    let mut hits = statement
-        .query_map(params![fts_query, before, key, low, limit], |row| {
-            let room: Option<String> = row.get(1)?;
-            Ok((
-                room.clone(),
-                SearchHit {
-                    id: id_of(row.get(0)?),
-                    room,
-                    from: row.get(2)?,
-                    to: row.get(3)?,
-                    text: row.get(4)?,
-                    time_ms: row.get(5)?,
-                },
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    let more = hits.len() > usize::try_from(limit - 1).unwrap_or(0);
-    hits.truncate(usize::try_from(limit - 1).unwrap_or(0));
-    Ok((hits, more))
-}
-
-/// Adds `login`'s `emoji` on message `id`, or takes it back if it was
-/// there, in one write transaction; the message's reactions after it.
-pub(super) fn toggle_reaction(
-    db: &mut Connection,
-    id: MessageId,
-    login: &str,
-    emoji: &str,
-) -> Result<Vec<Reaction>, rusqlite::Error> {
-    let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let id_sql = super::writer::sql_id(id);
-    let removed = tx.execute(
-        "DELETE FROM reactions WHERE message = ?1 AND login = ?2 AND emoji = ?3",
-        params![id_sql, login, emoji],
-    )?;
-    if removed == 0 {
-        // Stamps never tie on a message, so `by` keeps the order of arrival.
-        tx.execute(
-            "INSERT INTO reactions (message, login, emoji, time_ms)
-             VALUES (?1, ?2, ?3, MAX(?4, (SELECT COALESCE(MAX(time_ms), 0) + 1
-                                           FROM reactions WHERE message = ?1)))",
-            params![id_sql, login, emoji, crate::now_ms()],
-        )?;
-    }
-    let reactions = reactions_of(&tx, id)?;
-    tx.commit()?;
-    Ok(reactions)
 }

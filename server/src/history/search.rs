@@ -1,0 +1,90 @@
+//! Searching the stored log: the FTS5 index the writer keeps (see
+//! `index.rs`), read newest first.
+
+use rusqlite::{Connection, params};
+use tertulia_shared::{MessageId, SearchHit};
+
+use super::read::id_of;
+
+/// The words of a search as an FTS5 query: each word a quoted prefix
+/// (`fisi` finds `física`), all of them required. `None` when no word is
+/// left (only punctuation).
+pub fn match_query(query: &str) -> Option<String> {
+    let words: Vec<String> = query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(16)
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// A page of search hits, each with its room's key (`None`: a private
+/// message), and whether older hits exist.
+pub type Hits = (Vec<(Option<String>, SearchHit)>, bool);
+
+/// Where a search looks.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    /// One room (its key), from its first id on.
+    Room {
+        room_key: String,
+        first_id: MessageId,
+    },
+    /// Every room, and the private messages of this (folded) login.
+    Everywhere { login_key: String },
+}
+
+/// One page of hits, newest first, before `before_id`: each with its room
+/// key (to be named by the caller) or its private people.
+pub(super) fn search(
+    db: &Connection,
+    fts_query: &str,
+    scope: &Scope,
+    before_id: Option<MessageId>,
+    limit: usize,
+) -> Result<Hits, rusqlite::Error> {
+    let before = before_id.map_or(i64::MAX, super::writer::sql_id);
+    let limit = i64::try_from(limit + 1).unwrap_or(i64::MAX);
+    let (filter, key, low) = match scope {
+        Scope::Room { room_key, first_id } => (
+            "m.room = ?3",
+            room_key.as_str(),
+            super::writer::sql_id(*first_id),
+        ),
+        Scope::Everywhere { login_key } => (
+            "(m.room IS NOT NULL OR m.sender_key = ?3 OR m.recipient_key = ?3)",
+            login_key.as_str(),
+            0,
+        ),
+    };
+    // CROSS JOIN: the index is read once, newest first, and each hit's
+    // message looked up; the other way round SQLite may look the words up
+    // again for every message of a room (seconds per search).
+    let mut statement = db.prepare_cached(&format!(
+        "SELECT m.id, m.room, m.sender, m.recipient, m.text, m.time_ms
+         FROM messages_fts f CROSS JOIN messages m ON m.id = f.rowid
+         WHERE messages_fts MATCH ?1 AND f.rowid < ?2 AND f.rowid >= ?4 AND {filter}
+           AND m.deleted_by IS NULL
+         ORDER BY f.rowid DESC LIMIT ?5"
+    ))?;
+    let mut hits = statement
+        .query_map(params![fts_query, before, key, low, limit], |row| {
+            let room: Option<String> = row.get(1)?;
+            Ok((
+                room.clone(),
+                SearchHit {
+                    id: id_of(row.get(0)?),
+                    room,
+                    from: row.get(2)?,
+                    to: row.get(3)?,
+                    text: row.get(4)?,
+                    time_ms: row.get(5)?,
+                },
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let more = hits.len() > usize::try_from(limit - 1).unwrap_or(0);
+    hits.truncate(usize::try_from(limit - 1).unwrap_or(0));
+    Ok((hits, more))
+}
