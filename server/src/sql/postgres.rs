@@ -1,0 +1,258 @@
+//! [`Sql`] on PostgreSQL (the blocking `postgres` client), statements
+//! prepared once; and PostgreSQL's schema, brought up to date at connect.
+
+use std::collections::HashMap;
+use std::error::Error;
+use std::time::Duration;
+
+use bytes::BytesMut;
+use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
+use postgres::{Client, NoTls, Statement};
+
+use super::{Engine, Row, Sql, SqlError, Value, WriteLock};
+
+/// The schema, in the same steps as SQLite's (`crate::db`) where the
+/// tables exist on both. Append; never edit a released step. Logins are
+/// `citext`, so `login = ?1` ignores case as SQLite's `COLLATE NOCASE` does.
+const MIGRATIONS: &[&str] = &[
+    // Accounts, their tokens, the server's settings, roles, bans, mutes and
+    // the record of what staff did.
+    "CREATE EXTENSION IF NOT EXISTS citext;
+    CREATE TABLE accounts (
+        id                   BIGSERIAL PRIMARY KEY,
+        login                CITEXT NOT NULL UNIQUE,
+        first_names          TEXT NOT NULL,
+        last_names           TEXT NOT NULL,
+        password_hash        TEXT NOT NULL,
+        age                  BIGINT NOT NULL,
+        gender               TEXT NOT NULL,
+        created_at_ms        BIGINT NOT NULL,
+        role                 TEXT NOT NULL DEFAULT 'student',
+        banned               TEXT,
+        muted_until          BIGINT,
+        mute_reason          TEXT,
+        must_change_password BOOLEAN NOT NULL DEFAULT FALSE
+    );
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        login      CITEXT NOT NULL,
+        created_ms BIGINT NOT NULL,
+        expires_ms BIGINT NOT NULL,
+        revoked    TEXT
+    );
+    CREATE INDEX sessions_by_login ON sessions(login);
+    CREATE INDEX sessions_by_expiry ON sessions(expires_ms);
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE audit (
+        id      BIGSERIAL PRIMARY KEY,
+        time_ms BIGINT NOT NULL,
+        actor   TEXT NOT NULL,
+        action  TEXT NOT NULL,
+        target  TEXT,
+        reason  TEXT,
+        detail  TEXT
+    );",
+];
+
+/// Taken by a node while it migrates, so two nodes starting together do
+/// not both apply a step.
+const MIGRATION_LOCK: i64 = 0x7465_7274_756c_6961; // "tertulia"
+
+/// Why PostgreSQL could not be reached or set up.
+#[derive(Debug, thiserror::Error)]
+pub enum PostgresError {
+    #[error("PostgreSQL address: {0}")]
+    Address(postgres::Error),
+    #[error("cannot reach PostgreSQL: {0}")]
+    Connect(postgres::Error),
+    #[error("PostgreSQL schema step {step}: {error}")]
+    Migration { step: usize, error: SqlError },
+}
+
+/// A PostgreSQL connection with its prepared statements.
+pub struct PostgresConnection {
+    client: Client,
+    prepared: HashMap<&'static str, Statement>,
+}
+
+impl std::fmt::Debug for PostgresConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresConnection")
+            .field("prepared", &self.prepared.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Connects to `address` (`postgres://user@host/db` or `host=… dbname=…`)
+/// and brings the schema up to date. Blocking: call it from a blocking
+/// thread or before the runtime starts.
+pub fn connect_postgres(address: &str) -> Result<PostgresConnection, PostgresError> {
+    let mut config: postgres::Config = address.parse().map_err(PostgresError::Address)?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(Duration::from_secs(5));
+    }
+    config.application_name("tertulia-server");
+    let client = config.connect(NoTls).map_err(PostgresError::Connect)?;
+    let mut db = PostgresConnection {
+        client,
+        prepared: HashMap::new(),
+    };
+    db.migrate()?;
+    Ok(db)
+}
+
+impl PostgresConnection {
+    fn migrate(&mut self) -> Result<(), PostgresError> {
+        let failed = |step, error: postgres::Error| PostgresError::Migration {
+            step,
+            error: error.into(),
+        };
+        let client = &mut self.client;
+        client
+            .execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
+            .map_err(|e| failed(0, e))?;
+        let applied = (|| -> Result<(), PostgresError> {
+            client
+                .batch_execute(
+                    "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)",
+                )
+                .map_err(|e| failed(0, e))?;
+            let done: i64 = client
+                .query_one("SELECT COALESCE(MAX(version), 0) FROM schema_version", &[])
+                .and_then(|row| row.try_get(0))
+                .map_err(|e| failed(0, e))?;
+            let done = usize::try_from(done).unwrap_or(0);
+            for (index, step) in MIGRATIONS.iter().enumerate().skip(done) {
+                let number = index + 1;
+                let mut tx = client.transaction().map_err(|e| failed(number, e))?;
+                tx.batch_execute(step).map_err(|e| failed(number, e))?;
+                let version = i64::try_from(number).unwrap_or(i64::MAX);
+                tx.execute("INSERT INTO schema_version VALUES ($1)", &[&version])
+                    .map_err(|e| failed(number, e))?;
+                tx.commit().map_err(|e| failed(number, e))?;
+            }
+            Ok(())
+        })();
+        let unlocked = client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]);
+        applied?;
+        unlocked.map_err(|e| failed(0, e))?;
+        Ok(())
+    }
+
+    fn statement(&mut self, sql: &'static str) -> Result<Statement, SqlError> {
+        if let Some(statement) = self.prepared.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(&numbered(sql))?;
+        self.prepared.insert(sql, statement.clone());
+        Ok(statement)
+    }
+}
+
+impl Sql for PostgresConnection {
+    fn engine(&self) -> Engine {
+        Engine::Postgres
+    }
+
+    fn execute(&mut self, sql: &'static str, params: &[Value]) -> Result<u64, SqlError> {
+        let statement = self.statement(sql)?;
+        let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
+        Ok(self.client.execute(&statement, &params)?)
+    }
+
+    fn query(&mut self, sql: &'static str, params: &[Value]) -> Result<Vec<Row>, SqlError> {
+        let statement = self.statement(sql)?;
+        let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
+        let rows = self.client.query(&statement, &params)?;
+        rows.iter()
+            .map(|row| {
+                (0..row.len())
+                    .map(|i| row.try_get::<_, Value>(i))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(Row)
+                    .map_err(SqlError::from)
+            })
+            .collect()
+    }
+
+    fn begin_write(&mut self, lock: WriteLock) -> Result<(), SqlError> {
+        self.client.batch_execute("BEGIN")?;
+        let key = lock as i64;
+        if let Err(e) = self
+            .client
+            .execute("SELECT pg_advisory_xact_lock($1)", &[&key])
+        {
+            let _ = self.client.batch_execute("ROLLBACK");
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<(), SqlError> {
+        self.client.batch_execute("COMMIT")?;
+        Ok(())
+    }
+
+    fn rollback(&mut self) -> Result<(), SqlError> {
+        self.client.batch_execute("ROLLBACK")?;
+        Ok(())
+    }
+}
+
+/// `?1` → `$1`: our queries are written with SQLite's numbered parameters.
+/// None of them has a `?` inside a string.
+fn numbered(sql: &str) -> String {
+    sql.replace('?', "$")
+}
+
+impl ToSql for Value {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(n) => match *ty {
+                Type::INT4 => i32::try_from(*n)?.to_sql(ty, out),
+                Type::INT2 => i16::try_from(*n)?.to_sql(ty, out),
+                Type::BOOL => (*n != 0).to_sql(ty, out),
+                _ => n.to_sql(ty, out),
+            },
+            Value::Text(text) => text.as_str().to_sql(ty, out),
+            Value::Bool(flag) => flag.to_sql(ty, out),
+            Value::Bytes(bytes) => bytes.as_slice().to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
+
+impl<'a> FromSql<'a> for Value {
+    fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Value, Box<dyn Error + Sync + Send>> {
+        Ok(match *ty {
+            Type::INT8 => Value::Int(i64::from_sql(ty, raw)?),
+            Type::INT4 => Value::Int(i32::from_sql(ty, raw)?.into()),
+            Type::INT2 => Value::Int(i16::from_sql(ty, raw)?.into()),
+            Type::BOOL => Value::Bool(bool::from_sql(ty, raw)?),
+            Type::BYTEA => Value::Bytes(Vec::<u8>::from_sql(ty, raw)?),
+            _ if <&str as FromSql>::accepts(ty) => Value::Text(String::from_sql(ty, raw)?),
+            _ => return Err(format!("no Value for PostgreSQL type {ty}").into()),
+        })
+    }
+
+    fn from_sql_null(_: &Type) -> Result<Value, Box<dyn Error + Sync + Send>> {
+        Ok(Value::Null)
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+}
