@@ -11,9 +11,9 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use rusqlite::OptionalExtension;
-
 use super::AccountError;
+use crate::sql::Sql;
+use crate::sql_params;
 
 /// Never below OWASP's minimum, whatever the machine.
 pub const MIN_COST: u32 = 10;
@@ -25,15 +25,13 @@ const MAX_COST: u32 = 16;
 /// The cost kept in the database at `path`, measured and kept there on
 /// the first start. Blocking (it hashes and reads the disk).
 pub fn calibrated_cost(path: &Path) -> Result<u32, AccountError> {
-    let db = crate::db::connect(path)?;
-    let kept: Option<String> = db
-        .query_row(
-            "SELECT value FROM settings WHERE key = 'bcrypt_cost'",
-            [],
-            |row| row.get(0),
-        )
-        .optional()?;
-    if let Some(cost) = kept.and_then(|value| value.parse().ok()) {
+    calibrated_cost_in(&mut crate::db::connect(path)?)
+}
+
+/// The same on any database: with several nodes, the first to start
+/// measures and the others take its cost.
+pub fn calibrated_cost_in(db: &mut dyn Sql) -> Result<u32, AccountError> {
+    if let Some(cost) = kept_cost(db)? {
         return Ok(cost);
     }
     let at_min = (0..2)
@@ -48,11 +46,19 @@ pub fn calibrated_cost(path: &Path) -> Result<u32, AccountError> {
          about {:?} at cost {cost} (kept in the database; --bcrypt-cost overrides it)",
         at_min * 2u32.pow(cost - MIN_COST)
     );
+    // Another node may have kept its cost meanwhile: the first one kept wins.
     db.execute(
-        "INSERT OR REPLACE INTO settings (key, value) VALUES ('bcrypt_cost', ?1)",
-        [cost.to_string()],
+        "INSERT INTO settings (key, value) VALUES ('bcrypt_cost', ?1)
+         ON CONFLICT (key) DO NOTHING",
+        sql_params![cost.to_string()],
     )?;
-    Ok(cost)
+    Ok(kept_cost(db)?.unwrap_or(cost))
+}
+
+fn kept_cost(db: &mut dyn Sql) -> Result<Option<u32>, AccountError> {
+    let kept = db.query_opt("SELECT value FROM settings WHERE key = 'bcrypt_cost'", &[])?;
+    let value: Option<String> = kept.map(|row| row.get(0)).transpose()?;
+    Ok(value.and_then(|value| value.parse().ok()))
 }
 
 fn time_one_check(cost: u32) -> Result<Duration, AccountError> {

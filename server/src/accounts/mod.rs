@@ -1,17 +1,19 @@
-//! Accounts in SQLite, passwords as bcrypt hashes.
+//! Accounts in SQLite (one node) or PostgreSQL (several, docs/SCALING.md),
+//! passwords as bcrypt hashes.
 //!
-//! bcrypt is slow on purpose and SQLite does blocking file I/O, so neither may
-//! run on a tokio worker thread. SQLite work goes to `spawn_blocking`; bcrypt
+//! bcrypt is slow on purpose and both databases block, so neither may run
+//! on a tokio worker thread. Database work goes to `spawn_blocking`; bcrypt
 //! to the [`Hasher`]'s own threads and bounded queue, so a login storm can
 //! never make a database read wait behind password hashes.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use rusqlite::{Connection, OptionalExtension, params};
 use tertulia_shared::{ErrorBody, ErrorCode, Field, Registration};
 
 use crate::hasher::{Busy, Hasher};
+use crate::sql::{PostgresError, Sql, SqlError, WriteLock, write_transaction};
+use crate::sql_params;
 
 /// Why an account operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +24,10 @@ pub enum AccountError {
     BadCredentials,
     #[error("database: {0}")]
     Database(#[from] rusqlite::Error),
+    #[error("database: {0}")]
+    Sql(#[from] SqlError),
+    #[error("{0}")]
+    Postgres(#[from] PostgresError),
     #[error("{0}")]
     Open(#[from] crate::db::DbError),
     #[error("bcrypt: {0}")]
@@ -75,7 +81,7 @@ pub struct AccountSummary {
 /// Shared handle to the account database.
 #[derive(Debug, Clone)]
 pub struct Accounts {
-    db: Arc<Mutex<Connection>>,
+    db: Arc<Mutex<Box<dyn Sql>>>,
     hasher: Hasher,
     bcrypt_cost: u32,
     /// How long one bcrypt check took when the database was opened.
@@ -91,7 +97,20 @@ impl Accounts {
     /// Opens (creating if needed) the database at `path` and brings its schema
     /// up to date. Blocking: call it before serving, or from a blocking thread.
     pub fn open(path: &Path, bcrypt_cost: u32) -> Result<Accounts, AccountError> {
-        let db = crate::db::connect(path)?;
+        Self::with_database(Box::new(crate::db::connect(path)?), bcrypt_cost)
+    }
+
+    /// Opens the accounts of a PostgreSQL database (`postgres://…`),
+    /// bringing its schema up to date. Blocking: call it from a blocking
+    /// thread.
+    pub fn open_postgres(address: &str, bcrypt_cost: u32) -> Result<Accounts, AccountError> {
+        Self::with_database(
+            Box::new(crate::sql::connect_postgres(address)?),
+            bcrypt_cost,
+        )
+    }
+
+    fn with_database(db: Box<dyn Sql>, bcrypt_cost: u32) -> Result<Accounts, AccountError> {
         // Timed: how long one check takes sizes the password queue.
         let started = std::time::Instant::now();
         let dummy_hash = bcrypt::hash("not a real password", bcrypt_cost)?;
@@ -137,7 +156,7 @@ impl Accounts {
         self.hasher.queue()
     }
 
-    fn lock(db: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    fn lock(db: &Mutex<Box<dyn Sql>>) -> MutexGuard<'_, Box<dyn Sql>> {
         db.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
@@ -158,10 +177,10 @@ impl Accounts {
         let taken = self
             .blocking(move |this| {
                 Ok(Self::lock(&this.db)
-                    .query_row("SELECT 1 FROM accounts WHERE login = ?1", [&login], |_| {
-                        Ok(())
-                    })
-                    .optional()?
+                    .query_opt(
+                        "SELECT 1 FROM accounts WHERE login = ?1",
+                        sql_params![&login],
+                    )?
                     .is_some())
             })
             .await?;
@@ -181,34 +200,35 @@ impl Accounts {
         self.blocking(move |this| {
             // An admin named with `--admin`; with none named, the first
             // account of a fresh database.
-            let inserted = Self::lock(&this.db).execute(
-                "INSERT INTO accounts
-                   (login, first_names, last_names, password_hash, age, gender, created_at_ms, role)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,
-                   CASE WHEN ?8 OR (?9 AND NOT EXISTS (SELECT 1 FROM accounts))
-                        THEN 'admin' ELSE 'student' END)",
-                params![
-                    form.login,
-                    form.first_names.trim(),
-                    form.last_names.trim(),
-                    hash,
-                    form.age,
-                    form.gender.as_str(),
-                    crate::now_ms(),
-                    named_admin,
-                    first_is_admin,
-                ],
-            );
-            match inserted {
-                Ok(_) => Ok(()),
-                // Two signups raced for the same login between check and insert.
-                Err(rusqlite::Error::SqliteFailure(e, _))
-                    if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-                {
-                    Err(AccountError::LoginTaken)
+            // In a writing transaction: of two first signups on two
+            // nodes, one is the first.
+            let mut db = Self::lock(&this.db);
+            write_transaction(db.as_mut(), WriteLock::Accounts, |tx| {
+                let inserted = tx.execute(
+                    "INSERT INTO accounts
+                       (login, first_names, last_names, password_hash, age, gender, created_at_ms, role)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,
+                       CASE WHEN ?8 OR (?9 AND NOT EXISTS (SELECT 1 FROM accounts))
+                            THEN 'admin' ELSE 'student' END)",
+                    sql_params![
+                        &form.login,
+                        form.first_names.trim(),
+                        form.last_names.trim(),
+                        hash,
+                        form.age,
+                        form.gender.as_str(),
+                        crate::now_ms(),
+                        named_admin,
+                        first_is_admin,
+                    ],
+                );
+                match inserted {
+                    Ok(_) => Ok(()),
+                    // Two signups raced for the same login between check and insert.
+                    Err(e) if e.is_unique_violation() => Err(AccountError::LoginTaken),
+                    Err(e) => Err(e.into()),
                 }
-                Err(e) => Err(e.into()),
-            }
+            })
         })
         .await
     }
@@ -220,13 +240,14 @@ impl Accounts {
     pub async fn verify(&self, login: String, password: String) -> Result<String, AccountError> {
         let row: Option<(String, String)> = self
             .blocking(move |this| {
-                Ok(Self::lock(&this.db)
-                    .query_row(
-                        "SELECT login, password_hash FROM accounts WHERE login = ?1",
-                        [&login],
-                        |row| Ok((row.get(0)?, row.get(1)?)),
-                    )
-                    .optional()?)
+                let found = Self::lock(&this.db).query_opt(
+                    "SELECT login, password_hash FROM accounts WHERE login = ?1",
+                    sql_params![&login],
+                )?;
+                Ok(match found {
+                    Some(row) => Some((row.get(0)?, row.get(1)?)),
+                    None => None,
+                })
             })
             .await?;
         let cost = self.bcrypt_cost;
@@ -261,7 +282,7 @@ impl Accounts {
                 self.blocking(move |this| {
                     Self::lock(&this.db).execute(
                         "UPDATE accounts SET password_hash = ?1 WHERE login = ?2",
-                        params![rehashed, who],
+                        sql_params![rehashed, who],
                     )?;
                     Ok(())
                 })
@@ -290,9 +311,9 @@ impl Accounts {
         let hash = self.hasher.run(move || bcrypt::hash(new, cost)).await??;
         self.blocking(move |this| {
             Self::lock(&this.db).execute(
-                "UPDATE accounts SET password_hash = ?1, must_change_password = 0
+                "UPDATE accounts SET password_hash = ?1, must_change_password = FALSE
                  WHERE login = ?2",
-                params![hash, login],
+                sql_params![hash, login],
             )?;
             Ok(())
         })
@@ -305,19 +326,16 @@ impl Accounts {
         login: String,
     ) -> Result<Option<(String, tertulia_shared::Role)>, AccountError> {
         self.blocking(move |this| {
-            Ok(Self::lock(&this.db)
-                .query_row(
-                    "SELECT login, role FROM accounts WHERE login = ?1",
-                    [&login],
-                    |row| {
-                        let role: String = row.get(1)?;
-                        Ok((
-                            row.get(0)?,
-                            tertulia_shared::Role::parse(&role).unwrap_or_default(),
-                        ))
-                    },
-                )
-                .optional()?)
+            let found = Self::lock(&this.db).query_opt(
+                "SELECT login, role FROM accounts WHERE login = ?1",
+                sql_params![&login],
+            )?;
+            let Some(row) = found else { return Ok(None) };
+            let role: String = row.get(1)?;
+            Ok(Some((
+                row.get(0)?,
+                tertulia_shared::Role::parse(&role).unwrap_or_default(),
+            )))
         })
         .await
     }
@@ -330,23 +348,25 @@ impl Accounts {
         limit: usize,
     ) -> Result<Vec<AccountSummary>, AccountError> {
         self.blocking(move |this| {
-            let db = Self::lock(&this.db);
-            let mut statement = db.prepare_cached(
-                "SELECT login, first_names, last_names, role FROM accounts
-                 WHERE ?1 IS NULL OR login > ?1 COLLATE NOCASE
-                 ORDER BY login COLLATE NOCASE LIMIT ?2",
-            )?;
+            // `login` ignores case on both engines (NOCASE, citext), so
+            // the comparison and the order do too; every login sorts after "".
             let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-            let rows = statement.query_map(params![after, limit], |row| {
-                Ok(AccountSummary {
-                    login: row.get(0)?,
-                    first_names: row.get(1)?,
-                    last_names: row.get(2)?,
-                    role: tertulia_shared::Role::parse(&row.get::<_, String>(3)?)
-                        .unwrap_or_default(),
+            let rows = Self::lock(&this.db).query(
+                "SELECT login, first_names, last_names, role FROM accounts
+                 WHERE login > ?1 ORDER BY login LIMIT ?2",
+                sql_params![after.unwrap_or_default(), limit],
+            )?;
+            rows.iter()
+                .map(|row| {
+                    Ok(AccountSummary {
+                        login: row.get(0)?,
+                        first_names: row.get(1)?,
+                        last_names: row.get(2)?,
+                        role: tertulia_shared::Role::parse(&row.get::<String>(3)?)
+                            .unwrap_or_default(),
+                    })
                 })
-            })?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+                .collect()
         })
         .await
     }
@@ -362,7 +382,7 @@ mod moderation;
 mod roles;
 mod sessions;
 
-pub use cost::{MAX_CHECK, MIN_COST, calibrated_cost};
+pub use cost::{MAX_CHECK, MIN_COST, calibrated_cost, calibrated_cost_in};
 pub use moderation::{EXAM_SETTING, LOBBY_ANNOUNCE_SETTING};
 pub use roles::{AuditRecord, RoleError, Standing, forbidden};
 pub use sessions::{Revocation, TokenHash, TokenRefusal};

@@ -3,12 +3,12 @@
 //! settings (exam mode, the default room's announcement flag), and reading
 //! the audit record back.
 
-use rusqlite::{OptionalExtension, params};
 use tertulia_shared::{AuditEntry, Mute, Password, Role};
 
 use super::roles::{AuditRecord, RoleError, record};
 use super::sessions::{Revocation, revoke_all_in};
 use super::{AccountError, Accounts};
+use crate::sql_params;
 
 /// The `settings` key of exam mode (`on` / `off`).
 pub const EXAM_SETTING: &str = "exam";
@@ -46,10 +46,10 @@ impl Accounts {
             };
             tx.execute(
                 "UPDATE accounts SET muted_until = ?1, mute_reason = ?2 WHERE login = ?3",
-                params![
+                sql_params![
                     mute.as_ref().map(|m| m.until_ms),
                     mute.as_ref().map(|m| m.reason.as_str()),
-                    login
+                    &login
                 ],
             )?;
             let reason = mute.as_ref().map(|m| m.reason.clone());
@@ -83,9 +83,9 @@ impl Accounts {
                     return Err(RoleError::Outranked);
                 }
                 tx.execute(
-                    "UPDATE accounts SET password_hash = ?1, must_change_password = 1
+                    "UPDATE accounts SET password_hash = ?1, must_change_password = TRUE
                      WHERE login = ?2",
-                    params![hash, login],
+                    sql_params![hash.clone(), &login],
                 )?;
                 revoke_all_in(tx, &login, Revocation::PasswordChanged)?;
                 record(
@@ -115,7 +115,7 @@ impl Accounts {
                 reason: None,
                 detail,
             };
-            record(&Self::lock(&this.db), &entry)?;
+            record(Self::lock(&this.db).as_mut(), &entry)?;
             Ok(())
         })
         .await
@@ -130,27 +130,24 @@ impl Accounts {
     ) -> Result<(Vec<AuditEntry>, bool), AccountError> {
         self.blocking(move |this| {
             let before = before_id.map_or(i64::MAX, |id| i64::try_from(id).unwrap_or(i64::MAX));
-            let db = Self::lock(&this.db);
-            let mut statement = db.prepare(
+            let rows = Self::lock(&this.db).query(
                 "SELECT id, time_ms, actor, action, target, reason, detail FROM audit
                  WHERE id < ?1 ORDER BY id DESC LIMIT 200",
+                sql_params![before],
             )?;
-            let rows = statement.query_map([before], |row| {
-                Ok(AuditEntry {
-                    id: row.get::<_, i64>(0)?.try_into().unwrap_or_default(),
+            let mut entries = Vec::new();
+            let mut used = 0;
+            let mut more = false;
+            for row in rows {
+                let entry = AuditEntry {
+                    id: row.get::<i64>(0)?.try_into().unwrap_or_default(),
                     time_ms: row.get(1)?,
                     actor: row.get(2)?,
                     action: row.get(3)?,
                     target: row.get(4)?,
                     reason: row.get(5)?,
                     detail: row.get(6)?,
-                })
-            })?;
-            let mut entries = Vec::new();
-            let mut used = 0;
-            let mut more = false;
-            for entry in rows {
-                let entry = entry?;
+                };
                 let size = crate::page::json_len(&entry).unwrap_or(budget) + 1;
                 if used + size > budget || entries.len() == 100 {
                     more = true;
@@ -166,19 +163,20 @@ impl Accounts {
 
     /// A class-wide setting the server keeps across restarts.
     pub fn setting_blocking(&self, key: &str) -> Result<Option<String>, AccountError> {
-        Ok(Self::lock(&self.db)
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| {
-                row.get(0)
-            })
-            .optional()?)
+        let found = Self::lock(&self.db).query_opt(
+            "SELECT value FROM settings WHERE key = ?1",
+            sql_params![key],
+        )?;
+        Ok(found.map(|row| row.get(0)).transpose()?)
     }
 
     /// Keeps a class-wide setting.
     pub async fn set_setting(&self, key: &'static str, value: String) -> Result<(), AccountError> {
         self.blocking(move |this| {
             Self::lock(&this.db).execute(
-                "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
-                params![key, value],
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                sql_params![key, value],
             )?;
             Ok(())
         })

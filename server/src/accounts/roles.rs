@@ -3,11 +3,12 @@
 //! given, the first account registered on a fresh database (whoever hosts
 //! from the client signs up first).
 
-use rusqlite::{OptionalExtension, Transaction, params};
 use tertulia_shared::{ErrorBody, ErrorCode, Field, Mute, Role};
 
 use super::sessions::{Revocation, revoke_all_in};
 use super::{AccountError, Accounts};
+use crate::sql::{Sql, SqlError, WriteLock, write_transaction};
+use crate::sql_params;
 
 /// Why a role could not be given.
 #[derive(Debug, thiserror::Error)]
@@ -48,8 +49,8 @@ pub fn forbidden() -> ErrorBody {
     )
 }
 
-impl From<rusqlite::Error> for RoleError {
-    fn from(e: rusqlite::Error) -> Self {
+impl From<SqlError> for RoleError {
+    fn from(e: SqlError) -> Self {
         RoleError::Accounts(e.into())
     }
 }
@@ -81,29 +82,27 @@ impl Accounts {
     /// mute and whether the password was a one-time one.
     pub async fn standing(&self, login: String) -> Result<Standing, AccountError> {
         self.blocking(move |this| {
-            let found = Self::lock(&this.db)
-                .query_row(
-                    "SELECT role, banned, muted_until, mute_reason, must_change_password
-                     FROM accounts WHERE login = ?1",
-                    [&login],
-                    |row| {
-                        let muted_until: Option<i64> = row.get(2)?;
-                        let reason: Option<String> = row.get(3)?;
-                        Ok(Standing {
-                            role: Role::parse(&row.get::<_, String>(0)?).unwrap_or_default(),
-                            banned: row.get(1)?,
-                            muted: muted_until.filter(|&until| until > crate::now_ms()).map(
-                                |until_ms| Mute {
-                                    until_ms,
-                                    reason: reason.unwrap_or_default(),
-                                },
-                            ),
-                            must_change_password: row.get(4)?,
-                        })
-                    },
-                )
-                .optional()?;
-            Ok(found.unwrap_or_default())
+            let found = Self::lock(&this.db).query_opt(
+                "SELECT role, banned, muted_until, mute_reason, must_change_password
+                 FROM accounts WHERE login = ?1",
+                sql_params![&login],
+            )?;
+            let Some(row) = found else {
+                return Ok(Standing::default());
+            };
+            let muted_until: Option<i64> = row.get(2)?;
+            let reason: Option<String> = row.get(3)?;
+            Ok(Standing {
+                role: Role::parse(&row.get::<String>(0)?).unwrap_or_default(),
+                banned: row.get(1)?,
+                muted: muted_until
+                    .filter(|&until| until > crate::now_ms())
+                    .map(|until_ms| Mute {
+                        until_ms,
+                        reason: reason.unwrap_or_default(),
+                    }),
+                must_change_password: row.get(4)?,
+            })
         })
         .await
     }
@@ -116,11 +115,11 @@ impl Accounts {
     /// Makes the accounts named in `--admin` admins (those registered
     /// later become admins when they sign up). Blocking: call it at start.
     pub fn promote_admins(&self) -> Result<(), AccountError> {
-        let db = Self::lock(&self.db);
+        let mut db = Self::lock(&self.db);
         for login in self.admins.iter() {
             db.execute(
                 "UPDATE accounts SET role = 'admin' WHERE login = ?1",
-                [login],
+                sql_params![login],
             )?;
         }
         Ok(())
@@ -132,25 +131,22 @@ impl Accounts {
     pub(super) async fn on_account<T: Send + 'static>(
         &self,
         login: String,
-        change: impl FnOnce(&Transaction<'_>, String, Role) -> Result<T, RoleError> + Send + 'static,
+        change: impl FnOnce(&mut dyn Sql, String, Role) -> Result<T, RoleError> + Send + 'static,
     ) -> Result<T, RoleError> {
         let this = self.clone();
         tokio::task::spawn_blocking(move || {
             let mut db = Self::lock(&this.db);
-            let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let found: Option<(String, String)> = tx
-                .query_row(
+            write_transaction(db.as_mut(), WriteLock::Accounts, |tx| {
+                let found = tx.query_opt(
                     "SELECT login, role FROM accounts WHERE login = ?1",
-                    [&login],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )
-                .optional()?;
-            let Some((login, role)) = found else {
-                return Err(RoleError::NoAccount);
-            };
-            let done = change(&tx, login, Role::parse(&role).unwrap_or_default())?;
-            tx.commit()?;
-            Ok(done)
+                    sql_params![&login],
+                )?;
+                let Some(row) = found else {
+                    return Err(RoleError::NoAccount);
+                };
+                let (login, role): (String, String) = (row.get(0)?, row.get(1)?);
+                change(tx, login, Role::parse(&role).unwrap_or_default())
+            })
         })
         .await
         .map_err(|e| RoleError::Accounts(e.into()))?
@@ -166,18 +162,16 @@ impl Accounts {
     ) -> Result<String, RoleError> {
         self.on_account(login, move |tx, login, was| {
             if was == Role::Admin && role != Role::Admin {
-                let admins: i64 = tx.query_row(
-                    "SELECT COUNT(*) FROM accounts WHERE role = 'admin'",
-                    [],
-                    |row| row.get(0),
-                )?;
+                let admins: i64 = tx
+                    .query_opt("SELECT COUNT(*) FROM accounts WHERE role = 'admin'", &[])?
+                    .map_or(Ok(0), |row| row.get(0))?;
                 if admins <= 1 {
                     return Err(RoleError::LastAdmin);
                 }
             }
             tx.execute(
                 "UPDATE accounts SET role = ?1 WHERE login = ?2",
-                params![role.as_str(), login],
+                sql_params![role.as_str(), &login],
             )?;
             let detail = Some(role.as_str().to_owned());
             record(
@@ -204,7 +198,7 @@ impl Accounts {
             }
             tx.execute(
                 "UPDATE accounts SET banned = ?1 WHERE login = ?2",
-                params![reason, login],
+                sql_params![reason.clone(), &login],
             )?;
             if reason.is_some() {
                 revoke_all_in(tx, &login, Revocation::Banned)?;
@@ -256,17 +250,17 @@ impl AuditRecord {
 }
 
 /// Appends one line to the audit record, in the caller's transaction.
-pub(super) fn record(db: &rusqlite::Connection, entry: &AuditRecord) -> rusqlite::Result<()> {
+pub(super) fn record(db: &mut dyn Sql, entry: &AuditRecord) -> Result<(), SqlError> {
     db.execute(
         "INSERT INTO audit (time_ms, actor, action, target, reason, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
+        sql_params![
             crate::now_ms(),
-            entry.actor,
+            &entry.actor,
             entry.action,
-            entry.target,
-            entry.reason,
-            entry.detail
+            entry.target.clone(),
+            entry.reason.clone(),
+            entry.detail.clone()
         ],
     )?;
     Ok(())

@@ -8,11 +8,12 @@
 
 use std::time::Duration;
 
-use rusqlite::{OptionalExtension, params};
 use tertulia_shared::SessionToken;
 use tertulia_shared::files::{hex, sha256_hex};
 
 use super::{AccountError, Accounts};
+use crate::sql::{Sql, SqlError, WriteLock, write_transaction};
+use crate::sql_params;
 
 /// Why a token did not log anyone in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,12 +83,15 @@ impl Accounts {
         let stored = hash.0.clone();
         self.blocking(move |this| {
             let now = crate::now_ms();
-            let db = Self::lock(&this.db);
-            db.execute("DELETE FROM sessions WHERE expires_ms < ?1", [now])?;
+            let mut db = Self::lock(&this.db);
+            db.execute(
+                "DELETE FROM sessions WHERE expires_ms < ?1",
+                sql_params![now],
+            )?;
             db.execute(
                 "INSERT INTO sessions (token_hash, login, created_ms, expires_ms)
                  VALUES (?1, ?2, ?3, ?4)",
-                params![stored, login, now, now.saturating_add(millis(lifetime))],
+                sql_params![stored, login, now, now.saturating_add(millis(lifetime))],
             )?;
             Ok(())
         })
@@ -111,37 +115,37 @@ impl Accounts {
             .blocking(move |this| {
                 let now = crate::now_ms();
                 let mut db = Self::lock(&this.db);
-                // Immediate: the write lock first (waiting its turn behind the
-                // message log's writer), never a read that cannot upgrade.
-                let exchange =
-                    db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-                let row: Option<(String, i64, Option<String>)> = exchange
-                    .query_row(
+                // A writing transaction: the write lock first (waiting its
+                // turn behind the message log's writer on SQLite), never a
+                // read that cannot upgrade.
+                write_transaction(db.as_mut(), WriteLock::Accounts, |exchange| {
+                    let row = exchange.query_opt(
                         "SELECT a.login, s.expires_ms, s.revoked FROM sessions s
                          JOIN accounts a ON a.login = s.login WHERE s.token_hash = ?1",
-                        [&used.0],
-                        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-                    )
-                    .optional()?;
-                let login = match row {
-                    None => return Ok(Err(TokenRefusal::Unknown)),
-                    Some((_, _, Some(_))) => return Ok(Err(TokenRefusal::Revoked)),
-                    Some((_, expires, None)) if expires <= now => {
+                        sql_params![&used.0],
+                    )?;
+                    let Some(row) = row else {
+                        return Ok(Err(TokenRefusal::Unknown));
+                    };
+                    let (login, expires, revoked): (String, i64, Option<String>) =
+                        (row.get(0)?, row.get(1)?, row.get(2)?);
+                    if revoked.is_some() {
+                        return Ok(Err(TokenRefusal::Revoked));
+                    }
+                    if expires <= now {
                         return Ok(Err(TokenRefusal::Expired));
                     }
-                    Some((login, _, None)) => login,
-                };
-                exchange.execute(
-                    "UPDATE sessions SET revoked = ?1 WHERE token_hash = ?2",
-                    params![Revocation::Rotated.as_str(), used.0],
-                )?;
-                exchange.execute(
-                    "INSERT INTO sessions (token_hash, login, created_ms, expires_ms)
-                     VALUES (?1, ?2, ?3, ?4)",
-                    params![stored, login, now, now.saturating_add(millis(lifetime))],
-                )?;
-                exchange.commit()?;
-                Ok(Ok(login))
+                    exchange.execute(
+                        "UPDATE sessions SET revoked = ?1 WHERE token_hash = ?2",
+                        sql_params![Revocation::Rotated.as_str(), &used.0],
+                    )?;
+                    exchange.execute(
+                        "INSERT INTO sessions (token_hash, login, created_ms, expires_ms)
+                         VALUES (?1, ?2, ?3, ?4)",
+                        sql_params![stored, &login, now, now.saturating_add(millis(lifetime))],
+                    )?;
+                    Ok::<_, AccountError>(Ok(login))
+                })
             })
             .await?;
         Ok(owner.map(|login| (login, fresh, hash)))
@@ -152,7 +156,7 @@ impl Accounts {
         self.blocking(move |this| {
             Self::lock(&this.db).execute(
                 "UPDATE sessions SET revoked = ?1 WHERE token_hash = ?2 AND revoked IS NULL",
-                params![why.as_str(), hash.0],
+                sql_params![why.as_str(), hash.0],
             )?;
             Ok(())
         })
@@ -165,7 +169,7 @@ impl Accounts {
         login: String,
         why: Revocation,
     ) -> Result<usize, AccountError> {
-        self.blocking(move |this| Ok(revoke_all_in(&Self::lock(&this.db), &login, why)?))
+        self.blocking(move |this| Ok(revoke_all_in(Self::lock(&this.db).as_mut(), &login, why)?))
             .await
     }
 }
@@ -173,14 +177,15 @@ impl Accounts {
 /// Revokes every working token of `login`, in the caller's connection or
 /// transaction (a ban does it in the same transaction as the ban).
 pub(super) fn revoke_all_in(
-    db: &rusqlite::Connection,
+    db: &mut dyn Sql,
     login: &str,
     why: Revocation,
-) -> rusqlite::Result<usize> {
-    db.execute(
+) -> Result<usize, SqlError> {
+    let revoked = db.execute(
         "UPDATE sessions SET revoked = ?1 WHERE login = ?2 AND revoked IS NULL",
-        params![why.as_str(), login],
-    )
+        sql_params![why.as_str(), login],
+    )?;
+    Ok(usize::try_from(revoked).unwrap_or(usize::MAX))
 }
 
 fn millis(duration: Duration) -> i64 {

@@ -41,6 +41,8 @@ pub enum SqlError {
     },
     #[error("a query's answer has no column {0}")]
     NoColumn(usize),
+    #[error("the connection is closed")]
+    Closed,
 }
 
 impl SqlError {

@@ -74,8 +74,21 @@ pub enum PostgresError {
 
 /// A PostgreSQL connection with its prepared statements.
 pub struct PostgresConnection {
-    client: Client,
+    /// Always there, but for the moment it is handed to the closing thread.
+    client: Option<Client>,
     prepared: HashMap<&'static str, Statement>,
+}
+
+/// The client's own runtime blocks when the connection closes, which
+/// tokio forbids on its threads: the owner (the accounts, shared by every
+/// session) may well be dropped on one, so the closing happens on a
+/// thread of its own.
+impl Drop for PostgresConnection {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take() {
+            std::thread::spawn(move || drop(client));
+        }
+    }
 }
 
 impl std::fmt::Debug for PostgresConnection {
@@ -97,7 +110,7 @@ pub fn connect_postgres(address: &str) -> Result<PostgresConnection, PostgresErr
     config.application_name("tertulia-server");
     let client = config.connect(NoTls).map_err(PostgresError::Connect)?;
     let mut db = PostgresConnection {
-        client,
+        client: Some(client),
         prepared: HashMap::new(),
     };
     db.migrate()?;
@@ -110,7 +123,9 @@ impl PostgresConnection {
             step,
             error: error.into(),
         };
-        let client = &mut self.client;
+        let client = self
+            .client()
+            .map_err(|error| PostgresError::Migration { step: 0, error })?;
         client
             .execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
             .map_err(|e| failed(0, e))?;
@@ -142,11 +157,15 @@ impl PostgresConnection {
         Ok(())
     }
 
+    fn client(&mut self) -> Result<&mut Client, SqlError> {
+        self.client.as_mut().ok_or(SqlError::Closed)
+    }
+
     fn statement(&mut self, sql: &'static str) -> Result<Statement, SqlError> {
         if let Some(statement) = self.prepared.get(sql) {
             return Ok(statement.clone());
         }
-        let statement = self.client.prepare(&numbered(sql))?;
+        let statement = self.client()?.prepare(&numbered(sql))?;
         self.prepared.insert(sql, statement.clone());
         Ok(statement)
     }
@@ -160,13 +179,13 @@ impl Sql for PostgresConnection {
     fn execute(&mut self, sql: &'static str, params: &[Value]) -> Result<u64, SqlError> {
         let statement = self.statement(sql)?;
         let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
-        Ok(self.client.execute(&statement, &params)?)
+        Ok(self.client()?.execute(&statement, &params)?)
     }
 
     fn query(&mut self, sql: &'static str, params: &[Value]) -> Result<Vec<Row>, SqlError> {
         let statement = self.statement(sql)?;
         let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
-        let rows = self.client.query(&statement, &params)?;
+        let rows = self.client()?.query(&statement, &params)?;
         rows.iter()
             .map(|row| {
                 (0..row.len())
@@ -179,25 +198,23 @@ impl Sql for PostgresConnection {
     }
 
     fn begin_write(&mut self, lock: WriteLock) -> Result<(), SqlError> {
-        self.client.batch_execute("BEGIN")?;
+        self.client()?.batch_execute("BEGIN")?;
         let key = lock as i64;
-        if let Err(e) = self
-            .client
-            .execute("SELECT pg_advisory_xact_lock($1)", &[&key])
-        {
-            let _ = self.client.batch_execute("ROLLBACK");
+        let client = self.client()?;
+        if let Err(e) = client.execute("SELECT pg_advisory_xact_lock($1)", &[&key]) {
+            let _ = client.batch_execute("ROLLBACK");
             return Err(e.into());
         }
         Ok(())
     }
 
     fn commit(&mut self) -> Result<(), SqlError> {
-        self.client.batch_execute("COMMIT")?;
+        self.client()?.batch_execute("COMMIT")?;
         Ok(())
     }
 
     fn rollback(&mut self) -> Result<(), SqlError> {
-        self.client.batch_execute("ROLLBACK")?;
+        self.client()?.batch_execute("ROLLBACK")?;
         Ok(())
     }
 }

@@ -3,7 +3,7 @@ use crate::scratch_postgres::{ScratchPostgres, required};
 
 /// Where a storage test runs: a fresh SQLite file, and a fresh database on
 /// the scratch PostgreSQL where there is one (always in CI).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum Backend {
     Sqlite(std::path::PathBuf),
     Postgres(String),
