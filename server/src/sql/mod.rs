@@ -5,6 +5,7 @@
 //! Both drivers block, so a connection is used only from a blocking thread
 //! (`spawn_blocking`), never from a tokio worker.
 
+use std::borrow::Cow;
 use std::fmt;
 
 mod postgres;
@@ -12,19 +13,20 @@ mod sqlite;
 
 pub use self::postgres::{PostgresError, connect_postgres};
 
-/// A parameter or a column value.
+/// A parameter (borrowing what it can: a message's text is not copied to
+/// be stored) or a column value (owned).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     Null,
     Int(i64),
-    Text(String),
+    Text(Cow<'a, str>),
     Bool(bool),
-    Bytes(Vec<u8>),
+    Bytes(Cow<'a, [u8]>),
 }
 
 /// One row of a query's answer.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Row(Vec<Value>);
+pub struct Row(Vec<Value<'static>>);
 
 /// Why a statement failed.
 #[derive(Debug, thiserror::Error)]
@@ -72,9 +74,9 @@ pub enum Engine {
 pub trait Sql: Send + fmt::Debug {
     fn engine(&self) -> Engine;
     /// Runs a statement; answers how many rows it changed.
-    fn execute(&mut self, sql: &'static str, params: &[Value]) -> Result<u64, SqlError>;
+    fn execute(&mut self, sql: &str, params: &[Value<'_>]) -> Result<u64, SqlError>;
     /// Runs a query; answers its rows.
-    fn query(&mut self, sql: &'static str, params: &[Value]) -> Result<Vec<Row>, SqlError>;
+    fn query(&mut self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>, SqlError>;
     /// Starts a transaction that writes: SQLite takes its write lock at
     /// once (`BEGIN IMMEDIATE`); PostgreSQL takes an advisory lock that
     /// every writing transaction of the same `lock` takes, so a check and
@@ -84,7 +86,7 @@ pub trait Sql: Send + fmt::Debug {
     fn rollback(&mut self) -> Result<(), SqlError>;
 
     /// The first row of a query, if any.
-    fn query_opt(&mut self, sql: &'static str, params: &[Value]) -> Result<Option<Row>, SqlError> {
+    fn query_opt(&mut self, sql: &str, params: &[Value<'_>]) -> Result<Option<Row>, SqlError> {
         Ok(self.query(sql, params)?.into_iter().next())
     }
 }
@@ -131,7 +133,7 @@ impl Row {
     }
 }
 
-impl Value {
+impl Value<'_> {
     fn kind(&self) -> &'static str {
         match self {
             Value::Null => "null",
@@ -146,12 +148,12 @@ impl Value {
 /// A Rust type a column converts to.
 pub trait FromValue: Sized {
     const KIND: &'static str;
-    fn from_value(value: &Value) -> Option<Self>;
+    fn from_value(value: &Value<'_>) -> Option<Self>;
 }
 
 impl FromValue for i64 {
     const KIND: &'static str = "an integer";
-    fn from_value(value: &Value) -> Option<Self> {
+    fn from_value(value: &Value<'_>) -> Option<Self> {
         match value {
             Value::Int(n) => Some(*n),
             _ => None,
@@ -161,9 +163,9 @@ impl FromValue for i64 {
 
 impl FromValue for String {
     const KIND: &'static str = "text";
-    fn from_value(value: &Value) -> Option<Self> {
+    fn from_value(value: &Value<'_>) -> Option<Self> {
         match value {
-            Value::Text(text) => Some(text.clone()),
+            Value::Text(text) => Some(text.clone().into_owned()),
             _ => None,
         }
     }
@@ -172,7 +174,7 @@ impl FromValue for String {
 /// SQLite keeps booleans as 0 and 1.
 impl FromValue for bool {
     const KIND: &'static str = "a boolean";
-    fn from_value(value: &Value) -> Option<Self> {
+    fn from_value(value: &Value<'_>) -> Option<Self> {
         match value {
             Value::Bool(flag) => Some(*flag),
             Value::Int(n) => Some(*n != 0),
@@ -183,7 +185,7 @@ impl FromValue for bool {
 
 impl<T: FromValue> FromValue for Option<T> {
     const KIND: &'static str = T::KIND;
-    fn from_value(value: &Value) -> Option<Self> {
+    fn from_value(value: &Value<'_>) -> Option<Self> {
         match value {
             Value::Null => Some(None),
             other => T::from_value(other).map(Some),
@@ -191,43 +193,56 @@ impl<T: FromValue> FromValue for Option<T> {
     }
 }
 
-impl From<i64> for Value {
+impl From<i64> for Value<'_> {
     fn from(n: i64) -> Self {
         Value::Int(n)
     }
 }
 
-impl From<u32> for Value {
+impl From<u32> for Value<'_> {
     fn from(n: u32) -> Self {
         Value::Int(i64::from(n))
     }
 }
 
-impl From<bool> for Value {
+/// Message ids and sizes: the engines keep signed 64-bit integers.
+impl From<u64> for Value<'_> {
+    fn from(n: u64) -> Self {
+        Value::Int(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
+impl From<bool> for Value<'_> {
     fn from(flag: bool) -> Self {
         Value::Bool(flag)
     }
 }
 
-impl From<&str> for Value {
-    fn from(text: &str) -> Self {
-        Value::Text(text.to_owned())
+impl<'a> From<&'a str> for Value<'a> {
+    fn from(text: &'a str) -> Self {
+        Value::Text(Cow::Borrowed(text))
     }
 }
 
-impl From<String> for Value {
+impl From<String> for Value<'_> {
     fn from(text: String) -> Self {
-        Value::Text(text)
+        Value::Text(Cow::Owned(text))
     }
 }
 
-impl From<&String> for Value {
-    fn from(text: &String) -> Self {
-        Value::Text(text.clone())
+impl<'a> From<&'a String> for Value<'a> {
+    fn from(text: &'a String) -> Self {
+        Value::Text(Cow::Borrowed(text))
     }
 }
 
-impl<T: Into<Value>> From<Option<T>> for Value {
+impl<'a> From<&'a [u8]> for Value<'a> {
+    fn from(bytes: &'a [u8]) -> Self {
+        Value::Bytes(Cow::Borrowed(bytes))
+    }
+}
+
+impl<'a, T: Into<Value<'a>>> From<Option<T>> for Value<'a> {
     fn from(value: Option<T>) -> Self {
         value.map_or(Value::Null, Into::into)
     }

@@ -76,7 +76,7 @@ pub enum PostgresError {
 pub struct PostgresConnection {
     /// Always there, but for the moment it is handed to the closing thread.
     client: Option<Client>,
-    prepared: HashMap<&'static str, Statement>,
+    prepared: HashMap<String, Statement>,
 }
 
 /// The client's own runtime blocks when the connection closes, which
@@ -161,12 +161,12 @@ impl PostgresConnection {
         self.client.as_mut().ok_or(SqlError::Closed)
     }
 
-    fn statement(&mut self, sql: &'static str) -> Result<Statement, SqlError> {
+    fn statement(&mut self, sql: &str) -> Result<Statement, SqlError> {
         if let Some(statement) = self.prepared.get(sql) {
             return Ok(statement.clone());
         }
         let statement = self.client()?.prepare(&numbered(sql))?;
-        self.prepared.insert(sql, statement.clone());
+        self.prepared.insert(sql.to_owned(), statement.clone());
         Ok(statement)
     }
 }
@@ -176,20 +176,20 @@ impl Sql for PostgresConnection {
         Engine::Postgres
     }
 
-    fn execute(&mut self, sql: &'static str, params: &[Value]) -> Result<u64, SqlError> {
+    fn execute(&mut self, sql: &str, params: &[Value<'_>]) -> Result<u64, SqlError> {
         let statement = self.statement(sql)?;
         let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
         Ok(self.client()?.execute(&statement, &params)?)
     }
 
-    fn query(&mut self, sql: &'static str, params: &[Value]) -> Result<Vec<Row>, SqlError> {
+    fn query(&mut self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>, SqlError> {
         let statement = self.statement(sql)?;
         let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
         let rows = self.client()?.query(&statement, &params)?;
         rows.iter()
             .map(|row| {
                 (0..row.len())
-                    .map(|i| row.try_get::<_, Value>(i))
+                    .map(|i| row.try_get::<_, Value<'static>>(i))
                     .collect::<Result<Vec<_>, _>>()
                     .map(Row)
                     .map_err(SqlError::from)
@@ -225,7 +225,7 @@ fn numbered(sql: &str) -> String {
     sql.replace('?', "$")
 }
 
-impl ToSql for Value {
+impl ToSql for Value<'_> {
     fn to_sql(
         &self,
         ty: &Type,
@@ -239,9 +239,9 @@ impl ToSql for Value {
                 Type::BOOL => (*n != 0).to_sql(ty, out),
                 _ => n.to_sql(ty, out),
             },
-            Value::Text(text) => text.as_str().to_sql(ty, out),
+            Value::Text(text) => text.as_ref().to_sql(ty, out),
             Value::Bool(flag) => flag.to_sql(ty, out),
-            Value::Bytes(bytes) => bytes.as_slice().to_sql(ty, out),
+            Value::Bytes(bytes) => bytes.as_ref().to_sql(ty, out),
         }
     }
 
@@ -252,20 +252,20 @@ impl ToSql for Value {
     to_sql_checked!();
 }
 
-impl<'a> FromSql<'a> for Value {
-    fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Value, Box<dyn Error + Sync + Send>> {
+impl<'a> FromSql<'a> for Value<'static> {
+    fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Value<'static>, Box<dyn Error + Sync + Send>> {
         Ok(match *ty {
             Type::INT8 => Value::Int(i64::from_sql(ty, raw)?),
             Type::INT4 => Value::Int(i32::from_sql(ty, raw)?.into()),
             Type::INT2 => Value::Int(i16::from_sql(ty, raw)?.into()),
             Type::BOOL => Value::Bool(bool::from_sql(ty, raw)?),
-            Type::BYTEA => Value::Bytes(Vec::<u8>::from_sql(ty, raw)?),
-            _ if <&str as FromSql>::accepts(ty) => Value::Text(String::from_sql(ty, raw)?),
+            Type::BYTEA => Value::Bytes(Vec::<u8>::from_sql(ty, raw)?.into()),
+            _ if <&str as FromSql>::accepts(ty) => Value::Text(String::from_sql(ty, raw)?.into()),
             _ => return Err(format!("no Value for PostgreSQL type {ty}").into()),
         })
     }
 
-    fn from_sql_null(_: &Type) -> Result<Value, Box<dyn Error + Sync + Send>> {
+    fn from_sql_null(_: &Type) -> Result<Value<'static>, Box<dyn Error + Sync + Send>> {
         Ok(Value::Null)
     }
 

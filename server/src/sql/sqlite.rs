@@ -10,14 +10,14 @@ impl Sql for Connection {
         Engine::Sqlite
     }
 
-    fn execute(&mut self, sql: &'static str, params: &[Value]) -> Result<u64, SqlError> {
+    fn execute(&mut self, sql: &str, params: &[Value<'_>]) -> Result<u64, SqlError> {
         let changed = self
             .prepare_cached(sql)?
             .execute(params_from_iter(params))?;
         Ok(u64::try_from(changed).unwrap_or(u64::MAX))
     }
 
-    fn query(&mut self, sql: &'static str, params: &[Value]) -> Result<Vec<Row>, SqlError> {
+    fn query(&mut self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>, SqlError> {
         let mut statement = self.prepare_cached(sql)?;
         let columns = statement.column_count();
         let rows = statement.query_map(params_from_iter(params), |row| {
@@ -45,18 +45,18 @@ impl Sql for Connection {
     }
 }
 
-fn value_of(column: ValueRef<'_>) -> Value {
+fn value_of(column: ValueRef<'_>) -> Value<'static> {
     match column {
         ValueRef::Null => Value::Null,
         ValueRef::Integer(n) => Value::Int(n),
         // No column of ours holds a float; keep it readable if one does.
-        ValueRef::Real(x) => Value::Text(x.to_string()),
-        ValueRef::Text(bytes) => Value::Text(String::from_utf8_lossy(bytes).into_owned()),
-        ValueRef::Blob(bytes) => Value::Bytes(bytes.to_vec()),
+        ValueRef::Real(x) => Value::Text(x.to_string().into()),
+        ValueRef::Text(bytes) => Value::Text(String::from_utf8_lossy(bytes).into_owned().into()),
+        ValueRef::Blob(bytes) => Value::Bytes(bytes.to_vec().into()),
     }
 }
 
-impl rusqlite::ToSql for Value {
+impl rusqlite::ToSql for Value<'_> {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(match self {
             Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
