@@ -182,6 +182,10 @@ pub enum DbError {
     Database(#[from] rusqlite::Error),
     #[error("migrations: {0}")]
     Migration(#[from] rusqlite_migration::Error),
+    #[error("database: {0}")]
+    Sql(#[from] crate::sql::SqlError),
+    #[error("{0}")]
+    Postgres(#[from] crate::sql::PostgresError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }

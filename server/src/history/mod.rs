@@ -1,4 +1,5 @@
-//! The message log: every room and private message, kept in SQLite.
+//! The message log: every room and private message, kept in SQLite (one
+//! node) or PostgreSQL (see docs/SCALING.md).
 //!
 //! The hub assigns each message its id and stamp under its lock and hands
 //! it to [`MessageLog::append`], which only queues it: one writer thread
@@ -20,13 +21,13 @@ use std::path::Path;
 use std::sync::mpsc::{SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 
-use rusqlite::Connection;
 use tertulia_shared::{ChatMessage, MessageId, PrivateMessage, Reaction, TimestampMs};
 use tokio::sync::watch;
 
 use crate::db::DbError;
+use crate::sql::{Sql, SqlError};
 pub use read::{Found, Page};
-pub use search::{Scope, match_query};
+pub use search::{Scope, Words, match_query};
 
 /// Messages (and other changes) waiting for the writer at most; past this
 /// `say` and `private` answer `busy` instead of letting memory grow.
@@ -82,7 +83,7 @@ struct Inner {
     indexed: watch::Receiver<MessageId>,
     /// Id ranges whose transaction failed even after retries.
     lost: Arc<Mutex<Vec<(MessageId, MessageId)>>>,
-    reader: Mutex<Connection>,
+    reader: Mutex<Box<dyn Sql>>,
 }
 
 /// Shared handle to the message log (cheap to clone).
@@ -109,9 +110,29 @@ impl MessageLog {
         path: &Path,
         forgotten: impl Fn() + Send + 'static,
     ) -> Result<(MessageLog, Resume), DbError> {
-        let writer = crate::db::connect(path)?;
-        let reader = crate::db::connect(path)?;
-        let resume = read::resume(&reader)?;
+        let writer = Box::new(crate::db::connect(path)?);
+        let reader = Box::new(crate::db::connect(path)?);
+        Self::start(writer, reader, forgotten)
+    }
+
+    /// Opens the log in a PostgreSQL database (`postgres://…`), bringing
+    /// its schema up to date, and starts its writer. Blocking: call it
+    /// from a blocking thread.
+    pub fn open_postgres(
+        address: &str,
+        forgotten: impl Fn() + Send + 'static,
+    ) -> Result<(MessageLog, Resume), DbError> {
+        let writer = Box::new(crate::sql::connect_postgres(address)?);
+        let reader = Box::new(crate::sql::connect_postgres(address)?);
+        Self::start(writer, reader, forgotten)
+    }
+
+    fn start(
+        writer: Box<dyn Sql>,
+        mut reader: Box<dyn Sql>,
+        forgotten: impl Fn() + Send + 'static,
+    ) -> Result<(MessageLog, Resume), DbError> {
+        let resume = read::resume(reader.as_mut())?;
         let (queue, entries) = std::sync::mpsc::sync_channel(QUEUE_CAPACITY);
         let (stored_tx, stored) = watch::channel(resume.next_id.saturating_sub(1));
         let (indexed_tx, indexed) = watch::channel(0);
@@ -192,18 +213,17 @@ impl MessageLog {
     }
 
     /// Runs a read on a blocking thread with the reader connection.
-    async fn read<T, F>(&self, work: F) -> Result<T, rusqlite::Error>
+    async fn read<T, F>(&self, work: F) -> Result<T, SqlError>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, rusqlite::Error> + Send + 'static,
+        F: FnOnce(&mut dyn Sql) -> Result<T, SqlError> + Send + 'static,
     {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
-            let reader = inner.reader.lock().unwrap_or_else(|p| p.into_inner());
-            work(&reader)
+            let mut reader = inner.reader.lock().unwrap_or_else(|p| p.into_inner());
+            work(reader.as_mut())
         })
-        .await
-        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?
+        .await?
     }
 
     /// One page of a room's stored messages (see [`Page`]), named
@@ -215,7 +235,7 @@ impl MessageLog {
         room_name: String,
         page: Page,
         first_id: MessageId,
-    ) -> Result<(Vec<ChatMessage>, bool), rusqlite::Error> {
+    ) -> Result<(Vec<ChatMessage>, bool), SqlError> {
         self.read(move |db| read::room_page(db, &room_key, &room_name, page, first_id))
             .await
     }
@@ -225,7 +245,7 @@ impl MessageLog {
         &self,
         login_key: String,
         page: Page,
-    ) -> Result<(Vec<PrivateMessage>, bool), rusqlite::Error> {
+    ) -> Result<(Vec<PrivateMessage>, bool), SqlError> {
         self.read(move |db| read::private_page(db, &login_key, page))
             .await
     }
@@ -236,13 +256,13 @@ impl MessageLog {
         &self,
         login_key: String,
         up_to: MessageId,
-    ) -> Result<Vec<PrivateMessage>, rusqlite::Error> {
+    ) -> Result<Vec<PrivateMessage>, SqlError> {
         self.read(move |db| read::queued_privates(db, &login_key, up_to))
             .await
     }
 
     /// The stored message `id`, wherever it is (room or private).
-    pub async fn find(&self, id: MessageId) -> Result<Option<Found>, rusqlite::Error> {
+    pub async fn find(&self, id: MessageId) -> Result<Option<Found>, SqlError> {
         self.read(move |db| read::find(db, id)).await
     }
 
@@ -256,12 +276,12 @@ impl MessageLog {
     /// One page of search hits, newest first (see [`read::search`]).
     pub async fn search(
         &self,
-        fts_query: String,
+        words: Words,
         scope: Scope,
         before_id: Option<MessageId>,
         limit: usize,
-    ) -> Result<search::Hits, rusqlite::Error> {
-        self.read(move |db| search::search(db, &fts_query, &scope, before_id, limit))
+    ) -> Result<search::Hits, SqlError> {
+        self.read(move |db| search::search(db, &words, &scope, before_id, limit))
             .await
     }
 
@@ -271,14 +291,9 @@ impl MessageLog {
         id: MessageId,
         login: String,
         emoji: String,
-    ) -> Result<Vec<Reaction>, rusqlite::Error> {
-        let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut reader = inner.reader.lock().unwrap_or_else(|p| p.into_inner());
-            reactions::toggle_reaction(&mut reader, id, &login, &emoji)
-        })
-        .await
-        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?
+    ) -> Result<Vec<Reaction>, SqlError> {
+        self.read(move |db| reactions::toggle_reaction(db, id, &login, &emoji))
+            .await
     }
 
     /// A room's messages stamped in `from_ms..to_ms` (from id `first_id`
@@ -290,7 +305,7 @@ impl MessageLog {
         (from_ms, to_ms): (TimestampMs, TimestampMs),
         first_id: MessageId,
         limit: usize,
-    ) -> Result<Vec<ChatMessage>, rusqlite::Error> {
+    ) -> Result<Vec<ChatMessage>, SqlError> {
         self.read(move |db| {
             read::span(db, &room_key, &room_name, (from_ms, to_ms), first_id, limit)
         })
@@ -304,15 +319,15 @@ impl MessageLog {
         room_key: &str,
         room_name: &str,
         count: usize,
-    ) -> Result<(Vec<ChatMessage>, bool), rusqlite::Error> {
-        let reader = self.inner.reader.lock().unwrap_or_else(|p| p.into_inner());
-        read::recent(&reader, room_key, room_name, count)
+    ) -> Result<(Vec<ChatMessage>, bool), SqlError> {
+        let mut reader = self.inner.reader.lock().unwrap_or_else(|p| p.into_inner());
+        read::recent(reader.as_mut(), room_key, room_name, count)
     }
 }
 
 /// A failed read of the log, as the person who asked is told it (the
 /// cause goes to the server's log).
-pub fn unreadable(e: rusqlite::Error) -> tertulia_shared::ErrorBody {
+pub fn unreadable(e: SqlError) -> tertulia_shared::ErrorBody {
     tracing::error!("reading the message log failed: {e}");
     tertulia_shared::ErrorBody::new(
         tertulia_shared::ErrorCode::Internal,

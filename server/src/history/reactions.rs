@@ -1,38 +1,32 @@
 //! Reactions as stored: toggled one at a time, read with the messages they
 //! belong to (a page's worth in one range of the key).
 
-use rusqlite::{Connection, params};
 use tertulia_shared::{MessageId, REACTIONS, Reaction};
 
 use super::read::id_of;
-use super::writer::sql_id;
+use crate::sql::{Sql, SqlError, WriteLock, write_transaction};
+use crate::sql_params;
 
 /// Fills in the reactions of `rows` (messages of ids `id_of`), read in
 /// one range of the reactions' key.
 pub(super) fn attach_reactions<T>(
-    db: &Connection,
+    db: &mut dyn Sql,
     rows: &mut [T],
     id: impl Fn(&T) -> MessageId,
     slot: impl Fn(&mut T) -> &mut Vec<Reaction>,
-) -> Result<(), rusqlite::Error> {
+) -> Result<(), SqlError> {
     let (Some(low), Some(high)) = (rows.iter().map(&id).min(), rows.iter().map(&id).max()) else {
         return Ok(());
     };
-    let mut statement = db.prepare_cached(
+    let reactions = db.query(
         "SELECT message, emoji, login FROM reactions
          WHERE message BETWEEN ?1 AND ?2 ORDER BY message, time_ms",
+        sql_params![low, high],
     )?;
     let mut found: std::collections::HashMap<MessageId, Vec<Reaction>> = Default::default();
-    let reactions = statement.query_map(params![sql_id(low), sql_id(high)], |row| {
-        Ok((
-            id_of(row.get(0)?),
-            row.get::<_, String>(1)?,
-            row.get::<_, String>(2)?,
-        ))
-    })?;
-    for reaction in reactions {
-        let (message, emoji, login) = reaction?;
-        add_reaction(found.entry(message).or_default(), emoji, login);
+    for row in reactions {
+        let message = id_of(row.get(0)?);
+        add_reaction(found.entry(message).or_default(), row.get(1)?, row.get(2)?);
     }
     for row in rows.iter_mut() {
         if let Some(mut reactions) = found.remove(&id(row)) {
@@ -60,16 +54,14 @@ fn sort_reactions(reactions: &mut [Reaction]) {
 }
 
 /// Message `id`'s reactions, whole.
-pub(super) fn reactions_of(
-    db: &Connection,
-    id: MessageId,
-) -> Result<Vec<Reaction>, rusqlite::Error> {
-    let mut statement = db
-        .prepare_cached("SELECT emoji, login FROM reactions WHERE message = ?1 ORDER BY time_ms")?;
+pub(super) fn reactions_of(db: &mut dyn Sql, id: MessageId) -> Result<Vec<Reaction>, SqlError> {
+    let rows = db.query(
+        "SELECT emoji, login FROM reactions WHERE message = ?1 ORDER BY time_ms",
+        sql_params![id],
+    )?;
     let mut reactions = Vec::new();
-    for row in statement.query_map([sql_id(id)], |row| Ok((row.get(0)?, row.get(1)?)))? {
-        let (emoji, login) = row?;
-        add_reaction(&mut reactions, emoji, login);
+    for row in rows {
+        add_reaction(&mut reactions, row.get(0)?, row.get(1)?);
     }
     sort_reactions(&mut reactions);
     Ok(reactions)
@@ -78,27 +70,27 @@ pub(super) fn reactions_of(
 /// Adds `login`'s `emoji` on message `id`, or takes it back if it was
 /// there, in one write transaction; the message's reactions after it.
 pub(super) fn toggle_reaction(
-    db: &mut Connection,
+    db: &mut dyn Sql,
     id: MessageId,
     login: &str,
     emoji: &str,
-) -> Result<Vec<Reaction>, rusqlite::Error> {
-    let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let id_sql = sql_id(id);
-    let removed = tx.execute(
-        "DELETE FROM reactions WHERE message = ?1 AND login = ?2 AND emoji = ?3",
-        params![id_sql, login, emoji],
-    )?;
-    if removed == 0 {
-        // Stamps never tie on a message, so `by` keeps the order of arrival.
-        tx.execute(
-            "INSERT INTO reactions (message, login, emoji, time_ms)
-             VALUES (?1, ?2, ?3, MAX(?4, (SELECT COALESCE(MAX(time_ms), 0) + 1
-                                           FROM reactions WHERE message = ?1)))",
-            params![id_sql, login, emoji, crate::now_ms()],
+) -> Result<Vec<Reaction>, SqlError> {
+    write_transaction(db, WriteLock::Reactions, |tx| {
+        let removed = tx.execute(
+            "DELETE FROM reactions WHERE message = ?1 AND login = ?2 AND emoji = ?3",
+            sql_params![id, login, emoji],
         )?;
-    }
-    let reactions = reactions_of(&tx, id)?;
-    tx.commit()?;
-    Ok(reactions)
+        if removed == 0 {
+            // Stamps never tie on a message, so `by` keeps the order of
+            // arrival. (Both engines take the larger with a CASE.)
+            tx.execute(
+                "INSERT INTO reactions (message, login, emoji, time_ms)
+                 SELECT ?1, ?2, ?3, CASE WHEN ?4 > next THEN ?4 ELSE next END
+                 FROM (SELECT COALESCE(MAX(time_ms), 0) + 1 AS next
+                       FROM reactions WHERE message = ?1) AS latest",
+                sql_params![id, login, emoji, crate::now_ms()],
+            )?;
+        }
+        reactions_of(tx, id)
+    })
 }

@@ -1,12 +1,13 @@
 //! The log's queries, each cut into pages that fit the protocol's line.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
 use tertulia_shared::{
     ChatMessage, ErrorBody, ErrorCode, FileInfo, MessageId, PrivateMessage, Quote, TimestampMs,
 };
 
 use super::{QUEUE_CAPACITY, Resume};
 use crate::page;
+use crate::sql::{Engine, Row, Sql, SqlError};
+use crate::sql_params;
 
 /// Rows read for one page at most (a page of short messages stops here
 /// before it reaches the byte budget).
@@ -57,22 +58,22 @@ impl Page {
 /// Where ids and stamps resume. Ids skip [`QUEUE_CAPACITY`] past the
 /// highest one stored: ids given out but not yet stored when the server
 /// was killed were seen by clients and must never name another message.
-pub(super) fn resume(db: &Connection) -> Result<Resume, rusqlite::Error> {
-    let sequence: Option<i64> = db
-        .query_row(
+pub(super) fn resume(db: &mut dyn Sql) -> Result<Resume, SqlError> {
+    // The highest id ever stored, even if pruned since: SQLite keeps it
+    // for AUTOINCREMENT, PostgreSQL in `log_state` (see `writer`).
+    let highest = match db.engine() {
+        Engine::Sqlite => db.query_opt(
             "SELECT seq FROM sqlite_sequence WHERE name = 'messages'",
-            [],
-            |row| row.get(0),
-        )
-        .optional()?;
+            &[],
+        )?,
+        Engine::Postgres => db.query_opt("SELECT highest_id FROM log_state", &[])?,
+    };
+    let highest: Option<i64> = highest.map(|row| row.get(0)).transpose()?;
     let last_stamp_ms: Option<i64> = db
-        .query_row(
-            "SELECT time_ms FROM messages ORDER BY id DESC LIMIT 1",
-            [],
-            |row| row.get(0),
-        )
-        .optional()?;
-    let highest = sequence.map_or(0, |s| u64::try_from(s).unwrap_or(0));
+        .query_opt("SELECT time_ms FROM messages ORDER BY id DESC LIMIT 1", &[])?
+        .map(|row| row.get(0))
+        .transpose()?;
+    let highest = highest.map_or(0, |s| u64::try_from(s).unwrap_or(0));
     let gap = if highest == 0 {
         0
     } else {
@@ -105,12 +106,12 @@ fn fill<T: serde::Serialize>(rows: Vec<T>, newest_first: bool) -> (Vec<T>, bool)
 }
 
 pub(super) fn room_page(
-    db: &Connection,
+    db: &mut dyn Sql,
     room_key: &str,
     room_name: &str,
     page: Page,
     first_id: MessageId,
-) -> Result<(Vec<ChatMessage>, bool), rusqlite::Error> {
+) -> Result<(Vec<ChatMessage>, bool), SqlError> {
     let (low, high, newest_first) = page.bounds();
     let low = low.max(i64::try_from(first_id).unwrap_or(i64::MAX) - 1);
     let sql = format!(
@@ -118,11 +119,10 @@ pub(super) fn room_page(
          WHERE m.room = ?1 AND m.id > ?2 AND m.id < ?3 ORDER BY m.id {} LIMIT ?4",
         order(newest_first)
     );
-    let mut statement = db.prepare_cached(&sql)?;
-    let mut rows = statement
-        .query_map(params![room_key, low, high, ROWS_READ], |row| {
-            chat_message(row, room_name)
-        })?
+    let mut rows = db
+        .query(&sql, sql_params![room_key, low, high, ROWS_READ])?
+        .iter()
+        .map(|row| chat_message(row, room_name))
         .collect::<Result<Vec<_>, _>>()?;
     super::reactions::attach_reactions(db, &mut rows, |m| m.id, |m| &mut m.reactions)?;
     Ok(fill(rows, newest_first))
@@ -136,41 +136,41 @@ const FILE_COLUMNS: &str = "f.id, f.name, f.size, f.mime, f.sha256, m.deleted_by
                             m.reply_to, m.reply_from, m.reply_quote, m.edited";
 const WITH_FILE: &str = "LEFT JOIN files f ON f.id = m.file_id";
 
-fn file_info(row: &Row<'_>, first: usize) -> Result<Option<FileInfo>, rusqlite::Error> {
-    let Some(id) = row.get::<_, Option<i64>>(first)? else {
+fn file_info(row: &Row, first: usize) -> Result<Option<FileInfo>, SqlError> {
+    let Some(id) = row.get::<Option<i64>>(first)? else {
         return Ok(None);
     };
     Ok(Some(FileInfo {
         id: id_of(id),
         name: row.get(first + 1)?,
-        size: u64::try_from(row.get::<_, i64>(first + 2)?).unwrap_or(0),
+        size: u64::try_from(row.get::<i64>(first + 2)?).unwrap_or(0),
         mime: row.get(first + 3)?,
         sha256: row.get(first + 4)?,
     }))
 }
 
 /// Whether the message was deleted: the column after the file's.
-fn deleted(row: &Row<'_>, first: usize) -> Result<bool, rusqlite::Error> {
+fn deleted(row: &Row, first: usize) -> Result<bool, SqlError> {
     row.get(first + 5)
 }
 
 /// The message it answers, quoted: the three columns after `deleted`.
-fn quote(row: &Row<'_>, first: usize) -> Result<Option<Box<Quote>>, rusqlite::Error> {
-    let Some(id) = row.get::<_, Option<i64>>(first + 6)? else {
+fn quote(row: &Row, first: usize) -> Result<Option<Box<Quote>>, SqlError> {
+    let Some(id) = row.get::<Option<i64>>(first + 6)? else {
         return Ok(None);
     };
     Ok(Some(Box::new(Quote {
         id: id_of(id),
-        from: row.get::<_, Option<String>>(first + 7)?.unwrap_or_default(),
-        text: row.get::<_, Option<String>>(first + 8)?.unwrap_or_default(),
+        from: row.get::<Option<String>>(first + 7)?.unwrap_or_default(),
+        text: row.get::<Option<String>>(first + 8)?.unwrap_or_default(),
     })))
 }
 
-fn edited(row: &Row<'_>, first: usize) -> Result<bool, rusqlite::Error> {
+fn edited(row: &Row, first: usize) -> Result<bool, SqlError> {
     row.get(first + 9)
 }
 
-fn chat_message(row: &Row<'_>, room_name: &str) -> Result<ChatMessage, rusqlite::Error> {
+fn chat_message(row: &Row, room_name: &str) -> Result<ChatMessage, SqlError> {
     Ok(ChatMessage {
         reactions: Vec::new(),
         id: id_of(row.get(0)?),
@@ -185,7 +185,7 @@ fn chat_message(row: &Row<'_>, room_name: &str) -> Result<ChatMessage, rusqlite:
     })
 }
 
-fn private_message(row: &Row<'_>) -> Result<PrivateMessage, rusqlite::Error> {
+fn private_message(row: &Row) -> Result<PrivateMessage, SqlError> {
     Ok(PrivateMessage {
         reactions: Vec::new(),
         id: id_of(row.get(0)?),
@@ -201,10 +201,10 @@ fn private_message(row: &Row<'_>) -> Result<PrivateMessage, rusqlite::Error> {
 }
 
 pub(super) fn private_page(
-    db: &Connection,
+    db: &mut dyn Sql,
     login_key: &str,
     page: Page,
-) -> Result<(Vec<PrivateMessage>, bool), rusqlite::Error> {
+) -> Result<(Vec<PrivateMessage>, bool), SqlError> {
     let (low, high, newest_first) = page.bounds();
     // Two index ranges (received, sent) merged by the union.
     let sql = format!(
@@ -219,48 +219,50 @@ pub(super) fn private_page(
          ORDER BY 1 {} LIMIT ?4",
         order(newest_first)
     );
-    let mut statement = db.prepare_cached(&sql)?;
-    let mut rows = statement
-        .query_map(params![login_key, low, high, ROWS_READ], private_message)?
+    let mut rows = db
+        .query(&sql, sql_params![login_key, low, high, ROWS_READ])?
+        .iter()
+        .map(private_message)
         .collect::<Result<Vec<_>, _>>()?;
     super::reactions::attach_reactions(db, &mut rows, |m| m.id, |m| &mut m.reactions)?;
     Ok(fill(rows, newest_first))
 }
 
 pub(super) fn queued_privates(
-    db: &Connection,
+    db: &mut dyn Sql,
     login_key: &str,
     up_to: MessageId,
-) -> Result<Vec<PrivateMessage>, rusqlite::Error> {
-    let up_to = i64::try_from(up_to).unwrap_or(i64::MAX);
-    let mut statement = db.prepare_cached(&format!(
+) -> Result<Vec<PrivateMessage>, SqlError> {
+    let sql = format!(
         "SELECT m.id, m.sender, m.recipient, m.text, m.time_ms, {FILE_COLUMNS}
          FROM messages m {WITH_FILE}
-         WHERE m.room IS NULL AND m.recipient_key = ?1 AND m.pending = 1 AND m.id <= ?2
+         WHERE m.room IS NULL AND m.recipient_key = ?1 AND m.pending AND m.id <= ?2
          ORDER BY m.id"
-    ))?;
-    let mut rows = statement
-        .query_map(params![login_key, up_to], private_message)?
+    );
+    let mut rows = db
+        .query(&sql, sql_params![login_key, up_to])?
+        .iter()
+        .map(private_message)
         .collect::<Result<Vec<_>, _>>()?;
     super::reactions::attach_reactions(db, &mut rows, |m| m.id, |m| &mut m.reactions)?;
     Ok(rows)
 }
 
 pub(super) fn recent(
-    db: &Connection,
+    db: &mut dyn Sql,
     room_key: &str,
     room_name: &str,
     count: usize,
-) -> Result<(Vec<ChatMessage>, bool), rusqlite::Error> {
-    let mut statement = db.prepare_cached(&format!(
+) -> Result<(Vec<ChatMessage>, bool), SqlError> {
+    let sql = format!(
         "SELECT m.id, m.sender, m.text, m.time_ms, {FILE_COLUMNS} FROM messages m {WITH_FILE}
          WHERE m.room = ?1 ORDER BY m.id DESC LIMIT ?2"
-    ))?;
-    let mut rows = statement
-        .query_map(
-            params![room_key, i64::try_from(count).unwrap_or(i64::MAX - 1) + 1],
-            |row| chat_message(row, room_name),
-        )?
+    );
+    let read = i64::try_from(count).unwrap_or(i64::MAX - 1) + 1;
+    let mut rows = db
+        .query(&sql, sql_params![room_key, read])?
+        .iter()
+        .map(|row| chat_message(row, room_name))
         .collect::<Result<Vec<_>, _>>()?;
     let more = rows.len() > count;
     rows.truncate(count);
@@ -292,48 +294,39 @@ impl Found {
     }
 }
 
-pub(super) fn find(db: &Connection, id: MessageId) -> Result<Option<Found>, rusqlite::Error> {
-    db.prepare_cached(
+pub(super) fn find(db: &mut dyn Sql, id: MessageId) -> Result<Option<Found>, SqlError> {
+    let found = db.query_opt(
         "SELECT room, sender, recipient, text, deleted_by IS NOT NULL, file_id IS NOT NULL
          FROM messages WHERE id = ?1",
-    )?
-    .query_row([super::writer::sql_id(id)], |row| {
-        Ok(Found {
-            room_key: row.get(0)?,
-            from: row.get(1)?,
-            to: row.get(2)?,
-            text: row.get(3)?,
-            deleted: row.get(4)?,
-            file: row.get(5)?,
-        })
-    })
-    .optional()
+        sql_params![id],
+    )?;
+    let Some(row) = found else { return Ok(None) };
+    Ok(Some(Found {
+        room_key: row.get(0)?,
+        from: row.get(1)?,
+        to: row.get(2)?,
+        text: row.get(3)?,
+        deleted: row.get(4)?,
+        file: row.get(5)?,
+    }))
 }
 
 pub(super) fn span(
-    db: &Connection,
+    db: &mut dyn Sql,
     room_key: &str,
     room_name: &str,
     (from_ms, to_ms): (TimestampMs, TimestampMs),
     first_id: MessageId,
     limit: usize,
-) -> Result<Vec<ChatMessage>, rusqlite::Error> {
-    let mut statement = db.prepare_cached(&format!(
+) -> Result<Vec<ChatMessage>, SqlError> {
+    let sql = format!(
         "SELECT m.id, m.sender, m.text, m.time_ms, {FILE_COLUMNS} FROM messages m {WITH_FILE}
          WHERE m.room = ?1 AND m.id >= ?2 AND m.time_ms >= ?3 AND m.time_ms < ?4
          ORDER BY m.id LIMIT ?5"
-    ))?;
+    );
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    statement
-        .query_map(
-            params![
-                room_key,
-                super::writer::sql_id(first_id),
-                from_ms,
-                to_ms,
-                limit
-            ],
-            |row| chat_message(row, room_name),
-        )?
+    db.query(&sql, sql_params![room_key, first_id, from_ms, to_ms, limit])?
+        .iter()
+        .map(|row| chat_message(row, room_name))
         .collect()
 }

@@ -1,22 +1,42 @@
-//! Searching the stored log: the FTS5 index the writer keeps (see
-//! `index.rs`), read newest first.
+//! Searching the stored log, newest first: on SQLite the FTS5 index the
+//! writer keeps (see `index.rs`); on PostgreSQL a GIN index over the
+//! folded text (lower case, no accents), kept by PostgreSQL itself.
 
-use rusqlite::{Connection, params};
 use tertulia_shared::{MessageId, SearchHit};
 
 use super::read::id_of;
+use crate::sql::{Engine, Sql, SqlError};
+use crate::sql_params;
 
-/// The words of a search as an FTS5 query: each word a quoted prefix
-/// (`fisi` finds `física`), all of them required. `None` when no word is
-/// left (only punctuation).
-pub fn match_query(query: &str) -> Option<String> {
+/// The words of a search, each a prefix (`fisi` finds `física`), all of
+/// them required.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Words(Vec<String>);
+
+/// The words of `query`; `None` when no word is left (only punctuation).
+pub fn match_query(query: &str) -> Option<Words> {
     let words: Vec<String> = query
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(16)
-        .map(|w| format!("\"{w}\"*"))
+        .map(str::to_owned)
         .collect();
-    (!words.is_empty()).then(|| words.join(" "))
+    (!words.is_empty()).then_some(Words(words))
+}
+
+impl Words {
+    /// As an FTS5 query: each word a quoted prefix.
+    fn fts5(&self) -> String {
+        let quoted: Vec<String> = self.0.iter().map(|w| format!("\"{w}\"*")).collect();
+        quoted.join(" ")
+    }
+
+    /// As a PostgreSQL `tsquery`: each word a prefix, all required (the
+    /// words are letters and digits only, so nothing needs quoting).
+    fn tsquery(&self) -> String {
+        let prefixes: Vec<String> = self.0.iter().map(|w| format!("{w}:*")).collect();
+        prefixes.join(" & ")
+    }
 }
 
 /// A page of search hits, each with its room's key (`None`: a private
@@ -38,12 +58,12 @@ pub enum Scope {
 /// One page of hits, newest first, before `before_id`: each with its room
 /// key (to be named by the caller) or its private people.
 pub(super) fn search(
-    db: &Connection,
-    fts_query: &str,
+    db: &mut dyn Sql,
+    words: &Words,
     scope: &Scope,
     before_id: Option<MessageId>,
     limit: usize,
-) -> Result<Hits, rusqlite::Error> {
+) -> Result<Hits, SqlError> {
     let before = before_id.map_or(i64::MAX, super::writer::sql_id);
     let limit = i64::try_from(limit + 1).unwrap_or(i64::MAX);
     let (filter, key, low) = match scope {
@@ -58,18 +78,35 @@ pub(super) fn search(
             0,
         ),
     };
-    // CROSS JOIN: the index is read once, newest first, and each hit's
-    // message looked up; the other way round SQLite may look the words up
-    // again for every message of a room (seconds per search).
-    let mut statement = db.prepare_cached(&format!(
-        "SELECT m.id, m.room, m.sender, m.recipient, m.text, m.time_ms
-         FROM messages_fts f CROSS JOIN messages m ON m.id = f.rowid
-         WHERE messages_fts MATCH ?1 AND f.rowid < ?2 AND f.rowid >= ?4 AND {filter}
-           AND m.deleted_by IS NULL
-         ORDER BY f.rowid DESC LIMIT ?5"
-    ))?;
-    let mut hits = statement
-        .query_map(params![fts_query, before, key, low, limit], |row| {
+    let rows = match db.engine() {
+        // CROSS JOIN: the index is read once, newest first, and each hit's
+        // message looked up; the other way round SQLite may look the words
+        // up again for every message of a room (seconds per search).
+        Engine::Sqlite => db.query(
+            &format!(
+                "SELECT m.id, m.room, m.sender, m.recipient, m.text, m.time_ms
+                 FROM messages_fts f CROSS JOIN messages m ON m.id = f.rowid
+                 WHERE messages_fts MATCH ?1 AND f.rowid < ?2 AND f.rowid >= ?4 AND {filter}
+                   AND m.deleted_by IS NULL
+                 ORDER BY f.rowid DESC LIMIT ?5"
+            ),
+            sql_params![words.fts5(), before, key, low, limit],
+        )?,
+        Engine::Postgres => db.query(
+            &format!(
+                "SELECT m.id, m.room, m.sender, m.recipient, m.text, m.time_ms
+                 FROM messages m
+                 WHERE to_tsvector('simple', tertulia_fold(m.text))
+                       @@ to_tsquery('simple', tertulia_fold(?1))
+                   AND m.id < ?2 AND m.id >= ?4 AND {filter} AND m.deleted_by IS NULL
+                 ORDER BY m.id DESC LIMIT ?5"
+            ),
+            sql_params![words.tsquery(), before, key, low, limit],
+        )?,
+    };
+    let mut hits = rows
+        .iter()
+        .map(|row| {
             let room: Option<String> = row.get(1)?;
             Ok((
                 room.clone(),
@@ -82,8 +119,8 @@ pub(super) fn search(
                     time_ms: row.get(5)?,
                 },
             ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
+        })
+        .collect::<Result<Vec<_>, SqlError>>()?;
     let more = hits.len() > usize::try_from(limit - 1).unwrap_or(0);
     hits.truncate(usize::try_from(limit - 1).unwrap_or(0));
     Ok((hits, more))

@@ -5,13 +5,14 @@ use std::sync::mpsc::{Receiver, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, params};
 use tertulia_shared::MessageId;
 use tertulia_shared::validate::fold;
 use tokio::sync::watch;
 
 use super::Entry;
 use super::index::Indexer;
+use crate::sql::{Engine, Sql, SqlError, WriteLock, write_transaction};
+use crate::sql_params;
 
 /// Most entries stored in one transaction.
 const MAX_BATCH: usize = 4096;
@@ -34,7 +35,7 @@ const ATTEMPTS: u32 = 3;
 const MAX_LOST: usize = 1024;
 
 pub(super) fn spawn(
-    db: Connection,
+    db: Box<dyn Sql>,
     entries: Receiver<Entry>,
     (stored, indexed): (watch::Sender<MessageId>, watch::Sender<MessageId>),
     lost: Arc<Mutex<Vec<(MessageId, MessageId)>>>,
@@ -47,7 +48,7 @@ pub(super) fn spawn(
 }
 
 fn run(
-    mut db: Connection,
+    mut db: Box<dyn Sql>,
     entries: &Receiver<Entry>,
     (stored, indexed): (&watch::Sender<MessageId>, &watch::Sender<MessageId>),
     lost: &Mutex<Vec<(MessageId, MessageId)>>,
@@ -55,7 +56,7 @@ fn run(
 ) {
     let mut batch = Vec::new();
     let mut last_commit: Option<Instant> = None;
-    let mut indexer = match Indexer::open(&db) {
+    let mut indexer = match Indexer::open(db.as_mut()) {
         Ok(indexer) => Some(indexer),
         Err(e) => {
             tracing::error!("the search index cannot be read; searches find nothing new: {e}");
@@ -69,7 +70,7 @@ fn run(
             (_, Err(TryRecvError::Disconnected)) => break,
             // Nothing queued: time to index what was stored.
             (Some(index), Err(TryRecvError::Empty)) if index.behind => {
-                if let Err(e) = index.step(&mut db) {
+                if let Err(e) = index.step(db.as_mut()) {
                     tracing::error!("indexing messages for search failed; it stops: {e}");
                     indexer = None;
                 } else {
@@ -87,7 +88,7 @@ fn run(
             // index uses it.
             match &mut indexer {
                 Some(index) if index.behind => {
-                    if index.work_until(&mut db, Instant::now() + wait).is_ok() {
+                    if index.work_until(db.as_mut(), Instant::now() + wait).is_ok() {
                         indexed.send_replace(index.indexed());
                     }
                 }
@@ -107,7 +108,7 @@ fn run(
             .then_some(started);
         let ids = batch.iter().filter_map(Entry::id);
         let range = ids.clone().min().zip(ids.max());
-        if let Err(e) = store_with_retries(&mut db, &batch) {
+        if let Err(e) = store_with_retries(db.as_mut(), &batch) {
             tracing::error!(
                 "could not store {} messages in the log, giving up on them: {e}",
                 batch.len()
@@ -120,8 +121,9 @@ fn run(
                 lost.push(range);
             }
         }
-        if let (Some(index), Some(_)) = (&mut indexer, range) {
-            index.behind = true;
+        if let (Some(index), Some((_, high))) = (&mut indexer, range) {
+            index.committed(high);
+            indexed.send_replace(index.indexed());
         }
         if let Some((_, high)) = range {
             stored.send_if_modified(|stored| {
@@ -159,7 +161,7 @@ impl Entry {
     }
 }
 
-fn store_with_retries(db: &mut Connection, batch: &[Entry]) -> Result<(), rusqlite::Error> {
+fn store_with_retries(db: &mut dyn Sql, batch: &[Entry]) -> Result<(), SqlError> {
     let mut attempt = 1;
     loop {
         match store(db, batch) {
@@ -179,104 +181,125 @@ pub(super) fn sql_id(id: MessageId) -> i64 {
 }
 
 /// Applies a batch in one transaction.
-fn store(db: &mut Connection, batch: &[Entry]) -> Result<(), rusqlite::Error> {
-    let tx = db.transaction()?;
-    // Looked up once per batch, not once per message: a lookup hashes the
-    // whole statement.
-    let mut room_insert = None;
-    for entry in batch {
-        match entry {
-            Entry::Room { room_key, message } => {
-                let insert = match &mut room_insert {
-                    Some(insert) => insert,
-                    None => room_insert.insert(tx.prepare_cached(
-                        "INSERT INTO messages (id, room, sender, text, time_ms, file_id,
-                                               reply_to, reply_from, reply_quote)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    )?),
-                };
-                let quote = message.reply_to.as_deref();
-                insert.execute(params![
-                    sql_id(message.id),
+fn store(db: &mut dyn Sql, batch: &[Entry]) -> Result<(), SqlError> {
+    write_transaction(db, WriteLock::Log, |tx| {
+        for entry in batch {
+            apply(tx, entry)?;
+        }
+        // PostgreSQL has no AUTOINCREMENT memory of the highest id ever
+        // stored: the log keeps it, so a restart never gives an id again.
+        if tx.engine() == Engine::Postgres
+            && let Some(high) = batch.iter().filter_map(Entry::id).max()
+        {
+            tx.execute(
+                "UPDATE log_state SET highest_id = GREATEST(highest_id, ?1)",
+                sql_params![high],
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// Applies one entry, in the batch's transaction.
+fn apply(tx: &mut dyn Sql, entry: &Entry) -> Result<(), SqlError> {
+    match entry {
+        Entry::Room { room_key, message } => {
+            let quote = message.reply_to.as_deref();
+            tx.execute(
+                "INSERT INTO messages (id, room, sender, text, time_ms, file_id,
+                                       reply_to, reply_from, reply_quote)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                sql_params![
+                    message.id,
                     room_key,
-                    message.from,
-                    message.text,
+                    &message.from,
+                    &message.text,
                     message.time_ms,
-                    message.file.as_ref().map(|f| sql_id(f.id)),
-                    quote.map(|q| sql_id(q.id)),
+                    message.file.as_ref().map(|f| f.id),
+                    quote.map(|q| q.id),
                     quote.map(|q| q.from.as_str()),
                     quote.map(|q| q.text.as_str()),
-                ])?;
-            }
-            Entry::Private { message, pending } => {
-                tx.prepare_cached(
-                    "INSERT INTO messages
-                       (id, sender, recipient, sender_key, recipient_key, text, time_ms, pending,
-                        file_id, reply_to, reply_from, reply_quote)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                )?
-                .execute(params![
-                    sql_id(message.id),
-                    message.from,
-                    message.to,
+                ],
+            )?;
+        }
+        Entry::Private { message, pending } => {
+            tx.execute(
+                "INSERT INTO messages
+                   (id, sender, recipient, sender_key, recipient_key, text, time_ms, pending,
+                    file_id, reply_to, reply_from, reply_quote)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                sql_params![
+                    message.id,
+                    &message.from,
+                    &message.to,
                     fold(&message.from),
                     fold(&message.to),
-                    message.text,
+                    &message.text,
                     message.time_ms,
-                    pending,
-                    message.file.as_ref().map(|f| sql_id(f.id)),
-                    message.reply_to.as_ref().map(|q| sql_id(q.id)),
+                    *pending,
+                    message.file.as_ref().map(|f| f.id),
+                    message.reply_to.as_ref().map(|q| q.id),
                     message.reply_to.as_ref().map(|q| q.from.as_str()),
                     message.reply_to.as_ref().map(|q| q.text.as_str()),
-                ])?;
-            }
-            Entry::ForgetRoom { room_key } => {
-                tx.prepare_cached("DELETE FROM messages WHERE room = ?1")?
-                    .execute([room_key])?;
-                tx.prepare_cached("DELETE FROM files WHERE room = ?1")?
-                    .execute([room_key])?;
-            }
-            Entry::ForgetRoomsExcept { room_key } => {
-                tx.prepare_cached("DELETE FROM messages WHERE room IS NOT NULL AND room <> ?1")?
-                    .execute([room_key])?;
-                tx.prepare_cached("DELETE FROM files WHERE room IS NOT NULL AND room <> ?1")?
-                    .execute([room_key])?;
-            }
-            Entry::Delivered { login, up_to } => {
-                tx.prepare_cached(
-                    "UPDATE messages SET pending = 0
-                     WHERE room IS NULL AND recipient_key = ?1 AND pending = 1 AND id <= ?2",
-                )?
-                .execute(params![fold(login), sql_id(*up_to)])?;
-            }
-            Entry::Prune { before_ms } => {
-                let pruned = tx
-                    .prepare_cached("DELETE FROM messages WHERE time_ms < ?1")?
-                    .execute([before_ms])?;
-                tx.prepare_cached("DELETE FROM files WHERE time_ms < ?1")?
-                    .execute([before_ms])?;
-                if pruned > 0 {
-                    tracing::info!("pruned {pruned} messages past the retention period");
-                }
-            }
-            Entry::Delete { id, by } => {
-                tx.prepare_cached(
-                    "UPDATE messages SET text = '', file_id = NULL, deleted_by = ?2 WHERE id = ?1",
-                )?
-                .execute(params![sql_id(*id), by])?;
-                // Replies no longer quote it.
-                tx.prepare_cached("UPDATE messages SET reply_quote = '' WHERE reply_to = ?1")?
-                    .execute([sql_id(*id)])?;
-                tx.prepare_cached("DELETE FROM reactions WHERE message = ?1")?
-                    .execute([sql_id(*id)])?;
-            }
-            Entry::Edit { id, text } => {
-                tx.prepare_cached("UPDATE messages SET text = ?2, edited = 1 WHERE id = ?1")?
-                    .execute(params![sql_id(*id), text])?;
-            }
-            Entry::Flush(_) => {}
+                ],
+            )?;
         }
+        Entry::ForgetRoom { room_key } => {
+            tx.execute(
+                "DELETE FROM messages WHERE room = ?1",
+                sql_params![room_key],
+            )?;
+            tx.execute("DELETE FROM files WHERE room = ?1", sql_params![room_key])?;
+        }
+        Entry::ForgetRoomsExcept { room_key } => {
+            tx.execute(
+                "DELETE FROM messages WHERE room IS NOT NULL AND room <> ?1",
+                sql_params![room_key],
+            )?;
+            tx.execute(
+                "DELETE FROM files WHERE room IS NOT NULL AND room <> ?1",
+                sql_params![room_key],
+            )?;
+        }
+        Entry::Delivered { login, up_to } => {
+            tx.execute(
+                "UPDATE messages SET pending = FALSE
+                 WHERE room IS NULL AND recipient_key = ?1 AND pending AND id <= ?2",
+                sql_params![fold(login), *up_to],
+            )?;
+        }
+        Entry::Prune { before_ms } => {
+            let pruned = tx.execute(
+                "DELETE FROM messages WHERE time_ms < ?1",
+                sql_params![*before_ms],
+            )?;
+            tx.execute(
+                "DELETE FROM files WHERE time_ms < ?1",
+                sql_params![*before_ms],
+            )?;
+            if pruned > 0 {
+                tracing::info!("pruned {pruned} messages past the retention period");
+            }
+        }
+        Entry::Delete { id, by } => {
+            tx.execute(
+                "UPDATE messages SET text = '', file_id = NULL, deleted_by = ?2 WHERE id = ?1",
+                sql_params![*id, by],
+            )?;
+            // Replies no longer quote it.
+            tx.execute(
+                "UPDATE messages SET reply_quote = '' WHERE reply_to = ?1",
+                sql_params![*id],
+            )?;
+            tx.execute("DELETE FROM reactions WHERE message = ?1", sql_params![*id])?;
+        }
+        Entry::Edit { id, text } => {
+            tx.execute(
+                "UPDATE messages SET text = ?2, edited = TRUE WHERE id = ?1",
+                sql_params![*id, text],
+            )?;
+        }
+        Entry::Flush(_) => {}
     }
-    drop(room_insert);
-    tx.commit()
+    Ok(())
 }

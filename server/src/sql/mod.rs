@@ -45,6 +45,8 @@ pub enum SqlError {
     NoColumn(usize),
     #[error("the connection is closed")]
     Closed,
+    #[error("background task failed: {0}")]
+    Join(#[from] tokio::task::JoinError),
 }
 
 impl SqlError {
@@ -97,6 +99,10 @@ pub trait Sql: Send + fmt::Debug {
 pub enum WriteLock {
     /// Accounts, roles, tokens, settings.
     Accounts = 1,
+    /// Reactions (toggled by whoever reacts, beside the log's writer).
+    Reactions = 2,
+    /// The message log's writer (and its search indexer).
+    Log = 3,
 }
 
 /// Runs `work` in a writing transaction: committed if it succeeds, rolled
