@@ -1,8 +1,9 @@
 //! Shared files: uploads in progress, stored content and who may read it.
 //!
-//! Content lives under `files/` beside the database, named by its SHA-256
-//! (the same file sent twice is stored once); the name people gave it is
-//! only ever shown, never used as a path. An upload writes to
+//! Content lives under `files/` beside the database, or in PostgreSQL
+//! (see `contents`), named by its SHA-256 (the same file sent twice is
+//! stored once); the name people gave it is only ever shown, never used as
+//! a path. An upload writes to
 //! `files/partial/<upload id>` until the last byte arrives, then its hash is
 //! checked and the content moves into place. Rows in the `files` table say
 //! who shared what where; a room's files go with the room (the message log's
@@ -10,6 +11,7 @@
 //! references any more). Every method blocks: call them from a blocking
 //! thread (`tokio::task::spawn_blocking`).
 
+mod contents;
 mod keep;
 mod store;
 pub(crate) mod work;
@@ -18,6 +20,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use tertulia_shared::{ErrorBody, ErrorCode, FileInfo};
+
+use crate::sql::Sql;
 
 pub use store::Target;
 
@@ -78,7 +82,7 @@ pub enum FileError {
     #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error("database: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(#[from] crate::sql::SqlError),
 }
 
 impl From<FileError> for ErrorBody {
@@ -118,10 +122,13 @@ pub struct FileStore {
 
 #[derive(Debug)]
 struct Inner {
+    /// This node's folder: `partial/` holds the uploads in progress, and
+    /// with [`Contents::Disk`] the contents are here too.
     dir: PathBuf,
+    contents: contents::Contents,
     /// Held while an upload's length is checked and a chunk appended.
     writing: Mutex<()>,
-    db: Mutex<rusqlite::Connection>,
+    db: Mutex<Box<dyn Sql>>,
 }
 
 impl FileStore {
@@ -129,20 +136,37 @@ impl FileStore {
     /// same directory) and removes what a crash may have left behind.
     pub fn open(db_path: &Path) -> Result<FileStore, crate::db::DbError> {
         let db = crate::db::connect(db_path)?;
-        // Completions a stop interrupted are uploads again (see `store`).
-        db.execute(
-            "UPDATE uploads SET created_ms = ?1 WHERE created_ms = ?2",
-            [crate::now_ms(), store::CLAIMED],
-        )?;
         let dir = db_path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."))
             .join("files");
+        Self::start(Box::new(db), contents::Contents::Disk(dir.clone()), dir)
+    }
+
+    /// Opens the store of a PostgreSQL database (`postgres://…`): contents
+    /// in the database, uploads in progress in this node's `dir`.
+    /// Blocking.
+    pub fn open_postgres(address: &str, dir: &Path) -> Result<FileStore, crate::db::DbError> {
+        let db = crate::sql::connect_postgres(address)?;
+        Self::start(Box::new(db), contents::Contents::Database, dir.to_owned())
+    }
+
+    fn start(
+        mut db: Box<dyn Sql>,
+        contents: contents::Contents,
+        dir: PathBuf,
+    ) -> Result<FileStore, crate::db::DbError> {
+        // Completions a stop interrupted are uploads again (see `store`).
+        db.execute(
+            "UPDATE uploads SET created_ms = ?1 WHERE created_ms = ?2",
+            crate::sql_params![crate::now_ms(), store::CLAIMED],
+        )?;
         std::fs::create_dir_all(dir.join("partial"))?;
         let store = FileStore {
             inner: Arc::new(Inner {
                 dir,
+                contents,
                 writing: Mutex::new(()),
                 db: Mutex::new(db),
             }),
@@ -153,7 +177,7 @@ impl FileStore {
         Ok(store)
     }
 
-    fn db(&self) -> std::sync::MutexGuard<'_, rusqlite::Connection> {
+    fn db(&self) -> std::sync::MutexGuard<'_, Box<dyn Sql>> {
         self.inner.db.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -161,11 +185,10 @@ impl FileStore {
         &self.inner.dir
     }
 
-    fn content_path(&self, sha256: &str) -> PathBuf {
-        self.inner.dir.join(sha256)
-    }
-
     fn partial_path(&self, upload: u64) -> PathBuf {
         self.inner.dir.join("partial").join(upload.to_string())
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,15 +1,15 @@
 //! The file store's operations, each one blocking and self-contained.
 
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::Write;
 use std::path::Path;
 
-use rusqlite::{OptionalExtension, params};
 use tertulia_shared::FileInfo;
 use tertulia_shared::files::{CHUNK_BYTES, is_sha256_hex, mime_from_name, safe_file_name};
 use tertulia_shared::validate::fold;
 
 use super::{FileError, FileLimits, FileStore, Offer, Progress};
+use crate::sql_params;
 
 /// Where a file is shared.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,8 +60,6 @@ pub(super) fn now_ms() -> i64 {
 
 /// What reading a file needs: its hash and size, its room (`None`: a
 /// private file), its owner and its recipient.
-type Readable = (String, i64, Option<String>, String, Option<String>);
-
 /// An upload in progress, as stored.
 struct Upload {
     name: String,
@@ -104,22 +102,23 @@ impl FileStore {
             });
         }
         let (room, room_name, to) = upload.target.columns();
-        let db = self.db();
+        let mut db = self.db();
         let existing: Option<i64> = db
-            .query_row(
+            .query_opt(
                 "SELECT id FROM uploads WHERE owner_key = ?1 AND sha256 = ?2 AND size = ?3
-                   AND room IS ?4 AND recipient IS ?5 AND created_ms <> ?6",
-                params![
+                   AND room IS NOT DISTINCT FROM ?4 AND recipient IS NOT DISTINCT FROM ?5
+                   AND created_ms <> ?6",
+                sql_params![
                     fold(owner),
-                    upload.sha256,
+                    &upload.sha256,
                     sql(upload.size),
                     room,
-                    to,
+                    to.as_deref(),
                     CLAIMED
                 ],
-                |row| row.get(0),
-            )
-            .optional()?;
+            )?
+            .map(|row| row.get(0))
+            .transpose()?;
         if let Some(id) = existing {
             drop(db);
             let id = unsigned(id);
@@ -142,23 +141,23 @@ impl FileStore {
                 received,
             });
         }
-        db.execute(
+        let inserted = db.query_opt(
             "INSERT INTO uploads (owner, owner_key, name, size, sha256, room, room_name,
                                   recipient, created_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
+            sql_params![
                 owner,
                 fold(owner),
-                upload.name,
+                &upload.name,
                 sql(upload.size),
-                upload.sha256,
+                &upload.sha256,
                 room,
                 room_name,
-                to,
+                to.as_deref(),
                 now_ms()
             ],
         )?;
-        let id = unsigned(db.last_insert_rowid());
+        let id = unsigned(inserted.map_or(Ok(0), |row| row.get(0))?);
         drop(db);
         std::fs::File::create(self.partial_path(id))?;
         Ok(Progress::Uploading {
@@ -168,22 +167,20 @@ impl FileStore {
     }
 
     fn upload(&self, owner: &str, id: u64) -> Result<Upload, FileError> {
-        self.db()
-            .query_row(
+        let row = self
+            .db()
+            .query_opt(
                 "SELECT name, size, sha256, room, room_name, recipient FROM uploads
                  WHERE id = ?1 AND owner_key = ?2 AND created_ms <> ?3",
-                params![sql(id), fold(owner), CLAIMED],
-                |row| {
-                    Ok(Upload {
-                        name: row.get(0)?,
-                        size: unsigned(row.get(1)?),
-                        sha256: row.get(2)?,
-                        target: Target::from_columns(row.get(3)?, row.get(4)?, row.get(5)?),
-                    })
-                },
-            )
-            .optional()?
-            .ok_or(FileError::NoSuchUpload)
+                sql_params![sql(id), fold(owner), CLAIMED],
+            )?
+            .ok_or(FileError::NoSuchUpload)?;
+        Ok(Upload {
+            name: row.get(0)?,
+            size: unsigned(row.get(1)?),
+            sha256: row.get(2)?,
+            target: Target::from_columns(row.get(3)?, row.get(4)?, row.get(5)?),
+        })
     }
 
     /// Appends a chunk at `offset` (which must be where the upload stands);
@@ -234,7 +231,7 @@ impl FileStore {
     ) -> Result<Progress, FileError> {
         let claimed = self.db().execute(
             "UPDATE uploads SET created_ms = ?2 WHERE id = ?1 AND created_ms <> ?2",
-            params![sql(id), CLAIMED],
+            sql_params![sql(id), CLAIMED],
         )?;
         if claimed == 0 {
             return Err(FileError::NoSuchUpload);
@@ -271,8 +268,10 @@ impl FileStore {
                 to: owner.to_owned(),
             },
         };
-        let content = self.content_path(&upload.sha256);
-        let partial = content.with_extension("made");
+        let partial = self
+            .dir()
+            .join("partial")
+            .join(format!("made-{}", upload.sha256));
         std::fs::write(&partial, bytes)?;
         let kept = self.share(owner, &upload, Some(&partial), limits);
         let _ = std::fs::remove_file(&partial);
@@ -287,7 +286,7 @@ impl FileStore {
 
     fn forget_upload(&self, id: u64) -> Result<(), FileError> {
         self.db()
-            .execute("DELETE FROM uploads WHERE id = ?1", [sql(id)])?;
+            .execute("DELETE FROM uploads WHERE id = ?1", sql_params![sql(id)])?;
         match std::fs::remove_file(self.partial_path(id)) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
             _ => Ok(()),
@@ -307,26 +306,34 @@ impl FileStore {
     ) -> Result<Option<FileInfo>, FileError> {
         let (room, _, to) = upload.target.columns();
         let mime = mime_from_name(&upload.name);
-        let content = self.content_path(&upload.sha256);
-        let db = self.db();
+        let contents = &self.inner.contents;
+        let mut db = self.db();
         match partial {
-            Some(partial) => std::fs::rename(partial, &content)?,
-            None if std::fs::metadata(&content).is_ok_and(|m| m.len() == upload.size) => {}
-            None if upload.size == 0 => drop(std::fs::File::create(&content)?),
+            Some(partial) => contents.install(db.as_mut(), &upload.sha256, partial)?,
+            None if contents.has(db.as_mut(), &upload.sha256, upload.size)? => {}
             None => return Ok(None),
         }
         if partial.is_some() {
-            db.execute("DELETE FROM uploads WHERE owner_key = ?1 AND sha256 = ?2 AND size = ?3 AND room IS ?4 AND recipient IS ?5",
-                params![fold(owner), upload.sha256, sql(upload.size), room, to])?;
+            db.execute(
+                "DELETE FROM uploads WHERE owner_key = ?1 AND sha256 = ?2 AND size = ?3
+                   AND room IS NOT DISTINCT FROM ?4 AND recipient IS NOT DISTINCT FROM ?5",
+                sql_params![
+                    fold(owner),
+                    &upload.sha256,
+                    sql(upload.size),
+                    room,
+                    to.as_deref()
+                ],
+            )?;
         }
-        db.execute(
+        let inserted = db.query_opt(
             "INSERT INTO files (sha256, size, name, mime, owner, owner_key, room,
                                 recipient_key, time_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                upload.sha256,
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
+            sql_params![
+                &upload.sha256,
                 sql(upload.size),
-                upload.name,
+                &upload.name,
                 mime,
                 owner,
                 fold(owner),
@@ -335,7 +342,7 @@ impl FileStore {
                 now_ms()
             ],
         )?;
-        let id = unsigned(db.last_insert_rowid());
+        let id = unsigned(inserted.map_or(Ok(0), |row| row.get(0))?);
         drop(db);
         self.keep_under_quota(id, limits.quota_bytes)?;
         Ok(Some(FileInfo {
@@ -356,25 +363,27 @@ impl FileStore {
         id: u64,
         offset: u64,
     ) -> Result<(Vec<u8>, bool), FileError> {
-        let row: Option<Readable> = self
-            .db()
-            .query_row(
-                "SELECT sha256, size, room, owner_key, recipient_key FROM files WHERE id = ?1",
-                [sql(id)],
-                |row| {
-                    Ok((
-                        row.get(0)?,
-                        row.get(1)?,
-                        row.get(2)?,
-                        row.get(3)?,
-                        row.get(4)?,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((sha256, size, room, owner, recipient)) = row else {
+        let mut db = self.db();
+        let row = db.query_opt(
+            "SELECT sha256, size, room, owner_key, recipient_key FROM files WHERE id = ?1",
+            sql_params![sql(id)],
+        )?;
+        let Some(row) = row else {
             return Err(FileError::NoSuchFile);
         };
+        let (sha256, size, room, owner, recipient): (
+            String,
+            i64,
+            Option<String>,
+            String,
+            Option<String>,
+        ) = (
+            row.get(0)?,
+            row.get(1)?,
+            row.get(2)?,
+            row.get(3)?,
+            row.get(4)?,
+        );
         let reader = fold(login);
         if room.is_none() && owner != reader && recipient.as_deref() != Some(reader.as_str()) {
             return Err(FileError::NoSuchFile);
@@ -383,22 +392,17 @@ impl FileStore {
         if offset > size {
             return Err(FileError::PastTheEnd { size });
         }
-        let mut content = match std::fs::File::open(self.content_path(&sha256)) {
-            Ok(file) => file,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(FileError::NoSuchFile);
-            }
-            Err(e) => return Err(e.into()),
-        };
-        content.seek(SeekFrom::Start(offset))?;
         let wanted = (size - offset).min(CHUNK_BYTES as u64) as usize;
-        let mut bytes = vec![0; wanted];
-        content.read_exact(&mut bytes)?;
+        drop(db);
+        let bytes = self
+            .inner
+            .contents
+            .read(&self.inner.db, &sha256, offset, wanted)?
+            .ok_or(FileError::NoSuchFile)?;
         Ok((bytes, offset + wanted as u64 >= size))
     }
 }
 
-/// The SHA-256 of a file on disk.
 fn hash_file(path: &Path) -> Result<String, std::io::Error> {
     tertulia_shared::files::sha256_of(File::open(path)?).map(|(_, sha256)| sha256)
 }

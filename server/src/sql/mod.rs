@@ -189,6 +189,16 @@ impl FromValue for bool {
     }
 }
 
+impl FromValue for Vec<u8> {
+    const KIND: &'static str = "bytes";
+    fn from_value(value: &Value<'_>) -> Option<Self> {
+        match value {
+            Value::Bytes(bytes) => Some(bytes.clone().into_owned()),
+            _ => None,
+        }
+    }
+}
+
 impl<T: FromValue> FromValue for Option<T> {
     const KIND: &'static str = T::KIND;
     fn from_value(value: &Value<'_>) -> Option<Self> {

@@ -127,6 +127,13 @@ const MIGRATIONS: &[&str] = &[
         AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, $1)) $$;
     CREATE INDEX messages_words ON messages
         USING gin (to_tsvector('simple', tertulia_fold(text)));",
+    // Shared files' bytes, so that every node serves every file; kept
+    // uncompressed so that a chunk is read without the whole content.
+    "CREATE TABLE file_contents (
+        sha256 TEXT PRIMARY KEY,
+        data   BYTEA NOT NULL
+    );
+    ALTER TABLE file_contents ALTER COLUMN data SET STORAGE EXTERNAL;",
 ];
 
 /// Taken by a node while it migrates, so two nodes starting together do
