@@ -22,6 +22,12 @@ pub struct Cli {
     /// the user's data directory].
     #[arg(long)]
     pub db: Option<PathBuf>,
+    /// PostgreSQL database instead of the SQLite file
+    /// (`postgres://user@host/db`; also from TERTULIA_DATABASE, so a
+    /// password need not be on the command line). The folder of `--db`
+    /// still keeps this node's certificate and unfinished uploads.
+    #[arg(long, env = "TERTULIA_DATABASE", hide_env_values = true)]
+    pub database: Option<String>,
     /// Name of the room every client lands in.
     #[arg(long, default_value = "lobby")]
     pub default_room: String,

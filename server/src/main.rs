@@ -1,7 +1,7 @@
 //! `tertulia-server`: command line, logging, signals; the server itself is the library.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -101,6 +101,45 @@ fn blocking_threads() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get() * 2)
 }
 
+/// The SQLite file at `db_path`, or the PostgreSQL database of
+/// `--database`; and the bcrypt cost.
+async fn open_storage(cli: &Cli, db_path: &Path) -> anyhow::Result<(Storage, u32)> {
+    let given_cost = cli.bcrypt_cost;
+    let search_index = cli.search_index == OnOff::On;
+    let path = db_path.to_owned();
+    let database = cli.database.clone();
+    let named = match &database {
+        Some(_) => "the PostgreSQL database of --database".to_owned(),
+        None => format!("the database {}", db_path.display()),
+    };
+    tokio::task::spawn_blocking(move || {
+        let Some(address) = database else {
+            tertulia_server::db::set_search_index(&path, search_index)?;
+            let cost = match given_cost {
+                Some(cost) => cost,
+                None => tertulia_server::accounts::calibrated_cost(&path)?,
+            };
+            return Ok((Storage::open(&path, cost)?, cost));
+        };
+        if !search_index {
+            tracing::info!("--search-index off: PostgreSQL indexes messages as it stores them");
+        }
+        let cost = match given_cost {
+            Some(cost) => cost,
+            None => tertulia_server::accounts::calibrated_cost_in(
+                &mut tertulia_server::sql::connect_postgres(&address)?,
+            )?,
+        };
+        let dir = path.parent().unwrap_or(Path::new(".")).join("files");
+        Ok::<_, tertulia_server::accounts::AccountError>((
+            Storage::open_postgres(&address, &dir, cost)?,
+            cost,
+        ))
+    })
+    .await?
+    .with_context(|| format!("cannot open {named}"))
+}
+
 fn main() -> anyhow::Result<()> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -125,21 +164,7 @@ async fn serve() -> anyhow::Result<()> {
     validate::room(&default_room).map_err(|e| anyhow::anyhow!("--default-room: {}", e.message))?;
 
     let db_path = cli.db.clone().unwrap_or_else(default_db_path);
-    let given_cost = cli.bcrypt_cost;
-    let search_index = cli.search_index == OnOff::On;
-    let (mut storage, cost) = {
-        let path = db_path.clone();
-        tokio::task::spawn_blocking(move || {
-            tertulia_server::db::set_search_index(&path, search_index)?;
-            let cost = match given_cost {
-                Some(cost) => cost,
-                None => tertulia_server::accounts::calibrated_cost(&path)?,
-            };
-            Ok::<_, tertulia_server::accounts::AccountError>((Storage::open(&path, cost)?, cost))
-        })
-        .await?
-        .with_context(|| format!("cannot open the database {}", db_path.display()))?
-    };
+    let (mut storage, cost) = open_storage(&cli, &db_path).await?;
     if !cli.admins.is_empty() {
         let admins = cli.admins.clone();
         let accounts = storage.accounts;
@@ -229,7 +254,11 @@ async fn serve() -> anyhow::Result<()> {
         } else {
             "plain text"
         },
-        db_path.display(),
+        if storage.is_postgres() {
+            "PostgreSQL".to_owned()
+        } else {
+            db_path.display().to_string()
+        },
         config.default_room
     );
     tertulia_server::run(listener, config, storage, shutdown_signal()).await;

@@ -164,7 +164,10 @@ pub async fn run(
         log,
         resume,
         files,
+        claim,
     } = storage;
+    // This node's claim on a PostgreSQL database lasts as long as it serves.
+    let _claim = claim;
     let hub = hub(&config, &accounts, log.clone(), resume).await;
     let pruning = tokio::spawn(prune(log.clone(), config.keep));
     let batching = tokio::spawn(tell_changes(hub.clone()));

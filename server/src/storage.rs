@@ -1,5 +1,6 @@
-//! Everything the server keeps on disk, opened together: the accounts, the
-//! message log and the shared files' records share one SQLite file.
+//! Everything the server keeps, opened together: the accounts, the message
+//! log and the shared files share one SQLite file, or one PostgreSQL
+//! database (`--database`, see docs/SCALING.md).
 
 use std::path::Path;
 
@@ -14,6 +15,9 @@ pub struct Storage {
     pub log: MessageLog,
     pub resume: Resume,
     pub files: FileStore,
+    /// On PostgreSQL, the connection that holds this node's claim on the
+    /// database (see [`Storage::open_postgres`]).
+    pub(crate) claim: Option<Box<dyn crate::sql::Sql>>,
 }
 
 impl Storage {
@@ -36,6 +40,64 @@ impl Storage {
             log,
             resume,
             files,
+            claim: None,
         })
     }
+
+    /// Opens (setting up if needed) the PostgreSQL database at `address`
+    /// (`postgres://…` or `host=… dbname=…`); uploads in progress are kept
+    /// in this node's `dir`. Blocking.
+    ///
+    /// Until nodes share their messages (docs/SCALING.md), one node serves
+    /// a database: it holds an advisory lock for as long as it runs, and a
+    /// second node is refused at start instead of giving out the same
+    /// message ids.
+    pub fn open_postgres(
+        address: &str,
+        dir: &Path,
+        bcrypt_cost: u32,
+    ) -> Result<Storage, AccountError> {
+        let claim = claim_database(address)?;
+        let accounts = Accounts::open_postgres(address, bcrypt_cost)?;
+        let files = FileStore::open_postgres(address, dir)?;
+        let sweeper = files.clone();
+        let (log, resume) = MessageLog::open_postgres(address, move || {
+            if let Err(e) = sweeper.sweep() {
+                tracing::warn!("removing files nobody shares any more: {e}");
+            }
+        })?;
+        Ok(Storage {
+            accounts,
+            log,
+            resume,
+            files,
+            claim: Some(claim),
+        })
+    }
+
+    /// Whether this storage holds a PostgreSQL database's claim.
+    pub fn is_postgres(&self) -> bool {
+        self.claim.is_some()
+    }
+}
+
+/// The advisory lock of the one node serving a PostgreSQL database.
+const NODE_LOCK: i64 = 0x7465_7274_6e6f_6465; // "tertnode"
+
+/// Takes the database's claim, waiting a moment for a node that has just
+/// stopped (a restart) to let go of it.
+fn claim_database(address: &str) -> Result<Box<dyn crate::sql::Sql>, AccountError> {
+    use crate::sql::Sql;
+    let mut claim = crate::sql::connect_postgres(address)?;
+    for _ in 0..40 {
+        let row = claim.query_opt(
+            "SELECT pg_try_advisory_lock(?1)",
+            crate::sql_params![NODE_LOCK],
+        )?;
+        if row.map_or(Ok(false), |row| row.get(0))? {
+            return Ok(Box::new(claim));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    Err(AccountError::Claimed)
 }

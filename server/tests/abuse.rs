@@ -173,24 +173,25 @@ async fn every_line_fits_the_limit_with_2000_accounts_1000_rooms_and_a_full_lobb
     let (server, _dir) = TestServer::start_with(config).await;
     // 2000 accounts with the longest names, straight into the database.
     let hash = bcrypt::hash(PASSWORD, 4).unwrap();
-    {
-        let mut db = rusqlite::Connection::open(&server.db_path).unwrap();
-        let tx = db.transaction().unwrap();
-        for n in 0..2000 {
-            tx.execute(
-                "INSERT INTO accounts (login, first_names, last_names, password_hash, age, gender, created_at_ms)
-                 VALUES (?1, ?2, ?3, ?4, 20, 'other', 0)",
-                rusqlite::params![
-                    format!("user{n:04}-{}", "x".repeat(22)),
-                    "🙂".repeat(64),
-                    "\"Ñ\"".repeat(21),
-                    hash
-                ],
-            )
-            .unwrap();
-        }
-        tx.commit().unwrap();
-    }
+    common::engine::with_database(&server.db_path, |db| {
+        use tertulia_server::sql::{SqlError, WriteLock, write_transaction};
+        write_transaction(db, WriteLock::Accounts, |tx| {
+            for n in 0..2000 {
+                tx.execute(
+                    "INSERT INTO accounts (login, first_names, last_names, password_hash, age, gender, created_at_ms)
+                     VALUES (?1, ?2, ?3, ?4, 20, 'other', 0)",
+                    tertulia_server::sql_params![
+                        format!("user{n:04}-{}", "x".repeat(22)),
+                        "🙂".repeat(64),
+                        "\"Ñ\"".repeat(21),
+                        hash.as_str()
+                    ],
+                )?;
+            }
+            Ok::<_, SqlError>(())
+        })
+        .unwrap();
+    });
     let login = |n: usize| format!("user{n:04}-{}", "x".repeat(22));
     let mut builder = server.greeted().await;
     builder.login(&login(0)).await.unwrap();
@@ -563,7 +564,7 @@ async fn guessing_a_password_is_slowed_down_without_locking_out_the_owner() {
 async fn password_checks_queue_apart_from_the_database_and_answer_busy_when_full() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("accounts.db");
-    let mut storage = tertulia_server::Storage::open(&path, 10).unwrap();
+    let mut storage = common::engine::open_storage(&path, 10);
     storage.accounts = storage.accounts.with_hasher(
         tertulia_server::hasher::Hasher::new(1, 2, Duration::from_millis(60)).unwrap(),
     );

@@ -205,3 +205,75 @@ fn a_typo_in_the_config_file_stops_the_server_with_its_file_and_line() {
     );
     assert!(said.contains("max-per-address"), "{said}");
 }
+
+/// The scratch PostgreSQL's fresh database, or `None` (said) where there
+/// is no PostgreSQL and this is not CI.
+fn scratch_database() -> Option<String> {
+    use tertulia_server::scratch_postgres::{ScratchPostgres, required};
+    match ScratchPostgres::shared().and_then(ScratchPostgres::fresh_database) {
+        Ok(address) => Some(address),
+        Err(why) if required() => panic!("PostgreSQL is required in CI: {why}"),
+        Err(why) => {
+            eprintln!("skipped: {why}");
+            None
+        }
+    }
+}
+
+#[tokio::test]
+async fn on_postgresql_the_server_keeps_everything_across_a_restart_and_one_node_serves_it() {
+    let Some(address) = scratch_database() else {
+        return;
+    };
+    let options = ["--database", address.as_str()];
+    let mut server = Running::start_with(None, &options);
+    assert!(
+        server.log().contains("database PostgreSQL"),
+        "{}",
+        server.log()
+    );
+    let mut ana = user(server.addr, "ana").await;
+    ana.say("guardado en PostgreSQL").await;
+
+    // A second node on the same database, without NATS between them,
+    // would give out the same ids: it is refused, saying why.
+    let second = Command::new(env!("CARGO_BIN_EXE_tertulia-server"))
+        .args([
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--no-announce",
+            "--plain",
+        ])
+        .args(["--bcrypt-cost", "4", "--db"])
+        .arg(tempfile::tempdir().unwrap().path().join("other.db"))
+        .env("TERTULIA_DATABASE", &address)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&second.stderr);
+    assert!(!second.status.success());
+    assert!(
+        said.contains("another tertulia-server already serves this PostgreSQL database"),
+        "{said}"
+    );
+    assert!(
+        !said.contains(&address),
+        "the address is not echoed: {said}"
+    );
+
+    server.signal("TERM");
+    assert!(server.wait_exit().success());
+    // Another machine (another --db folder), the same database.
+    let server = Running::start_with(None, &options);
+    let mut ana = TestClient::connect(server.addr).await;
+    ana.hello().await;
+    ana.login("ana").await.unwrap();
+    let texts: Vec<String> = ana
+        .whole_history("lobby")
+        .await
+        .into_iter()
+        .map(|m| m.text)
+        .collect();
+    assert_eq!(texts, ["guardado en PostgreSQL"]);
+}

@@ -94,7 +94,18 @@ fn content(size: usize) -> Vec<u8> {
     (0..size).map(|i| (i * 7 + i / 251) as u8).collect()
 }
 
+/// The SHA-256 of every content kept: files beside the SQLite database, or
+/// rows of PostgreSQL.
 fn stored_content(dir: &tempfile::TempDir) -> Vec<String> {
+    if common::engine::on_postgres() {
+        return common::engine::with_database(&dir.path().join("accounts.db"), |db| {
+            db.query("SELECT sha256 FROM file_contents ORDER BY sha256", &[])
+                .unwrap()
+                .iter()
+                .map(|row| row.get(0).unwrap())
+                .collect()
+        });
+    }
     let mut names: Vec<String> = std::fs::read_dir(dir.path().join("files"))
         .unwrap()
         .flatten()

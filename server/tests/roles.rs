@@ -99,8 +99,8 @@ async fn the_first_account_of_a_fresh_server_is_its_admin_and_gives_roles() {
     ana.request(set_role("ana", Role::Student)).await.unwrap();
 
     // Every change is on the record, with who did it.
-    let storage = tertulia_server::Storage::open(&server.db_path, 4).unwrap();
-    let audit = audit_record(&storage).await;
+    let accounts = common::engine::open_accounts(&server.db_path, 4);
+    let audit = audit_record(&accounts).await;
     let detail: Vec<_> = audit
         .iter()
         .map(|(actor, action, target, role)| {
@@ -126,9 +126,14 @@ async fn the_first_account_of_a_fresh_server_is_its_admin_and_gives_roles() {
 async fn admins_named_at_start_are_admins_and_the_first_account_is_not() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("accounts.db");
-    let storage = tertulia_server::Storage::open(&path, 4).unwrap();
-    let mut storage = storage;
-    storage.accounts = storage.accounts.with_admins(&["Profe".to_owned()]).unwrap();
+    let mut storage = common::engine::open_storage(&path, 4);
+    let accounts = storage.accounts.clone();
+    storage.accounts = std::thread::scope(|s| {
+        s.spawn(move || accounts.with_admins(&["Profe".to_owned()]))
+            .join()
+            .unwrap()
+    })
+    .unwrap();
     let server = TestServer::start_with_storage(path.clone(), storage, test_config()).await;
     let (_first, role) = signed_up(&server, "alumno").await;
     assert_eq!(
@@ -141,11 +146,13 @@ async fn admins_named_at_start_are_admins_and_the_first_account_is_not() {
     server.stop().await;
 
     // Named later, on a database where the account exists: promoted at start.
-    let storage = tertulia_server::Storage::open(&path, 4).unwrap();
-    let accounts = storage
-        .accounts
-        .with_admins(&["alumno".to_owned()])
-        .unwrap();
+    let accounts = common::engine::open_accounts(&path, 4);
+    let accounts = std::thread::scope(|s| {
+        s.spawn(move || accounts.with_admins(&["alumno".to_owned()]))
+            .join()
+            .unwrap()
+    })
+    .unwrap();
     assert_eq!(accounts.role("alumno".into()).await.unwrap(), Role::Admin);
 }
 
@@ -221,8 +228,8 @@ async fn a_ban_closes_the_session_revokes_its_tokens_and_refuses_logins() {
         })
     );
     assert!(again.login("luis").await.is_ok());
-    let storage = tertulia_server::Storage::open(&server.db_path, 4).unwrap();
-    let actions: Vec<_> = audit_record(&storage)
+    let accounts = common::engine::open_accounts(&server.db_path, 4);
+    let actions: Vec<_> = audit_record(&accounts)
         .await
         .into_iter()
         .map(|(actor, action, target, _)| {
@@ -296,9 +303,9 @@ async fn a_kick_closes_the_session_and_the_person_may_come_back() {
 
 /// The whole audit record, oldest first: actor, action, target, detail.
 async fn audit_record(
-    storage: &tertulia_server::Storage,
+    accounts: &tertulia_server::Accounts,
 ) -> Vec<(String, String, Option<String>, Option<String>)> {
-    let (entries, _) = storage.accounts.audit_page(None, usize::MAX).await.unwrap();
+    let (entries, _) = accounts.audit_page(None, usize::MAX).await.unwrap();
     entries
         .into_iter()
         .rev()

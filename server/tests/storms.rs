@@ -71,7 +71,7 @@ async fn busy_clients_are_told_to_come_back_one_after_another() {
     let _alone = ONE_STORM_AT_A_TIME.lock().await;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("accounts.db");
-    let mut storage = tertulia_server::Storage::open(&path, 4).unwrap();
+    let mut storage = common::engine::open_storage(&path, 4);
     // One password at a time, two waiting; the queue reckons 60 ms a check.
     let per_check = Duration::from_millis(60);
     let hasher = Hasher::new(1, 2, per_check).unwrap();

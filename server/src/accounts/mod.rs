@@ -40,6 +40,11 @@ pub enum AccountError {
     Io(#[from] std::io::Error),
     #[error("the system's random source failed")]
     Random,
+    #[error(
+        "another tertulia-server already serves this PostgreSQL database; \
+         several nodes on one database need NATS between them (docs/SCALING.md)"
+    )]
+    Claimed,
 }
 
 impl From<AccountError> for ErrorBody {

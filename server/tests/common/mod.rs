@@ -1,8 +1,10 @@
-//! A real server on 127.0.0.1:0 with a temporary SQLite file, and a plain TCP
-//! client that speaks the protocol line by line, as a third party would.
+//! A real server on 127.0.0.1:0 with a temporary SQLite file (or a scratch
+//! PostgreSQL database, see `engine`), and a plain TCP client that speaks
+//! the protocol line by line, as a third party would.
 
 #![allow(dead_code)]
 
+pub mod engine;
 pub mod process;
 pub mod tls;
 
@@ -71,11 +73,7 @@ impl TestServer {
 
     /// Starts a server on an existing (or new) database file.
     pub async fn start_on(db_path: PathBuf, config: Config) -> TestServer {
-        let path = db_path.clone();
-        let storage = tokio::task::spawn_blocking(move || Storage::open(&path, 4))
-            .await
-            .expect("join")
-            .expect("open db");
+        let storage = engine::open_storage(&db_path, 4);
         TestServer::start_with_storage(db_path, storage, config).await
     }
 
