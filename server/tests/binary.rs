@@ -276,4 +276,30 @@ async fn on_postgresql_the_server_keeps_everything_across_a_restart_and_one_node
         .map(|m| m.text)
         .collect();
     assert_eq!(texts, ["guardado en PostgreSQL"]);
+
+    // PostgreSQL drops every connection (a restart, a failover): the
+    // server connects again and goes on.
+    let admin = address.clone();
+    std::thread::spawn(move || {
+        use tertulia_server::sql::Sql;
+        let mut db = tertulia_server::sql::connect_postgres(&admin).unwrap();
+        db.query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            &[],
+        )
+        .unwrap();
+    })
+    .join()
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    ana.say("después del corte").await;
+    let mut luis = user(server.addr, "luis").await;
+    let texts: Vec<String> = luis
+        .whole_history("lobby")
+        .await
+        .into_iter()
+        .map(|m| m.text)
+        .collect();
+    assert_eq!(texts, ["guardado en PostgreSQL", "después del corte"]);
 }

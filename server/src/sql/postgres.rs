@@ -151,11 +151,18 @@ pub enum PostgresError {
     Migration { step: usize, error: SqlError },
 }
 
-/// A PostgreSQL connection with its prepared statements.
+/// A PostgreSQL connection with its prepared statements. When PostgreSQL
+/// goes away (a restart, a failover, a network cut) the connection is made
+/// again at the next statement outside a transaction; a statement that
+/// fails meanwhile fails like any other, and nothing is reported stored
+/// that was not.
 pub struct PostgresConnection {
+    config: postgres::Config,
     /// Always there, but for the moment it is handed to the closing thread.
     client: Option<Client>,
     prepared: HashMap<String, Statement>,
+    /// Inside `begin_write` … `commit`/`rollback`.
+    in_transaction: bool,
 }
 
 /// The client's own runtime blocks when the connection closes, which
@@ -186,11 +193,19 @@ pub fn connect_postgres(address: &str) -> Result<PostgresConnection, PostgresErr
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(Duration::from_secs(5));
     }
-    config.application_name("tertulia-server");
+    // A server that vanished without closing (power cut, cable) is noticed
+    // in seconds, not after the kernel's two hours.
+    config
+        .keepalives(true)
+        .keepalives_idle(Duration::from_secs(10))
+        .tcp_user_timeout(Duration::from_secs(20))
+        .application_name("tertulia-server");
     let client = config.connect(NoTls).map_err(PostgresError::Connect)?;
     let mut db = PostgresConnection {
+        config,
         client: Some(client),
         prepared: HashMap::new(),
+        in_transaction: false,
     };
     db.migrate()?;
     Ok(db)
@@ -240,6 +255,43 @@ impl PostgresConnection {
         self.client.as_mut().ok_or(SqlError::Closed)
     }
 
+    /// Connects again if PostgreSQL closed the connection, unless a
+    /// transaction was under way (it is lost: its caller sees it fail).
+    fn reconnect_if_closed(&mut self) -> Result<(), SqlError> {
+        let closed = self.client.as_ref().is_none_or(Client::is_closed);
+        if !closed || self.in_transaction {
+            return Ok(());
+        }
+        self.reconnect()
+    }
+
+    fn reconnect(&mut self) -> Result<(), SqlError> {
+        tracing::warn!("the connection to PostgreSQL was closed; connecting again");
+        let client = self.config.connect(NoTls)?;
+        self.prepared.clear();
+        if let Some(old) = self.client.replace(client) {
+            std::thread::spawn(move || drop(old));
+        }
+        Ok(())
+    }
+
+    /// Runs `work` on the connection; if it fails because the connection
+    /// had been closed (outside a transaction, so nothing was half done),
+    /// once more on a new one.
+    fn with_retry<T>(
+        &mut self,
+        work: impl Fn(&mut Self) -> Result<T, SqlError>,
+    ) -> Result<T, SqlError> {
+        self.reconnect_if_closed()?;
+        match work(self) {
+            Err(SqlError::Postgres(e)) if connection_lost(&e) && !self.in_transaction => {
+                self.reconnect()?;
+                work(self)
+            }
+            done => done,
+        }
+    }
+
     fn statement(&mut self, sql: &str) -> Result<Statement, SqlError> {
         if let Some(statement) = self.prepared.get(sql) {
             return Ok(statement.clone());
@@ -256,15 +308,19 @@ impl Sql for PostgresConnection {
     }
 
     fn execute(&mut self, sql: &str, params: &[Value<'_>]) -> Result<u64, SqlError> {
-        let statement = self.statement(sql)?;
         let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
-        Ok(self.client()?.execute(&statement, &params)?)
+        self.with_retry(|db| {
+            let statement = db.statement(sql)?;
+            Ok(db.client()?.execute(&statement, &params)?)
+        })
     }
 
     fn query(&mut self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>, SqlError> {
-        let statement = self.statement(sql)?;
         let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
-        let rows = self.client()?.query(&statement, &params)?;
+        let rows = self.with_retry(|db| {
+            let statement = db.statement(sql)?;
+            Ok(db.client()?.query(&statement, &params)?)
+        })?;
         rows.iter()
             .map(|row| {
                 (0..row.len())
@@ -277,25 +333,40 @@ impl Sql for PostgresConnection {
     }
 
     fn begin_write(&mut self, lock: WriteLock) -> Result<(), SqlError> {
-        self.client()?.batch_execute("BEGIN")?;
+        self.with_retry(|db| Ok(db.client()?.batch_execute("BEGIN")?))?;
+        self.in_transaction = true;
         let key = lock as i64;
         let client = self.client()?;
         if let Err(e) = client.execute("SELECT pg_advisory_xact_lock($1)", &[&key]) {
             let _ = client.batch_execute("ROLLBACK");
+            self.in_transaction = false;
             return Err(e.into());
         }
         Ok(())
     }
 
     fn commit(&mut self) -> Result<(), SqlError> {
+        self.in_transaction = false;
         self.client()?.batch_execute("COMMIT")?;
         Ok(())
     }
 
     fn rollback(&mut self) -> Result<(), SqlError> {
+        self.in_transaction = false;
         self.client()?.batch_execute("ROLLBACK")?;
         Ok(())
     }
+}
+
+/// Whether `e` says the connection is gone (closed, cut, or ended by the
+/// server: a restart or an administrator's command), not that a statement
+/// was wrong.
+fn connection_lost(e: &postgres::Error) -> bool {
+    let ended_by_server = e
+        .code()
+        .is_some_and(|code| code.code().starts_with("57P") || code.code().starts_with("08"));
+    let io = std::error::Error::source(e).is_some_and(|source| source.is::<std::io::Error>());
+    e.is_closed() || ended_by_server || io
 }
 
 /// `?1` → `$1`: our queries are written with SQLite's numbered parameters.

@@ -109,3 +109,49 @@ fn logins_are_unique_regardless_of_case_and_a_failed_transaction_leaves_nothing(
         assert!(!ana.get::<bool>(1).unwrap());
     }
 }
+
+#[test]
+fn a_connection_postgresql_closed_is_made_again_and_a_cut_transaction_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    for backend in backends(&dir) {
+        let Backend::Postgres(address) = &backend else {
+            continue;
+        };
+        let mut db = connect_postgres(address).unwrap();
+        let mut admin = connect_postgres(address).unwrap();
+        // What a PostgreSQL restart does to the node's connections.
+        let mut cut = || {
+            admin
+                .query(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                     WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                    &[],
+                )
+                .unwrap();
+            // The server closes it a moment after it is told to.
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        };
+        let count = |db: &mut dyn Sql| -> i64 {
+            db.query_opt("SELECT COUNT(*) FROM audit", &[])
+                .unwrap()
+                .unwrap()
+                .get(0)
+                .unwrap()
+        };
+        assert_eq!(count(&mut db), 0);
+        cut();
+        assert_eq!(count(&mut db), 0, "made again, statements prepared again");
+
+        let insert = "INSERT INTO audit (time_ms, actor, action) VALUES (1, 'ana', 'kick')";
+        let lost: Result<(), SqlError> = write_transaction(&mut db, WriteLock::Accounts, |tx| {
+            tx.execute(insert, &[])?;
+            cut();
+            tx.execute(insert, &[])?;
+            Ok(())
+        });
+        assert!(lost.is_err(), "a transaction cut half way fails");
+        assert_eq!(count(&mut db), 0, "and leaves nothing");
+        write_transaction(&mut db, WriteLock::Accounts, |tx| tx.execute(insert, &[])).unwrap();
+        assert_eq!(count(&mut db), 1);
+    }
+}
