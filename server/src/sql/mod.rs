@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 mod postgres;
+mod postgres_schema;
 mod sqlite;
 
 pub use self::postgres::{PostgresError, connect_postgres};

@@ -1,5 +1,6 @@
 //! [`Sql`] on PostgreSQL (the blocking `postgres` client), statements
-//! prepared once; and PostgreSQL's schema, brought up to date at connect.
+//! prepared once; the schema (`postgres_schema`) brought up to date at
+//! connect.
 
 use std::collections::HashMap;
 use std::error::Error;
@@ -9,132 +10,8 @@ use bytes::BytesMut;
 use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, NoTls, Statement};
 
+use super::postgres_schema::MIGRATIONS;
 use super::{Engine, Row, Sql, SqlError, Value, WriteLock};
-
-/// The schema, in the same steps as SQLite's (`crate::db`) where the
-/// tables exist on both. Append; never edit a released step. Logins are
-/// `citext`, so `login = ?1` ignores case as SQLite's `COLLATE NOCASE` does.
-const MIGRATIONS: &[&str] = &[
-    // Accounts, their tokens, the server's settings, roles, bans, mutes and
-    // the record of what staff did.
-    "CREATE EXTENSION IF NOT EXISTS citext;
-    CREATE TABLE accounts (
-        id                   BIGSERIAL PRIMARY KEY,
-        login                CITEXT NOT NULL UNIQUE,
-        first_names          TEXT NOT NULL,
-        last_names           TEXT NOT NULL,
-        password_hash        TEXT NOT NULL,
-        age                  BIGINT NOT NULL,
-        gender               TEXT NOT NULL,
-        created_at_ms        BIGINT NOT NULL,
-        role                 TEXT NOT NULL DEFAULT 'student',
-        banned               TEXT,
-        muted_until          BIGINT,
-        mute_reason          TEXT,
-        must_change_password BOOLEAN NOT NULL DEFAULT FALSE
-    );
-    CREATE TABLE sessions (
-        token_hash TEXT PRIMARY KEY,
-        login      CITEXT NOT NULL,
-        created_ms BIGINT NOT NULL,
-        expires_ms BIGINT NOT NULL,
-        revoked    TEXT
-    );
-    CREATE INDEX sessions_by_login ON sessions(login);
-    CREATE INDEX sessions_by_expiry ON sessions(expires_ms);
-    CREATE TABLE settings (
-        key   TEXT PRIMARY KEY,
-        value TEXT NOT NULL
-    );
-    CREATE TABLE audit (
-        id      BIGSERIAL PRIMARY KEY,
-        time_ms BIGINT NOT NULL,
-        actor   TEXT NOT NULL,
-        action  TEXT NOT NULL,
-        target  TEXT,
-        reason  TEXT,
-        detail  TEXT
-    );",
-    // The message log (ids given by the server; the highest ever stored is
-    // kept in `log_state`, as SQLite's AUTOINCREMENT keeps it), reactions,
-    // the shared files' rows and uploads under way, and the search index:
-    // the text folded (lower case, no accents) and cut into words, kept by
-    // PostgreSQL at each commit.
-    "CREATE EXTENSION IF NOT EXISTS unaccent;
-    CREATE TABLE messages (
-        id            BIGINT PRIMARY KEY,
-        room          TEXT,
-        sender        TEXT NOT NULL,
-        recipient     TEXT,
-        sender_key    TEXT,
-        recipient_key TEXT,
-        text          TEXT NOT NULL,
-        time_ms       BIGINT NOT NULL,
-        pending       BOOLEAN NOT NULL DEFAULT FALSE,
-        file_id       BIGINT,
-        deleted_by    TEXT,
-        reply_to      BIGINT,
-        reply_from    TEXT,
-        reply_quote   TEXT,
-        edited        BOOLEAN NOT NULL DEFAULT FALSE
-    );
-    CREATE INDEX messages_by_room ON messages(room, id) WHERE room IS NOT NULL;
-    CREATE INDEX messages_to ON messages(recipient_key, id) WHERE room IS NULL;
-    CREATE INDEX messages_from ON messages(sender_key, id) WHERE room IS NULL;
-    CREATE INDEX messages_by_time ON messages(time_ms);
-    CREATE TABLE log_state (
-        id         INTEGER PRIMARY KEY CHECK (id = 0),
-        highest_id BIGINT NOT NULL
-    );
-    INSERT INTO log_state VALUES (0, 0);
-    CREATE TABLE reactions (
-        message BIGINT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
-        login   TEXT NOT NULL,
-        emoji   TEXT NOT NULL,
-        time_ms BIGINT NOT NULL,
-        PRIMARY KEY (message, login, emoji)
-    );
-    CREATE TABLE files (
-        id            BIGSERIAL PRIMARY KEY,
-        sha256        TEXT NOT NULL,
-        size          BIGINT NOT NULL,
-        name          TEXT NOT NULL,
-        mime          TEXT NOT NULL,
-        owner         TEXT NOT NULL,
-        owner_key     TEXT NOT NULL,
-        room          TEXT,
-        recipient_key TEXT,
-        time_ms       BIGINT NOT NULL
-    );
-    CREATE INDEX files_by_room ON files(room) WHERE room IS NOT NULL;
-    CREATE INDEX files_by_hash ON files(sha256);
-    CREATE TABLE uploads (
-        id         BIGSERIAL PRIMARY KEY,
-        owner      TEXT NOT NULL,
-        owner_key  TEXT NOT NULL,
-        name       TEXT NOT NULL,
-        size       BIGINT NOT NULL,
-        sha256     TEXT NOT NULL,
-        room       TEXT,
-        room_name  TEXT,
-        recipient  TEXT,
-        created_ms BIGINT NOT NULL
-    );
-    -- unaccent() is not IMMUTABLE (its dictionary could change), so an
-    -- index cannot use it directly; the dictionary is named here.
-    CREATE FUNCTION tertulia_fold(TEXT) RETURNS TEXT
-        LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
-        AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, $1)) $$;
-    CREATE INDEX messages_words ON messages
-        USING gin (to_tsvector('simple', tertulia_fold(text)));",
-    // Shared files' bytes, so that every node serves every file; kept
-    // uncompressed so that a chunk is read without the whole content.
-    "CREATE TABLE file_contents (
-        sha256 TEXT PRIMARY KEY,
-        data   BYTEA NOT NULL
-    );
-    ALTER TABLE file_contents ALTER COLUMN data SET STORAGE EXTERNAL;",
-];
 
 /// Taken by a node while it migrates, so two nodes starting together do
 /// not both apply a step.
