@@ -123,7 +123,7 @@ impl MessageLog {
         forgotten: impl Fn() + Send + 'static,
     ) -> Result<(MessageLog, Resume), DbError> {
         let writer = Box::new(crate::sql::connect_postgres(address)?);
-        let reader = Box::new(crate::sql::connect_postgres(address)?);
+        let reader = Box::new(crate::sql::connect_postgres_planning_each_query(address)?);
         Self::start(writer, reader, forgotten)
     }
 

@@ -12,7 +12,7 @@ mod postgres;
 mod postgres_schema;
 mod sqlite;
 
-pub use self::postgres::{PostgresError, connect_postgres};
+pub use self::postgres::{PostgresError, connect_postgres, connect_postgres_planning_each_query};
 
 /// A parameter (borrowing what it can: a message's text is not copied to
 /// be stored) or a column value (owned).

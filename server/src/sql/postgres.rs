@@ -66,7 +66,27 @@ impl std::fmt::Debug for PostgresConnection {
 /// and brings the schema up to date. Blocking: call it from a blocking
 /// thread or before the runtime starts.
 pub fn connect_postgres(address: &str) -> Result<PostgresConnection, PostgresError> {
+    connect(address, false)
+}
+
+/// [`connect_postgres`], for a connection that plans each query with its
+/// values: whether a search's words are rare (read them from the word
+/// index) or common (read the newest messages until enough match) decides
+/// the plan, and a plan made once for any words would scan the whole log
+/// for a rare one (130 ms instead of 2 on 100,000 messages). Costs a
+/// fraction of a millisecond per query; for the log's reader.
+pub fn connect_postgres_planning_each_query(
+    address: &str,
+) -> Result<PostgresConnection, PostgresError> {
+    connect(address, true)
+}
+
+fn connect(address: &str, plan_each_query: bool) -> Result<PostgresConnection, PostgresError> {
     let mut config: postgres::Config = address.parse().map_err(PostgresError::Address)?;
+    if plan_each_query {
+        let options = config.get_options().unwrap_or_default().to_owned();
+        config.options(format!("{options} -c plan_cache_mode=force_custom_plan").trim());
+    }
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(Duration::from_secs(5));
     }

@@ -125,4 +125,3 @@ pub(super) const MIGRATIONS: &[&str] = &[
     );
     ALTER TABLE file_contents ALTER COLUMN data SET STORAGE EXTERNAL;",
 ];
-
