@@ -1,6 +1,7 @@
 //! Searching the stored log, newest first: on SQLite the FTS5 index the
-//! writer keeps (see `index.rs`); on PostgreSQL a GIN index over the
-//! folded text (lower case, no accents), kept by PostgreSQL itself.
+//! writer keeps (see `index.rs`); on PostgreSQL the `words` of each
+//! message (its text folded: lower case, no accents) and their GIN index,
+//! kept by PostgreSQL itself.
 
 use tertulia_shared::{MessageId, SearchHit};
 
@@ -96,8 +97,7 @@ pub(super) fn search(
             &format!(
                 "SELECT m.id, m.room, m.sender, m.recipient, m.text, m.time_ms
                  FROM messages m
-                 WHERE to_tsvector('simple', tertulia_fold(m.text))
-                       @@ to_tsquery('simple', tertulia_fold(?1))
+                 WHERE m.words @@ to_tsquery('simple', tertulia_fold(?1))
                    AND m.id < ?2 AND m.id >= ?4 AND {filter} AND m.deleted_by IS NULL
                  ORDER BY m.id DESC LIMIT ?5"
             ),

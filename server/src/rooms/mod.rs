@@ -12,6 +12,7 @@
 mod batch;
 mod changes;
 mod keys;
+mod lifecycle;
 pub use batch::{BATCH_EVERY, next_window};
 mod messages;
 mod moderation;
@@ -20,17 +21,13 @@ mod state;
 mod tests;
 
 use std::collections::{BTreeMap, HashMap};
-use std::ops::Bound;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tertulia_shared::validate::{fold, room_skeleton};
-use tertulia_shared::{
-    ChatMessage, ErrorBody, ErrorCode, Event, MessageId, MoveReason, Role, RoomInfo,
-};
+use tertulia_shared::{ChatMessage, ErrorBody, ErrorCode, Event, MessageId, MoveReason, Role};
 
 use crate::history::{Entry, MessageLog, Resume};
 pub use crate::outbox::Outbox;
-use crate::page;
 pub(crate) use keys::room_key;
 pub use messages::{Answering, PrivateOutcome};
 pub use moderation::{ClassRules, Rank, Seen};
@@ -219,180 +216,6 @@ impl Hub {
         for room_key in state.rooms_created_by(&key) {
             state.delete(&room_key, MoveReason::CreatorLeft);
         }
-    }
-
-    /// `#cR`: creates a room owned by `login` and moves them into it. `name`
-    /// must be valid and in NFC. Refused when the user already owns
-    /// `max_owned` rooms, or when the name is, or looks like, a room's name.
-    pub fn create_room(
-        &self,
-        login: &str,
-        name: &str,
-        max_owned: usize,
-    ) -> Result<RoomView, ErrorBody> {
-        let key = fold(login);
-        let room_key = room_key(name);
-        let skeleton = room_skeleton(name);
-        let mut state = self.lock();
-        if !state.peers.contains_key(&key) {
-            return Err(not_logged_in());
-        }
-        if let Some(existing) = state
-            .rooms
-            .get(&room_key)
-            .or_else(|| state.rooms.values().find(|r| r.skeleton == skeleton))
-        {
-            let looks = if fold(&existing.name) == room_key {
-                String::new()
-            } else {
-                format!(" ({name} would look the same)")
-            };
-            return Err(ErrorBody::new(
-                ErrorCode::RoomExists,
-                format!(
-                    "A room called {} already exists{looks}. Join it with #gR {}.",
-                    existing.name, existing.name
-                ),
-            ));
-        }
-        let owned = state.rooms_created_by(&key).len();
-        if owned >= max_owned {
-            return Err(ErrorBody::new(
-                ErrorCode::TooManyRooms,
-                format!(
-                    "You already have {owned} rooms; delete one (#dR) before creating another."
-                ),
-            ));
-        }
-        let first_id = state.next_id;
-        state.rooms.insert(
-            room_key.clone(),
-            Room::new(name, Some(key.clone()), skeleton, first_id),
-        );
-        let created = event_line(Event::RoomCreated {
-            room: name.to_owned(),
-            creator: login.to_owned(),
-        });
-        for peer in state.peers.values() {
-            peer.outbox.push(&created);
-        }
-        state.move_peer(&key, &room_key);
-        Ok(state.room_view(&room_key))
-    }
-
-    /// `#gR`: moves `login` into an existing room.
-    pub fn join_room(&self, login: &str, name: &str) -> Result<RoomView, ErrorBody> {
-        let key = fold(login);
-        let room_key = room_key(name);
-        let mut state = self.lock();
-        let current = &state.peers.get(&key).ok_or_else(not_logged_in)?.room;
-        let room = state
-            .rooms
-            .get(&room_key)
-            .ok_or_else(|| room_not_found(name))?;
-        if *current == room_key {
-            return Err(ErrorBody::new(
-                ErrorCode::AlreadyInRoom,
-                format!("You are already in {}.", room.name),
-            ));
-        }
-        state.move_peer(&key, &room_key);
-        Ok(state.room_view(&room_key))
-    }
-
-    /// `#eR`: back to the default room. Returns it and whether anything changed.
-    pub fn leave_room(&self, login: &str) -> Result<(RoomView, bool), ErrorBody> {
-        let key = fold(login);
-        let mut state = self.lock();
-        let current = state
-            .peers
-            .get(&key)
-            .ok_or_else(not_logged_in)?
-            .room
-            .clone();
-        let default_room = state.default_room.clone();
-        let changed = current != default_room;
-        if changed {
-            state.move_peer(&key, &default_room);
-        }
-        Ok((state.room_view(&default_room), changed))
-    }
-
-    /// `#dR`: deletes a room its creator names; members go to the default room.
-    pub fn delete_room(&self, login: &str, name: &str) -> Result<String, ErrorBody> {
-        let key = fold(login);
-        let room_key = room_key(name);
-        let mut state = self.lock();
-        if !state.peers.contains_key(&key) {
-            return Err(not_logged_in());
-        }
-        let room = state
-            .rooms
-            .get(&room_key)
-            .ok_or_else(|| room_not_found(name))?;
-        let room_name = room.name.clone();
-        match &room.creator {
-            None => {
-                return Err(ErrorBody::new(
-                    ErrorCode::CannotDeleteDefaultRoom,
-                    format!("{room_name} is the default room; it cannot be deleted."),
-                ));
-            }
-            Some(creator) if *creator != key => {
-                return Err(ErrorBody::new(
-                    ErrorCode::NotRoomOwner,
-                    format!("Only the creator of {room_name} can delete it."),
-                ));
-            }
-            Some(_) => {}
-        }
-        state.delete(&room_key, MoveReason::RoomDeleted);
-        Ok(room_name)
-    }
-
-    /// `#lR`: one page of rooms with their participant counts: the default
-    /// room first, then the others by name, starting after the room `after`.
-    pub fn list_rooms(&self, after: Option<&str>) -> (Vec<RoomInfo>, Option<String>) {
-        let state = self.lock();
-        let info = |room: &Room| RoomInfo {
-            name: room.name.clone(),
-            members: room.members.len(),
-            creator: room.creator.as_ref().map(|c| {
-                state
-                    .peers
-                    .get(c)
-                    .map_or_else(|| c.clone(), |p| p.login.clone())
-            }),
-            is_default: room.creator.is_none(),
-            announce: room.announce,
-        };
-        let default_first = match after {
-            None => state.rooms.get(&state.default_room),
-            Some(_) => None,
-        };
-        let start = after.map_or(Bound::Unbounded, |a| Bound::Excluded(room_key(a)));
-        let others = state
-            .rooms
-            .range((start, Bound::Unbounded))
-            .filter(|(key, _)| **key != state.default_room);
-        let rooms = default_first
-            .map(|room| (state.default_room.clone(), room))
-            .into_iter()
-            .chain(others.map(|(key, room)| (key.clone(), room)))
-            .map(|(key, room)| (key, info(room)));
-        page::fill(rooms)
-    }
-
-    /// One page of the members of the room called `name`, after `after`.
-    pub fn list_members(&self, name: &str, after: Option<&str>) -> Result<MemberPage, ErrorBody> {
-        let state = self.lock();
-        let room = state
-            .rooms
-            .get(&room_key(name))
-            .ok_or_else(|| room_not_found(name))?;
-        let (members, next) = state.members_page(room, after);
-        let staff = state.staff_among(&members);
-        Ok((room.name.clone(), members, staff, next))
     }
 
     /// From now on `login` hears `presence`: it is reading the user list.

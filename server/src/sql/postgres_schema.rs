@@ -124,4 +124,12 @@ pub(super) const MIGRATIONS: &[&str] = &[
         data   BYTEA NOT NULL
     );
     ALTER TABLE file_contents ALTER COLUMN data SET STORAGE EXTERNAL;",
+    // The words of each message kept beside it: a search that reads the
+    // newest messages (common words) checks each one's words instead of
+    // folding and cutting its text again (365 ms → under 1 ms on 100,000
+    // messages), and the planner has statistics to choose by.
+    "ALTER TABLE messages ADD COLUMN words TSVECTOR
+        GENERATED ALWAYS AS (to_tsvector('simple', tertulia_fold(text))) STORED;
+    DROP INDEX messages_words;
+    CREATE INDEX messages_words ON messages USING gin (words);",
 ];
