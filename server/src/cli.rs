@@ -28,6 +28,15 @@ pub struct Cli {
     /// still keeps this node's certificate and unfinished uploads.
     #[arg(long, env = "TERTULIA_DATABASE", hide_env_values = true)]
     pub database: Option<String>,
+    /// NATS between the nodes that share `--database` and serve one chat
+    /// (`nats://host:4222`; also from TERTULIA_CLUSTER). See
+    /// docs/SCALING.md for what crosses nodes so far.
+    #[arg(long, env = "TERTULIA_CLUSTER", requires = "database")]
+    pub cluster: Option<String>,
+    /// This node's name in a cluster, in its logs [default: the host's
+    /// name and the port].
+    #[arg(long)]
+    pub node_id: Option<String>,
     /// Name of the room every client lands in.
     #[arg(long, default_value = "lobby")]
     pub default_room: String,

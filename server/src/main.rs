@@ -11,6 +11,7 @@ use tertulia_server::files::FileLimits;
 use tertulia_server::hasher::Hasher;
 
 use tertulia_server::announce::{self, AnnounceConfig};
+use tertulia_server::cluster::{Cluster, ClusterConfig};
 use tertulia_server::tls::{self, Identity};
 use tertulia_server::{Config, Storage};
 use tertulia_shared::validate;
@@ -108,6 +109,7 @@ async fn open_storage(cli: &Cli, db_path: &Path) -> anyhow::Result<(Storage, u32
     let search_index = cli.search_index == OnOff::On;
     let path = db_path.to_owned();
     let database = cli.database.clone();
+    let clustered = cli.cluster.is_some();
     let named = match &database {
         Some(_) => "the PostgreSQL database of --database".to_owned(),
         None => format!("the database {}", db_path.display()),
@@ -131,10 +133,12 @@ async fn open_storage(cli: &Cli, db_path: &Path) -> anyhow::Result<(Storage, u32
             )?,
         };
         let dir = path.parent().unwrap_or(Path::new(".")).join("files");
-        Ok::<_, tertulia_server::accounts::AccountError>((
-            Storage::open_postgres(&address, &dir, cost)?,
-            cost,
-        ))
+        let storage = if clustered {
+            Storage::open_shared(&address, &dir, cost)?
+        } else {
+            Storage::open_postgres(&address, &dir, cost)?
+        };
+        Ok::<_, tertulia_server::accounts::AccountError>((storage, cost))
     })
     .await?
     .with_context(|| format!("cannot open {named}"))
@@ -165,6 +169,22 @@ async fn serve() -> anyhow::Result<()> {
 
     let db_path = cli.db.clone().unwrap_or_else(default_db_path);
     let (mut storage, cost) = open_storage(&cli, &db_path).await?;
+    if let (Some(nats), Some(database)) = (&cli.cluster, &cli.database) {
+        let node = cli
+            .node_id
+            .clone()
+            .unwrap_or_else(|| format!("{}:{}", announce::host_name(), cli.port));
+        let config = ClusterConfig {
+            nats: nats.clone(),
+            database: database.clone(),
+            node: node.clone(),
+        };
+        let cluster = Cluster::connect(config, storage.resume.next_id)
+            .await
+            .context("cannot join the cluster")?;
+        tracing::info!(%node, "node of a cluster: room messages cross nodes over NATS");
+        storage.cluster = Some(Arc::new(cluster));
+    }
     if !cli.admins.is_empty() {
         let admins = cli.admins.clone();
         let accounts = storage.accounts;

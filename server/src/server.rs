@@ -63,8 +63,28 @@ async fn hub(
     accounts: &Accounts,
     log: MessageLog,
     resume: crate::history::Resume,
+    cluster: Option<Arc<crate::cluster::Cluster>>,
 ) -> Hub {
     let (key, name) = (room_key(&config.default_room), config.default_room.clone());
+    // In a cluster the default room delivers in order from its last stored id.
+    let cluster_cursor = match cluster {
+        Some(cluster) => {
+            let key = key.clone();
+            let read = tokio::task::spawn_blocking(move || cluster.last_id_blocking(&key)).await;
+            Some(match read {
+                Ok(Ok(last)) => last,
+                Ok(Err(e)) => {
+                    tracing::error!("could not read where the default room stands: {e}");
+                    0
+                }
+                Err(e) => {
+                    tracing::error!("could not read where the default room stands: {e}");
+                    0
+                }
+            })
+        }
+        None => None,
+    };
     let count = config.history;
     let reader = log.clone();
     let recent = tokio::task::spawn_blocking(move || reader.recent_blocking(&key, &name, count))
@@ -83,6 +103,7 @@ async fn hub(
             history_len: config.history,
             recent,
             rules: class_rules(config, accounts).await,
+            cluster_cursor,
         },
     )
 }
@@ -165,10 +186,14 @@ pub async fn run(
         resume,
         files,
         claim,
+        cluster,
     } = storage;
     // This node's claim on a PostgreSQL database lasts as long as it serves.
     let _claim = claim;
-    let hub = hub(&config, &accounts, log.clone(), resume).await;
+    let hub = hub(&config, &accounts, log.clone(), resume, cluster.clone()).await;
+    let _receiving = cluster
+        .clone()
+        .map(|cluster| crate::cluster::spawn_receiver(cluster, hub.clone(), log.clone()));
     let pruning = tokio::spawn(prune(log.clone(), config.keep));
     let batching = tokio::spawn(tell_changes(hub.clone()));
     let admission = Admission::new(Caps {
@@ -182,6 +207,7 @@ pub async fn run(
         accounts,
         log: log.clone(),
         files,
+        cluster,
         logins: Arc::new(Mutex::new(LoginThrottle::new(
             config.account_backoff,
             config.address_backoff,

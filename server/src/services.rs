@@ -30,6 +30,9 @@ pub(crate) struct Services {
     pub files: FileStore,
     pub config: Arc<Config>,
     pub logins: Arc<Mutex<LoginThrottle>>,
+    /// The other nodes (`--cluster`): room messages are then numbered and
+    /// stored by PostgreSQL before they are delivered.
+    pub cluster: Option<Arc<crate::cluster::Cluster>>,
 }
 
 /// A private message as it went: the message, and whether it waits for
@@ -76,6 +79,33 @@ impl Services {
         Err(no_such_user(to))
     }
 
+    /// A room message on a node of a cluster (see [`crate::cluster`]):
+    /// checked by the hub, numbered and stored by PostgreSQL, then
+    /// delivered in its room's order here and on the other nodes. To
+    /// `room_key` (a file offered there) or the sender's room.
+    pub async fn post_in_cluster(
+        &self,
+        from: &str,
+        room_key: Option<&str>,
+        text: String,
+        file: Option<FileInfo>,
+        reply_to: Option<crate::rooms::Answering>,
+    ) -> Result<Arc<tertulia_shared::ChatMessage>, ErrorBody> {
+        let draft = self.hub.draft(from, room_key, text, file, reply_to)?;
+        let Some(cluster) = &self.cluster else {
+            return Err(ErrorBody::new(
+                ErrorCode::Internal,
+                "This server is not part of a cluster.",
+            ));
+        };
+        let room_key = draft.room_key.clone();
+        let (message, prev_id) = cluster.store_room(draft).await?;
+        cluster
+            .deliver_and_publish(&self.hub, &self.log, (&room_key, prev_id), message.clone())
+            .await;
+        Ok(message)
+    }
+
     /// The one path of every private message, a text or a file: to any
     /// registered user (the sender too: a note to self), whatever room
     /// either is in; delivered at once if they are online, stored for
@@ -91,9 +121,14 @@ impl Services {
         text: String,
         (file, reply_to): (Option<FileInfo>, Option<Box<Quote>>),
     ) -> Result<Sent, ErrorBody> {
+        // In a cluster its id comes from PostgreSQL, as every message's.
+        let id = match &self.cluster {
+            Some(cluster) => Some(cluster.next_id().await?),
+            None => None,
+        };
         let outcome = match self
             .hub
-            .private(from, to, text, registered, (file, reply_to))?
+            .private(from, to, text, registered, (file, reply_to), id)?
         {
             PrivateOutcome::Offline {
                 text,
@@ -102,7 +137,7 @@ impl Services {
             } => {
                 let (login, role) = self.recipient(to).await?;
                 self.hub
-                    .private(from, to, text, Some((&login, role)), (file, reply_to))?
+                    .private(from, to, text, Some((&login, role)), (file, reply_to), id)?
             }
             outcome => outcome,
         };

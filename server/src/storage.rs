@@ -18,6 +18,8 @@ pub struct Storage {
     /// On PostgreSQL, the connection that holds this node's claim on the
     /// database (see [`Storage::open_postgres`]).
     pub(crate) claim: Option<Box<dyn crate::sql::Sql>>,
+    /// The other nodes sharing the database (`--cluster`), once joined.
+    pub cluster: Option<std::sync::Arc<crate::cluster::Cluster>>,
 }
 
 impl Storage {
@@ -41,6 +43,7 @@ impl Storage {
             resume,
             files,
             claim: None,
+            cluster: None,
         })
     }
 
@@ -58,6 +61,19 @@ impl Storage {
         bcrypt_cost: u32,
     ) -> Result<Storage, AccountError> {
         let claim = claim_database(address)?;
+        let mut storage = Self::open_shared(address, dir, bcrypt_cost)?;
+        storage.claim = Some(claim);
+        Ok(storage)
+    }
+
+    /// [`Storage::open_postgres`] for a node of a cluster, which shares the
+    /// database with the others (its messages are numbered by PostgreSQL:
+    /// see [`crate::cluster`]). Blocking.
+    pub fn open_shared(
+        address: &str,
+        dir: &Path,
+        bcrypt_cost: u32,
+    ) -> Result<Storage, AccountError> {
         let accounts = Accounts::open_postgres(address, bcrypt_cost)?;
         let files = FileStore::open_postgres(address, dir)?;
         let sweeper = files.clone();
@@ -71,13 +87,15 @@ impl Storage {
             log,
             resume,
             files,
-            claim: Some(claim),
+            claim: None,
+            cluster: None,
         })
     }
 
-    /// Whether this storage holds a PostgreSQL database's claim.
+    /// Whether this storage is a PostgreSQL database (alone, or shared by
+    /// a cluster).
     pub fn is_postgres(&self) -> bool {
-        self.claim.is_some()
+        self.claim.is_some() || self.cluster.is_some()
     }
 }
 

@@ -44,6 +44,13 @@ pub(crate) async fn progress_reply(
             file,
             target: Target::Room { key, .. },
         } => {
+            if services.cluster.is_some() {
+                let text = file.name.clone();
+                let message = services
+                    .post_in_cluster(from, Some(&key), text, Some(file), None)
+                    .await?;
+                return Ok((Reply::Sent { message }, None));
+            }
             let message = services.hub.share_in_room(from, &key, file)?;
             let id = message.id;
             Ok((Reply::Sent { message }, Some(id)))

@@ -15,7 +15,7 @@ mod read;
 mod search;
 #[cfg(test)]
 mod tests;
-mod writer;
+pub(crate) mod writer;
 
 use std::path::Path;
 use std::sync::mpsc::{SyncSender, TrySendError};
@@ -77,6 +77,9 @@ pub struct NotStored(pub MessageId);
 #[derive(Debug)]
 struct Inner {
     queue: SyncSender<Entry>,
+    /// Also moved by a cluster's sequencer, which stores room messages
+    /// itself (see [`MessageLog::stored_elsewhere`]).
+    stored_tx: watch::Sender<MessageId>,
     /// The highest id stored (or given up on, see `lost`).
     stored: watch::Receiver<MessageId>,
     /// The highest id the search index has reached.
@@ -140,13 +143,14 @@ impl MessageLog {
         writer::spawn(
             writer,
             entries,
-            (stored_tx, indexed_tx),
+            (stored_tx.clone(), indexed_tx),
             lost.clone(),
             Box::new(forgotten),
         )?;
         let log = MessageLog {
             inner: Arc::new(Inner {
                 queue,
+                stored_tx,
                 stored,
                 indexed,
                 lost,
@@ -167,6 +171,16 @@ impl MessageLog {
                 Err(LogFull)
             }
         }
+    }
+
+    /// Message `id` was stored by a cluster's sequencer, not by this log's
+    /// writer: whoever waits for it (a reply quoting it) need not.
+    pub fn stored_elsewhere(&self, id: MessageId) {
+        self.inner.stored_tx.send_if_modified(|stored| {
+            let moved = id > *stored;
+            *stored = (*stored).max(id);
+            moved
+        });
     }
 
     /// Waits until message `id` (and every one before it) is stored.

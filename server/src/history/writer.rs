@@ -200,28 +200,36 @@ fn store(db: &mut dyn Sql, batch: &[Entry]) -> Result<(), SqlError> {
     })
 }
 
+/// Stores a room message (as the writer does, and a cluster's sequencer).
+pub(crate) fn insert_room_message(
+    tx: &mut dyn Sql,
+    room_key: &str,
+    message: &tertulia_shared::ChatMessage,
+) -> Result<(), SqlError> {
+    let quote = message.reply_to.as_deref();
+    tx.execute(
+        "INSERT INTO messages (id, room, sender, text, time_ms, file_id,
+                               reply_to, reply_from, reply_quote)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        sql_params![
+            message.id,
+            room_key,
+            &message.from,
+            &message.text,
+            message.time_ms,
+            message.file.as_ref().map(|f| f.id),
+            quote.map(|q| q.id),
+            quote.map(|q| q.from.as_str()),
+            quote.map(|q| q.text.as_str()),
+        ],
+    )?;
+    Ok(())
+}
+
 /// Applies one entry, in the batch's transaction.
 fn apply(tx: &mut dyn Sql, entry: &Entry) -> Result<(), SqlError> {
     match entry {
-        Entry::Room { room_key, message } => {
-            let quote = message.reply_to.as_deref();
-            tx.execute(
-                "INSERT INTO messages (id, room, sender, text, time_ms, file_id,
-                                       reply_to, reply_from, reply_quote)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                sql_params![
-                    message.id,
-                    room_key,
-                    &message.from,
-                    &message.text,
-                    message.time_ms,
-                    message.file.as_ref().map(|f| f.id),
-                    quote.map(|q| q.id),
-                    quote.map(|q| q.from.as_str()),
-                    quote.map(|q| q.text.as_str()),
-                ],
-            )?;
-        }
+        Entry::Room { room_key, message } => insert_room_message(tx, room_key, message)?,
         Entry::Private { message, pending } => {
             tx.execute(
                 "INSERT INTO messages

@@ -30,3 +30,16 @@ pub(super) fn apply(session: &mut Session, room: &str) -> Outcome {
     tracing::info!(%login, room = ?view.room, "room created");
     Ok(Answer::reply(view))
 }
+
+/// `create_room` on a node of a cluster: the room delivers its messages in
+/// order from the last one stored under its name (see `crate::cluster`).
+pub(super) async fn clustered(session: &mut Session, room: String) -> Outcome {
+    let Some(cluster) = session.shared.cluster.clone() else {
+        return apply(session, &room);
+    };
+    let key = crate::rooms::room_key(&validate::normalize_room(&room));
+    let last_id = cluster.last_id(key.to_string()).await?;
+    let answer = apply(session, &room)?;
+    session.shared.hub.start_delivery(&key, last_id);
+    Ok(answer)
+}

@@ -130,6 +130,12 @@ pub(crate) fn apply(session: &mut Session, request: Request) -> Step {
                 "Your password was reset: choose a new one first.",
             )))
         }
+        Request::Say { text, reply_to } if session.shared.cluster.is_some() => {
+            later(move |s| Box::pin(say::clustered(s, text, reply_to)))
+        }
+        Request::CreateRoom { room } if session.shared.cluster.is_some() => {
+            later(move |s| Box::pin(create_room::clustered(s, room)))
+        }
         Request::Say {
             text,
             reply_to: None,

@@ -30,6 +30,35 @@ pub(super) async fn answering(session: &mut Session, text: String, id: MessageId
     apply(session, text, Some(answering))
 }
 
+/// `say` on a node of a cluster: PostgreSQL numbers and stores the
+/// message, then it is delivered here and on the other nodes; the reply
+/// goes once it is stored, as ever.
+pub(super) async fn clustered(
+    session: &mut Session,
+    text: String,
+    reply_to: Option<MessageId>,
+) -> Outcome {
+    let login = session.logged_in()?;
+    let answering = match reply_to {
+        Some(id) => {
+            let found = session.shared.original(id).await?;
+            Some(Answering {
+                room_key: found.room_key.unwrap_or_default(),
+                quote: quote(id, found.from, &found.text),
+            })
+        }
+        None => None,
+    };
+    let text = validate::line_breaks(text);
+    validate::message(&text)?;
+    session.within(Limited::Messages)?;
+    let message = session
+        .shared
+        .post_in_cluster(&login, None, text, None, answering)
+        .await?;
+    Ok(Answer::reply(Reply::Sent { message }))
+}
+
 /// The start of the original's text, as a reply carries it.
 pub(super) fn quote(id: MessageId, from: String, text: &str) -> Box<Quote> {
     Box::new(Quote {

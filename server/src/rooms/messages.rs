@@ -32,7 +32,7 @@ pub struct Answering {
 
 /// A reply to a message of another room (or one that came before the
 /// room was last created).
-fn not_here(id: MessageId) -> ErrorBody {
+pub(super) fn not_here(id: MessageId) -> ErrorBody {
     ErrorBody::new(
         ErrorCode::MessageNotFound,
         format!("Message {id} is not in this room: a reply answers a message of its own room."),
@@ -95,46 +95,27 @@ impl Hub {
         file: Option<FileInfo>,
         reply_to: Option<Answering>,
     ) -> Result<Arc<ChatMessage>, ErrorBody> {
-        let key = fold(login);
         let mut guard = self.lock();
         let state = &mut *guard;
-        let peer = state.peers.get(&key).ok_or_else(not_logged_in)?;
-        let room_key = room_key.unwrap_or(&peer.room).to_owned();
+        let draft = state.draft(login, room_key, text, file, reply_to)?;
         let (id, time_ms) = state.next_stamp();
-        let Some(room) = state.rooms.get_mut(&room_key) else {
-            return Err(room_not_found(&room_key));
-        };
-        peer.rank.may_post(&room.name, room.announce, state.rules)?;
-        let reply_to = match reply_to {
-            Some(answering)
-                if answering.room_key != room_key || answering.quote.id < room.first_id =>
-            {
-                return Err(not_here(answering.quote.id));
-            }
-            Some(answering) => Some(answering.quote),
-            None => None,
-        };
         let message = Arc::new(ChatMessage {
             id,
-            room: room.name.clone(),
-            from: peer.login.clone(),
-            text,
             time_ms,
-            file,
-            deleted: false,
-            reply_to,
-            edited: false,
-            reactions: Vec::new(),
+            ..draft.message
         });
         state
             .log
             .append(Entry::Room {
-                room_key,
+                room_key: draft.room_key.clone(),
                 message: message.clone(),
             })
             .map_err(log_full)?;
-        room.deliver(&message_event(&message));
-        room.remember(message.clone(), state.history_len);
+        let history_len = state.history_len;
+        if let Some(room) = state.rooms.get_mut(&draft.room_key) {
+            room.deliver(&message_event(&message));
+            room.remember(message.clone(), history_len);
+        }
         state.stamped(time_ms);
         Ok(message)
     }
@@ -159,6 +140,7 @@ impl Hub {
         text: String,
         registered: Option<(&str, Role)>,
         (file, reply_to): (Option<FileInfo>, Option<Box<Quote>>),
+        id: Option<MessageId>,
     ) -> Result<PrivateOutcome, ErrorBody> {
         let mut state = self.lock();
         let recipient = state.peers.get(&fold(to));
@@ -177,7 +159,9 @@ impl Hub {
             Some(sender) => sender.rank.may_write_to(role, state.rules)?,
             None => return Err(not_logged_in()),
         }
-        let (id, time_ms) = state.next_stamp();
+        // An id given by a cluster's PostgreSQL, or the next of this node.
+        let (next, time_ms) = state.next_stamp();
+        let id = id.unwrap_or(next);
         let message = PrivateMessage {
             id,
             from: from.to_owned(),
@@ -200,6 +184,7 @@ impl Hub {
             })
             .map_err(log_full)?;
         state.stamped(time_ms);
+        state.next_id = state.next_id.max(id + 1);
         match (line, state.peers.get(&fold(&message.to))) {
             (Some(line), Some(peer)) => {
                 peer.outbox.push(&line);

@@ -16,6 +16,7 @@ mod lifecycle;
 pub use batch::{BATCH_EVERY, next_window};
 mod messages;
 mod moderation;
+mod ordered;
 mod state;
 #[cfg(test)]
 mod tests;
@@ -31,6 +32,7 @@ pub use crate::outbox::Outbox;
 pub(crate) use keys::room_key;
 pub use messages::{Answering, PrivateOutcome};
 pub use moderation::{ClassRules, Rank, Seen};
+pub use ordered::{Draft, Ordered};
 pub use state::RoomView;
 use state::{Peer, Room, State};
 use tertulia_shared::codec::event_line;
@@ -69,6 +71,10 @@ pub struct Start {
     /// Exam mode, `--privates`, and whether the default room is an
     /// announcement room: what the server kept.
     pub rules: ClassRules,
+    /// In a cluster: the default room's last stored id, where its
+    /// delivery in order starts; and other rooms' history is kept at
+    /// start (they may live on another node).
+    pub cluster_cursor: Option<MessageId>,
 }
 
 impl Hub {
@@ -81,9 +87,12 @@ impl Hub {
         lobby.recent = recent.into_iter().map(Arc::new).collect();
         lobby.older = older;
         lobby.announce = start.rules.lobby_announce;
-        let _ = start.log.append(Entry::ForgetRoomsExcept {
-            room_key: key.clone(),
-        });
+        lobby.delivered = start.cluster_cursor;
+        if start.cluster_cursor.is_none() {
+            let _ = start.log.append(Entry::ForgetRoomsExcept {
+                room_key: key.clone(),
+            });
+        }
         Hub {
             state: Arc::new(Mutex::new(State {
                 closing: false,

@@ -57,6 +57,11 @@ pub(super) struct Room {
     pub first_id: MessageId,
     /// Only staff may write here (`room_settings`).
     pub announce: bool,
+    /// In a cluster: the last id delivered here (`None`: none yet, any
+    /// first message starts the chain), and the messages that came before
+    /// the one they follow, by the id they follow (see `ordered`).
+    pub delivered: Option<MessageId>,
+    pub waiting: BTreeMap<MessageId, Arc<ChatMessage>>,
 }
 
 impl Room {
@@ -70,6 +75,8 @@ impl Room {
             older: false,
             first_id,
             announce: false,
+            delivered: None,
+            waiting: BTreeMap::new(),
         }
     }
 

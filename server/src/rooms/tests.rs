@@ -27,6 +27,7 @@ fn hub() -> (Hub, tempfile::TempDir) {
         history_len: 3,
         recent: (Vec::new(), false),
         rules: Default::default(),
+        cluster_cursor: None,
     };
     (Hub::new("lobby", start), dir)
 }

@@ -233,6 +233,9 @@ impl Sql for PostgresConnection {
         self.with_retry(|db| Ok(db.client()?.batch_execute("BEGIN")?))?;
         self.in_transaction = true;
         let key = lock as i64;
+        if lock == WriteLock::Rows {
+            return Ok(());
+        }
         let client = self.client()?;
         if let Err(e) = client.execute("SELECT pg_advisory_xact_lock($1)", &[&key]) {
             let _ = client.batch_execute("ROLLBACK");

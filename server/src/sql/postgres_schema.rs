@@ -132,4 +132,13 @@ pub(super) const MIGRATIONS: &[&str] = &[
         GENERATED ALWAYS AS (to_tsvector('simple', tertulia_fold(text))) STORED;
     DROP INDEX messages_words;
     CREATE INDEX messages_words ON messages USING gin (words);",
+    // Several nodes (docs/SCALING.md): message ids from one sequence, and
+    // each room's last id and stamp, the row its messages lock in turn so
+    // that id order, commit order and stamp order agree in a room.
+    "CREATE SEQUENCE message_ids;
+    CREATE TABLE room_seq (
+        room         TEXT PRIMARY KEY,
+        last_id      BIGINT NOT NULL,
+        last_time_ms BIGINT NOT NULL
+    );",
 ];

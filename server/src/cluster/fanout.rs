@@ -1,0 +1,174 @@
+//! The doorbell: a room message stored on one node is published on NATS,
+//! and every other node delivers it in its room's order. Pub/sub may lose
+//! a message (a NATS restart, a slow consumer): a node that sees a message
+//! whose predecessor it has not delivered, that reconnects to NATS, or
+//! that finds PostgreSQL ahead of it (checked every second) reads the room
+//! from PostgreSQL after the last id it delivered. Nobody sees a hole or a
+//! duplicate; without NATS at all, messages still arrive within a second.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use tertulia_shared::{ChatMessage, MessageId};
+
+use super::{Cluster, ROOM_SUBJECT, sequence};
+use crate::history::{MessageLog, Page};
+use crate::rooms::{Hub, Ordered};
+
+/// How often a node compares each room's last stored id with what it
+/// delivered.
+const CATCH_UP_EVERY: Duration = Duration::from_secs(1);
+
+/// A stored room message, as NATS carries it.
+#[derive(Debug, Serialize, Deserialize)]
+struct Published {
+    node: String,
+    room_key: String,
+    prev_id: MessageId,
+    message: ChatMessage,
+}
+
+impl Cluster {
+    /// Delivers a message stored here to this node's members, in its
+    /// room's order, then rings the other nodes.
+    pub(crate) async fn deliver_and_publish(
+        &self,
+        hub: &Hub,
+        log: &MessageLog,
+        (room_key, prev_id): (&str, MessageId),
+        message: Arc<ChatMessage>,
+    ) {
+        deliver(hub, log, room_key, prev_id, message.clone()).await;
+        let published = Published {
+            node: self.node.to_string(),
+            room_key: room_key.to_owned(),
+            prev_id,
+            message: (*message).clone(),
+        };
+        let payload = match serde_json::to_vec(&published) {
+            Ok(payload) => payload,
+            Err(e) => {
+                tracing::error!("encoding message {} for NATS: {e}", message.id);
+                return;
+            }
+        };
+        // Lost or late, the other nodes read it from PostgreSQL.
+        if let Err(e) = self.nats.publish(ROOM_SUBJECT, payload.into()).await {
+            tracing::warn!("publishing message {} on NATS: {e}", message.id);
+        }
+    }
+}
+
+async fn deliver(
+    hub: &Hub,
+    log: &MessageLog,
+    room_key: &str,
+    prev_id: MessageId,
+    message: Arc<ChatMessage>,
+) {
+    if let Ordered::Gap { after } = hub.deliver_ordered(room_key, prev_id, message) {
+        fill(hub, log, room_key, after).await;
+    }
+}
+
+/// Reads room `room_key` from the log after `after` and delivers it.
+async fn fill(hub: &Hub, log: &MessageLog, room_key: &str, mut after: MessageId) {
+    loop {
+        let Some((name, first_id, _)) = hub.delivery_cursor(room_key) else {
+            return;
+        };
+        let page = log
+            .room_page(room_key.to_owned(), name, Page::After(after), first_id)
+            .await;
+        let (messages, more) = match page {
+            Ok(page) => page,
+            Err(e) => {
+                tracing::warn!("reading room {room_key} after {after}: {e}");
+                return;
+            }
+        };
+        let Some(last) = messages.last().map(|m| m.id) else {
+            return;
+        };
+        let mut prev = after;
+        for message in messages {
+            let id = message.id;
+            hub.deliver_ordered(room_key, prev, Arc::new(message));
+            prev = id;
+        }
+        if !more {
+            return;
+        }
+        after = last;
+    }
+}
+
+/// Reads every room that PostgreSQL holds more of than was delivered here.
+async fn catch_up(cluster: &Cluster, hub: &Hub, log: &MessageLog) {
+    let Ok(last_ids) = cluster.sequenced(sequence::last_ids).await else {
+        return;
+    };
+    for (room_key, last_id) in last_ids {
+        if let Some((_, _, Some(delivered))) = hub.delivery_cursor(&room_key)
+            && delivered < last_id
+        {
+            fill(hub, log, &room_key, delivered).await;
+        }
+    }
+}
+
+/// Delivers what the other nodes store, for as long as the server runs.
+pub fn spawn_receiver(
+    cluster: Arc<Cluster>,
+    hub: Hub,
+    log: MessageLog,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut subscription = match cluster.nats.subscribe(ROOM_SUBJECT).await {
+            Ok(subscription) => Some(subscription),
+            Err(e) => {
+                tracing::error!(
+                    "cannot subscribe on NATS: {e}; other nodes' messages come from PostgreSQL"
+                );
+                None
+            }
+        };
+        let mut connections = cluster.connections.clone();
+        let mut tick = tokio::time::interval(CATCH_UP_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            let next = async {
+                match subscription.as_mut() {
+                    Some(subscription) => subscription.next().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                Some(published) = next => {
+                    let published: Published = match serde_json::from_slice(&published.payload) {
+                        Ok(published) => published,
+                        Err(e) => {
+                            tracing::warn!("a message on NATS that is not ours: {e}");
+                            continue;
+                        }
+                    };
+                    if *published.node == *cluster.node {
+                        continue;
+                    }
+                    deliver(
+                        &hub,
+                        &log,
+                        &published.room_key,
+                        published.prev_id,
+                        Arc::new(published.message),
+                    )
+                    .await;
+                }
+                Ok(()) = connections.changed() => catch_up(&cluster, &hub, &log).await,
+                _ = tick.tick() => catch_up(&cluster, &hub, &log).await,
+            }
+        }
+    })
+}

@@ -1,0 +1,179 @@
+//! Several nodes serving one chat (docs/SCALING.md): PostgreSQL numbers
+//! and stores each room message (`sequence`), NATS rings the doorbell on
+//! the other nodes, and each node delivers a room's messages in id order,
+//! reading from PostgreSQL whatever the doorbell missed (`fanout`).
+
+mod fanout;
+mod sequence;
+
+use std::sync::{Arc, Mutex};
+
+use tertulia_shared::{ChatMessage, ErrorBody, ErrorCode, MessageId};
+
+use crate::rooms::Draft;
+use crate::sql::{Sql, SqlError};
+
+/// How a node joins its cluster.
+#[derive(Debug, Clone)]
+pub struct ClusterConfig {
+    /// `nats://host:4222`.
+    pub nats: String,
+    /// The PostgreSQL database every node shares.
+    pub database: String,
+    /// This node's name, in its logs and in `#net`.
+    pub node: String,
+}
+
+/// Why a node could not join its cluster.
+#[derive(Debug, thiserror::Error)]
+pub enum ClusterError {
+    #[error("cannot reach NATS at {address}: {error}")]
+    Nats {
+        address: String,
+        error: async_nats::ConnectError,
+    },
+    #[error("NATS: {0}")]
+    Subscribe(#[from] async_nats::SubscribeError),
+    #[error("{0}")]
+    Database(#[from] crate::sql::PostgresError),
+    #[error("database: {0}")]
+    Sql(#[from] SqlError),
+    #[error("background task failed: {0}")]
+    Join(#[from] tokio::task::JoinError),
+}
+
+/// This node's link to the others: its NATS client and its own connection
+/// to PostgreSQL for numbering messages.
+#[derive(Debug)]
+pub struct Cluster {
+    node: Arc<str>,
+    nats: async_nats::Client,
+    sequencer: Arc<Mutex<Box<dyn Sql>>>,
+    /// Counts NATS (re)connections: after one, every room is read again
+    /// from where its delivery stands.
+    connections: tokio::sync::watch::Receiver<u64>,
+}
+
+/// The one subject of stored room messages (the room is in the payload:
+/// room names are not subject tokens).
+const ROOM_SUBJECT: &str = "tertulia.room";
+
+impl Cluster {
+    /// Connects to NATS and PostgreSQL; ids continue past `next_id` (this
+    /// node's own counter) and everything stored.
+    pub async fn connect(
+        config: ClusterConfig,
+        next_id: MessageId,
+    ) -> Result<Cluster, ClusterError> {
+        let address = config.database.clone();
+        let sequencer = tokio::task::spawn_blocking(move || {
+            let mut db = crate::sql::connect_postgres(&address)?;
+            sequence::catch_up_sequence(&mut db, next_id)?;
+            Ok::<_, ClusterError>(Box::new(db) as Box<dyn Sql>)
+        })
+        .await??;
+        let (connected, connections) = tokio::sync::watch::channel(0u64);
+        let node: Arc<str> = config.node.into();
+        let named = node.clone();
+        let nats = async_nats::ConnectOptions::new()
+            .name(format!("tertulia-server {named}"))
+            .retry_on_initial_connect()
+            .event_callback(move |event| {
+                let connected = connected.clone();
+                let named = named.clone();
+                async move {
+                    match event {
+                        async_nats::Event::Connected => {
+                            tracing::info!(node = %named, "connected to NATS");
+                            connected.send_modify(|n| *n += 1);
+                        }
+                        async_nats::Event::Disconnected => {
+                            tracing::warn!(
+                                node = %named,
+                                "lost NATS; other nodes' messages come from PostgreSQL meanwhile"
+                            );
+                        }
+                        other => tracing::info!(node = %named, "NATS: {other}"),
+                    }
+                }
+            })
+            .connect(config.nats.as_str())
+            .await
+            .map_err(|error| ClusterError::Nats {
+                address: config.nats.clone(),
+                error,
+            })?;
+        Ok(Cluster {
+            node,
+            nats,
+            sequencer: Arc::new(Mutex::new(sequencer)),
+            connections,
+        })
+    }
+
+    /// This node's name.
+    pub fn node(&self) -> &str {
+        &self.node
+    }
+
+    /// Runs `work` on the sequencer's connection, on a blocking thread.
+    async fn sequenced<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut dyn Sql) -> Result<T, SqlError> + Send + 'static,
+    ) -> Result<T, ErrorBody> {
+        let db = self.sequencer.clone();
+        let done = tokio::task::spawn_blocking(move || {
+            let mut db = db.lock().unwrap_or_else(|p| p.into_inner());
+            work(db.as_mut())
+        })
+        .await;
+        match done {
+            Ok(Ok(done)) => Ok(done),
+            Ok(Err(e)) => Err(unreachable_database(&e)),
+            Err(e) => Err(unreachable_database(&e)),
+        }
+    }
+
+    /// Stores a room message: its id, stamp and the id before it in its
+    /// room come from PostgreSQL.
+    pub(crate) async fn store_room(
+        &self,
+        draft: Draft,
+    ) -> Result<(Arc<ChatMessage>, MessageId), ErrorBody> {
+        let stored = self
+            .sequenced(move |db| sequence::store_room(db, draft))
+            .await?;
+        Ok((stored.message, stored.prev_id))
+    }
+
+    /// The next id of the cluster, for a private message.
+    pub(crate) async fn next_id(&self) -> Result<MessageId, ErrorBody> {
+        self.sequenced(sequence::next_id).await
+    }
+
+    /// The last id stored in room `room_key`: where a room created here
+    /// starts delivering.
+    pub(crate) async fn last_id(&self, room_key: String) -> Result<MessageId, ErrorBody> {
+        self.sequenced(move |db| sequence::last_id(db, &room_key))
+            .await
+    }
+
+    /// The same, before serving.
+    pub fn last_id_blocking(&self, room_key: &str) -> Result<MessageId, SqlError> {
+        let mut db = self.sequencer.lock().unwrap_or_else(|p| p.into_inner());
+        sequence::last_id(db.as_mut(), room_key)
+    }
+}
+
+/// A request that needs PostgreSQL while it cannot be reached: the client
+/// is told to come back, and nothing was acknowledged.
+fn unreachable_database(e: &dyn std::fmt::Display) -> ErrorBody {
+    tracing::error!("the cluster's database: {e}");
+    ErrorBody::new(
+        ErrorCode::Busy,
+        "The server cannot reach its database right now; try again in a moment.",
+    )
+    .retry_after(std::time::Duration::from_secs(2))
+}
+
+pub use fanout::spawn_receiver;

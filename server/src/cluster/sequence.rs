@@ -1,0 +1,98 @@
+//! Where a cluster's ids and stamps come from: PostgreSQL. A room message
+//! is stored in one transaction that locks its room's row in `room_seq`,
+//! takes the next id of the one sequence and a stamp never below the
+//! room's last one, and records both: two messages of a room are numbered,
+//! stamped and committed one after the other, whatever the nodes' clocks.
+
+use std::sync::Arc;
+
+use tertulia_shared::{ChatMessage, MessageId};
+
+use super::super::history::writer::insert_room_message;
+use crate::rooms::Draft;
+use crate::sql::{Sql, SqlError, WriteLock, write_transaction};
+use crate::sql_params;
+
+/// A stored room message and the id of the one before it in its room (0:
+/// none).
+pub(super) struct Stored {
+    pub message: Arc<ChatMessage>,
+    pub prev_id: MessageId,
+}
+
+pub(super) fn store_room(db: &mut dyn Sql, draft: Draft) -> Result<Stored, SqlError> {
+    write_transaction(db, WriteLock::Rows, |tx| {
+        tx.execute(
+            "INSERT INTO room_seq (room, last_id, last_time_ms) VALUES (?1, 0, 0)
+             ON CONFLICT (room) DO NOTHING",
+            sql_params![&draft.room_key],
+        )?;
+        let row = tx.query_opt(
+            "SELECT last_id, last_time_ms FROM room_seq WHERE room = ?1 FOR UPDATE",
+            sql_params![&draft.room_key],
+        )?;
+        let (prev_id, last_time): (i64, i64) = match row {
+            Some(row) => (row.get(0)?, row.get(1)?),
+            None => (0, 0),
+        };
+        let id = next_in(tx)?;
+        let message = ChatMessage {
+            id,
+            time_ms: crate::now_ms().max(last_time),
+            ..draft.message
+        };
+        insert_room_message(tx, &draft.room_key, &message)?;
+        tx.execute(
+            "UPDATE room_seq SET last_id = ?2, last_time_ms = ?3 WHERE room = ?1",
+            sql_params![&draft.room_key, message.id, message.time_ms],
+        )?;
+        Ok(Stored {
+            message: Arc::new(message),
+            prev_id: u64::try_from(prev_id).unwrap_or(0),
+        })
+    })
+}
+
+/// The next id of the cluster (a private message's).
+pub(super) fn next_id(db: &mut dyn Sql) -> Result<MessageId, SqlError> {
+    next_in(db)
+}
+
+fn next_in(db: &mut dyn Sql) -> Result<MessageId, SqlError> {
+    let id: i64 = db
+        .query_opt("SELECT nextval('message_ids')", &[])?
+        .map_or(Ok(0), |row| row.get(0))?;
+    Ok(u64::try_from(id).unwrap_or(0))
+}
+
+/// The last id stored in each room (`room_seq`), by room key.
+pub(super) fn last_ids(db: &mut dyn Sql) -> Result<Vec<(String, MessageId)>, SqlError> {
+    db.query("SELECT room, last_id FROM room_seq", &[])?
+        .iter()
+        .map(|row| Ok((row.get(0)?, u64::try_from(row.get::<i64>(1)?).unwrap_or(0))))
+        .collect()
+}
+
+/// The last id stored in room `room_key` (0: none yet).
+pub(super) fn last_id(db: &mut dyn Sql, room_key: &str) -> Result<MessageId, SqlError> {
+    let row = db.query_opt(
+        "SELECT last_id FROM room_seq WHERE room = ?1",
+        sql_params![room_key],
+    )?;
+    let last: i64 = row.map_or(Ok(0), |row| row.get(0))?;
+    Ok(u64::try_from(last).unwrap_or(0))
+}
+
+/// Moves the sequence past every id already given: those stored, and
+/// `at_least` (where this node's own counter starts).
+pub(super) fn catch_up_sequence(db: &mut dyn Sql, at_least: MessageId) -> Result<(), SqlError> {
+    db.query(
+        "SELECT setval('message_ids', GREATEST(
+            (SELECT last_value FROM message_ids),
+            (SELECT highest_id FROM log_state),
+            (SELECT COALESCE(MAX(id), 0) FROM messages),
+            ?1))",
+        sql_params![at_least],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,205 @@
+//! Two nodes serving one chat over a scratch PostgreSQL and a scratch
+//! nats-server (docs/SCALING.md), clients on both, over real sockets.
+
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{TestClient, TestServer, test_config};
+use tertulia_server::Storage;
+use tertulia_server::cluster::{Cluster, ClusterConfig};
+use tertulia_server::scratch_nats::ScratchNats;
+use tertulia_server::scratch_postgres::{ScratchPostgres, required};
+use tertulia_shared::{ChatMessage, Event, MessageId};
+
+/// A fresh database and a nats-server of the test's own, or `None` (said)
+/// where they are not installed and this is not CI.
+fn engines() -> Option<(String, ScratchNats)> {
+    let found = ScratchPostgres::shared()
+        .and_then(ScratchPostgres::fresh_database)
+        .and_then(|database| Ok((database, ScratchNats::start()?)));
+    match found {
+        Ok(found) => Some(found),
+        Err(why) if required() => panic!("PostgreSQL and NATS are required in CI: {why}"),
+        Err(why) => {
+            eprintln!("skipped: {why}");
+            None
+        }
+    }
+}
+
+/// A node of the cluster, with a folder of its own.
+async fn node(database: &str, nats: &ScratchNats, name: &str) -> (TestServer, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let files = dir.path().join("files");
+    let mut storage = std::thread::scope(|s| {
+        s.spawn(|| Storage::open_shared(database, &files, 4))
+            .join()
+            .unwrap()
+    })
+    .unwrap();
+    let config = ClusterConfig {
+        nats: nats.address(),
+        database: database.to_owned(),
+        node: name.to_owned(),
+    };
+    let cluster = Cluster::connect(config, storage.resume.next_id)
+        .await
+        .unwrap();
+    storage.cluster = Some(Arc::new(cluster));
+    let server =
+        TestServer::start_with_storage(dir.path().join("accounts.db"), storage, test_config())
+            .await;
+    (server, dir)
+}
+
+/// The next `count` room messages `client` hears, in the order heard.
+async fn messages(client: &mut TestClient, count: usize) -> Vec<ChatMessage> {
+    let mut heard: Vec<ChatMessage> = Vec::new();
+    while heard.len() < count {
+        let event = tokio::time::timeout(
+            Duration::from_secs(8),
+            client.event_matching(|e| matches!(e, Event::Message(_))),
+        )
+        .await
+        .unwrap_or_else(|_| {
+            panic!(
+                "only {} of {count} messages arrived: {:?}",
+                heard.len(),
+                heard
+                    .iter()
+                    .map(|m| (m.id, m.text.as_str()))
+                    .collect::<Vec<_>>()
+            )
+        });
+        if let Event::Message(message) = event {
+            heard.push(message);
+        }
+    }
+    heard
+}
+
+fn ids(messages: &[ChatMessage]) -> Vec<MessageId> {
+    messages.iter().map(|m| m.id).collect()
+}
+
+#[tokio::test]
+async fn room_messages_cross_nodes_in_one_order_for_every_member() {
+    let Some((database, nats)) = engines() else {
+        return;
+    };
+    let (one, _one_dir) = node(&database, &nats, "one").await;
+    let (two, _two_dir) = node(&database, &nats, "two").await;
+    let people = [("ana", &one), ("luis", &two), ("eva", &one), ("beto", &two)];
+    let mut clients = Vec::new();
+    for (login, server) in people {
+        clients.push((login, server.user(login).await));
+    }
+    const EACH: usize = 25;
+    let total = EACH * clients.len();
+    let talking = clients.into_iter().map(|(login, mut client)| {
+        tokio::spawn(async move {
+            for n in 0..EACH {
+                client.say(&format!("{login} {n}")).await;
+            }
+            messages(&mut client, total).await
+        })
+    });
+    let talking: Vec<_> = talking.collect();
+    let mut heard = Vec::new();
+    let mut failed = Vec::new();
+    for talker in talking {
+        match talker.await {
+            Ok(messages) => heard.push(messages),
+            Err(e) => failed.push(e.to_string()),
+        }
+    }
+    assert!(failed.is_empty(), "{failed:#?}");
+    let order = ids(&heard[0]);
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "ids increase: {order:?}"
+    );
+    assert!(
+        heard[0].windows(2).all(|w| w[0].time_ms <= w[1].time_ms),
+        "stamps never go back"
+    );
+    for (n, other) in heard.iter().enumerate() {
+        assert_eq!(ids(other), order, "member {n} heard another order");
+    }
+    for (login, _) in people {
+        let said: Vec<_> = heard[0]
+            .iter()
+            .filter(|m| m.from == login)
+            .map(|m| m.text.clone())
+            .collect();
+        let expected: Vec<_> = (0..EACH).map(|n| format!("{login} {n}")).collect();
+        assert_eq!(said, expected, "{login}'s messages, each once, in order");
+    }
+    // Whichever node answers, the history is the same.
+    let mut late_one = one.user("zoe").await;
+    let mut late_two = two.user("yago").await;
+    let from_one = ids(&late_one.whole_history("lobby").await);
+    let from_two = ids(&late_two.whole_history("lobby").await);
+    assert_eq!(from_one, order);
+    assert_eq!(from_two, order);
+    one.stop().await;
+    two.stop().await;
+}
+
+#[tokio::test]
+async fn without_nats_messages_still_cross_and_its_return_repeats_nothing() {
+    let Some((database, nats)) = engines() else {
+        return;
+    };
+    let (one, _one_dir) = node(&database, &nats, "one").await;
+    let (two, _two_dir) = node(&database, &nats, "two").await;
+    let mut ana = one.user("ana").await;
+    let mut luis = two.user("luis").await;
+    let mut sent = Vec::new();
+    let say = async |ana: &mut TestClient, text: String| {
+        let tertulia_shared::Reply::Sent { message } = ana.say(&text).await else {
+            panic!("not sent: {text}");
+        };
+        message.id
+    };
+    for n in 0..50 {
+        sent.push(say(&mut ana, format!("before {n}")).await);
+    }
+    let mut heard = messages(&mut luis, 50).await;
+
+    // NATS goes away for 4 s: what is said meanwhile is stored (and
+    // acknowledged), and reaches the other node from PostgreSQL.
+    let nats = Arc::new(nats);
+    let away = {
+        let nats = nats.clone();
+        tokio::task::spawn_blocking(move || nats.restart(Duration::from_secs(4)).unwrap())
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let gone = std::time::Instant::now();
+    for n in 0..30 {
+        sent.push(say(&mut ana, format!("without NATS {n}")).await);
+    }
+    heard.extend(messages(&mut luis, 30).await);
+    assert!(
+        gone.elapsed() < Duration::from_millis(3500),
+        "arrived while NATS was still away ({:?})",
+        gone.elapsed()
+    );
+
+    // NATS is back: the publishes it missed are not delivered twice.
+    away.await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for n in 0..20 {
+        sent.push(say(&mut ana, format!("after {n}")).await);
+    }
+    heard.extend(messages(&mut luis, 20).await);
+    assert_eq!(ids(&heard), sent, "each once, in order");
+    luis.assert_no_event().await;
+    one.stop().await;
+    two.stop().await;
+}
