@@ -303,3 +303,45 @@ async fn on_postgresql_the_server_keeps_everything_across_a_restart_and_one_node
         .collect();
     assert_eq!(texts, ["guardado en PostgreSQL", "después del corte"]);
 }
+
+#[tokio::test]
+async fn two_programs_on_one_database_and_nats_serve_one_chat() {
+    let Some(address) = scratch_database() else {
+        return;
+    };
+    let nats = match tertulia_server::scratch_nats::ScratchNats::start() {
+        Ok(nats) => nats,
+        Err(why) if tertulia_server::scratch_postgres::required() => panic!("{why}"),
+        Err(why) => {
+            eprintln!("skipped: {why}");
+            return;
+        }
+    };
+    let nats_address = nats.address();
+    let options = |node: &'static str| {
+        [
+            "--database",
+            address.as_str(),
+            "--cluster",
+            nats_address.as_str(),
+            "--node-id",
+            node,
+        ]
+    };
+    let one = Running::start_with(None, &options("uno"));
+    let two = Running::start_with(None, &options("dos"));
+    assert!(one.log().contains("node of a cluster"), "{}", one.log());
+    let mut ana = user(one.addr, "ana").await;
+    let mut luis = user(two.addr, "luis").await;
+    ana.say("de un nodo a otro").await;
+    let heard = luis
+        .event_matching(|e| matches!(e, Event::Message(_)))
+        .await;
+    let Event::Message(message) = heard else {
+        unreachable!()
+    };
+    assert_eq!(
+        (message.from.as_str(), message.text.as_str()),
+        ("ana", "de un nodo a otro")
+    );
+}
