@@ -146,10 +146,16 @@ impl Services {
                 message,
                 queued: false,
             }),
-            PrivateOutcome::Queued(message) => Ok(Sent {
-                message,
-                queued: true,
-            }),
+            PrivateOutcome::Queued(message) => {
+                // The recipient may be on another node.
+                if let Some(cluster) = &self.cluster {
+                    cluster.publish_private(&message).await;
+                }
+                Ok(Sent {
+                    message,
+                    queued: true,
+                })
+            }
             // Not returned once the recipient's login is known.
             PrivateOutcome::Offline { .. } => Err(no_such_user(to)),
         }

@@ -203,3 +203,104 @@ async fn without_nats_messages_still_cross_and_its_return_repeats_nothing() {
     one.stop().await;
     two.stop().await;
 }
+
+#[tokio::test]
+async fn a_file_shared_on_one_node_downloads_on_the_other_whole() {
+    use common::transfer::{download, share, shared_file};
+    use tertulia_shared::files::sha256_hex;
+    let Some((database, nats)) = engines() else {
+        return;
+    };
+    let (one, _one_dir) = node(&database, &nats, "one").await;
+    let (two, _two_dir) = node(&database, &nats, "two").await;
+    let mut ana = one.user("ana").await;
+    let mut luis = two.user("luis").await;
+    let bytes: Vec<u8> = (0..100_000u32).map(|i| (i * 7 + i / 251) as u8).collect();
+    let file = shared_file(&share(&mut ana, "apuntes.pdf", &bytes, None).await.unwrap());
+    let heard = messages(&mut luis, 1).await;
+    assert_eq!(
+        heard[0].file.as_ref(),
+        Some(&file),
+        "the share crosses as a message"
+    );
+    let downloaded = download(&mut luis, file.id).await.unwrap();
+    assert_eq!(sha256_hex(&downloaded), file.sha256);
+    one.stop().await;
+    two.stop().await;
+}
+
+#[tokio::test]
+async fn a_private_to_someone_offline_sent_on_one_node_arrives_at_their_login_on_the_other() {
+    let Some((database, nats)) = engines() else {
+        return;
+    };
+    let (one, _one_dir) = node(&database, &nats, "one").await;
+    let (two, _two_dir) = node(&database, &nats, "two").await;
+    let mut luis = two.user("luis").await;
+    luis.request(tertulia_shared::Request::Logout)
+        .await
+        .unwrap();
+    let mut ana = one.user("ana").await;
+    let reply = ana
+        .request(tertulia_shared::Request::Private {
+            to: "luis".into(),
+            text: "¿vienes mañana?".into(),
+            reply_to: None,
+        })
+        .await
+        .unwrap();
+    let tertulia_shared::Reply::PrivateSent { message, queued } = reply else {
+        panic!("{reply:?}")
+    };
+    assert!(queued);
+    let mut luis = two.greeted().await;
+    luis.login("luis").await.unwrap();
+    let private = luis
+        .event_matching(|e| matches!(e, Event::Private(_)))
+        .await;
+    assert_eq!(private, Event::Private(*message));
+    one.stop().await;
+    two.stop().await;
+}
+
+#[tokio::test]
+async fn a_private_to_someone_on_the_other_node_arrives_now_and_not_again_at_their_next_login() {
+    let Some((database, nats)) = engines() else {
+        return;
+    };
+    let (one, _one_dir) = node(&database, &nats, "one").await;
+    let (two, _two_dir) = node(&database, &nats, "two").await;
+    let mut luis = two.user("luis").await;
+    let mut ana = one.user("ana").await;
+    let reply = ana
+        .request(tertulia_shared::Request::Private {
+            to: "luis".into(),
+            text: "te escribo desde el otro nodo".into(),
+            reply_to: None,
+        })
+        .await
+        .unwrap();
+    let tertulia_shared::Reply::PrivateSent { message, .. } = reply else {
+        panic!("{reply:?}")
+    };
+    let private = luis
+        .event_matching(|e| matches!(e, Event::Private(_)))
+        .await;
+    assert_eq!(private, Event::Private(*message));
+    // Marked delivered where it was: not queued for the next login.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    luis.request(tertulia_shared::Request::Logout)
+        .await
+        .unwrap();
+    let mut luis = two.greeted().await;
+    let reply = luis.login("luis").await.unwrap();
+    let tertulia_shared::Reply::LoggedIn {
+        queued_privates, ..
+    } = reply
+    else {
+        panic!("{reply:?}")
+    };
+    assert_eq!(queued_privates, 0);
+    one.stop().await;
+    two.stop().await;
+}

@@ -11,15 +11,22 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
-use tertulia_shared::{ChatMessage, MessageId};
+use tertulia_shared::{ChatMessage, MessageId, PrivateMessage};
 
-use super::{Cluster, ROOM_SUBJECT, sequence};
-use crate::history::{MessageLog, Page};
+use super::{Cluster, PRIVATE_SUBJECT, ROOM_SUBJECT, sequence};
+use crate::history::{Entry, MessageLog, Page};
 use crate::rooms::{Hub, Ordered};
 
 /// How often a node compares each room's last stored id with what it
 /// delivered.
 const CATCH_UP_EVERY: Duration = Duration::from_secs(1);
+
+/// A private message queued for someone not on the sending node.
+#[derive(Debug, Serialize, Deserialize)]
+struct Queued {
+    node: String,
+    message: PrivateMessage,
+}
 
 /// A stored room message, as NATS carries it.
 #[derive(Debug, Serialize, Deserialize)]
@@ -59,6 +66,44 @@ impl Cluster {
             tracing::warn!("publishing message {} on NATS: {e}", message.id);
         }
     }
+}
+
+impl Cluster {
+    /// Rings the other nodes for a private message stored as queued: the
+    /// one its recipient is on delivers it. If the bell is lost, it waits
+    /// for their next login as any queued message.
+    pub(crate) async fn publish_private(&self, message: &PrivateMessage) {
+        let queued = Queued {
+            node: self.node.to_string(),
+            message: message.clone(),
+        };
+        match serde_json::to_vec(&queued) {
+            Ok(payload) => {
+                if let Err(e) = self.nats.publish(PRIVATE_SUBJECT, payload.into()).await {
+                    tracing::warn!("publishing private message {} on NATS: {e}", message.id);
+                }
+            }
+            Err(e) => tracing::error!("encoding private message {} for NATS: {e}", message.id),
+        }
+    }
+}
+
+/// A private message queued on another node, delivered here if its
+/// recipient is here (and then no longer queued).
+fn deliver_private(cluster: &Cluster, hub: &Hub, log: &MessageLog, payload: &[u8]) {
+    let queued: Queued = match serde_json::from_slice(payload) {
+        Ok(queued) => queued,
+        Err(e) => {
+            tracing::warn!("a private message on NATS that is not ours: {e}");
+            return;
+        }
+    };
+    if *queued.node == *cluster.node || !hub.deliver_private_here(&queued.message) {
+        return;
+    }
+    let _ = log.append(Entry::DeliveredOne {
+        id: queued.message.id,
+    });
 }
 
 async fn deliver(
@@ -126,7 +171,12 @@ pub fn spawn_receiver(
     log: MessageLog,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut subscription = match cluster.nats.subscribe(ROOM_SUBJECT).await {
+        let subscribed = async {
+            let rooms = cluster.nats.subscribe(ROOM_SUBJECT).await?;
+            let privates = cluster.nats.subscribe(PRIVATE_SUBJECT).await?;
+            Ok::<_, async_nats::SubscribeError>(futures_util::stream::select(rooms, privates))
+        };
+        let mut subscription = match subscribed.await {
             Ok(subscription) => Some(subscription),
             Err(e) => {
                 tracing::error!(
@@ -147,6 +197,10 @@ pub fn spawn_receiver(
             };
             tokio::select! {
                 Some(published) = next => {
+                    if published.subject.as_str() == PRIVATE_SUBJECT {
+                        deliver_private(&cluster, &hub, &log, &published.payload);
+                        continue;
+                    }
                     let published: Published = match serde_json::from_slice(&published.payload) {
                         Ok(published) => published,
                         Err(e) => {

@@ -58,6 +58,10 @@ pub struct Cluster {
 /// room names are not subject tokens).
 const ROOM_SUBJECT: &str = "tertulia.room";
 
+/// Private messages stored as queued because their recipient is not on
+/// the sending node: the node where they are online delivers them.
+const PRIVATE_SUBJECT: &str = "tertulia.private";
+
 impl Cluster {
     /// Connects to NATS and PostgreSQL; ids continue past `next_id` (this
     /// node's own counter) and everything stored.

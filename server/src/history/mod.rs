@@ -53,6 +53,9 @@ pub(crate) enum Entry {
     ForgetRoomsExcept { room_key: String },
     /// The private messages queued for `login` up to `up_to` were delivered.
     Delivered { login: String, up_to: MessageId },
+    /// Private message `id`, queued by another node of a cluster, reached
+    /// its recipient here.
+    DeliveredOne { id: MessageId },
     /// Retention: messages stamped before this go.
     Prune { before_ms: TimestampMs },
     /// Message `id` was deleted (by `by`: its author or a moderator): its

@@ -276,6 +276,12 @@ fn apply(tx: &mut dyn Sql, entry: &Entry) -> Result<(), SqlError> {
                 sql_params![fold(login), *up_to],
             )?;
         }
+        Entry::DeliveredOne { id } => {
+            tx.execute(
+                "UPDATE messages SET pending = FALSE WHERE id = ?1",
+                sql_params![*id],
+            )?;
+        }
         Entry::Prune { before_ms } => {
             let pruned = tx.execute(
                 "DELETE FROM messages WHERE time_ms < ?1",

@@ -135,6 +135,12 @@ async fn deliver_queued(session: &Session, login: &str, up_to: MessageId) -> usi
     let log = &session.shared.log;
     // Everything queued up to `up_to` must be readable first.
     let _ = log.stored(up_to).await;
+    // In a cluster, other nodes queue privates too, numbered beyond what
+    // this node has seen: all of them.
+    let up_to = match session.shared.cluster {
+        Some(_) => MessageId::MAX,
+        None => up_to,
+    };
     let queued = match log.queued_privates(fold(login), up_to).await {
         Ok(queued) => queued,
         Err(e) => {

@@ -129,6 +129,18 @@ impl Hub {
         Ok((key, room.name.clone(), room.first_id))
     }
 
+    /// Delivers private `message`, queued by another node of a cluster,
+    /// if its recipient is online here.
+    pub fn deliver_private_here(&self, message: &PrivateMessage) -> bool {
+        let state = self.lock();
+        let Some(peer) = state.peers.get(&fold(&message.to)) else {
+            return false;
+        };
+        peer.outbox
+            .push(&event_line(Event::Private(message.clone())));
+        true
+    }
+
     /// Stamps a private message, queues it for the log and delivers it if
     /// `to` is online. If not, and `registered` is the recipient's login as
     /// registered (with their role), it is stored for their next login; otherwise the text

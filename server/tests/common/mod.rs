@@ -7,6 +7,7 @@
 pub mod engine;
 pub mod process;
 pub mod tls;
+pub mod transfer;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
