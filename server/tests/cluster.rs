@@ -304,3 +304,38 @@ async fn a_private_to_someone_on_the_other_node_arrives_now_and_not_again_at_the
     one.stop().await;
     two.stop().await;
 }
+
+#[tokio::test]
+async fn a_login_on_one_node_replaces_the_session_on_the_other() {
+    let Some((database, nats)) = engines() else {
+        return;
+    };
+    let (one, _one_dir) = node(&database, &nats, "one").await;
+    let (two, _two_dir) = node(&database, &nats, "two").await;
+    let mut first = one.user("ana").await;
+    let mut second = two.greeted().await;
+    second.login("ana").await.unwrap();
+    let last = tokio::time::timeout(Duration::from_secs(5), first.until_closed())
+        .await
+        .expect("the older session is closed");
+    assert!(
+        last.iter().any(|m| matches!(
+            m,
+            tertulia_shared::ServerMessage::Event {
+                event: Event::SessionReplaced { .. }
+            }
+        )),
+        "{last:?}"
+    );
+    // The newer session goes on, and back on the first node wins again.
+    second.say("sigo aquí").await;
+    let mut third = one.greeted().await;
+    third.login("ana").await.unwrap();
+    let last = tokio::time::timeout(Duration::from_secs(5), second.until_closed())
+        .await
+        .expect("replaced in turn");
+    assert!(!last.is_empty());
+    third.say("y ahora aquí").await;
+    one.stop().await;
+    two.stop().await;
+}

@@ -13,13 +13,21 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use tertulia_shared::{ChatMessage, MessageId, PrivateMessage};
 
-use super::{Cluster, PRIVATE_SUBJECT, ROOM_SUBJECT, sequence};
+use super::{Cluster, PRIVATE_SUBJECT, ROOM_SUBJECT, SESSION_SUBJECT, sequence};
 use crate::history::{Entry, MessageLog, Page};
 use crate::rooms::{Hub, Ordered};
 
 /// How often a node compares each room's last stored id with what it
 /// delivered.
 const CATCH_UP_EVERY: Duration = Duration::from_secs(1);
+
+/// A login, numbered by the cluster's sequence: a later number wins.
+#[derive(Debug, Serialize, Deserialize)]
+struct Login {
+    node: String,
+    login: String,
+    number: MessageId,
+}
 
 /// A private message queued for someone not on the sending node.
 #[derive(Debug, Serialize, Deserialize)]
@@ -69,6 +77,30 @@ impl Cluster {
 }
 
 impl Cluster {
+    /// Tells the other nodes that `login` logged in here: a session of the
+    /// account there, older than this one, is replaced.
+    pub(crate) async fn logged_in(&self, login: &str) {
+        let Ok(number) = self.next_id().await else {
+            // PostgreSQL is away: the session stands alone until it is back.
+            return;
+        };
+        let key = tertulia_shared::validate::fold(login);
+        self.sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key, number);
+        let told = Login {
+            node: self.node.to_string(),
+            login: login.to_owned(),
+            number,
+        };
+        if let Ok(payload) = serde_json::to_vec(&told)
+            && let Err(e) = self.nats.publish(SESSION_SUBJECT, payload.into()).await
+        {
+            tracing::warn!(%login, "telling the other nodes of a login: {e}");
+        }
+    }
+
     /// Rings the other nodes for a private message stored as queued: the
     /// one its recipient is on delivers it. If the bell is lost, it waits
     /// for their next login as any queued message.
@@ -85,6 +117,36 @@ impl Cluster {
             }
             Err(e) => tracing::error!("encoding private message {} for NATS: {e}", message.id),
         }
+    }
+}
+
+/// Another node's login: an older session of the account here is replaced.
+fn replace_older_session(cluster: &Cluster, hub: &Hub, payload: &[u8]) {
+    let Ok(told) = serde_json::from_slice::<Login>(payload) else {
+        tracing::warn!("a login on NATS that is not ours");
+        return;
+    };
+    if *told.node == *cluster.node {
+        return;
+    }
+    let key = tertulia_shared::validate::fold(&told.login);
+    let mine = cluster
+        .sessions
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&key)
+        .copied();
+    if mine.is_some_and(|mine| mine > told.number) {
+        return;
+    }
+    let event = tertulia_shared::Event::SessionReplaced {
+        message: format!(
+            "{} logged in from another window or computer; this one is disconnected.",
+            told.login
+        ),
+    };
+    if hub.disconnect(&told.login, event) {
+        tracing::info!(login = %told.login, node = %told.node, "session replaced from another node");
     }
 }
 
@@ -174,7 +236,11 @@ pub fn spawn_receiver(
         let subscribed = async {
             let rooms = cluster.nats.subscribe(ROOM_SUBJECT).await?;
             let privates = cluster.nats.subscribe(PRIVATE_SUBJECT).await?;
-            Ok::<_, async_nats::SubscribeError>(futures_util::stream::select(rooms, privates))
+            let logins = cluster.nats.subscribe(SESSION_SUBJECT).await?;
+            Ok::<_, async_nats::SubscribeError>(futures_util::stream::select(
+                futures_util::stream::select(rooms, privates),
+                logins,
+            ))
         };
         let mut subscription = match subscribed.await {
             Ok(subscription) => Some(subscription),
@@ -199,6 +265,10 @@ pub fn spawn_receiver(
                 Some(published) = next => {
                     if published.subject.as_str() == PRIVATE_SUBJECT {
                         deliver_private(&cluster, &hub, &log, &published.payload);
+                        continue;
+                    }
+                    if published.subject.as_str() == SESSION_SUBJECT {
+                        replace_older_session(&cluster, &hub, &published.payload);
                         continue;
                     }
                     let published: Published = match serde_json::from_slice(&published.payload) {

@@ -52,6 +52,9 @@ pub struct Cluster {
     /// Counts NATS (re)connections: after one, every room is read again
     /// from where its delivery stands.
     connections: tokio::sync::watch::Receiver<u64>,
+    /// The login number (from the cluster's sequence) of each account's
+    /// latest session on this node, by folded login.
+    sessions: Mutex<std::collections::HashMap<String, MessageId>>,
 }
 
 /// The one subject of stored room messages (the room is in the payload:
@@ -61,6 +64,10 @@ const ROOM_SUBJECT: &str = "tertulia.room";
 /// Private messages stored as queued because their recipient is not on
 /// the sending node: the node where they are online delivers them.
 const PRIVATE_SUBJECT: &str = "tertulia.private";
+
+/// Logins: the newest session of an account, on whichever node, replaces
+/// the others.
+const SESSION_SUBJECT: &str = "tertulia.session";
 
 impl Cluster {
     /// Connects to NATS and PostgreSQL; ids continue past `next_id` (this
@@ -112,6 +119,7 @@ impl Cluster {
             nats,
             sequencer: Arc::new(Mutex::new(sequencer)),
             connections,
+            sessions: Mutex::default(),
         })
     }
 

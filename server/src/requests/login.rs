@@ -100,6 +100,9 @@ pub(super) async fn enter(
         .shared
         .hub
         .join_server(&login, session.outbox.clone(), rank)?;
+    if let Some(cluster) = session.shared.cluster.clone() {
+        cluster.logged_in(&login).await;
+    }
     tracing::info!(peer = %session.peer, %login, "logged in");
     session.user = Some(Box::new(User {
         login: login.clone(),
