@@ -53,7 +53,8 @@ pub(crate) async fn crowd(
     // Creators first, then everyone else. Each client reads from the moment
     // it has joined, as a real client does, so the join notices of those
     // after it never pile up in the server.
-    for phase in [0..rooms.min(n), rooms.min(n)..n] {
+    let creators = (rooms * target.node_count()).min(n);
+    for phase in [0..creators, creators..n] {
         let mut set = JoinSet::new();
         for i in phase {
             let (target, slots) = (target.clone(), slots.clone());
@@ -64,14 +65,17 @@ pub(crate) async fn crowd(
                 let mut session = target
                     .proto
                     .connect_from(
-                        target.addr,
+                        target.node(i),
                         target.address(i),
                         &target.name(i),
                         !target.registered,
                     )
                     .await?;
                 let room = target.room(i % rooms);
-                target.proto.join(&mut session, &room, i < rooms).await?;
+                // On a cluster the room is made on each node (until rooms
+                // are shared, a room's name is what joins them there).
+                let create = i < rooms * target.node_count();
+                target.proto.join(&mut session, &room, create).await?;
                 let (ack_tx, ack_rx) = mpsc::unbounded_channel();
                 let writer = session.writer.clone();
                 let reader = tokio::spawn(read_all(

@@ -73,12 +73,16 @@ struct Cli {
     /// The protocol the server speaks.
     #[arg(long, value_enum, default_value = "tertulia")]
     proto: Proto,
-    /// Server address; must be a loopback address.
+    /// Server address; must be a loopback address. Several, separated by
+    /// commas, are the nodes of one cluster: client `i` talks to node
+    /// `i % nodes`, and the first client on each node makes the room
+    /// (bench/cluster.sh).
     #[arg(long, default_value = "127.0.0.1:7878")]
     addr: String,
-    /// The server's PID, for its CPU time and memory (from /proc).
-    #[arg(long)]
-    server_pid: Option<u32>,
+    /// The server's PID, for its CPU time and memory (from /proc); several,
+    /// separated by commas, are summed (a cluster's nodes, NATS, PostgreSQL).
+    #[arg(long, value_delimiter = ',')]
+    server_pid: Vec<u32>,
     /// A file holding the server's PID, read at each measurement: the
     /// restart storm sends that process SIGTERM and expects whatever runs
     /// it to start it again (bench/storms.sh).
@@ -340,7 +344,12 @@ fn main() -> anyhow::Result<()> {
     if cli.tls {
         proto::use_tls();
     }
-    let addr = loopback(&cli.addr)?;
+    let nodes = cli
+        .addr
+        .split(',')
+        .map(loopback)
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let addr = nodes[0];
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -352,7 +361,11 @@ fn main() -> anyhow::Result<()> {
     let mut target = Target {
         proto: cli.proto,
         addr,
-        pid: cli.server_pid.map(|p| p.to_string()),
+        nodes,
+        pid: (!cli.server_pid.is_empty()).then(|| {
+            let pids: Vec<String> = cli.server_pid.iter().map(u32::to_string).collect();
+            pids.join(",")
+        }),
         run_id,
         tag: 'a',
         spread: false,

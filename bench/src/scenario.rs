@@ -23,6 +23,9 @@ pub(crate) const CONNECT_CONCURRENCY: usize = 256;
 pub struct Target {
     pub proto: Proto,
     pub addr: SocketAddr,
+    /// Every node of the target (`addr` first): client `i` uses node
+    /// `i % nodes.len()`.
+    pub nodes: Vec<SocketAddr>,
     /// For CPU and memory readings from /proc.
     pub pid: Option<String>,
     /// Makes names unique across runs against the same Tertulia database.
@@ -57,6 +60,19 @@ impl Target {
         format!("r{}{}{index}", self.run_id, self.tag)
     }
 
+    /// The node client `index` talks to.
+    pub fn node(&self, index: usize) -> SocketAddr {
+        self.nodes
+            .get(index % self.nodes.len().max(1))
+            .copied()
+            .unwrap_or(self.addr)
+    }
+
+    /// How many nodes the target has.
+    pub fn node_count(&self) -> usize {
+        self.nodes.len().max(1)
+    }
+
     /// The loopback address client `index` connects from, when spread.
     pub fn address(&self, index: usize) -> Option<std::net::IpAddr> {
         self.spread.then(|| {
@@ -75,12 +91,15 @@ impl Target {
         }
     }
 
+    /// CPU seconds of the server's processes (summed when several).
     pub(crate) fn server_cpu(&self) -> Option<f64> {
-        self.server_pid().as_deref().and_then(cpu_seconds)
+        let pids = self.server_pid()?;
+        pids.split(',').map(cpu_seconds).sum()
     }
 
     fn server_rss(&self) -> Option<u64> {
-        self.server_pid().as_deref().and_then(rss_kib)
+        let pids = self.server_pid()?;
+        pids.split(',').map(rss_kib).sum()
     }
 }
 
