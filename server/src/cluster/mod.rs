@@ -6,6 +6,7 @@
 mod fanout;
 mod sequence;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tertulia_shared::{ChatMessage, ErrorBody, ErrorCode, MessageId};
@@ -48,7 +49,10 @@ pub enum ClusterError {
 pub struct Cluster {
     node: Arc<str>,
     nats: async_nats::Client,
-    sequencer: Arc<Mutex<Box<dyn Sql>>>,
+    /// Connections numbering and storing messages, taken in turn: a room's
+    /// row lock orders its messages, other rooms' go side by side.
+    sequencers: Arc<[Mutex<Box<dyn Sql>>]>,
+    turn: AtomicUsize,
     /// Counts NATS (re)connections: after one, every room is read again
     /// from where its delivery stands.
     connections: tokio::sync::watch::Receiver<u64>,
@@ -56,6 +60,9 @@ pub struct Cluster {
     /// latest session on this node, by folded login.
     sessions: Mutex<std::collections::HashMap<String, MessageId>>,
 }
+
+/// Connections a node keeps for numbering messages.
+const SEQUENCERS: usize = 4;
 
 /// The one subject of stored room messages (the room is in the payload:
 /// room names are not subject tokens).
@@ -77,10 +84,17 @@ impl Cluster {
         next_id: MessageId,
     ) -> Result<Cluster, ClusterError> {
         let address = config.database.clone();
-        let sequencer = tokio::task::spawn_blocking(move || {
-            let mut db = crate::sql::connect_postgres(&address)?;
-            sequence::catch_up_sequence(&mut db, next_id)?;
-            Ok::<_, ClusterError>(Box::new(db) as Box<dyn Sql>)
+        let sequencers = tokio::task::spawn_blocking(move || {
+            let mut connections = Vec::with_capacity(SEQUENCERS);
+            for _ in 0..SEQUENCERS {
+                let db: Box<dyn Sql> = Box::new(crate::sql::connect_postgres(&address)?);
+                connections.push(Mutex::new(db));
+            }
+            if let Some(first) = connections.first() {
+                let mut db = first.lock().unwrap_or_else(|p| p.into_inner());
+                sequence::catch_up_sequence(db.as_mut(), next_id)?;
+            }
+            Ok::<_, ClusterError>(connections)
         })
         .await??;
         let (connected, connections) = tokio::sync::watch::channel(0u64);
@@ -117,7 +131,8 @@ impl Cluster {
         Ok(Cluster {
             node,
             nats,
-            sequencer: Arc::new(Mutex::new(sequencer)),
+            sequencers: sequencers.into(),
+            turn: AtomicUsize::new(0),
             connections,
             sessions: Mutex::default(),
         })
@@ -133,9 +148,10 @@ impl Cluster {
         &self,
         work: impl FnOnce(&mut dyn Sql) -> Result<T, SqlError> + Send + 'static,
     ) -> Result<T, ErrorBody> {
-        let db = self.sequencer.clone();
+        let sequencers = self.sequencers.clone();
+        let turn = self.turn.fetch_add(1, Ordering::Relaxed) % sequencers.len().max(1);
         let done = tokio::task::spawn_blocking(move || {
-            let mut db = db.lock().unwrap_or_else(|p| p.into_inner());
+            let mut db = sequencers[turn].lock().unwrap_or_else(|p| p.into_inner());
             work(db.as_mut())
         })
         .await;
@@ -172,7 +188,7 @@ impl Cluster {
 
     /// The same, before serving.
     pub fn last_id_blocking(&self, room_key: &str) -> Result<MessageId, SqlError> {
-        let mut db = self.sequencer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut db = self.sequencers[0].lock().unwrap_or_else(|p| p.into_inner());
         sequence::last_id(db.as_mut(), room_key)
     }
 }

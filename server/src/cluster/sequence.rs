@@ -1,5 +1,5 @@
 //! Where a cluster's ids and stamps come from: PostgreSQL. A room message
-//! is stored in one transaction that locks its room's row in `room_seq`,
+//! is stored in one statement that locks its room's row in `room_seq`,
 //! takes the next id of the one sequence and a stamp never below the
 //! room's last one, and records both: two messages of a room are numbered,
 //! stamped and committed one after the other, whatever the nodes' clocks.
@@ -8,9 +8,8 @@ use std::sync::Arc;
 
 use tertulia_shared::{ChatMessage, MessageId};
 
-use super::super::history::writer::insert_room_message;
 use crate::rooms::Draft;
-use crate::sql::{Sql, SqlError, WriteLock, write_transaction};
+use crate::sql::{Sql, SqlError};
 use crate::sql_params;
 
 /// A stored room message and the id of the one before it in its room (0:
@@ -21,35 +20,61 @@ pub(super) struct Stored {
 }
 
 pub(super) fn store_room(db: &mut dyn Sql, draft: Draft) -> Result<Stored, SqlError> {
-    write_transaction(db, WriteLock::Rows, |tx| {
-        tx.execute(
-            "INSERT INTO room_seq (room, last_id, last_time_ms) VALUES (?1, 0, 0)
-             ON CONFLICT (room) DO NOTHING",
-            sql_params![&draft.room_key],
-        )?;
-        let row = tx.query_opt(
-            "SELECT last_id, last_time_ms FROM room_seq WHERE room = ?1 FOR UPDATE",
-            sql_params![&draft.room_key],
-        )?;
-        let (prev_id, last_time): (i64, i64) = match row {
-            Some(row) => (row.get(0)?, row.get(1)?),
-            None => (0, 0),
-        };
-        let id = next_in(tx)?;
-        let message = ChatMessage {
-            id,
-            time_ms: crate::now_ms().max(last_time),
+    // One statement, one round trip: the room's row is locked (`prev`),
+    // moved on to the next id and a stamp never below its last one, and
+    // the message stored with them, all in the statement's transaction.
+    // The row exists from the room's first message on (made below).
+    const STORE: &str = "WITH prev AS (
+            SELECT last_id, last_time_ms FROM room_seq WHERE room = ?1 FOR UPDATE
+        ), stamped AS (
+            UPDATE room_seq SET last_id = nextval('message_ids'),
+                                last_time_ms = GREATEST(prev.last_time_ms, ?2)
+            FROM prev WHERE room_seq.room = ?1
+            RETURNING room_seq.last_id AS id, room_seq.last_time_ms AS time_ms,
+                      prev.last_id AS prev_id
+        ), stored AS (
+            INSERT INTO messages (id, room, sender, text, time_ms, file_id,
+                                  reply_to, reply_from, reply_quote)
+            SELECT id, ?1, ?3, ?4, time_ms, ?5, ?6, ?7, ?8 FROM stamped
+        )
+        SELECT id, time_ms, prev_id FROM stamped";
+    let message = &draft.message;
+    let quote = message.reply_to.as_deref();
+    let store = |db: &mut dyn Sql| {
+        db.query_opt(
+            STORE,
+            sql_params![
+                &draft.room_key,
+                crate::now_ms(),
+                &message.from,
+                &message.text,
+                message.file.as_ref().map(|f| f.id),
+                quote.map(|q| q.id),
+                quote.map(|q| q.from.as_str()),
+                quote.map(|q| q.text.as_str()),
+            ],
+        )
+    };
+    let row = match store(db)? {
+        Some(row) => row,
+        None => {
+            // The room's first message anywhere: its row, then again.
+            db.execute(
+                "INSERT INTO room_seq (room, last_id, last_time_ms) VALUES (?1, 0, 0)
+                 ON CONFLICT (room) DO NOTHING",
+                sql_params![&draft.room_key],
+            )?;
+            store(db)?.ok_or(SqlError::NoColumn(0))?
+        }
+    };
+    let (id, time_ms, prev_id): (i64, i64, i64) = (row.get(0)?, row.get(1)?, row.get(2)?);
+    Ok(Stored {
+        message: Arc::new(ChatMessage {
+            id: u64::try_from(id).unwrap_or(0),
+            time_ms,
             ..draft.message
-        };
-        insert_room_message(tx, &draft.room_key, &message)?;
-        tx.execute(
-            "UPDATE room_seq SET last_id = ?2, last_time_ms = ?3 WHERE room = ?1",
-            sql_params![&draft.room_key, message.id, message.time_ms],
-        )?;
-        Ok(Stored {
-            message: Arc::new(message),
-            prev_id: u64::try_from(prev_id).unwrap_or(0),
-        })
+        }),
+        prev_id: u64::try_from(prev_id).unwrap_or(0),
     })
 }
 
