@@ -34,10 +34,11 @@ else
   mkdir "$work/pg"
 fi
 pg_pid= nats_pid=
+started=()  # the nodes (started in subshells: not this shell's jobs)
 cleanup() {
-  kill $(jobs -p) 2>/dev/null || true
-  [ -n "$nats_pid" ] && kill "$nats_pid" 2>/dev/null
-  [ -n "$pg_pid" ] && kill -INT "$pg_pid" 2>/dev/null && wait "$pg_pid" 2>/dev/null
+  kill $(jobs -p) "${started[@]}" 2>/dev/null || true
+  if [ -n "$nats_pid" ]; then kill "$nats_pid" 2>/dev/null || true; fi
+  if [ -n "$pg_pid" ]; then kill -INT "$pg_pid" 2>/dev/null || true; wait "$pg_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -101,6 +102,7 @@ run() { # label addrs pids processes-to-report…
 # One node, its SQLite file.
 port=$(free_port)
 sqlite_node=$(node "$port" --db "$work/one.db")
+started+=("$sqlite_node")
 wait_port "$port"
 run one-sqlite "127.0.0.1:$port" "$sqlite_node" sqlite_node
 kill "$sqlite_node"; wait "$sqlite_node" 2>/dev/null || true
@@ -109,6 +111,7 @@ kill "$sqlite_node"; wait "$sqlite_node" 2>/dev/null || true
 port=$(free_port)
 address=$(database single)
 pg_node=$(node "$port" --db "$work/pg-one.db" --database "$address")
+started+=("$pg_node")
 wait_port "$port"
 postgres_all=$(pg_pids | tr ' ' ',')
 pg_list=$(pg_pids)
@@ -122,6 +125,7 @@ node_a=$(node "$port_a" --db "$work/a.db" --database "$address" \
   --cluster "nats://127.0.0.1:$nats_port" --node-id a)
 node_b=$(node "$port_b" --db "$work/b.db" --database "$address" \
   --cluster "nats://127.0.0.1:$nats_port" --node-id b)
+started+=("$node_a" "$node_b")
 wait_port "$port_a"; wait_port "$port_b"
 sleep 0.5
 postgres_all=$(pg_pids | tr ' ' ',')
