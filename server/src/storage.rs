@@ -29,22 +29,7 @@ impl Storage {
     pub fn open(path: &Path, bcrypt_cost: u32) -> Result<Storage, AccountError> {
         let accounts = Accounts::open(path, bcrypt_cost)?;
         let files = FileStore::open(path)?;
-        // When rooms or old messages go, their files' rows go with them
-        // (same transaction); the content nobody refers to goes after.
-        let sweeper = files.clone();
-        let (log, resume) = MessageLog::open(path, move || {
-            if let Err(e) = sweeper.sweep() {
-                tracing::warn!("removing files nobody shares any more: {e}");
-            }
-        })?;
-        Ok(Storage {
-            accounts,
-            log,
-            resume,
-            files,
-            claim: None,
-            cluster: None,
-        })
+        together(accounts, files, |swept| MessageLog::open(path, swept))
     }
 
     /// Opens (setting up if needed) the PostgreSQL database at `address`
@@ -76,19 +61,8 @@ impl Storage {
     ) -> Result<Storage, AccountError> {
         let accounts = Accounts::open_postgres(address, bcrypt_cost)?;
         let files = FileStore::open_postgres(address, dir)?;
-        let sweeper = files.clone();
-        let (log, resume) = MessageLog::open_postgres(address, move || {
-            if let Err(e) = sweeper.sweep() {
-                tracing::warn!("removing files nobody shares any more: {e}");
-            }
-        })?;
-        Ok(Storage {
-            accounts,
-            log,
-            resume,
-            files,
-            claim: None,
-            cluster: None,
+        together(accounts, files, |swept| {
+            MessageLog::open_postgres(address, swept)
         })
     }
 
@@ -97,6 +71,31 @@ impl Storage {
     pub fn is_postgres(&self) -> bool {
         self.claim.is_some() || self.cluster.is_some()
     }
+}
+
+/// The accounts, the files and the log opened by `open_log`, which is given
+/// what to call after a change that deleted files' rows: when rooms or old
+/// messages go, their files' rows go with them (same transaction), and the
+/// content nobody refers to goes after.
+fn together(
+    accounts: Accounts,
+    files: FileStore,
+    open_log: impl FnOnce(Box<dyn Fn() + Send>) -> Result<(MessageLog, Resume), crate::db::DbError>,
+) -> Result<Storage, AccountError> {
+    let sweeper = files.clone();
+    let (log, resume) = open_log(Box::new(move || {
+        if let Err(e) = sweeper.sweep() {
+            tracing::warn!("removing files nobody shares any more: {e}");
+        }
+    }))?;
+    Ok(Storage {
+        accounts,
+        log,
+        resume,
+        files,
+        claim: None,
+        cluster: None,
+    })
 }
 
 /// The advisory lock of the one node serving a PostgreSQL database.

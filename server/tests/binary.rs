@@ -227,11 +227,7 @@ async fn on_postgresql_the_server_keeps_everything_across_a_restart_and_one_node
     };
     let options = ["--database", address.as_str()];
     let mut server = Running::start_with(None, &options);
-    assert!(
-        server.log().contains("database PostgreSQL"),
-        "{}",
-        server.log()
-    );
+    server.wait_for_log("database PostgreSQL");
     let mut ana = user(server.addr, "ana").await;
     ana.say("guardado en PostgreSQL").await;
 
@@ -330,7 +326,7 @@ async fn two_programs_on_one_database_and_nats_serve_one_chat() {
     };
     let one = Running::start_with(None, &options("uno"));
     let two = Running::start_with(None, &options("dos"));
-    assert!(one.log().contains("node of a cluster"), "{}", one.log());
+    one.wait_for_log("node of a cluster");
     let mut ana = user(one.addr, "ana").await;
     let mut luis = user(two.addr, "luis").await;
     ana.say("de un nodo a otro").await;

@@ -57,6 +57,26 @@ async fn node(database: &str, nats: &ScratchNats, name: &str) -> (TestServer, te
     (server, dir)
 }
 
+/// Two nodes of one chat, the NATS between them and their folders.
+struct Pair {
+    one: TestServer,
+    two: TestServer,
+    nats: ScratchNats,
+    dirs: (tempfile::TempDir, tempfile::TempDir),
+}
+
+async fn two_nodes() -> Option<Pair> {
+    let (database, nats) = engines()?;
+    let (one, one_dir) = node(&database, &nats, "one").await;
+    let (two, two_dir) = node(&database, &nats, "two").await;
+    Some(Pair {
+        one,
+        two,
+        nats,
+        dirs: (one_dir, two_dir),
+    })
+}
+
 /// The next `count` room messages `client` hears, in the order heard.
 async fn messages(client: &mut TestClient, count: usize) -> Vec<ChatMessage> {
     let mut heard: Vec<ChatMessage> = Vec::new();
@@ -89,11 +109,15 @@ fn ids(messages: &[ChatMessage]) -> Vec<MessageId> {
 
 #[tokio::test]
 async fn room_messages_cross_nodes_in_one_order_for_every_member() {
-    let Some((database, nats)) = engines() else {
+    let Some(Pair {
+        one,
+        two,
+        nats: _nats,
+        dirs: _dirs,
+    }) = two_nodes().await
+    else {
         return;
     };
-    let (one, _one_dir) = node(&database, &nats, "one").await;
-    let (two, _two_dir) = node(&database, &nats, "two").await;
     let people = [("ana", &one), ("luis", &two), ("eva", &one), ("beto", &two)];
     let mut clients = Vec::new();
     for (login, server) in people {
@@ -153,11 +177,15 @@ async fn room_messages_cross_nodes_in_one_order_for_every_member() {
 
 #[tokio::test]
 async fn without_nats_messages_still_cross_and_its_return_repeats_nothing() {
-    let Some((database, nats)) = engines() else {
+    let Some(Pair {
+        one,
+        two,
+        nats,
+        dirs: _dirs,
+    }) = two_nodes().await
+    else {
         return;
     };
-    let (one, _one_dir) = node(&database, &nats, "one").await;
-    let (two, _two_dir) = node(&database, &nats, "two").await;
     let mut ana = one.user("ana").await;
     let mut luis = two.user("luis").await;
     let mut sent = Vec::new();
@@ -208,11 +236,15 @@ async fn without_nats_messages_still_cross_and_its_return_repeats_nothing() {
 async fn a_file_shared_on_one_node_downloads_on_the_other_whole() {
     use common::transfer::{download, share, shared_file};
     use tertulia_shared::files::sha256_hex;
-    let Some((database, nats)) = engines() else {
+    let Some(Pair {
+        one,
+        two,
+        nats: _nats,
+        dirs: _dirs,
+    }) = two_nodes().await
+    else {
         return;
     };
-    let (one, _one_dir) = node(&database, &nats, "one").await;
-    let (two, _two_dir) = node(&database, &nats, "two").await;
     let mut ana = one.user("ana").await;
     let mut luis = two.user("luis").await;
     let bytes: Vec<u8> = (0..100_000u32).map(|i| (i * 7 + i / 251) as u8).collect();
@@ -231,11 +263,15 @@ async fn a_file_shared_on_one_node_downloads_on_the_other_whole() {
 
 #[tokio::test]
 async fn a_private_to_someone_offline_sent_on_one_node_arrives_at_their_login_on_the_other() {
-    let Some((database, nats)) = engines() else {
+    let Some(Pair {
+        one,
+        two,
+        nats: _nats,
+        dirs: _dirs,
+    }) = two_nodes().await
+    else {
         return;
     };
-    let (one, _one_dir) = node(&database, &nats, "one").await;
-    let (two, _two_dir) = node(&database, &nats, "two").await;
     let mut luis = two.user("luis").await;
     luis.request(tertulia_shared::Request::Logout)
         .await
@@ -265,11 +301,15 @@ async fn a_private_to_someone_offline_sent_on_one_node_arrives_at_their_login_on
 
 #[tokio::test]
 async fn a_private_to_someone_on_the_other_node_arrives_now_and_not_again_at_their_next_login() {
-    let Some((database, nats)) = engines() else {
+    let Some(Pair {
+        one,
+        two,
+        nats: _nats,
+        dirs: _dirs,
+    }) = two_nodes().await
+    else {
         return;
     };
-    let (one, _one_dir) = node(&database, &nats, "one").await;
-    let (two, _two_dir) = node(&database, &nats, "two").await;
     let mut luis = two.user("luis").await;
     let mut ana = one.user("ana").await;
     let reply = ana
@@ -307,11 +347,15 @@ async fn a_private_to_someone_on_the_other_node_arrives_now_and_not_again_at_the
 
 #[tokio::test]
 async fn a_login_on_one_node_replaces_the_session_on_the_other() {
-    let Some((database, nats)) = engines() else {
+    let Some(Pair {
+        one,
+        two,
+        nats: _nats,
+        dirs: _dirs,
+    }) = two_nodes().await
+    else {
         return;
     };
-    let (one, _one_dir) = node(&database, &nats, "one").await;
-    let (two, _two_dir) = node(&database, &nats, "two").await;
     let mut first = one.user("ana").await;
     let mut second = two.greeted().await;
     second.login("ana").await.unwrap();

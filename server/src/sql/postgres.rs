@@ -83,10 +83,13 @@ pub fn connect_postgres_planning_each_query(
 
 fn connect(address: &str, plan_each_query: bool) -> Result<PostgresConnection, PostgresError> {
     let mut config: postgres::Config = address.parse().map_err(PostgresError::Address)?;
+    // Notices ("already exists, skipping") are not worth a log line.
+    let mut options = config.get_options().unwrap_or_default().to_owned();
+    options.push_str(" -c client_min_messages=warning");
     if plan_each_query {
-        let options = config.get_options().unwrap_or_default().to_owned();
-        config.options(format!("{options} -c plan_cache_mode=force_custom_plan").trim());
+        options.push_str(" -c plan_cache_mode=force_custom_plan");
     }
+    config.options(options.trim());
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(Duration::from_secs(5));
     }

@@ -105,6 +105,20 @@ impl Running {
         self.log.lock().unwrap().clone()
     }
 
+    /// Waits until the log has a line with `text` (the line that gave the
+    /// address may be read a moment before the lines around it are kept).
+    pub fn wait_for_log(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.log().contains(text) {
+            assert!(
+                Instant::now() < deadline,
+                "no {text:?} in the log:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     pub fn signal(&self, name: &str) {
         let status = Command::new("kill")
             .args([format!("-{name}"), self.child.id().to_string()])
