@@ -64,7 +64,7 @@ pub(super) fn store_room(db: &mut dyn Sql, draft: Draft) -> Result<Stored, SqlEr
                  ON CONFLICT (room) DO NOTHING",
                 sql_params![&draft.room_key],
             )?;
-            store(db)?.ok_or(SqlError::NoColumn(0))?
+            store(db)?.ok_or(SqlError::Missing("the room's row in room_seq"))?
         }
     };
     let (id, time_ms, prev_id): (i64, i64, i64) = (row.get(0)?, row.get(1)?, row.get(2)?);

@@ -46,6 +46,8 @@ pub enum SqlError {
     NoColumn(usize),
     #[error("the connection is closed")]
     Closed,
+    #[error("a row that must exist is missing: {0}")]
+    Missing(&'static str),
     #[error("background task failed: {0}")]
     Join(#[from] tokio::task::JoinError),
 }
