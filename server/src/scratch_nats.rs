@@ -23,10 +23,7 @@ impl ScratchNats {
     /// Starts one; an error says why there is none.
     pub fn start() -> Result<ScratchNats, String> {
         let binary = binary()?;
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|listener| listener.local_addr())
-            .map(|address| address.port())
-            .map_err(|e| e.to_string())?;
+        let port = crate::scratch_postgres::free_port()?;
         let mut keeper = Command::new("sh")
             .args([
                 "-c",

@@ -219,7 +219,8 @@ fn as_owner(command: &mut Command, owner: Option<(u32, u32)>) {
     }
 }
 
-fn free_port() -> Result<u16, String> {
+/// A loopback port nobody listens on (at the moment of asking).
+pub(crate) fn free_port() -> Result<u16, String> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
     listener
         .local_addr()

@@ -233,22 +233,13 @@ async fn on_postgresql_the_server_keeps_everything_across_a_restart_and_one_node
 
     // A second node on the same database, without NATS between them,
     // would give out the same ids: it is refused, saying why.
-    let second = Command::new(env!("CARGO_BIN_EXE_tertulia-server"))
-        .args([
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--no-announce",
-            "--plain",
-        ])
-        .args(["--bcrypt-cost", "4", "--db"])
-        .arg(tempfile::tempdir().unwrap().path().join("other.db"))
-        .env("TERTULIA_DATABASE", &address)
-        .output()
-        .unwrap();
-    let said = String::from_utf8_lossy(&second.stderr);
-    assert!(!second.status.success());
+    let elsewhere = tempfile::tempdir().unwrap();
+    let (started, said) = common::process::refused(
+        &elsewhere.path().join("other.db"),
+        &["--plain"],
+        ("TERTULIA_DATABASE", &address),
+    );
+    assert!(!started);
     assert!(
         said.contains("another tertulia-server already serves this PostgreSQL database"),
         "{said}"

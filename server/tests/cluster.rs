@@ -14,7 +14,7 @@ use tertulia_server::Storage;
 use tertulia_server::cluster::{Cluster, ClusterConfig};
 use tertulia_server::scratch_nats::ScratchNats;
 use tertulia_server::scratch_postgres::{ScratchPostgres, required};
-use tertulia_shared::{ChatMessage, Event, MessageId};
+use tertulia_shared::{ChatMessage, Event, MessageId, PrivateMessage};
 
 /// A fresh database and a nats-server of the test's own, or `None` (said)
 /// where they are not installed and this is not CI.
@@ -61,8 +61,15 @@ async fn node(database: &str, nats: &ScratchNats, name: &str) -> (TestServer, te
 struct Pair {
     one: TestServer,
     two: TestServer,
-    nats: ScratchNats,
-    dirs: (tempfile::TempDir, tempfile::TempDir),
+    nats: Arc<ScratchNats>,
+    _dirs: (tempfile::TempDir, tempfile::TempDir),
+}
+
+impl Pair {
+    async fn stop(self) {
+        self.one.stop().await;
+        self.two.stop().await;
+    }
 }
 
 async fn two_nodes() -> Option<Pair> {
@@ -72,9 +79,26 @@ async fn two_nodes() -> Option<Pair> {
     Some(Pair {
         one,
         two,
-        nats,
-        dirs: (one_dir, two_dir),
+        nats: Arc::new(nats),
+        _dirs: (one_dir, two_dir),
     })
+}
+
+/// `from` writes `text` privately to `to`: the message, and whether it is
+/// queued for their next login.
+async fn private(from: &mut TestClient, to: &str, text: &str) -> (PrivateMessage, bool) {
+    let reply = from
+        .request(tertulia_shared::Request::Private {
+            to: to.into(),
+            text: text.into(),
+            reply_to: None,
+        })
+        .await
+        .unwrap();
+    let tertulia_shared::Reply::PrivateSent { message, queued } = reply else {
+        panic!("{reply:?}")
+    };
+    (*message, queued)
 }
 
 /// The next `count` room messages `client` hears, in the order heard.
@@ -109,15 +133,10 @@ fn ids(messages: &[ChatMessage]) -> Vec<MessageId> {
 
 #[tokio::test]
 async fn room_messages_cross_nodes_in_one_order_for_every_member() {
-    let Some(Pair {
-        one,
-        two,
-        nats: _nats,
-        dirs: _dirs,
-    }) = two_nodes().await
-    else {
+    let Some(pair) = two_nodes().await else {
         return;
     };
+    let (one, two) = (&pair.one, &pair.two);
     let people = [("ana", &one), ("luis", &two), ("eva", &one), ("beto", &two)];
     let mut clients = Vec::new();
     for (login, server) in people {
@@ -171,21 +190,15 @@ async fn room_messages_cross_nodes_in_one_order_for_every_member() {
     let from_two = ids(&late_two.whole_history("lobby").await);
     assert_eq!(from_one, order);
     assert_eq!(from_two, order);
-    one.stop().await;
-    two.stop().await;
+    pair.stop().await;
 }
 
 #[tokio::test]
 async fn without_nats_messages_still_cross_and_its_return_repeats_nothing() {
-    let Some(Pair {
-        one,
-        two,
-        nats,
-        dirs: _dirs,
-    }) = two_nodes().await
-    else {
+    let Some(pair) = two_nodes().await else {
         return;
     };
+    let (one, two) = (&pair.one, &pair.two);
     let mut ana = one.user("ana").await;
     let mut luis = two.user("luis").await;
     let mut sent = Vec::new();
@@ -202,7 +215,7 @@ async fn without_nats_messages_still_cross_and_its_return_repeats_nothing() {
 
     // NATS goes away for 4 s: what is said meanwhile is stored (and
     // acknowledged), and reaches the other node from PostgreSQL.
-    let nats = Arc::new(nats);
+    let nats = pair.nats.clone();
     let away = {
         let nats = nats.clone();
         tokio::task::spawn_blocking(move || nats.restart(Duration::from_secs(4)).unwrap())
@@ -228,23 +241,17 @@ async fn without_nats_messages_still_cross_and_its_return_repeats_nothing() {
     heard.extend(messages(&mut luis, 20).await);
     assert_eq!(ids(&heard), sent, "each once, in order");
     luis.assert_no_event().await;
-    one.stop().await;
-    two.stop().await;
+    pair.stop().await;
 }
 
 #[tokio::test]
 async fn a_file_shared_on_one_node_downloads_on_the_other_whole() {
     use common::transfer::{download, share, shared_file};
     use tertulia_shared::files::sha256_hex;
-    let Some(Pair {
-        one,
-        two,
-        nats: _nats,
-        dirs: _dirs,
-    }) = two_nodes().await
-    else {
+    let Some(pair) = two_nodes().await else {
         return;
     };
+    let (one, two) = (&pair.one, &pair.two);
     let mut ana = one.user("ana").await;
     let mut luis = two.user("luis").await;
     let bytes: Vec<u8> = (0..100_000u32).map(|i| (i * 7 + i / 251) as u8).collect();
@@ -257,76 +264,44 @@ async fn a_file_shared_on_one_node_downloads_on_the_other_whole() {
     );
     let downloaded = download(&mut luis, file.id).await.unwrap();
     assert_eq!(sha256_hex(&downloaded), file.sha256);
-    one.stop().await;
-    two.stop().await;
+    pair.stop().await;
 }
 
 #[tokio::test]
 async fn a_private_to_someone_offline_sent_on_one_node_arrives_at_their_login_on_the_other() {
-    let Some(Pair {
-        one,
-        two,
-        nats: _nats,
-        dirs: _dirs,
-    }) = two_nodes().await
-    else {
+    let Some(pair) = two_nodes().await else {
         return;
     };
+    let (one, two) = (&pair.one, &pair.two);
     let mut luis = two.user("luis").await;
     luis.request(tertulia_shared::Request::Logout)
         .await
         .unwrap();
     let mut ana = one.user("ana").await;
-    let reply = ana
-        .request(tertulia_shared::Request::Private {
-            to: "luis".into(),
-            text: "¿vienes mañana?".into(),
-            reply_to: None,
-        })
-        .await
-        .unwrap();
-    let tertulia_shared::Reply::PrivateSent { message, queued } = reply else {
-        panic!("{reply:?}")
-    };
+    let (message, queued) = private(&mut ana, "luis", "¿vienes mañana?").await;
     assert!(queued);
     let mut luis = two.greeted().await;
     luis.login("luis").await.unwrap();
     let private = luis
         .event_matching(|e| matches!(e, Event::Private(_)))
         .await;
-    assert_eq!(private, Event::Private(*message));
-    one.stop().await;
-    two.stop().await;
+    assert_eq!(private, Event::Private(message));
+    pair.stop().await;
 }
 
 #[tokio::test]
 async fn a_private_to_someone_on_the_other_node_arrives_now_and_not_again_at_their_next_login() {
-    let Some(Pair {
-        one,
-        two,
-        nats: _nats,
-        dirs: _dirs,
-    }) = two_nodes().await
-    else {
+    let Some(pair) = two_nodes().await else {
         return;
     };
+    let (one, two) = (&pair.one, &pair.two);
     let mut luis = two.user("luis").await;
     let mut ana = one.user("ana").await;
-    let reply = ana
-        .request(tertulia_shared::Request::Private {
-            to: "luis".into(),
-            text: "te escribo desde el otro nodo".into(),
-            reply_to: None,
-        })
-        .await
-        .unwrap();
-    let tertulia_shared::Reply::PrivateSent { message, .. } = reply else {
-        panic!("{reply:?}")
-    };
+    let (message, _) = private(&mut ana, "luis", "te escribo desde el otro nodo").await;
     let private = luis
         .event_matching(|e| matches!(e, Event::Private(_)))
         .await;
-    assert_eq!(private, Event::Private(*message));
+    assert_eq!(private, Event::Private(message));
     // Marked delivered where it was: not queued for the next login.
     tokio::time::sleep(Duration::from_millis(300)).await;
     luis.request(tertulia_shared::Request::Logout)
@@ -341,21 +316,15 @@ async fn a_private_to_someone_on_the_other_node_arrives_now_and_not_again_at_the
         panic!("{reply:?}")
     };
     assert_eq!(queued_privates, 0);
-    one.stop().await;
-    two.stop().await;
+    pair.stop().await;
 }
 
 #[tokio::test]
 async fn a_login_on_one_node_replaces_the_session_on_the_other() {
-    let Some(Pair {
-        one,
-        two,
-        nats: _nats,
-        dirs: _dirs,
-    }) = two_nodes().await
-    else {
+    let Some(pair) = two_nodes().await else {
         return;
     };
+    let (one, two) = (&pair.one, &pair.two);
     let mut first = one.user("ana").await;
     let mut second = two.greeted().await;
     second.login("ana").await.unwrap();
@@ -380,6 +349,5 @@ async fn a_login_on_one_node_replaces_the_session_on_the_other() {
         .expect("replaced in turn");
     assert!(!last.is_empty());
     third.say("y ahora aquí").await;
-    one.stop().await;
-    two.stop().await;
+    pair.stop().await;
 }

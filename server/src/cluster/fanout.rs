@@ -6,6 +6,7 @@
 //! from PostgreSQL after the last id it delivered. Nobody sees a hole or a
 //! duplicate; without NATS at all, messages still arrive within a second.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -36,13 +37,14 @@ struct Queued {
     message: PrivateMessage,
 }
 
-/// A stored room message, as NATS carries it.
+/// A stored room message, as NATS carries it (borrowed to be sent, owned
+/// once received).
 #[derive(Debug, Serialize, Deserialize)]
-struct Published {
-    node: String,
-    room_key: String,
+struct Published<'a> {
+    node: Cow<'a, str>,
+    room_key: Cow<'a, str>,
     prev_id: MessageId,
-    message: ChatMessage,
+    message: Cow<'a, ChatMessage>,
 }
 
 impl Cluster {
@@ -57,10 +59,10 @@ impl Cluster {
     ) {
         deliver(hub, log, room_key, prev_id, message.clone()).await;
         let published = Published {
-            node: self.node.to_string(),
-            room_key: room_key.to_owned(),
+            node: Cow::Borrowed(&self.node),
+            room_key: Cow::Borrowed(room_key),
             prev_id,
-            message: (*message).clone(),
+            message: Cow::Borrowed(&message),
         };
         let payload = match serde_json::to_vec(&published) {
             Ok(payload) => payload,
@@ -286,7 +288,7 @@ pub fn spawn_receiver(
                         &log,
                         &published.room_key,
                         published.prev_id,
-                        Arc::new(published.message),
+                        Arc::new(published.message.into_owned()),
                     )
                     .await;
                 }

@@ -138,11 +138,6 @@ impl Cluster {
         })
     }
 
-    /// This node's name.
-    pub fn node(&self) -> &str {
-        &self.node
-    }
-
     /// Runs `work` on the sequencer's connection, on a blocking thread.
     async fn sequenced<T: Send + 'static>(
         &self,

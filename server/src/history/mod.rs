@@ -15,7 +15,7 @@ mod read;
 mod search;
 #[cfg(test)]
 mod tests;
-pub(crate) mod writer;
+mod writer;
 
 use std::path::Path;
 use std::sync::mpsc::{SyncSender, TrySendError};

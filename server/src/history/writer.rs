@@ -200,8 +200,8 @@ fn store(db: &mut dyn Sql, batch: &[Entry]) -> Result<(), SqlError> {
     })
 }
 
-/// Stores a room message (as the writer does, and a cluster's sequencer).
-pub(crate) fn insert_room_message(
+/// Stores a room message.
+fn insert_room_message(
     tx: &mut dyn Sql,
     room_key: &str,
     message: &tertulia_shared::ChatMessage,

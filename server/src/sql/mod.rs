@@ -100,9 +100,6 @@ pub trait Sql: Send + fmt::Debug {
 /// lock keys; SQLite has one write lock for everything).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WriteLock {
-    /// None on PostgreSQL: the transaction locks the rows it changes
-    /// (`SELECT … FOR UPDATE`), so writers of different rows go side by side.
-    Rows = 0,
     /// Accounts, roles, tokens, settings.
     Accounts = 1,
     /// Reactions (toggled by whoever reacts, beside the log's writer).

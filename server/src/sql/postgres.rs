@@ -120,6 +120,17 @@ impl PostgresConnection {
         let client = self
             .client()
             .map_err(|error| PostgresError::Migration { step: 0, error })?;
+        // A node opens several connections, each checking the schema: one
+        // read when it is up to date (the usual case), the lock only when
+        // a step may be missing.
+        let current = client
+            .query_one("SELECT COALESCE(MAX(version), 0) FROM schema_version", &[])
+            .and_then(|row| row.try_get::<_, i64>(0));
+        if current
+            .is_ok_and(|done| usize::try_from(done).is_ok_and(|done| done >= MIGRATIONS.len()))
+        {
+            return Ok(());
+        }
         client
             .execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
             .map_err(|e| failed(0, e))?;
@@ -236,9 +247,6 @@ impl Sql for PostgresConnection {
         self.with_retry(|db| Ok(db.client()?.batch_execute("BEGIN")?))?;
         self.in_transaction = true;
         let key = lock as i64;
-        if lock == WriteLock::Rows {
-            return Ok(());
-        }
         let client = self.client()?;
         if let Err(e) = client.execute("SELECT pg_advisory_xact_lock($1)", &[&key]) {
             let _ = client.batch_execute("ROLLBACK");

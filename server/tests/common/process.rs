@@ -14,6 +14,33 @@ pub struct Running {
     _dir: Option<tempfile::TempDir>,
 }
 
+/// What every test server is started with, `--db` last (its file follows).
+const TEST_OPTIONS: [&str; 8] = [
+    "--bind",
+    "127.0.0.1",
+    "--port",
+    "0",
+    // Never announce on this machine's LAN from a test.
+    "--no-announce",
+    "--bcrypt-cost",
+    "4",
+    "--db",
+];
+
+/// Runs the program as a test server that is expected not to start (with
+/// `env` set): how it ended and what it said.
+pub fn refused(db: &std::path::Path, options: &[&str], env: (&str, &str)) -> (bool, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_tertulia-server"))
+        .args(TEST_OPTIONS)
+        .arg(db)
+        .args(options)
+        .env(env.0, env.1)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.success(), said)
+}
+
 impl Running {
     /// Starts the binary on an ephemeral loopback port, optionally under a
     /// file-descriptor limit, and waits for its "listening" line.
@@ -55,17 +82,7 @@ impl Running {
             .arg("-c")
             .arg(format!("{limit}exec \"$0\" \"$@\""))
             .arg(binary)
-            .args([
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                "0",
-                // Never announce on this machine's LAN from a test.
-                "--no-announce",
-                "--bcrypt-cost",
-                "4",
-                "--db",
-            ])
+            .args(TEST_OPTIONS)
             .arg(db)
             .args(options)
             .env("RUST_LOG", "info")
