@@ -12,45 +12,22 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 preset=${1:-quick}
-profile=release
-[ "$preset" = smoke ] && profile=debug
-if [ "$profile" = release ]; then
-  cargo build -q --release -p tertulia-server -p tertulia-bench
-else
-  cargo build -q -p tertulia-server -p tertulia-bench
-fi
-bin=target/$profile
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-[ -x "$pg_bin/postgres" ] || { echo "PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }
+. bench/lib.sh
 nats_bin=$(command -v nats-server || echo /usr/sbin/nats-server)
 [ -x "$nats_bin" ] || { echo "nats-server is not installed (apt-get install nats-server)" >&2; exit 1; }
+build_for "$preset"
 work=$(mktemp -d)
 chmod 755 "$work"
-as_postgres=()
-if [ "$(id -u)" -eq 0 ]; then
-  as_postgres=(runuser -u postgres --)
-  install -d -o postgres "$work/pg"
-else
-  mkdir "$work/pg"
-fi
-pg_pid= nats_pid=
+nats_pid=
 started=()  # the nodes (started in subshells: not this shell's jobs)
 cleanup() {
   kill $(jobs -p) "${started[@]}" 2>/dev/null || true
   if [ -n "$nats_pid" ]; then kill "$nats_pid" 2>/dev/null || true; fi
-  if [ -n "$pg_pid" ]; then kill -INT "$pg_pid" 2>/dev/null || true; wait "$pg_pid" 2>/dev/null || true; fi
+  stop_postgres
   rm -rf "$work"
 }
 trap cleanup EXIT
-free_port() { echo $((20000 + RANDOM % 20000)); }
-wait_port() { for _ in $(seq 300); do (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return; sleep 0.1; done; }
-
-"${as_postgres[@]}" "$pg_bin/initdb" -D "$work/pg/data" -U tertulia --auth=trust --locale=C -E UTF8 >/dev/null
-pg_port=$(free_port)
-"${as_postgres[@]}" "$pg_bin/postgres" -D "$work/pg/data" -p "$pg_port" -k "$work/pg" \
-  -c listen_addresses=127.0.0.1 -c max_connections=100 >"$work/pg/log" 2>&1 &
-pg_pid=$!
-wait_port "$pg_port"; sleep 0.5
+start_postgres "$work/pg"
 nats_port=$(free_port)
 "$nats_bin" -a 127.0.0.1 -p "$nats_port" >"$work/nats.log" 2>&1 &
 nats_pid=$!
@@ -61,7 +38,7 @@ wait_port "$nats_port"
 # them.
 pg_pids() {
   local master
-  master=$(head -n 1 "$work/pg/data/postmaster.pid")
+  master=$(head -n 1 "$pg_data/postmaster.pid")
   echo "$master" $(pgrep -P "$master" || true)
 }
 cpu() { # total user+system seconds of the given PIDs
@@ -73,8 +50,7 @@ cpu() { # total user+system seconds of the given PIDs
   echo "$total"
 }
 database() {
-  "${as_postgres[@]}" "$pg_bin/psql" -q -h 127.0.0.1 -p "$pg_port" -U tertulia -d postgres \
-    -c "CREATE DATABASE \"$1\"" >/dev/null
+  psql_as_owner -d postgres -c "CREATE DATABASE \"$1\"" >/dev/null
   echo "host=127.0.0.1 port=$pg_port user=tertulia dbname=$1"
 }
 node() { # port store… : starts a node, prints its PID

@@ -8,23 +8,17 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 preset=${1:-quick}
-profile=release
-[ "$preset" = smoke ] && profile=debug
-if [ "$profile" = release ]; then
-  cargo build -q --release -p tertulia-server -p tertulia-bench
-else
-  cargo build -q -p tertulia-server -p tertulia-bench
-fi
-bin=target/$profile
+. bench/lib.sh
+build_for "$preset"
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 for index in on off; do
-  port=$((20000 + RANDOM % 20000))
+  port=$(free_port)
   "$bin/tertulia-server" --no-announce --bind 127.0.0.1 --port "$port" --db "$work/$index.db" \
     --bcrypt-cost 4 --message-rate 0 --private-rate 0 --room-rate 0 --request-rate 0 \
     --max-rooms-per-user 100 --search-index "$index" 2>>"$work/server-$index.log" &
   pid=$!
-  for _ in $(seq 300); do (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+  wait_port "$port"
   # Without the index a search is refused: the writing alone is timed.
   "$bin/tertulia-bench" --addr "127.0.0.1:$port" --tls --server-pid "$pid" \
     --preset "$preset" --scenarios search --label "index-$index" --time-limit 1800 |

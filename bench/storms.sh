@@ -9,14 +9,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 preset=${1:-quick}
 scenarios=${2:-class-start,restart-storm}
-profile=release
-[ "$preset" = smoke ] && profile=debug
-if [ "$profile" = release ]; then
-  cargo build -q --release -p tertulia-server -p tertulia-bench
-else
-  cargo build -q -p tertulia-server -p tertulia-bench
-fi
-bin=target/$profile
+. bench/lib.sh
+build_for "$preset"
 work=$(mktemp -d)
 port=$((20000 + RANDOM % 20000))
 # Not pinned, unlike compare.sh: a class logging in is bound by hashing on
