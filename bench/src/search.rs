@@ -165,16 +165,7 @@ async fn fill(mut session: Session, first: u64, count: u64) -> anyhow::Result<Se
                 .await?;
             sent += 1;
         }
-        line.clear();
-        if session
-            .reader
-            .read_line(&mut line)
-            .await
-            .context("reading")?
-            == 0
-        {
-            bail!("the server closed a writer's connection");
-        }
+        next_line(&mut session, &mut line, "a writer's").await?;
         match serde_json::from_str::<ServerMessage>(&line) {
             Ok(ServerMessage::Reply {
                 result: Reply::Sent { .. },
@@ -195,6 +186,15 @@ async fn fill(mut session: Session, first: u64, count: u64) -> anyhow::Result<Se
         }
     }
     Ok(session)
+}
+
+/// The next line the server sends `whose` connection, in `line`.
+async fn next_line(session: &mut Session, line: &mut String, whose: &str) -> anyhow::Result<()> {
+    line.clear();
+    if session.reader.read_line(line).await.context("reading")? == 0 {
+        bail!("the server closed {whose} connection");
+    }
+    Ok(())
 }
 
 /// Keeps a writer's session open: a heartbeat, and its lines read.
@@ -219,16 +219,7 @@ async fn keep_alive(mut session: Session) -> anyhow::Result<()> {
 async fn answer(session: &mut Session, id: u64) -> anyhow::Result<Option<u64>> {
     let mut line = String::new();
     loop {
-        line.clear();
-        if session
-            .reader
-            .read_line(&mut line)
-            .await
-            .context("reading")?
-            == 0
-        {
-            bail!("the server closed the searcher's connection");
-        }
+        next_line(session, &mut line, "the searcher's").await?;
         match serde_json::from_str::<ServerMessage>(&line) {
             Ok(ServerMessage::Reply {
                 id: Some(got),
