@@ -147,8 +147,12 @@ impl Services {
                 queued: false,
             }),
             PrivateOutcome::Queued(message) => {
-                // The recipient may be on another node.
-                if let Some(cluster) = &self.cluster {
+                // The recipient may be on another node, which marks it
+                // delivered if they are there: told only once it is
+                // stored, or that mark could come before the row.
+                if let Some(cluster) = &self.cluster
+                    && self.log.stored(message.id).await.is_ok()
+                {
                     cluster.publish_private(&message).await;
                 }
                 Ok(Sent {

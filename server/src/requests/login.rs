@@ -139,9 +139,15 @@ async fn deliver_queued(session: &Session, login: &str, up_to: MessageId) -> usi
     // Everything queued up to `up_to` must be readable first.
     let _ = log.stored(up_to).await;
     // In a cluster, other nodes queue privates too, numbered beyond what
-    // this node has seen: all of them.
+    // this node has seen: all of them. And a private this node delivered
+    // live from another node is marked delivered through this node's
+    // writer: that mark must be stored before the queue is read, or a
+    // quick logout and login would deliver it twice.
     let up_to = match session.shared.cluster {
-        Some(_) => MessageId::MAX,
+        Some(_) => {
+            log.flush().await;
+            MessageId::MAX
+        }
         None => up_to,
     };
     let queued = match log.queued_privates(fold(login), up_to).await {
