@@ -178,6 +178,7 @@ async fn serve() -> anyhow::Result<()> {
             nats: nats.clone(),
             database: database.clone(),
             node: node.clone(),
+            node_timeout: Duration::from_secs(cli.idle_timeout.max(1)),
         };
         let cluster = Cluster::connect(config, storage.resume.next_id)
             .await

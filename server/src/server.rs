@@ -191,11 +191,11 @@ pub async fn run(
     // This node's claim on a PostgreSQL database lasts as long as it serves.
     let _claim = claim;
     let hub = hub(&config, &accounts, log.clone(), resume, cluster.clone()).await;
-    let _receiving = cluster
+    let receiving = cluster
         .clone()
         .map(|cluster| crate::cluster::spawn_receiver(cluster, hub.clone(), log.clone()));
     let pruning = tokio::spawn(prune(log.clone(), config.keep));
-    let batching = tokio::spawn(tell_changes(hub.clone()));
+    let batching = tokio::spawn(tell_changes(hub.clone(), cluster.clone()));
     let admission = Admission::new(Caps {
         total: connection_limit(config.max_connections),
         per_address: config.max_per_address,
@@ -311,6 +311,10 @@ pub async fn run(
     }
     pruning.abort();
     batching.abort();
+    if let (Some(receiving), Some(cluster)) = (receiving, &shared.cluster) {
+        receiving.abort();
+        cluster.leave().await;
+    }
     reporting.abort();
     let _ = reporting.await;
     log.flush().await;
@@ -335,11 +339,15 @@ async fn refuse(mut conn: Connection, error: ErrorBody) {
 /// Tells the arrivals, departures and moves gathered by the hub, every
 /// [`BATCH_EVERY`](crate::rooms::BATCH_EVERY), or less often while a crowd
 /// arrives ([`next_window`](crate::rooms::next_window)).
-async fn tell_changes(hub: Hub) {
+/// In a cluster the other nodes hear this node's changes after each moment.
+async fn tell_changes(hub: Hub, cluster: Option<Arc<crate::cluster::Cluster>>) {
     let mut window = crate::rooms::BATCH_EVERY;
     loop {
         tokio::time::sleep(window).await;
         let told = hub.flush_changes();
+        if let Some(cluster) = &cluster {
+            cluster.tell_places(&hub).await;
+        }
         window = crate::rooms::next_window(window, told);
     }
 }

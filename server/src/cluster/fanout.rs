@@ -14,7 +14,12 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use tertulia_shared::{ChatMessage, MessageId, PrivateMessage};
 
-use super::{Cluster, PRIVATE_SUBJECT, ROOM_SUBJECT, SESSION_SUBJECT, sequence};
+use super::presence::Listener;
+use super::rooms::apply_room_change;
+use super::{
+    ALL_SUBJECTS, ASK_SUBJECT, Cluster, PRESENCE_SUBJECT, PRIVATE_SUBJECT, ROOM_SUBJECT,
+    ROOMS_SUBJECT, SESSION_SUBJECT, sequence,
+};
 use crate::history::{Entry, MessageLog, Page};
 use crate::rooms::{Hub, Ordered};
 
@@ -80,8 +85,12 @@ impl Cluster {
 
 impl Cluster {
     /// Tells the other nodes that `login` logged in here: a session of the
-    /// account there, older than this one, is replaced.
-    pub(crate) async fn logged_in(&self, login: &str) {
+    /// account there, older than this one, is replaced, and the rooms they
+    /// made are this node's now.
+    pub(crate) async fn logged_in(&self, hub: &Hub, login: &str) {
+        if hub.has_rooms_of(login) {
+            self.rooms_follow(login).await;
+        }
         let Ok(number) = self.next_id().await else {
             // PostgreSQL is away: the session stands alone until it is back.
             return;
@@ -147,7 +156,7 @@ fn replace_older_session(cluster: &Cluster, hub: &Hub, payload: &[u8]) {
             told.login
         ),
     };
-    if hub.disconnect(&told.login, event) {
+    if hub.replaced_elsewhere(&told.login, event) {
         tracing::info!(login = %told.login, node = %told.node, "session replaced from another node");
     }
 }
@@ -228,23 +237,15 @@ async fn catch_up(cluster: &Cluster, hub: &Hub, log: &MessageLog) {
     }
 }
 
-/// Delivers what the other nodes store, for as long as the server runs.
+/// Delivers what the other nodes store and tell, for as long as the
+/// server runs.
 pub fn spawn_receiver(
     cluster: Arc<Cluster>,
     hub: Hub,
     log: MessageLog,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let subscribed = async {
-            let rooms = cluster.nats.subscribe(ROOM_SUBJECT).await?;
-            let privates = cluster.nats.subscribe(PRIVATE_SUBJECT).await?;
-            let logins = cluster.nats.subscribe(SESSION_SUBJECT).await?;
-            Ok::<_, async_nats::SubscribeError>(futures_util::stream::select(
-                futures_util::stream::select(rooms, privates),
-                logins,
-            ))
-        };
-        let mut subscription = match subscribed.await {
+        let mut subscription = match cluster.nats.subscribe(ALL_SUBJECTS).await {
             Ok(subscription) => Some(subscription),
             Err(e) => {
                 tracing::error!(
@@ -253,9 +254,13 @@ pub fn spawn_receiver(
                 None
             }
         };
+        let mut listener = Listener::default();
+        cluster.ask_for_snapshots(&mut listener).await;
         let mut connections = cluster.connections.clone();
         let mut tick = tokio::time::interval(CATCH_UP_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut beat = tokio::time::interval(beat_every(cluster.node_timeout));
+        beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             let next = async {
                 match subscription.as_mut() {
@@ -264,37 +269,73 @@ pub fn spawn_receiver(
                 }
             };
             tokio::select! {
-                Some(published) = next => {
-                    if published.subject.as_str() == PRIVATE_SUBJECT {
-                        deliver_private(&cluster, &hub, &log, &published.payload);
-                        continue;
-                    }
-                    if published.subject.as_str() == SESSION_SUBJECT {
-                        replace_older_session(&cluster, &hub, &published.payload);
-                        continue;
-                    }
-                    let published: Published = match serde_json::from_slice(&published.payload) {
-                        Ok(published) => published,
-                        Err(e) => {
-                            tracing::warn!("a message on NATS that is not ours: {e}");
-                            continue;
+                Some(told) = next => {
+                    let payload = &told.payload;
+                    match told.subject.as_str() {
+                        ROOM_SUBJECT => delivered_elsewhere(&cluster, &hub, &log, payload).await,
+                        PRIVATE_SUBJECT => deliver_private(&cluster, &hub, &log, payload),
+                        SESSION_SUBJECT => replace_older_session(&cluster, &hub, payload),
+                        ROOMS_SUBJECT => apply_room_change(&cluster, &hub, payload),
+                        PRESENCE_SUBJECT => {
+                            let gap = cluster.heard_places(&hub, &mut listener, payload);
+                            if gap {
+                                cluster.ask_for_snapshots(&mut listener).await;
+                            }
                         }
-                    };
-                    if *published.node == *cluster.node {
-                        continue;
+                        ASK_SUBJECT => cluster.asked_for_snapshot(payload),
+                        _ => {}
                     }
-                    deliver(
-                        &hub,
-                        &log,
-                        &published.room_key,
-                        published.prev_id,
-                        Arc::new(published.message.into_owned()),
-                    )
-                    .await;
                 }
-                Ok(()) = connections.changed() => catch_up(&cluster, &hub, &log).await,
+                Ok(()) = connections.changed() => {
+                    catch_up(&cluster, &hub, &log).await;
+                    cluster.ask_for_snapshots(&mut listener).await;
+                }
                 _ = tick.tick() => catch_up(&cluster, &hub, &log).await,
+                _ = beat.tick() => heartbeat(&cluster, &hub, &mut listener).await,
             }
         }
     })
+}
+
+/// A room message stored on another node, delivered here in its order.
+async fn delivered_elsewhere(cluster: &Cluster, hub: &Hub, log: &MessageLog, payload: &[u8]) {
+    let published: Published = match serde_json::from_slice(payload) {
+        Ok(published) => published,
+        Err(e) => {
+            tracing::warn!("a message on NATS that is not ours: {e}");
+            return;
+        }
+    };
+    if *published.node == *cluster.node {
+        return;
+    }
+    deliver(
+        hub,
+        log,
+        &published.room_key,
+        published.prev_id,
+        Arc::new(published.message.into_owned()),
+    )
+    .await;
+}
+
+/// How often a node says it is alive: a few times per timeout.
+fn beat_every(node_timeout: Duration) -> Duration {
+    (node_timeout / 4).clamp(Duration::from_millis(250), Duration::from_secs(5))
+}
+
+/// Says this node is alive, takes the dead nodes' people offline and
+/// makes this node's rooms PostgreSQL's.
+async fn heartbeat(cluster: &Cluster, hub: &Hub, listener: &mut Listener) {
+    let generation = hub.generation();
+    let (alive, rooms) = match cluster.beat().await {
+        Ok(beat) => beat,
+        // Said by `sequenced`; nobody is declared dead meanwhile.
+        Err(_) => return,
+    };
+    cluster.forget_dead_nodes(hub, listener, &alive);
+    let (added, removed) = hub.reconcile_rooms(rooms, generation);
+    if added + removed > 0 {
+        tracing::info!(added, removed, "rooms brought in line with the database");
+    }
 }

@@ -4,7 +4,11 @@
 //! reading from PostgreSQL whatever the doorbell missed (`fanout`).
 
 mod fanout;
+mod presence;
+mod rooms;
 mod sequence;
+
+pub(crate) use rooms::name_taken;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -23,6 +27,9 @@ pub struct ClusterConfig {
     pub database: String,
     /// This node's name, in its logs and in `#net`.
     pub node: String,
+    /// A node silent in PostgreSQL for this long is gone: its people go
+    /// offline on the others, its rooms are deleted (the idle timeout).
+    pub node_timeout: std::time::Duration,
 }
 
 /// Why a node could not join its cluster.
@@ -59,6 +66,9 @@ pub struct Cluster {
     /// The login number (from the cluster's sequence) of each account's
     /// latest session on this node, by folded login.
     sessions: Mutex<std::collections::HashMap<String, MessageId>>,
+    /// This node's presence news (see `presence`).
+    herald: presence::Herald,
+    node_timeout: std::time::Duration,
 }
 
 /// Connections a node keeps for numbering messages.
@@ -76,6 +86,18 @@ const PRIVATE_SUBJECT: &str = "tertulia.private";
 /// the others.
 const SESSION_SUBJECT: &str = "tertulia.session";
 
+/// Rooms made and deleted.
+const ROOMS_SUBJECT: &str = "tertulia.rooms";
+
+/// Each node's people: their changes once per batch, or a snapshot.
+const PRESENCE_SUBJECT: &str = "tertulia.presence";
+
+/// "Tell me who is on your node": every node answers with a snapshot.
+const ASK_SUBJECT: &str = "tertulia.presence.ask";
+
+/// Every subject of the chat, subscribed to at once.
+const ALL_SUBJECTS: &str = "tertulia.>";
+
 impl Cluster {
     /// Connects to NATS and PostgreSQL; ids continue past `next_id` (this
     /// node's own counter) and everything stored.
@@ -84,6 +106,7 @@ impl Cluster {
         next_id: MessageId,
     ) -> Result<Cluster, ClusterError> {
         let address = config.database.clone();
+        let node_name = config.node.clone();
         let sequencers = tokio::task::spawn_blocking(move || {
             let mut connections = Vec::with_capacity(SEQUENCERS);
             for _ in 0..SEQUENCERS {
@@ -93,6 +116,7 @@ impl Cluster {
             if let Some(first) = connections.first() {
                 let mut db = first.lock().unwrap_or_else(|p| p.into_inner());
                 sequence::catch_up_sequence(db.as_mut(), next_id)?;
+                rooms::starting(db.as_mut(), &node_name)?;
             }
             Ok::<_, ClusterError>(connections)
         })
@@ -135,7 +159,19 @@ impl Cluster {
             turn: AtomicUsize::new(0),
             connections,
             sessions: Mutex::default(),
+            herald: presence::Herald::new(),
+            node_timeout: config.node_timeout,
         })
+    }
+
+    /// This node stops serving (its clients are gone): the other nodes
+    /// hear at once that its people are offline and its rooms deleted.
+    pub async fn leave(&self) {
+        self.say_goodbye().await;
+        self.leave_rooms().await;
+        if let Err(e) = self.nats.flush().await {
+            tracing::warn!("NATS, at the end: {e}");
+        }
     }
 
     /// Runs `work` on the sequencer's connection, on a blocking thread.
@@ -172,13 +208,6 @@ impl Cluster {
     /// The next id of the cluster, for a private message.
     pub(crate) async fn next_id(&self) -> Result<MessageId, ErrorBody> {
         self.sequenced(sequence::next_id).await
-    }
-
-    /// The last id stored in room `room_key`: where a room created here
-    /// starts delivering.
-    pub(crate) async fn last_id(&self, room_key: String) -> Result<MessageId, ErrorBody> {
-        self.sequenced(move |db| sequence::last_id(db, &room_key))
-            .await
     }
 
     /// The same, before serving.

@@ -101,7 +101,7 @@ pub(super) async fn enter(
         .hub
         .join_server(&login, session.outbox.clone(), rank)?;
     if let Some(cluster) = session.shared.cluster.clone() {
-        cluster.logged_in(&login).await;
+        cluster.logged_in(&session.shared.hub, &login).await;
     }
     tracing::info!(peer = %session.peer, %login, "logged in");
     session.user = Some(Box::new(User {

@@ -1,4 +1,4 @@
-use tertulia_shared::Reply;
+use tertulia_shared::{MoveReason, Reply};
 
 use super::answer::{Answer, Outcome};
 use crate::accounts::Revocation;
@@ -13,10 +13,15 @@ pub(super) async fn apply(session: &mut Session) -> Outcome {
     let Some(user) = &session.user else {
         return Ok(Answer::reply(Reply::Bye).then_close());
     };
-    session
+    let deleted = session
         .shared
         .hub
         .leave_server(&user.login, &session.outbox);
+    if let Some(cluster) = &session.shared.cluster {
+        cluster
+            .rooms_deleted(deleted, MoveReason::CreatorLeft)
+            .await;
+    }
     let revoked = session
         .shared
         .accounts

@@ -148,7 +148,7 @@ pub(crate) fn apply(session: &mut Session, request: Request) -> Step {
         Request::JoinRoom { room } => now(join_room::apply(session, &room)),
         Request::LeaveRoom => now(leave_room::apply(session)),
         Request::ListRooms { after } => now(list_rooms::apply(session, after.as_deref())),
-        Request::DeleteRoom { room } => now(delete_room::apply(session, &room)),
+        Request::DeleteRoom { room } => later(move |s| Box::pin(delete_room::apply(s, room))),
         Request::ListMembers { room, after } => {
             now(list_members::apply(session, &room, after.as_deref()))
         }

@@ -13,6 +13,7 @@ use tertulia_shared::limits::PAGE_BUDGET_BYTES;
 use tertulia_shared::{Event, Role, UserPlace};
 
 use super::keys::Key;
+use super::remote::Place;
 use crate::page::json_len;
 use tertulia_shared::codec::event_line;
 
@@ -89,9 +90,45 @@ pub(super) struct Batch {
     presence: HashMap<Key, Presence>,
     presence_order: Vec<Key>,
     rooms: HashMap<Key, RoomChanges>,
+    /// In a cluster: where this node's own people are now, for the other
+    /// nodes (see `crate::cluster::presence`); `None` on a single node.
+    pub outgoing: Option<Outgoing>,
+}
+
+/// This node's own changes of the moment, the last one per login, in the
+/// order they came.
+#[derive(Debug, Default)]
+pub(super) struct Outgoing {
+    places: HashMap<Key, Place>,
+    order: Vec<Key>,
+}
+
+impl Outgoing {
+    fn record(&mut self, key: &str, place: Place) {
+        if self.places.insert(key.to_owned(), place).is_none() {
+            self.order.push(key.to_owned());
+        }
+    }
+
+    /// The moment's changes, emptied.
+    pub fn take(&mut self) -> Vec<Place> {
+        let mut places = std::mem::take(&mut self.places);
+        self.order
+            .drain(..)
+            .filter_map(|key| places.remove(&key))
+            .collect()
+    }
 }
 
 impl Batch {
+    /// `clustered`: this node's own changes are also kept for the others.
+    pub fn new(clustered: bool) -> Batch {
+        Batch {
+            outgoing: clustered.then(Outgoing::default),
+            ..Batch::default()
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.presence.is_empty() && self.rooms.is_empty()
     }
@@ -117,20 +154,55 @@ impl Batch {
 
     /// `login` logged in (`was_online`: it took over its own session).
     pub fn online(&mut self, key: &str, login: &str, room: &str, was_online: bool, role: Role) {
-        let change = self.presence(key, login, was_online);
-        change.now = Some(room.to_owned());
-        change.role = role;
+        self.elsewhere(key, login, was_online, Some(room), role);
+        self.tell_nodes(key, login, Some(room), role);
     }
 
     /// `login` changed room, or role (told as a move where it is).
     pub fn moved(&mut self, key: &str, login: &str, room: &str, role: Role) {
-        let change = self.presence(key, login, true);
-        change.now = Some(room.to_owned());
-        change.role = role;
+        self.elsewhere(key, login, true, Some(room), role);
+        self.tell_nodes(key, login, Some(room), role);
     }
 
     pub fn offline(&mut self, key: &str, login: &str) {
         self.presence(key, login, true).now = None;
+        self.tell_nodes(key, login, None, Role::Student);
+    }
+
+    /// `login`'s session here ended while they are online in `room` on
+    /// another node: a move for this node's clients, a departure for the
+    /// other nodes (which keep the newer node's word).
+    pub fn left_for_elsewhere(&mut self, key: &str, login: &str, room: &str, role: Role) {
+        self.elsewhere(key, login, true, Some(room), role);
+        self.tell_nodes(key, login, None, role);
+    }
+
+    /// A change told to this node's clients only: one that happened on
+    /// another node (`now`: the room, `None` offline).
+    pub fn elsewhere(
+        &mut self,
+        key: &str,
+        login: &str,
+        was_online: bool,
+        now: Option<&str>,
+        role: Role,
+    ) {
+        let change = self.presence(key, login, was_online);
+        change.now = now.map(str::to_owned);
+        change.role = role;
+    }
+
+    fn tell_nodes(&mut self, key: &str, login: &str, room: Option<&str>, role: Role) {
+        if let Some(outgoing) = &mut self.outgoing {
+            outgoing.record(
+                key,
+                Place {
+                    login: login.to_owned(),
+                    room: room.map(str::to_owned),
+                    role,
+                },
+            );
+        }
     }
 
     /// In, out and in again is told as in. In and out is told in both

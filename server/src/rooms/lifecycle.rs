@@ -4,9 +4,9 @@
 use std::ops::Bound;
 
 use tertulia_shared::validate::{fold, room_skeleton};
-use tertulia_shared::{ErrorBody, ErrorCode, Event, MoveReason, RoomInfo};
+use tertulia_shared::{ErrorBody, ErrorCode, Event, MessageId, MoveReason, RoomInfo};
 
-use super::state::{Room, RoomView};
+use super::state::{Room, RoomView, State};
 use super::{Hub, MemberPage, not_logged_in, room_key, room_not_found};
 use crate::page;
 use tertulia_shared::codec::event_line;
@@ -15,19 +15,72 @@ impl Hub {
     /// `#cR`: creates a room owned by `login` and moves them into it. `name`
     /// must be valid and in NFC. Refused when the user already owns
     /// `max_owned` rooms, or when the name is, or looks like, a room's name.
+    /// In a cluster the room was claimed in PostgreSQL first, and
+    /// `cluster_start` is the last id stored under its name.
     pub fn create_room(
         &self,
         login: &str,
         name: &str,
         max_owned: usize,
+        cluster_start: Option<MessageId>,
     ) -> Result<RoomView, ErrorBody> {
         let key = fold(login);
         let room_key = room_key(name);
-        let skeleton = room_skeleton(name);
         let mut state = self.lock();
         if !state.peers.contains_key(&key) {
             return Err(not_logged_in());
         }
+        // Claimed by this login in PostgreSQL, and already read from there.
+        if cluster_start.is_some()
+            && state
+                .rooms
+                .get(&room_key)
+                .is_some_and(|room| room.creator.as_deref() == Some(key.as_str()))
+        {
+            state.move_peer(&key, &room_key);
+            return Ok(state.room_view(&room_key));
+        }
+        state.may_create(&key, name, max_owned)?;
+        let first_id = match cluster_start {
+            Some(last_id) => last_id + 1,
+            None => state.next_id,
+        };
+        let mut room = Room::new(name, Some(key.clone()), room_skeleton(name), first_id);
+        room.delivered = cluster_start;
+        state.generation += 1;
+        room.born = state.generation;
+        state.rooms.insert(room_key.clone(), room);
+        let created = event_line(Event::RoomCreated {
+            room: name.to_owned(),
+            creator: login.to_owned(),
+        });
+        for peer in state.peers.values() {
+            peer.outbox.push(&created);
+        }
+        state.move_peer(&key, &room_key);
+        Ok(state.room_view(&room_key))
+    }
+
+    /// Refuses a room `key` may not create (see [`Hub::create_room`]),
+    /// before a cluster claims its name in PostgreSQL.
+    pub fn may_create_room(
+        &self,
+        login: &str,
+        name: &str,
+        max_owned: usize,
+    ) -> Result<(), ErrorBody> {
+        let key = fold(login);
+        let state = self.lock();
+        if !state.peers.contains_key(&key) {
+            return Err(not_logged_in());
+        }
+        state.may_create(&key, name, max_owned)
+    }
+}
+
+impl State {
+    fn may_create(&self, key: &str, name: &str, max_owned: usize) -> Result<(), ErrorBody> {
+        let (state, room_key, skeleton) = (self, room_key(name), room_skeleton(name));
         if let Some(existing) = state
             .rooms
             .get(&room_key)
@@ -46,7 +99,7 @@ impl Hub {
                 ),
             ));
         }
-        let owned = state.rooms_created_by(&key).len();
+        let owned = state.rooms_created_by(key).len();
         if owned >= max_owned {
             return Err(ErrorBody::new(
                 ErrorCode::TooManyRooms,
@@ -55,22 +108,11 @@ impl Hub {
                 ),
             ));
         }
-        let first_id = state.next_id;
-        state.rooms.insert(
-            room_key.clone(),
-            Room::new(name, Some(key.clone()), skeleton, first_id),
-        );
-        let created = event_line(Event::RoomCreated {
-            room: name.to_owned(),
-            creator: login.to_owned(),
-        });
-        for peer in state.peers.values() {
-            peer.outbox.push(&created);
-        }
-        state.move_peer(&key, &room_key);
-        Ok(state.room_view(&room_key))
+        Ok(())
     }
+}
 
+impl Hub {
     /// `#gR`: moves `login` into an existing room.
     pub fn join_room(&self, login: &str, name: &str) -> Result<RoomView, ErrorBody> {
         let key = fold(login);
@@ -147,13 +189,11 @@ impl Hub {
         let state = self.lock();
         let info = |room: &Room| RoomInfo {
             name: room.name.clone(),
-            members: room.members.len(),
-            creator: room.creator.as_ref().map(|c| {
-                state
-                    .peers
-                    .get(c)
-                    .map_or_else(|| c.clone(), |p| p.login.clone())
-            }),
+            members: State::member_count(room),
+            creator: room
+                .creator
+                .as_ref()
+                .map(|c| state.login_of(c).unwrap_or_else(|| c.clone())),
             is_default: room.creator.is_none(),
             announce: room.announce,
         };

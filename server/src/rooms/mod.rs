@@ -17,6 +17,7 @@ pub use batch::{BATCH_EVERY, next_window};
 mod messages;
 mod moderation;
 mod ordered;
+mod remote;
 mod state;
 #[cfg(test)]
 mod tests;
@@ -33,6 +34,7 @@ pub(crate) use keys::room_key;
 pub use messages::{Answering, PrivateOutcome};
 pub use moderation::{ClassRules, Rank, Seen};
 pub use ordered::{Draft, Ordered};
+pub use remote::{Place, SharedRoom};
 pub use state::RoomView;
 use state::{Peer, Room, State};
 use tertulia_shared::codec::event_line;
@@ -103,8 +105,11 @@ impl Hub {
                 next_id: start.resume.next_id,
                 last_stamp: start.resume.last_stamp_ms,
                 history_len: start.history_len,
-                batch: Default::default(),
+                // A cluster's other nodes hear of this one's people.
+                batch: batch::Batch::new(start.cluster_cursor.is_some()),
                 rules: start.rules,
+                others: HashMap::new(),
+                generation: 0,
             })),
         }
     }
@@ -155,15 +160,15 @@ impl Hub {
                 outbox: outbox.clone(),
                 watching: false,
                 rank,
+                replaced_elsewhere: false,
             },
         );
         state.enter(&key, &default_room, login, outbox);
         // A taken-over session never went offline: others hear of a move
         // (back to the default room) at most.
         let room = state.room_name(&default_room);
-        state
-            .batch
-            .online(&key, login, &room, replaced.is_some(), role);
+        let was_online = replaced.is_some() || state.others.contains_key(&key);
+        state.batch.online(&key, login, &room, was_online, role);
         Ok((state.room_view(&default_room), state.last_id()))
     }
 
@@ -200,31 +205,63 @@ impl Hub {
         self.lock().closing = true;
     }
 
+    /// A newer session of `login` on another node of the cluster: this
+    /// one closes after `event`, and the rooms they created stay (they are
+    /// still online). Whether they were online here.
+    pub fn replaced_elsewhere(&self, login: &str, event: Event) -> bool {
+        let mut state = self.lock();
+        match state.peers.get_mut(&fold(login)) {
+            Some(peer) => {
+                peer.replaced_elsewhere = true;
+                peer.outbox.replace(&event_line(event));
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Takes a user offline when the connection with `outbox` ends: leaves
     /// their room and deletes every room they created (at most
     /// `max_rooms_per_user`, so a departure costs each bystander a bounded
     /// number of lines). Nothing happens if another connection has taken
-    /// the session over since.
-    pub fn leave_server(&self, login: &str, outbox: &Outbox) {
+    /// the session over since. Returns the keys of the rooms deleted (in
+    /// a cluster, the other nodes are told).
+    pub fn leave_server(&self, login: &str, outbox: &Outbox) -> Vec<String> {
         let key = fold(login);
         let mut state = self.lock();
         if !state.peers.get(&key).is_some_and(|p| p.outbox.same(outbox)) {
-            return;
+            return Vec::new();
         }
         let Some(peer) = state.peers.remove(&key) else {
-            return;
+            return Vec::new();
         };
         if state.closing {
             if let Some(room) = state.rooms.get_mut(&peer.room) {
                 room.members.remove(&key);
             }
-            return;
+            return Vec::new();
         }
         state.exit(&key, &peer.room, &peer.login);
-        state.batch.offline(&key, &peer.login);
-        for room_key in state.rooms_created_by(&key) {
-            state.delete(&room_key, MoveReason::CreatorLeft);
+        // Online on another node still: told here as a move there.
+        let elsewhere = state
+            .others
+            .get(&key)
+            .map(|r| (r.login.clone(), r.room.clone(), r.role));
+        match elsewhere {
+            Some((login, room, role)) => {
+                let room = state.room_name(&room);
+                state.batch.left_for_elsewhere(&key, &login, &room, role);
+            }
+            None => state.batch.offline(&key, &peer.login),
         }
+        if peer.replaced_elsewhere {
+            return Vec::new();
+        }
+        let created = state.rooms_created_by(&key);
+        for room_key in &created {
+            state.delete(room_key, MoveReason::CreatorLeft);
+        }
+        created
     }
 
     /// From now on `login` hears `presence`: it is reading the user list.
@@ -242,10 +279,20 @@ impl Hub {
         logins
             .into_iter()
             .map(|login| {
-                let peer = state.peers.get(&fold(login))?;
-                Some(state.room_name(&peer.room))
+                let key = fold(login);
+                let room = match state.peers.get(&key) {
+                    Some(peer) => &peer.room,
+                    None => &state.others.get(&key)?.room,
+                };
+                Some(state.room_name(room))
             })
             .collect()
+    }
+
+    /// Whether rooms made by `login` exist (here or, in a cluster, made
+    /// on another node).
+    pub fn has_rooms_of(&self, login: &str) -> bool {
+        !self.lock().rooms_created_by(&fold(login)).is_empty()
     }
 
     pub fn online_count(&self) -> usize {

@@ -13,6 +13,7 @@ use tertulia_shared::{ChatMessage, Event, MessageId, MoveReason, Role, Timestamp
 use super::batch::Batch;
 use super::keys::Key;
 use super::moderation::{ClassRules, Rank};
+use super::remote::{Remote, merge_by_key};
 use crate::history::{Entry, MessageLog};
 use crate::outbox::Outbox;
 use crate::page;
@@ -37,6 +38,9 @@ pub(super) struct Peer {
     pub watching: bool,
     /// What the hub checks on every message this peer sends.
     pub rank: Rank,
+    /// A newer session of theirs is on another node: their end here is
+    /// not a departure from the chat.
+    pub replaced_elsewhere: bool,
 }
 
 #[derive(Debug)]
@@ -48,6 +52,10 @@ pub(super) struct Room {
     pub skeleton: String,
     /// Sorted by key, so member lists page in login order.
     pub members: BTreeMap<Key, Outbox>,
+    /// In a cluster: its members on other nodes, by key, with their logins.
+    pub remote: BTreeMap<Key, String>,
+    /// The hub's generation when the room came (see `State::generation`).
+    pub born: u64,
     /// The latest messages, oldest first, for whoever enters.
     pub recent: VecDeque<Arc<ChatMessage>>,
     /// Older messages than `recent` are stored.
@@ -71,6 +79,8 @@ impl Room {
             creator,
             skeleton,
             members: BTreeMap::new(),
+            remote: BTreeMap::new(),
+            born: 0,
             recent: VecDeque::new(),
             older: false,
             first_id,
@@ -171,6 +181,11 @@ pub(super) struct State {
     pub batch: Batch,
     /// Exam mode, `--privates staff`: see [`ClassRules`].
     pub rules: ClassRules,
+    /// In a cluster: the people online on other nodes.
+    pub others: HashMap<Key, Remote>,
+    /// Counts the rooms that came (made here or told), so that a room
+    /// list read from PostgreSQL is only compared with older rooms.
+    pub generation: u64,
 }
 
 impl State {
@@ -212,22 +227,42 @@ impl State {
             Some(after) => std::ops::Bound::Excluded(fold(after)),
             None => std::ops::Bound::Unbounded,
         };
-        let members = room
+        let here = room
             .members
-            .range((start, std::ops::Bound::Unbounded))
+            .range((start.clone(), std::ops::Bound::Unbounded))
             .filter_map(|(key, _)| self.peers.get(key).map(|p| (key.clone(), p.login.clone())));
-        page::fill_within(members, budget)
+        let elsewhere = room
+            .remote
+            .range((start, std::ops::Bound::Unbounded))
+            .map(|(key, login)| (key.clone(), login.clone()));
+        page::fill_within(merge_by_key(here, elsewhere), budget)
     }
 
-    /// The staff among `logins` (online ones), with their roles.
+    /// The staff among `logins` (online ones, here or on other nodes),
+    /// with their roles.
     pub fn staff_among(&self, logins: &[String]) -> BTreeMap<String, Role> {
         logins
             .iter()
             .filter_map(|login| {
-                let role = self.peers.get(&fold(login))?.rank.role;
+                let key = fold(login);
+                let role = match self.peers.get(&key) {
+                    Some(peer) => peer.rank.role,
+                    None => self.others.get(&key)?.role,
+                };
                 role.is_staff().then(|| (login.clone(), role))
             })
             .collect()
+    }
+
+    /// How many are in `room`, on this node and the others (one who is
+    /// moving between nodes counted once).
+    pub fn member_count(room: &Room) -> usize {
+        room.members.len()
+            + room
+                .remote
+                .keys()
+                .filter(|key| !room.members.contains_key(*key))
+                .count()
     }
 
     /// What a client entering `room_key` is told about it.
@@ -250,7 +285,7 @@ impl State {
             room: room.name.clone(),
             staff: self.staff_among(&members),
             members,
-            member_count: room.members.len(),
+            member_count: State::member_count(room),
             members_next,
             history,
             history_more,
@@ -324,17 +359,28 @@ impl State {
             .collect()
     }
 
-    /// Removes a room; tells everyone, and moves its members to the default room.
+    /// Removes a room and its history; tells everyone, and moves its
+    /// members to the default room.
     pub fn delete(&mut self, room_key: &str, reason: MoveReason) {
-        let Some(room) = self.rooms.remove(room_key) else {
+        if !self.rooms.contains_key(room_key) {
             return;
-        };
-        self.batch.forget_room(room_key);
+        }
         // If the queue is full the history stays until the next start; it
         // can never show in a new room of that name (see `Room::first_id`).
         let _ = self.log.append(Entry::ForgetRoom {
             room_key: room_key.to_owned(),
         });
+        self.remove_room(room_key, reason);
+    }
+
+    /// Removes a room (whose history is someone else's to forget: another
+    /// node deleted it); tells everyone, and moves its members to the
+    /// default room. Its members on other nodes are moved by their nodes.
+    pub fn remove_room(&mut self, room_key: &str, reason: MoveReason) {
+        let Some(room) = self.rooms.remove(room_key) else {
+            return;
+        };
+        self.batch.forget_room(room_key);
         let deleted = event_line(Event::RoomDeleted {
             room: room.name.clone(),
             reason,

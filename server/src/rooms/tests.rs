@@ -85,7 +85,7 @@ fn creator_leaving_moves_members_back_with_a_notice() {
     let (guest, mut guest_rx) = channel(100);
     hub.join_server("owner", owner, Rank::default()).unwrap();
     hub.join_server("guest", guest, Rank::default()).unwrap();
-    hub.create_room("owner", "Física", 10).unwrap();
+    hub.create_room("owner", "Física", 10, None).unwrap();
     hub.join_room("guest", "FÍSICA").unwrap();
     drain(&mut guest_rx);
     hub.leave_server("owner", &owner_outbox);
@@ -106,12 +106,12 @@ fn a_room_that_looks_like_another_is_refused() {
     let (ana, _rx) = channel(100);
     hub.join_server("ana", ana, Rank::default()).unwrap();
     for lookalike in ["LOBBY", "1obby"] {
-        let refused = hub.create_room("ana", lookalike, 10).unwrap_err();
+        let refused = hub.create_room("ana", lookalike, 10, None).unwrap_err();
         assert_eq!(refused.code, ErrorCode::RoomExists, "{lookalike}");
     }
     // An accent is visible: these two are different rooms.
-    hub.create_room("ana", "física", 10).unwrap();
-    hub.create_room("ana", "fisica", 10).unwrap();
+    hub.create_room("ana", "física", 10, None).unwrap();
+    hub.create_room("ana", "fisica", 10, None).unwrap();
 }
 
 #[test]
@@ -120,12 +120,12 @@ fn a_user_owns_a_bounded_number_of_rooms() {
     let (ana, _rx) = channel(1000);
     hub.join_server("ana", ana, Rank::default()).unwrap();
     for n in 0..3 {
-        hub.create_room("ana", &format!("r{n}"), 3).unwrap();
+        hub.create_room("ana", &format!("r{n}"), 3, None).unwrap();
     }
-    let refused = hub.create_room("ana", "r9", 3).unwrap_err();
+    let refused = hub.create_room("ana", "r9", 3, None).unwrap_err();
     assert_eq!(refused.code, ErrorCode::TooManyRooms);
     hub.delete_room("ana", "r0").unwrap();
-    hub.create_room("ana", "r9", 3).unwrap();
+    hub.create_room("ana", "r9", 3, None).unwrap();
 }
 
 #[test]
@@ -133,7 +133,7 @@ fn rooms_and_members_come_in_pages_that_join_up() {
     let (hub, _dir) = hub();
     let _inboxes = log_in(&hub, 600, |n| format!("user{n:04}"));
     for n in 0..300 {
-        hub.create_room(&format!("user{n:04}"), &format!("sala-{n:04}"), 10)
+        hub.create_room(&format!("user{n:04}"), &format!("sala-{n:04}"), 10, None)
             .unwrap();
     }
     let mut rooms = Vec::new();
@@ -175,7 +175,7 @@ fn a_second_login_replaces_the_first_session_and_keeps_the_rooms() {
     let (second, _second_rx) = channel(100);
     hub.join_server("ana", first.clone(), Rank::default())
         .unwrap();
-    hub.create_room("ana", "física", 10).unwrap();
+    hub.create_room("ana", "física", 10, None).unwrap();
     drain(&mut first_rx);
     hub.join_server("ana", second.clone(), Rank::default())
         .unwrap();

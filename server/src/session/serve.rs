@@ -219,7 +219,12 @@ async fn run(start: Box<Serving>) {
     };
 
     if let Some(login) = session.login() {
-        session.shared.hub.leave_server(login, &session.outbox);
+        let deleted = session.shared.hub.leave_server(login, &session.outbox);
+        if let Some(cluster) = &session.shared.cluster {
+            // Boxed: a cluster's goodbye would otherwise make every task bigger.
+            Box::pin(cluster.rooms_deleted(deleted, tertulia_shared::MoveReason::CreatorLeft))
+                .await;
+        }
     }
     // Replies still waiting for the log go out with the rest of the queue.
     Box::pin(held.all_ready(&session.shared.log, FAREWELL_TIMEOUT)).await;

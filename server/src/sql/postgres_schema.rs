@@ -141,4 +141,21 @@ pub(super) const MIGRATIONS: &[&str] = &[
         last_id      BIGINT NOT NULL,
         last_time_ms BIGINT NOT NULL
     );",
+    // The rooms every node serves: a name (or a name that looks like it)
+    // has one winner, and each room names the node its creator is on, so
+    // that a node that dies takes its people's rooms with it. Each node
+    // says it is alive in `nodes`, by PostgreSQL's clock.
+    "CREATE TABLE rooms (
+        key         TEXT PRIMARY KEY,
+        skeleton    TEXT NOT NULL UNIQUE,
+        name        TEXT NOT NULL,
+        creator_key TEXT NOT NULL,
+        creator     TEXT NOT NULL,
+        node        TEXT NOT NULL
+    );
+    CREATE INDEX rooms_by_creator ON rooms(creator_key);
+    CREATE TABLE nodes (
+        node TEXT PRIMARY KEY,
+        seen TIMESTAMPTZ NOT NULL
+    );",
 ];
