@@ -292,7 +292,7 @@ async fn on_postgresql_the_server_keeps_everything_across_a_restart_and_one_node
 }
 
 #[tokio::test]
-async fn two_programs_on_one_database_and_nats_serve_one_chat() {
+async fn two_programs_serve_one_chat_and_one_killed_loses_nothing_acknowledged() {
     let Some(address) = scratch_database() else {
         return;
     };
@@ -313,6 +313,9 @@ async fn two_programs_on_one_database_and_nats_serve_one_chat() {
             nats_address.as_str(),
             "--node-id",
             node,
+            // A node silent this long is gone.
+            "--idle-timeout",
+            "3",
         ]
     };
     let one = Running::start_with(None, &options("uno"));
@@ -331,4 +334,59 @@ async fn two_programs_on_one_database_and_nats_serve_one_chat() {
         (message.from.as_str(), message.text.as_str()),
         ("ana", "de un nodo a otro")
     );
+
+    // Node one dies without a word (SIGKILL) after acknowledging messages.
+    ana.create("taller").await.unwrap();
+    ana.request(Request::LeaveRoom).await.unwrap();
+    let mut acknowledged = vec!["de un nodo a otro".to_owned()];
+    for n in 0..20 {
+        let text = format!("antes de caer {n}");
+        let said = Request::Say {
+            text: text.clone(),
+            reply_to: None,
+        };
+        loop {
+            match ana.request(said.clone()).await {
+                Ok(Reply::Sent { .. }) => break,
+                Err(e) if e.code == ErrorCode::RateLimited => {
+                    let wait = e.retry_after_ms.unwrap_or(100);
+                    tokio::time::sleep(Duration::from_millis(wait)).await;
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+        acknowledged.push(text);
+    }
+    let mut one = one;
+    luis.request(Request::ListUsers { after: None })
+        .await
+        .unwrap();
+    let killed = std::time::Instant::now();
+    one.signal("KILL");
+    one.wait_exit();
+    // Its people go offline and its rooms go on node two once it has been
+    // silent for the idle timeout. (Luis keeps talking to stay online.)
+    let (mut offline, mut deleted) = (false, false);
+    while !(offline && deleted) {
+        assert!(
+            killed.elapsed() < Duration::from_secs(3 * 2),
+            "node two still sees node one's people (offline {offline}, room deleted {deleted})"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        for event in luis.settle().await {
+            offline |= common::presence("offline", "ana", None)(&event);
+            deleted |= matches!(&event, Event::RoomDeleted { room, .. } if room == "taller");
+        }
+    }
+    // Ana's client comes back on node two: everything acknowledged is there.
+    let mut ana = TestClient::connect(two.addr).await;
+    ana.hello().await;
+    ana.login("ana").await.unwrap();
+    let history: Vec<String> = ana
+        .whole_history("lobby")
+        .await
+        .into_iter()
+        .map(|m| m.text)
+        .collect();
+    assert_eq!(history, acknowledged);
 }
