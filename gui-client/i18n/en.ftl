@@ -256,6 +256,7 @@ net-disconnected = Disconnected.
 notice-session-replaced = You logged in from another window or computer; this one is disconnected.
 net-report-title = Network:
 net-report-server = Server: { $server }
+net-report-server-node = Server: { $server } (node { $node } of its cluster)
 net-report-since = Connected since: { $since }
 net-report-since-at = { $time } server time ({ $minutes } min ago)
 net-report-not-connected = not connected

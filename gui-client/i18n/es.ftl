@@ -256,6 +256,7 @@ net-disconnected = Desconectado.
 notice-session-replaced = Has entrado desde otra ventana u otro ordenador; esta se ha desconectado.
 net-report-title = Red:
 net-report-server = Servidor: { $server }
+net-report-server-node = Servidor: { $server } (nodo { $node } de su clúster)
 net-report-since = Conectado desde: { $since }
 net-report-since-at = { $time }, hora del servidor (hace { $minutes } min)
 net-report-not-connected = sin conexión

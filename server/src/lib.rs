@@ -23,6 +23,7 @@ mod export;
 pub mod files;
 pub mod hasher;
 pub mod history;
+pub mod log_writer;
 mod outbox;
 mod page;
 mod requests;

@@ -12,6 +12,7 @@ use tertulia_server::hasher::Hasher;
 
 use tertulia_server::announce::{self, AnnounceConfig};
 use tertulia_server::cluster::{Cluster, ClusterConfig};
+use tertulia_server::log_writer;
 use tertulia_server::tls::{self, Identity};
 use tertulia_server::{Config, Storage};
 use tertulia_shared::validate;
@@ -153,27 +154,29 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn serve() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
     let cli = match Cli::from_args_and_file(std::env::args_os()) {
         Ok(cli) => cli,
         Err(tertulia_server::config_file::ConfigFileError::CommandLine(e)) => e.exit(),
         Err(e) => anyhow::bail!("--config: {e}"),
     };
+    // A node of a cluster names itself on every line of its log.
+    let node = cli.cluster.as_ref().map(|_| {
+        cli.node_id
+            .clone()
+            .unwrap_or_else(|| format!("{}:{}", announce::host_name(), cli.port))
+    });
+    tracing_subscriber::fmt()
+        .with_writer(log_writer::Prefixed::new(node.as_deref()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
     let default_room = validate::normalize_room(&cli.default_room);
     validate::room(&default_room).map_err(|e| anyhow::anyhow!("--default-room: {}", e.message))?;
 
     let db_path = cli.db.clone().unwrap_or_else(default_db_path);
     let (mut storage, cost) = open_storage(&cli, &db_path).await?;
-    if let (Some(nats), Some(database)) = (&cli.cluster, &cli.database) {
-        let node = cli
-            .node_id
-            .clone()
-            .unwrap_or_else(|| format!("{}:{}", announce::host_name(), cli.port));
+    if let (Some(nats), Some(database), Some(node)) = (&cli.cluster, &cli.database, node) {
         let config = ClusterConfig {
             nats: nats.clone(),
             database: database.clone(),

@@ -320,6 +320,9 @@ async fn two_programs_serve_one_chat_and_one_killed_loses_nothing_acknowledged()
     };
     let one = Running::start_with(None, &options("uno"));
     let two = Running::start_with(None, &options("dos"));
+    // Each node names itself on every line of its log.
+    one.wait_for_log("[uno] ");
+    two.wait_for_log("[dos] ");
     one.wait_for_log("node of a cluster");
     let mut ana = user(one.addr, "ana").await;
     let mut luis = user(two.addr, "luis").await;

@@ -410,6 +410,21 @@ macro_rules! eventually {
 }
 
 #[tokio::test]
+async fn each_node_names_itself_in_its_welcome() {
+    let Some(pair) = two_nodes().await else {
+        return;
+    };
+    for (server, name) in [(&pair.one, "one"), (&pair.two, "two")] {
+        let mut client = server.client().await;
+        let tertulia_shared::Reply::Welcome { node, .. } = client.hello().await else {
+            panic!("no welcome");
+        };
+        assert_eq!(node.as_deref(), Some(name));
+    }
+    pair.stop().await;
+}
+
+#[tokio::test]
 async fn room_counts_members_and_the_user_list_agree_on_both_nodes() {
     let Some(pair) = two_nodes().await else {
         return;

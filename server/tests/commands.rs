@@ -23,8 +23,10 @@ async fn hello_answers_with_version_server_name_default_room_and_time() {
             server: name,
             default_room,
             server_time_ms,
+            node,
         } => {
             assert_eq!(version, PROTOCOL_VERSION);
+            assert_eq!(node, None, "a single server is no cluster's node");
             assert!(name.starts_with("tertulia-server"), "{name}");
             assert_eq!(default_room, "lobby");
             assert!((before..=tertulia_server::now_ms()).contains(&server_time_ms));

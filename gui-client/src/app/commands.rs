@@ -55,7 +55,7 @@ impl TertuliaApp {
                 let report = net_report(
                     &self.net,
                     &self.clock,
-                    &chat.server,
+                    (&chat.server, chat.node.as_deref()),
                     chat.fingerprint.as_deref(),
                 );
                 chat.state.info(report);
@@ -115,7 +115,7 @@ fn connected_since(
 fn net_report(
     net: &NetHandle,
     clock: &ClockView,
-    server: &str,
+    (server, node): (&str, Option<&str>),
     fingerprint: Option<&str>,
 ) -> String {
     let stats = net.stats();
@@ -128,9 +128,16 @@ fn net_report(
     let rtt = clock
         .rtt_ms
         .map_or(tr("net-report-not-measured"), |rtt| format!("{rtt} ms"));
+    let server = match node {
+        Some(node) => tr_args(
+            "net-report-server-node",
+            &[("server", &server), ("node", &node)],
+        ),
+        None => tr_args("net-report-server", &[("server", &server)]),
+    };
     [
         tr("net-report-title"),
-        tr_args("net-report-server", &[("server", &server)]),
+        server,
         tr_args(
             "net-report-fingerprint",
             &[(

@@ -70,6 +70,8 @@ pub(super) struct ChatSession {
     pub pending: HashMap<RequestId, Pending>,
     /// The server certificate's fingerprint (none in plain text).
     pub fingerprint: Option<String>,
+    /// The node of a cluster this connection is served by (`#net`).
+    pub node: Option<String>,
     /// The room to return to after a reconnection.
     pub room_before_drop: Option<String>,
     /// The last message id seen before the link dropped: the catch-up
@@ -93,6 +95,7 @@ impl ChatSession {
         }
         let encrypted = arrival.encrypted;
         let fingerprint = arrival.fingerprint.clone();
+        let node = arrival.node.clone();
         ChatSession {
             state,
             link: LinkStatus::Connected {
@@ -101,6 +104,7 @@ impl ChatSession {
             },
             server,
             fingerprint,
+            node,
             typed: HashSet::new(),
             pending: HashMap::new(),
             room_before_drop: None,
@@ -123,6 +127,7 @@ impl ChatSession {
             encrypted: arrival.encrypted,
         };
         self.fingerprint = arrival.fingerprint.clone();
+        self.node = arrival.node.clone();
         self.state.room = arrival.room.clone();
         self.state.lists_stale = true;
         self.state.apply_standing(arrival.standing.clone());

@@ -99,12 +99,13 @@ pub(super) async fn establish(
             client,
         })
         .await?;
-    let (default_room, server_name) = match welcome {
+    let (default_room, server_name, node) = match welcome {
         Reply::Welcome {
             default_room,
             server,
+            node,
             ..
-        } => (default_room, server),
+        } => (default_room, server, node),
         other => {
             tracing::warn!("unexpected answer to hello: {other:?}");
             return Err(Failure::Network(unexpected(server)));
@@ -151,6 +152,7 @@ pub(super) async fn establish(
                 member_count,
                 default_room,
                 server_name,
+                node,
                 history,
                 history_more,
                 queued_privates,

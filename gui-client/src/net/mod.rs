@@ -158,6 +158,8 @@ pub struct Arrival {
     pub member_count: usize,
     pub default_room: String,
     pub server_name: String,
+    /// The node of a cluster that answered, for `#net`.
+    pub node: Option<String>,
     /// The room's latest messages, and whether older ones exist.
     pub history: Vec<ChatMessage>,
     pub history_more: bool,

@@ -164,6 +164,11 @@ impl Cluster {
         })
     }
 
+    /// This node's name.
+    pub fn node(&self) -> &str {
+        &self.node
+    }
+
     /// This node stops serving (its clients are gone): the other nodes
     /// hear at once that its people are offline and its rooms deleted.
     pub async fn leave(&self) {

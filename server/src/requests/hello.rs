@@ -28,5 +28,10 @@ pub(super) fn apply(session: &mut Session, version: u32, client: &str) -> Outcom
         server: session.shared.config.server_name.clone(),
         default_room: session.shared.config.default_room.clone(),
         server_time_ms: crate::now_ms(),
+        node: session
+            .shared
+            .cluster
+            .as_ref()
+            .map(|cluster| cluster.node().to_owned()),
     }))
 }

@@ -20,6 +20,10 @@ pub enum Reply {
         server: String,
         default_room: String,
         server_time_ms: TimestampMs,
+        /// The node of a cluster that answers (docs/SCALING.md); absent
+        /// on a single server.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        node: Option<String>,
     },
     /// Answer to `register`: the account exists; log in next.
     Registered {
