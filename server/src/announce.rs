@@ -2,7 +2,7 @@
 //! `_tertulia._tcp`, so clients list it without anyone typing an address.
 //! The TXT record carries what the list shows: protocol version, name,
 //! default room, people online, and whether (and with which certificate) it
-//! speaks TLS. The count is refreshed while the server runs; stopping sends
+//! speaks TLS, and for a node of a cluster, which chat it serves. The count is refreshed while the server runs; stopping sends
 //! a goodbye, so clients drop the server from their lists at once.
 
 use std::time::Duration;
@@ -32,6 +32,17 @@ pub struct AnnounceConfig {
 pub struct Facts {
     pub port: u16,
     pub default_room: String,
+    /// A node of a cluster says so: clients list its nodes as one chat.
+    pub cluster: Option<ClusterFacts>,
+}
+
+/// What a node of a cluster announces besides a single server's facts.
+#[derive(Debug, Clone)]
+pub struct ClusterFacts {
+    /// The same on every node of the chat (kept in its database).
+    pub chat: String,
+    /// This node's name.
+    pub node: String,
 }
 
 /// A running announcement; withdrawn (with a goodbye) when dropped.
@@ -98,6 +109,16 @@ impl Announcement {
         if let Some(fingerprint) = &self.config.fingerprint {
             txt.push(("fp", fingerprint.replace(' ', "")));
         }
+        // Each node is its own service (instance names are unique on the
+        // LAN); `chat` tells clients they are one.
+        let instance = match &self.facts.cluster {
+            Some(cluster) => {
+                txt.push(("chat", cluster.chat.clone()));
+                txt.push(("node", cluster.node.clone()));
+                format!("{} ({})", self.config.name, cluster.node)
+            }
+            None => self.config.name.clone(),
+        };
         // One mDNS host name per server (machine and port): two servers on
         // one machine must not share address records, or one's goodbye
         // would take the other off every list.
@@ -113,7 +134,7 @@ impl Announcement {
         };
         let info = ServiceInfo::new(
             SERVICE_TYPE,
-            &self.config.name,
+            &instance,
             &host,
             address,
             self.facts.port,

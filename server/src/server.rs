@@ -148,11 +148,17 @@ async fn prune(log: MessageLog, keep: Duration) {
 
 /// Keeps the LAN announcement and the reported count of people online
 /// current, every second.
-async fn report_online(hub: Hub, config: Arc<Config>, port: u16) {
+async fn report_online(
+    hub: Hub,
+    config: Arc<Config>,
+    port: u16,
+    cluster: Option<crate::announce::ClusterFacts>,
+) {
     let mut announcement = config.announce.clone().and_then(|announce| {
         let facts = crate::announce::Facts {
             port,
             default_room: config.default_room.clone(),
+            cluster,
         };
         crate::announce::Announcement::start(announce, facts)
             .inspect_err(|e| tracing::warn!("cannot announce the server on the LAN: {e}"))
@@ -226,6 +232,13 @@ pub async fn run(
         shared.hub.clone(),
         shared.config.clone(),
         port,
+        shared
+            .cluster
+            .as_ref()
+            .map(|cluster| crate::announce::ClusterFacts {
+                chat: cluster.chat().to_owned(),
+                node: cluster.node().to_owned(),
+            }),
     ));
     let stop = CancellationToken::new();
     let tracker = TaskTracker::new();

@@ -132,10 +132,12 @@ impl TertuliaApp {
         self.settings.plain = !arrival.encrypted;
         self.remember_server(&server);
         self.store.save(&self.settings);
+        // Where the session is: one of the chat's nodes, when several.
+        let address = arrival.address.clone();
         match (&mut self.chat, resumed) {
-            (Some(chat), true) => chat.resume(&self.net, &server, arrival),
+            (Some(chat), true) => chat.resume(&self.net, &address, arrival),
             _ => {
-                self.chat = Some(ChatSession::new(arrival, server));
+                self.chat = Some(ChatSession::new(arrival, address));
                 self.widgets = ChatWidgets::default();
                 self.forget_ended_transfers();
             }

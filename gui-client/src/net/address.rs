@@ -51,6 +51,24 @@ pub fn without_link(server: &str) -> &str {
     }
 }
 
+/// The nodes of one chat: `server` may list several addresses, separated by
+/// commas (`aula1:7878, aula2:7878`: the nodes of a cluster, as the LAN
+/// announces them or a technician writes them), tried in turn.
+pub fn alternatives(server: &str) -> Vec<String> {
+    let listed: Vec<String> = without_link(server)
+        .split(',')
+        .map(str::trim)
+        .filter(|address| !address.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if listed.is_empty() {
+        // Said as an empty address when it is tried.
+        vec![String::new()]
+    } else {
+        listed
+    }
+}
+
 /// The key a server's pinned certificate is remembered under: `host:port`,
 /// the host in lower case, the default port filled in.
 pub fn server_key(server: &str) -> String {
@@ -94,6 +112,20 @@ mod tests {
             assert!(split_server(bad).is_err(), "{bad}");
         }
         assert_eq!(display_server("::1", 7), "[::1]:7");
+    }
+
+    #[test]
+    fn a_chat_of_several_nodes_is_a_list_of_addresses() {
+        assert_eq!(alternatives("aula1:7878"), ["aula1:7878"]);
+        assert_eq!(
+            alternatives(" aula1:7878, [::1]:7000 ,,aula2"),
+            ["aula1:7878", "[::1]:7000", "aula2"]
+        );
+        assert_eq!(
+            alternatives("tertulia://10.0.0.5:7878,10.0.0.6:7878/"),
+            ["10.0.0.5:7878", "10.0.0.6:7878"]
+        );
+        assert_eq!(alternatives(" "), [""]);
     }
 
     #[test]

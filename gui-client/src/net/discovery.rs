@@ -24,6 +24,9 @@ pub struct FoundServer {
     /// The certificate fingerprint it announced (not proof of anything:
     /// anyone can announce; the connection checks the certificate).
     pub fingerprint: Option<String>,
+    /// The chat a node of a cluster serves: its nodes are listed as one
+    /// server, whose `address` lists them all.
+    pub chat: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -83,7 +86,37 @@ fn found_server(info: &ServiceInfo) -> Option<FoundServer> {
             .and_then(|n| n.parse().ok()),
         encrypted: info.get_property_val_str("tls") != Some("0"),
         fingerprint,
+        chat: info.get_property_val_str("chat").map(str::to_owned),
     })
+}
+
+/// The nodes of one chat (the same `chat`) as one server: their addresses
+/// listed (the client tries them in turn), their people added up.
+fn one_per_chat(found: impl IntoIterator<Item = FoundServer>) -> Vec<FoundServer> {
+    let mut servers: Vec<FoundServer> = Vec::new();
+    let mut chats: BTreeMap<String, usize> = BTreeMap::new();
+    for server in found {
+        let Some(chat) = server.chat.clone() else {
+            servers.push(server);
+            continue;
+        };
+        match chats.get(&chat) {
+            Some(&at) => {
+                let node = &mut servers[at];
+                node.address = format!("{}, {}", node.address, server.address);
+                node.online = node.online.zip(server.online).map(|(a, b)| a + b);
+                node.encrypted &= server.encrypted;
+                if node.fingerprint != server.fingerprint {
+                    node.fingerprint = None;
+                }
+            }
+            None => {
+                chats.insert(chat, servers.len());
+                servers.push(server);
+            }
+        }
+    }
+    servers
 }
 
 impl Discovery {
@@ -153,7 +186,10 @@ impl Discovery {
 
     /// The servers heard so far, by name.
     pub fn servers(&self) -> Vec<FoundServer> {
-        let mut servers: Vec<FoundServer> = self.lock().servers.values().cloned().collect();
+        let mut found: Vec<FoundServer> = self.lock().servers.values().cloned().collect();
+        // Addresses in a stable order, whatever order the nodes came in.
+        found.sort_by(|a, b| a.address.cmp(&b.address));
+        let mut servers = one_per_chat(found);
         servers.sort_by_key(|s| s.name.to_lowercase());
         servers
     }
@@ -169,5 +205,47 @@ impl Drop for Discovery {
         if let Some(daemon) = &self.daemon {
             let _ = daemon.shutdown();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(name: &str, address: &str, online: usize, chat: Option<&str>) -> FoundServer {
+        FoundServer {
+            name: name.into(),
+            address: address.into(),
+            online: Some(online),
+            encrypted: true,
+            fingerprint: Some("ab12".into()),
+            chat: chat.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn the_nodes_of_one_chat_are_listed_once_with_every_address() {
+        let listed = one_per_chat([
+            found("Facultad", "10.0.0.1:7878", 40, Some("c1")),
+            found("aula-3", "10.0.0.9:7878", 12, None),
+            found("Facultad", "10.0.0.2:7878", 35, Some("c1")),
+            found("Otra", "10.0.1.1:7878", 3, Some("c2")),
+        ]);
+        let shown: Vec<_> = listed
+            .iter()
+            .map(|s| (s.name.as_str(), s.address.as_str(), s.online))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("Facultad", "10.0.0.1:7878, 10.0.0.2:7878", Some(75)),
+                ("aula-3", "10.0.0.9:7878", Some(12)),
+                ("Otra", "10.0.1.1:7878", Some(3)),
+            ]
+        );
+        assert_eq!(
+            crate::net::address::alternatives(&listed[0].address),
+            ["10.0.0.1:7878", "10.0.0.2:7878"]
+        );
     }
 }

@@ -153,6 +153,7 @@ pub(super) async fn establish(
                 default_room,
                 server_name,
                 node,
+                address: server.trim().to_owned(),
                 history,
                 history_more,
                 queued_privates,

@@ -160,6 +160,9 @@ pub struct Arrival {
     pub server_name: String,
     /// The node of a cluster that answered, for `#net`.
     pub node: Option<String>,
+    /// The address this connection went to: the one typed, or one of the
+    /// chat's nodes when several were given.
+    pub address: String,
     /// The room's latest messages, and whether older ones exist.
     pub history: Vec<ChatMessage>,
     pub history_more: bool,

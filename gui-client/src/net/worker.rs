@@ -74,16 +74,20 @@ impl Worker {
         mut credentials: Credentials,
         mut register: Option<Registration>,
     ) {
+        // The nodes of the chat, tried in turn: a lost node's clients go
+        // on at the next one.
+        let nodes = super::address::alternatives(&server);
+        let mut at = 0;
         let mut attempt = 0;
         let mut resumed = false;
         loop {
             attempt += 1;
+            let node = nodes[at % nodes.len()].clone();
             self.out.emit(NetEvent::Connecting {
-                server: server.clone(),
+                server: node.clone(),
                 attempt,
             });
-            let establishing =
-                establish(&self.out, &server, &trust, &credentials, register.as_ref());
+            let establishing = establish(&self.out, &node, &trust, &credentials, register.as_ref());
             let result = tokio::select! {
                 result = establishing => result,
                 () = interruption(&mut self.orders, &self.out, &mut self.transfers) => Err(Failure::Interrupted),
@@ -117,11 +121,17 @@ impl Worker {
                     });
                     return;
                 }
+                // The first time, each node is tried once before giving up.
+                Err(Failure::Network(_)) if !resumed && at + 1 < nodes.len() => {
+                    at += 1;
+                    continue;
+                }
                 Err(Failure::Network(message)) if !resumed => {
                     self.out.emit(NetEvent::ConnectFailed { message });
                     return;
                 }
                 Err(Failure::Network(message)) => {
+                    at += 1;
                     if !self.pause(message, retry_delay(attempt)).await {
                         return;
                     }
@@ -132,7 +142,7 @@ impl Worker {
             register = None;
             attempt = 0;
             self.out.stats(|s| {
-                s.server = Some(server.clone());
+                s.server = Some(node.clone());
                 s.connected_since = Some(chrono::Local::now());
                 if resumed {
                     s.reconnections += 1;
@@ -171,6 +181,8 @@ impl Worker {
                 }
                 LinkEnd::Lost(message) => {
                     resumed = true;
+                    // Its node may be gone: the next one first.
+                    at += 1;
                     if !self.pause(message, retry_delay(1)).await {
                         return;
                     }

@@ -88,6 +88,36 @@ impl Server {
         )
     }
 
+    /// A node of a cluster (docs/SCALING.md) on `database` and the NATS at
+    /// `nats`, named `node`, with the test authority's certificate (every
+    /// node of a chat shows the same one).
+    pub fn start_node(dir: &tempfile::TempDir, database: &str, nats: &str, node: &str) -> Server {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let mut storage =
+            tertulia_server::Storage::open_shared(database, &dir.path().join("files"), 4).unwrap();
+        let config = tertulia_server::cluster::ClusterConfig {
+            nats: nats.to_owned(),
+            database: database.to_owned(),
+            node: node.to_owned(),
+            node_timeout: Duration::from_secs(3),
+        };
+        let cluster = runtime
+            .block_on(tertulia_server::cluster::Cluster::connect(
+                config,
+                storage.resume.next_id,
+            ))
+            .unwrap();
+        storage.cluster = Some(Arc::new(cluster));
+        Server::serve(
+            runtime,
+            storage,
+            dir.path().join("accounts.db"),
+            "127.0.0.1:0".parse().unwrap(),
+            Some(tls::authority().server.clone()),
+            None,
+        )
+    }
+
     fn launch(
         db: PathBuf,
         addr: SocketAddr,
@@ -104,6 +134,17 @@ impl Server {
     ) -> Server {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let storage = tertulia_server::Storage::open(&db, 4).unwrap();
+        Server::serve(runtime, storage, db, addr, tls, announce)
+    }
+
+    fn serve(
+        runtime: tokio::runtime::Runtime,
+        storage: tertulia_server::Storage,
+        db: PathBuf,
+        addr: SocketAddr,
+        tls: Option<std::sync::Arc<rustls::ServerConfig>>,
+        announce: Option<tertulia_server::announce::AnnounceConfig>,
+    ) -> Server {
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind(addr))
             .unwrap();

@@ -69,6 +69,8 @@ pub struct Cluster {
     /// This node's presence news (see `presence`).
     herald: presence::Herald,
     node_timeout: std::time::Duration,
+    /// The chat's identity, the same on every node (see [`Cluster::chat`]).
+    chat: String,
 }
 
 /// Connections a node keeps for numbering messages.
@@ -107,18 +109,17 @@ impl Cluster {
     ) -> Result<Cluster, ClusterError> {
         let address = config.database.clone();
         let node_name = config.node.clone();
-        let sequencers = tokio::task::spawn_blocking(move || {
-            let mut connections = Vec::with_capacity(SEQUENCERS);
-            for _ in 0..SEQUENCERS {
+        let (sequencers, chat) = tokio::task::spawn_blocking(move || {
+            let mut first: Box<dyn Sql> = Box::new(crate::sql::connect_postgres(&address)?);
+            sequence::catch_up_sequence(first.as_mut(), next_id)?;
+            rooms::starting(first.as_mut(), &node_name)?;
+            let chat = rooms::chat_identity(first.as_mut())?;
+            let mut connections = vec![Mutex::new(first)];
+            for _ in 1..SEQUENCERS {
                 let db: Box<dyn Sql> = Box::new(crate::sql::connect_postgres(&address)?);
                 connections.push(Mutex::new(db));
             }
-            if let Some(first) = connections.first() {
-                let mut db = first.lock().unwrap_or_else(|p| p.into_inner());
-                sequence::catch_up_sequence(db.as_mut(), next_id)?;
-                rooms::starting(db.as_mut(), &node_name)?;
-            }
-            Ok::<_, ClusterError>(connections)
+            Ok::<_, ClusterError>((connections, chat))
         })
         .await??;
         let (connected, connections) = tokio::sync::watch::channel(0u64);
@@ -161,12 +162,18 @@ impl Cluster {
             sessions: Mutex::default(),
             herald: presence::Herald::new(),
             node_timeout: config.node_timeout,
+            chat,
         })
     }
 
     /// This node's name.
     pub fn node(&self) -> &str {
         &self.node
+    }
+
+    /// What every node of this chat announces on the LAN as its chat.
+    pub fn chat(&self) -> &str {
+        &self.chat
     }
 
     /// This node stops serving (its clients are gone): the other nodes

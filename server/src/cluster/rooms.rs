@@ -265,6 +265,19 @@ pub(super) fn starting(db: &mut dyn Sql, node: &str) -> Result<(), SqlError> {
     Ok(())
 }
 
+/// The chat's identity: made by the first node ever to start on the
+/// database, read by the others.
+pub(super) fn chat_identity(db: &mut dyn Sql) -> Result<String, SqlError> {
+    db.execute(
+        "INSERT INTO settings (key, value)
+         VALUES ('cluster_chat', md5(random()::text || clock_timestamp()::text))
+         ON CONFLICT (key) DO NOTHING",
+        &[],
+    )?;
+    let row = db.query_opt("SELECT value FROM settings WHERE key = 'cluster_chat'", &[])?;
+    row.map_or(Ok(String::new()), |row| row.get(0))
+}
+
 /// How a name already taken in the cluster is said: `name` was asked for,
 /// `holder` has it (or looks like it).
 pub(crate) fn name_taken(name: &str, holder: &str) -> ErrorBody {
