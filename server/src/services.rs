@@ -43,6 +43,14 @@ pub(crate) struct Sent {
 }
 
 impl Services {
+    /// In a cluster, tells the other nodes a change already applied here
+    /// (`change` is only made when there are other nodes).
+    pub async fn tell_others(&self, change: impl FnOnce() -> crate::rooms::Change) {
+        if let Some(cluster) = &self.cluster {
+            cluster.publish_change(&change()).await;
+        }
+    }
+
     /// The failed-login record, locked for a short synchronous section.
     pub fn logins(&self) -> MutexGuard<'_, LoginThrottle> {
         self.logins.lock().unwrap_or_else(|p| p.into_inner())

@@ -14,11 +14,12 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use tertulia_shared::{ChatMessage, MessageId, PrivateMessage};
 
+use super::changes::apply_change;
 use super::presence::Listener;
 use super::rooms::apply_room_change;
 use super::{
-    ALL_SUBJECTS, ASK_SUBJECT, Cluster, PRESENCE_SUBJECT, PRIVATE_SUBJECT, ROOM_SUBJECT,
-    ROOMS_SUBJECT, SESSION_SUBJECT, sequence,
+    ALL_SUBJECTS, ASK_SUBJECT, CHANGES_SUBJECT, Cluster, PRESENCE_SUBJECT, PRIVATE_SUBJECT,
+    ROOM_SUBJECT, ROOMS_SUBJECT, SESSION_SUBJECT, sequence,
 };
 use crate::history::{Entry, MessageLog, Page};
 use crate::rooms::{Hub, Ordered};
@@ -276,6 +277,7 @@ pub fn spawn_receiver(
                         PRIVATE_SUBJECT => deliver_private(&cluster, &hub, &log, payload),
                         SESSION_SUBJECT => replace_older_session(&cluster, &hub, payload),
                         ROOMS_SUBJECT => apply_room_change(&cluster, &hub, payload),
+                        CHANGES_SUBJECT => apply_change(&cluster, &hub, payload),
                         PRESENCE_SUBJECT => {
                             let gap = cluster.heard_places(&hub, &mut listener, payload);
                             if gap {

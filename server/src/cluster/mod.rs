@@ -3,6 +3,7 @@
 //! the other nodes, and each node delivers a room's messages in id order,
 //! reading from PostgreSQL whatever the doorbell missed (`fanout`).
 
+mod changes;
 mod fanout;
 mod presence;
 mod rooms;
@@ -96,6 +97,9 @@ const PRESENCE_SUBJECT: &str = "tertulia.presence";
 
 /// "Tell me who is on your node": every node answers with a snapshot.
 const ASK_SUBJECT: &str = "tertulia.presence.ask";
+
+/// Edits, deletions, reactions and moderation (`rooms::Change`).
+const CHANGES_SUBJECT: &str = "tertulia.changes";
 
 /// Every subject of the chat, subscribed to at once.
 const ALL_SUBJECTS: &str = "tertulia.>";

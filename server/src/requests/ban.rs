@@ -1,3 +1,4 @@
+use crate::rooms::Change;
 use tertulia_shared::{ErrorBody, Event, Field, Reply};
 
 use super::answer::{Answer, Outcome};
@@ -20,14 +21,19 @@ pub(super) async fn apply(session: &mut Session, login: String, reason: Option<S
         .set_ban((actor.clone(), actor_role), login, reason.clone())
         .await?;
     if let Some(reason) = reason {
-        let online = session.shared.hub.disconnect(
-            &login,
-            Event::Kicked {
-                by: actor.clone(),
-                reason,
-                banned: true,
-            },
-        );
+        let event = Event::Kicked {
+            by: actor.clone(),
+            reason,
+            banned: true,
+        };
+        let online = session.shared.hub.online_anywhere(&login);
+        session.shared.hub.disconnect(&login, event.clone());
+        let target = login.clone();
+        let change = || Change::Disconnect {
+            login: target,
+            event,
+        };
+        session.shared.tell_others(change).await;
         tracing::info!(peer = %session.peer, %actor, %login, online, "banned");
     } else {
         tracing::info!(peer = %session.peer, %actor, %login, "unbanned");

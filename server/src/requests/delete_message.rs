@@ -1,3 +1,4 @@
+use crate::rooms::Change;
 use tertulia_shared::validate::fold;
 use tertulia_shared::{ErrorBody, ErrorCode, MessageId, Reply};
 
@@ -64,7 +65,11 @@ pub(super) async fn apply(session: &mut Session, id: MessageId) -> Outcome {
     // Answered once stored: whoever reads history after the answer reads
     // the change.
     shared.log.flush().await;
-    shared.hub.message_deleted(id, &Seen::of(found), &login);
+    let seen = Seen::of(found);
+    shared.hub.message_deleted(id, &seen, &login);
+    let by = login.clone();
+    let change = || Change::MessageDeleted { id, seen, by };
+    shared.tell_others(change).await;
     tracing::info!(peer = %session.peer, %login, id, own, "message deleted");
     Ok(Answer::reply(Reply::MessageDeleted { message: id }))
 }

@@ -1,3 +1,4 @@
+use crate::rooms::Change;
 use tertulia_shared::validate::fold;
 use tertulia_shared::{ErrorBody, ErrorCode, MessageId, Reply, validate};
 
@@ -40,6 +41,9 @@ pub(super) async fn apply(session: &mut Session, id: MessageId, text: String) ->
     // Answered once stored: whoever reads history after the answer reads
     // the change.
     shared.log.flush().await;
-    shared.hub.message_edited(id, &Seen::of(found), text);
+    let seen = Seen::of(found);
+    shared.hub.message_edited(id, &seen, text.clone());
+    let change = || Change::MessageEdited { id, seen, text };
+    shared.tell_others(change).await;
     Ok(Answer::reply(Reply::MessageEdited { message: id }))
 }

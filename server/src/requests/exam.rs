@@ -1,3 +1,4 @@
+use crate::rooms::Change;
 use tertulia_shared::Reply;
 
 use super::answer::{Answer, Outcome};
@@ -17,6 +18,8 @@ pub(super) async fn apply(session: &mut Session, on: bool) -> Outcome {
         .record_action(actor.clone(), "exam", None, Some(value.to_owned()))
         .await?;
     session.shared.hub.set_exam(on, &actor);
+    let by = actor.clone();
+    session.shared.tell_others(|| Change::Exam { on, by }).await;
     tracing::info!(peer = %session.peer, %actor, on, "exam mode");
     Ok(Answer::reply(Reply::ExamSet { on }))
 }

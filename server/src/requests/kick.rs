@@ -1,3 +1,4 @@
+use crate::rooms::Change;
 use tertulia_shared::{ErrorBody, ErrorCode, Event, Reply};
 
 use super::answer::{Answer, Outcome};
@@ -21,12 +22,20 @@ pub(super) async fn apply(session: &mut Session, login: String, reason: String) 
         reason,
         banned: false,
     };
-    if !session.shared.hub.disconnect(&login, kicked) {
+    // On this node or another of the cluster.
+    if !session.shared.hub.online_anywhere(&login) {
         return Err(ErrorBody::new(
             ErrorCode::UserOffline,
             format!("{login} is not online."),
         ));
     }
+    session.shared.hub.disconnect(&login, kicked.clone());
+    let target = login.clone();
+    let change = || Change::Disconnect {
+        login: target,
+        event: kicked,
+    };
+    session.shared.tell_others(change).await;
     tracing::info!(peer = %session.peer, %actor, %login, "kicked");
     Ok(Answer::reply(Reply::Kicked { login }))
 }

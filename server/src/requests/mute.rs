@@ -1,3 +1,4 @@
+use crate::rooms::Change;
 use tertulia_shared::{ErrorBody, Event, Field, Reply};
 
 use super::answer::{Answer, Outcome};
@@ -46,7 +47,18 @@ pub(super) async fn apply(
         None => Event::Unmuted { by: actor.clone() },
     };
     let until_ms = muted.as_ref().map(|m| m.until_ms);
-    let online = session.shared.hub.set_mute(&login, muted, event);
+    let online = session.shared.hub.online_anywhere(&login);
+    session
+        .shared
+        .hub
+        .set_mute(&login, muted.clone(), event.clone());
+    let target = login.clone();
+    let change = || Change::Mute {
+        login: target,
+        mute: muted,
+        event,
+    };
+    session.shared.tell_others(change).await;
     tracing::info!(peer = %session.peer, %actor, %login, ?until_ms, online, "mute set");
     Ok(Answer::reply(Reply::MuteSet { login, until_ms }))
 }

@@ -1,3 +1,4 @@
+use crate::rooms::Change;
 use tertulia_shared::validate::fold;
 use tertulia_shared::{ErrorBody, ErrorCode, Field, MessageId, REACTIONS, Reply};
 
@@ -31,9 +32,15 @@ pub(super) async fn apply(session: &mut Session, id: MessageId, emoji: String) -
         .toggle_reaction(id, login, emoji)
         .await
         .map_err(unreadable)?;
-    shared
-        .hub
-        .reactions_changed(id, &Seen::of(found), reactions.clone());
+    let seen = Seen::of(found);
+    shared.hub.reactions_changed(id, &seen, reactions.clone());
+    let told = reactions.clone();
+    let change = || Change::Reactions {
+        id,
+        seen,
+        reactions: told,
+    };
+    shared.tell_others(change).await;
     Ok(Answer::reply(Reply::Reacted {
         message: id,
         reactions,

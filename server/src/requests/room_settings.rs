@@ -1,3 +1,4 @@
+use crate::rooms::Change;
 use tertulia_shared::Reply;
 
 use super::answer::{Answer, Outcome};
@@ -11,6 +12,12 @@ use crate::session::Session;
 pub(super) async fn apply(session: &mut Session, room: String, announce: bool) -> Outcome {
     let (actor, _) = staff(session)?;
     let (room, is_default) = session.shared.hub.set_announce(&room, announce)?;
+    let told = room.clone();
+    let change = || Change::Announce {
+        room: told,
+        announce,
+    };
+    session.shared.tell_others(change).await;
     let accounts = &session.shared.accounts;
     let value = if announce { "on" } else { "off" };
     if is_default {

@@ -1,3 +1,4 @@
+use crate::rooms::Change;
 use tertulia_shared::{ErrorBody, ErrorCode, Reply, Role};
 
 use super::answer::{Answer, Outcome};
@@ -19,6 +20,12 @@ pub(super) async fn apply(session: &mut Session, login: String, role: Role) -> O
     }
     let login = accounts.set_role(actor.clone(), login, role).await?;
     session.shared.hub.set_role(&login, role);
+    let target = login.clone();
+    let change = || Change::Role {
+        login: target,
+        role,
+    };
+    session.shared.tell_others(change).await;
     tracing::info!(peer = %session.peer, %actor, %login, role = role.as_str(), "role set");
     Ok(Answer::reply(Reply::RoleSet { login, role }))
 }

@@ -21,6 +21,7 @@ mod remote;
 mod state;
 #[cfg(test)]
 mod tests;
+mod told;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -38,6 +39,7 @@ pub use remote::{Place, SharedRoom};
 pub use state::RoomView;
 use state::{Peer, Room, State};
 use tertulia_shared::codec::event_line;
+pub use told::Change;
 
 /// A page of a room's members: the room's name, the logins, the staff
 /// among them, and where the next page starts.

@@ -105,7 +105,8 @@ fn chat_closed() -> ErrorBody {
 }
 
 /// Where a message was, to tell the people who saw it of a change.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "where", rename_all = "snake_case")]
 pub enum Seen {
     Room { room_key: String },
     Private { from: String, to: String },

@@ -255,6 +255,13 @@ impl Hub {
             .collect()
     }
 
+    /// Whether `login` is online, here or on another node.
+    pub fn online_anywhere(&self, login: &str) -> bool {
+        let key = fold(login);
+        let state = self.lock();
+        state.peers.contains_key(&key) || state.others.contains_key(&key)
+    }
+
     /// A room made on another node: told to everyone here. False if it
     /// was known.
     pub fn mirror_room(&self, room: SharedRoom) -> bool {
