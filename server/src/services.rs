@@ -111,6 +111,8 @@ impl Services {
         cluster
             .deliver_and_publish(&self.hub, &self.log, (&room_key, prev_id), message.clone())
             .await;
+        // Seen by its members once committed; acknowledged once on disk.
+        cluster.durable().await?;
         Ok(message)
     }
 

@@ -4,6 +4,7 @@
 //! reading from PostgreSQL whatever the doorbell missed (`fanout`).
 
 mod changes;
+mod durable;
 mod fanout;
 mod presence;
 mod rooms;
@@ -67,6 +68,8 @@ pub struct Cluster {
     /// The login number (from the cluster's sequence) of each account's
     /// latest session on this node, by folded login.
     sessions: Mutex<std::collections::HashMap<String, MessageId>>,
+    /// Acknowledges messages once on disk (see `durable`).
+    durability: durable::Durability,
     /// This node's presence news (see `presence`).
     herald: presence::Herald,
     node_timeout: std::time::Duration,
@@ -113,17 +116,19 @@ impl Cluster {
     ) -> Result<Cluster, ClusterError> {
         let address = config.database.clone();
         let node_name = config.node.clone();
-        let (sequencers, chat) = tokio::task::spawn_blocking(move || {
-            let mut first: Box<dyn Sql> = Box::new(crate::sql::connect_postgres(&address)?);
-            sequence::catch_up_sequence(first.as_mut(), next_id)?;
-            rooms::starting(first.as_mut(), &node_name)?;
-            let chat = rooms::chat_identity(first.as_mut())?;
-            let mut connections = vec![Mutex::new(first)];
-            for _ in 1..SEQUENCERS {
-                let db: Box<dyn Sql> = Box::new(crate::sql::connect_postgres(&address)?);
+        let (sequencers, flusher, chat) = tokio::task::spawn_blocking(move || {
+            let mut flusher: Box<dyn Sql> =
+                Box::new(crate::sql::connect_postgres_committing_durably(&address)?);
+            sequence::catch_up_sequence(flusher.as_mut(), next_id)?;
+            rooms::starting(flusher.as_mut(), &node_name)?;
+            let chat = rooms::chat_identity(flusher.as_mut())?;
+            let mut connections = Vec::with_capacity(SEQUENCERS);
+            for _ in 0..SEQUENCERS {
+                let db: Box<dyn Sql> =
+                    Box::new(crate::sql::connect_postgres_committing_later(&address)?);
                 connections.push(Mutex::new(db));
             }
-            Ok::<_, ClusterError>((connections, chat))
+            Ok::<_, ClusterError>((connections, flusher, chat))
         })
         .await??;
         let (connected, connections) = tokio::sync::watch::channel(0u64);
@@ -157,6 +162,7 @@ impl Cluster {
                 address: config.nats.clone(),
                 error,
             })?;
+        let durability = durable::Durability::start(flusher, &node);
         Ok(Cluster {
             node,
             nats,
@@ -164,6 +170,7 @@ impl Cluster {
             turn: AtomicUsize::new(0),
             connections,
             sessions: Mutex::default(),
+            durability,
             herald: presence::Herald::new(),
             node_timeout: config.node_timeout,
             chat,
@@ -210,7 +217,8 @@ impl Cluster {
     }
 
     /// Stores a room message: its id, stamp and the id before it in its
-    /// room come from PostgreSQL.
+    /// room come from PostgreSQL. Committed, so every node can read it,
+    /// but perhaps not on disk yet: [`Cluster::durable`] before `sent`.
     pub(crate) async fn store_room(
         &self,
         draft: Draft,
@@ -219,6 +227,12 @@ impl Cluster {
             .sequenced(move |db| sequence::store_room(db, draft))
             .await?;
         Ok((stored.message, stored.prev_id))
+    }
+
+    /// Returns once every message this node stored before is on disk:
+    /// then it may be acknowledged (`sent`).
+    pub(crate) async fn durable(&self) -> Result<(), ErrorBody> {
+        self.durability.durable().await
     }
 
     /// The next id of the cluster, for a private message.

@@ -12,7 +12,10 @@ mod postgres;
 mod postgres_schema;
 mod sqlite;
 
-pub use self::postgres::{PostgresError, connect_postgres, connect_postgres_planning_each_query};
+pub use self::postgres::{
+    PostgresError, connect_postgres, connect_postgres_committing_durably,
+    connect_postgres_committing_later, connect_postgres_planning_each_query,
+};
 
 /// A parameter (borrowing what it can: a message's text is not copied to
 /// be stored) or a column value (owned).

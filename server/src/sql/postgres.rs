@@ -66,7 +66,28 @@ impl std::fmt::Debug for PostgresConnection {
 /// and brings the schema up to date. Blocking: call it from a blocking
 /// thread or before the runtime starts.
 pub fn connect_postgres(address: &str) -> Result<PostgresConnection, PostgresError> {
-    connect(address, false)
+    connect(address, "")
+}
+
+/// [`connect_postgres`], for a connection whose commits return before
+/// they reach the disk (`synchronous_commit = off`): what it commits is
+/// visible to every other connection at once, and durable a moment later
+/// (by the next durable commit of any connection, or PostgreSQL's WAL
+/// writer within 200 ms). For a cluster's sequencers, whose messages are
+/// delivered once committed and acknowledged once durable.
+pub fn connect_postgres_committing_later(
+    address: &str,
+) -> Result<PostgresConnection, PostgresError> {
+    connect(address, " -c synchronous_commit=off")
+}
+
+/// [`connect_postgres`], for a connection whose commits wait for the disk
+/// whatever the server's default (a cluster's flusher: its commit is what
+/// makes the others' durable).
+pub fn connect_postgres_committing_durably(
+    address: &str,
+) -> Result<PostgresConnection, PostgresError> {
+    connect(address, " -c synchronous_commit=on")
 }
 
 /// [`connect_postgres`], for a connection that plans each query with its
@@ -78,17 +99,17 @@ pub fn connect_postgres(address: &str) -> Result<PostgresConnection, PostgresErr
 pub fn connect_postgres_planning_each_query(
     address: &str,
 ) -> Result<PostgresConnection, PostgresError> {
-    connect(address, true)
+    connect(address, " -c plan_cache_mode=force_custom_plan")
 }
 
-fn connect(address: &str, plan_each_query: bool) -> Result<PostgresConnection, PostgresError> {
+/// Connects with `settings` (`-c name=value` startup options), kept for
+/// every reconnection.
+fn connect(address: &str, settings: &str) -> Result<PostgresConnection, PostgresError> {
     let mut config: postgres::Config = address.parse().map_err(PostgresError::Address)?;
     // Notices ("already exists, skipping") are not worth a log line.
     let mut options = config.get_options().unwrap_or_default().to_owned();
     options.push_str(" -c client_min_messages=warning");
-    if plan_each_query {
-        options.push_str(" -c plan_cache_mode=force_custom_plan");
-    }
+    options.push_str(settings);
     config.options(options.trim());
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(Duration::from_secs(5));
