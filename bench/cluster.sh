@@ -6,8 +6,7 @@
 # chat needs (nodes, nats-server, PostgreSQL), summed into the generator's
 # "srv cpu" column and printed apiece below. PostgreSQL and nats-server are
 # throwaway ones, started here on free loopback ports and stopped by PID.
-# Until rooms are shared between nodes, the benchmark room is made on each
-# node; its name is what joins them.
+# The benchmark room is made on one node and joined on both.
 #   bench/cluster.sh [quick|smoke]   (default: quick)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -53,7 +53,7 @@ pub(crate) async fn crowd(
     // Creators first, then everyone else. Each client reads from the moment
     // it has joined, as a real client does, so the join notices of those
     // after it never pile up in the server.
-    let creators = (rooms * target.node_count()).min(n);
+    let creators = rooms.min(n);
     for phase in [0..creators, creators..n] {
         let mut set = JoinSet::new();
         for i in phase {
@@ -72,9 +72,9 @@ pub(crate) async fn crowd(
                     )
                     .await?;
                 let room = target.room(i % rooms);
-                // On a cluster the room is made on each node (until rooms
-                // are shared, a room's name is what joins them there).
-                let create = i < rooms * target.node_count();
+                // One creator per room; on a cluster the others find it on
+                // every node.
+                let create = i < rooms;
                 target.proto.join(&mut session, &room, create).await?;
                 let (ack_tx, ack_rx) = mpsc::unbounded_channel();
                 let writer = session.writer.clone();

@@ -216,13 +216,21 @@ impl Proto {
                 } else {
                     Request::JoinRoom { room: room.into() }
                 };
-                session
-                    .write(&encode(&ClientRequest::new(100, request)))
-                    .await?;
-                match session.expect_reply(100).await? {
-                    None => Ok(()),
-                    Some(_) => bail!("{} was told to wait before joining", session.name),
+                let line = encode(&ClientRequest::new(100, request));
+                // A room made on another node of a cluster reaches this
+                // one a moment later.
+                for _ in 0..100 {
+                    session.write(&line).await?;
+                    match session.expect_reply(100).await {
+                        Ok(None) => return Ok(()),
+                        Ok(Some(_)) => bail!("{} was told to wait before joining", session.name),
+                        Err(e) if !create && e.to_string().contains("room_not_found") => {
+                            tokio::time::sleep(Duration::from_millis(20)).await;
+                        }
+                        Err(e) => return Err(e),
+                    }
                 }
+                bail!("{} never found room {room}", session.name)
             }
             Proto::Irc => {
                 session

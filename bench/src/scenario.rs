@@ -68,11 +68,6 @@ impl Target {
             .unwrap_or(self.addr)
     }
 
-    /// How many nodes the target has.
-    pub fn node_count(&self) -> usize {
-        self.nodes.len().max(1)
-    }
-
     /// The loopback address client `index` connects from, when spread.
     pub fn address(&self, index: usize) -> Option<std::net::IpAddr> {
         self.spread.then(|| {
