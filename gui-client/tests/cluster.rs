@@ -9,29 +9,11 @@
 mod common;
 
 use common::*;
-use tertulia_server::scratch_nats::ScratchNats;
-use tertulia_server::scratch_postgres::{ScratchPostgres, required};
 use tertulia_shared::Request;
-
-/// A fresh database and a nats-server of the test's own, or `None` (said)
-/// where they are not installed and this is not CI.
-fn engines() -> Option<(String, ScratchNats)> {
-    let found = ScratchPostgres::shared()
-        .and_then(ScratchPostgres::fresh_database)
-        .and_then(|database| Ok((database, ScratchNats::start()?)));
-    match found {
-        Ok(found) => Some(found),
-        Err(why) if required() => panic!("PostgreSQL and NATS are required in CI: {why}"),
-        Err(why) => {
-            eprintln!("skipped: {why}");
-            None
-        }
-    }
-}
 
 #[test]
 fn when_its_node_stops_the_app_goes_on_at_the_other_node_of_the_chat() {
-    let Some((database, nats)) = engines() else {
+    let Some((database, nats)) = tertulia_server::scratch_nats::scratch_cluster() else {
         return;
     };
     let (dir_one, dir_two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());

@@ -9,6 +9,24 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// What a cluster test needs: a fresh database on the scratch PostgreSQL
+/// and a nats-server of its own; `None` (said) where they are not
+/// installed and this is not CI, where they must be.
+pub fn scratch_cluster() -> Option<(String, ScratchNats)> {
+    use crate::scratch_postgres::{ScratchPostgres, required};
+    let found = ScratchPostgres::shared()
+        .and_then(ScratchPostgres::fresh_database)
+        .and_then(|database| Ok((database, ScratchNats::start()?)));
+    match found {
+        Ok(found) => Some(found),
+        Err(why) if required() => panic!("PostgreSQL and NATS are required in CI: {why}"),
+        Err(why) => {
+            eprintln!("skipped: {why}");
+            None
+        }
+    }
+}
+
 /// A running `nats-server`.
 #[derive(Debug)]
 pub struct ScratchNats {

@@ -13,7 +13,7 @@ use tertulia_shared::limits::PAGE_BUDGET_BYTES;
 use tertulia_shared::{Event, Role, UserPlace};
 
 use super::keys::Key;
-use super::remote::Place;
+use super::remote::{Outgoing, Place};
 use crate::page::json_len;
 use tertulia_shared::codec::event_line;
 
@@ -93,31 +93,6 @@ pub(super) struct Batch {
     /// In a cluster: where this node's own people are now, for the other
     /// nodes (see `crate::cluster::presence`); `None` on a single node.
     pub outgoing: Option<Outgoing>,
-}
-
-/// This node's own changes of the moment, the last one per login, in the
-/// order they came.
-#[derive(Debug, Default)]
-pub(super) struct Outgoing {
-    places: HashMap<Key, Place>,
-    order: Vec<Key>,
-}
-
-impl Outgoing {
-    fn record(&mut self, key: &str, place: Place) {
-        if self.places.insert(key.to_owned(), place).is_none() {
-            self.order.push(key.to_owned());
-        }
-    }
-
-    /// The moment's changes, emptied.
-    pub fn take(&mut self) -> Vec<Place> {
-        let mut places = std::mem::take(&mut self.places);
-        self.order
-            .drain(..)
-            .filter_map(|key| places.remove(&key))
-            .collect()
-    }
 }
 
 impl Batch {

@@ -4,7 +4,7 @@
 //! batch, so `members`, `presence`, `#lR` counts and `#show users` agree on
 //! every node once a batch has crossed.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::iter::Peekable;
 use std::sync::Arc;
 
@@ -43,6 +43,31 @@ pub struct SharedRoom {
     pub creator: String,
     /// The last id stored under its name: where its delivery starts.
     pub last_id: MessageId,
+}
+
+/// This node's own changes of the moment, the last one per login, in the
+/// order they came.
+#[derive(Debug, Default)]
+pub(super) struct Outgoing {
+    places: HashMap<Key, Place>,
+    order: Vec<Key>,
+}
+
+impl Outgoing {
+    pub(super) fn record(&mut self, key: &str, place: Place) {
+        if self.places.insert(key.to_owned(), place).is_none() {
+            self.order.push(key.to_owned());
+        }
+    }
+
+    /// The moment's changes, emptied.
+    pub fn take(&mut self) -> Vec<Place> {
+        let mut places = std::mem::take(&mut self.places);
+        self.order
+            .drain(..)
+            .filter_map(|key| places.remove(&key))
+            .collect()
+    }
 }
 
 /// Two iterators sorted by key merged into one, each key once (the
@@ -178,6 +203,17 @@ impl State {
             peer.outbox.push(&created);
         }
         true
+    }
+
+    /// How many are in `room`, on this node and the others (one who is
+    /// moving between nodes counted once).
+    pub fn member_count(room: &Room) -> usize {
+        room.members.len()
+            + room
+                .remote
+                .keys()
+                .filter(|key| !room.members.contains_key(*key))
+                .count()
     }
 
     /// The login of `key`, online here or elsewhere.

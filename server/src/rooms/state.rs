@@ -254,17 +254,6 @@ impl State {
             .collect()
     }
 
-    /// How many are in `room`, on this node and the others (one who is
-    /// moving between nodes counted once).
-    pub fn member_count(room: &Room) -> usize {
-        room.members.len()
-            + room
-                .remote
-                .keys()
-                .filter(|key| !room.members.contains_key(*key))
-                .count()
-    }
-
     /// What a client entering `room_key` is told about it.
     pub fn room_view(&self, room_key: &str) -> RoomView {
         let Some(room) = self.rooms.get(room_key) else {

@@ -209,3 +209,122 @@ fn an_arrival_is_given_a_classroom_of_members_and_a_cursor_for_the_rest() {
         view.members.last().map(String::as_str)
     );
 }
+
+/// The same hub as a node of a cluster.
+fn clustered_hub() -> (Hub, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let (log, resume) = MessageLog::open(&dir.path().join("t.db"), || {}).unwrap();
+    let start = Start {
+        log,
+        resume,
+        history_len: 3,
+        recent: (Vec::new(), false),
+        rules: Default::default(),
+        cluster_cursor: Some(0),
+    };
+    (Hub::new("lobby", start), dir)
+}
+
+fn place(login: &str, room: Option<&str>) -> Place {
+    Place {
+        login: login.into(),
+        room: room.map(str::to_owned),
+        role: Role::Student,
+    }
+}
+
+#[test]
+fn people_on_other_nodes_count_and_page_with_those_here_and_a_snapshot_is_the_whole_truth() {
+    let (hub, _dir) = clustered_hub();
+    let _here = log_in(&hub, 2, |i| ["beto", "dana"][i].to_owned());
+    hub.apply_places(
+        "dos",
+        vec![place("ana", Some("lobby")), place("carla", Some("lobby"))],
+        false,
+    );
+    hub.apply_places("tres", vec![place("eva", Some("lobby"))], false);
+    let (_, members, _, _) = hub.list_members("lobby", None).unwrap();
+    assert_eq!(members, ["ana", "beto", "carla", "dana", "eva"]);
+    let (rooms, _) = hub.list_rooms(None);
+    assert_eq!(rooms[0].members, 5);
+    assert_eq!(
+        hub.rooms_of(["carla", "zoe"]),
+        [Some("lobby".to_owned()), None]
+    );
+    // Node dos's snapshot no longer lists carla: she is offline; an
+    // offline word from another node than hers changes nothing.
+    hub.apply_places("dos", vec![place("ana", Some("lobby"))], true);
+    hub.apply_places("tres", vec![place("ana", None)], false);
+    assert_eq!(
+        hub.rooms_of(["ana", "carla"]),
+        [Some("lobby".to_owned()), None]
+    );
+    // Node tres stops answering: eva is gone with it.
+    assert_eq!(hub.node_gone("tres"), 1);
+    let (_, members, _, _) = hub.list_members("lobby", None).unwrap();
+    assert_eq!(members, ["ana", "beto", "dana"]);
+}
+
+#[test]
+fn this_nodes_changes_are_kept_for_the_others_and_a_single_node_keeps_none() {
+    let (hub, _dir) = clustered_hub();
+    let _here = log_in(&hub, 1, |_| "ana".to_owned());
+    hub.create_room("ana", "redes", 10, Some(0)).unwrap();
+    assert_eq!(hub.take_places(false), [place("ana", Some("redes"))]);
+    assert!(hub.take_places(false).is_empty(), "taken once");
+    // A snapshot: everyone here, whatever changed.
+    assert_eq!(hub.take_places(true), [place("ana", Some("redes"))]);
+
+    let (single, _dir) = self::hub();
+    let _here = log_in(&single, 1, |_| "ana".to_owned());
+    assert!(single.take_places(false).is_empty());
+}
+
+#[test]
+fn rooms_of_the_cluster_are_mirrored_and_brought_in_line_with_the_database() {
+    let (hub, _dir) = clustered_hub();
+    let (outbox, mut told) = channel(100);
+    hub.join_server("ana", outbox, Rank::default()).unwrap();
+    let shared = |name: &str| SharedRoom {
+        name: name.into(),
+        creator_key: "luis".into(),
+        creator: "Luis".into(),
+        last_id: 7,
+    };
+    assert!(hub.mirror_room(shared("redes")));
+    assert!(!hub.mirror_room(shared("redes")), "known already");
+    assert!(drain(&mut told).contains(&Event::RoomCreated {
+        room: "redes".into(),
+        creator: "Luis".into()
+    }));
+    hub.join_room("ana", "redes").unwrap();
+    // The database no longer has redes (deleted where this node did not
+    // hear it) but has física: ana is moved out, física comes in.
+    let generation = hub.generation();
+    let (added, removed) = hub.reconcile_rooms(vec![shared("física")], generation);
+    assert_eq!((added, removed), (1, 1));
+    let names: Vec<String> = hub.list_rooms(None).0.into_iter().map(|r| r.name).collect();
+    assert_eq!(names, ["lobby", "física"]);
+    assert!(
+        drain(&mut told)
+            .iter()
+            .any(|e| matches!(e, Event::MovedToDefault { .. }))
+    );
+    // A room newer than the list read is kept.
+    let generation = hub.generation();
+    hub.create_room("ana", "taller", 10, Some(0)).unwrap();
+    let (_, removed) = hub.reconcile_rooms(vec![shared("física")], generation);
+    assert_eq!(removed, 0);
+}
+
+#[test]
+fn two_sorted_lists_merge_in_order_each_key_once() {
+    let here = [("ana", 1), ("dana", 1)].map(|(k, v)| (k.to_owned(), v));
+    let elsewhere = [("beto", 2), ("dana", 2), ("eva", 2)].map(|(k, v)| (k.to_owned(), v));
+    let merged: Vec<(String, i32)> =
+        remote::merge_by_key(here.into_iter(), elsewhere.into_iter()).collect();
+    assert_eq!(
+        merged,
+        [("ana", 1), ("beto", 2), ("dana", 1), ("eva", 2)].map(|(k, v)| (k.to_owned(), v))
+    );
+}
