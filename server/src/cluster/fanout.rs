@@ -238,65 +238,124 @@ async fn catch_up(cluster: &Cluster, hub: &Hub, log: &MessageLog) {
     }
 }
 
+/// The tasks that keep this node in step with the others; stopped
+/// together (see [`Receiving::abort`]).
+#[derive(Debug)]
+pub struct Receiving(Vec<tokio::task::JoinHandle<()>>);
+
+impl Receiving {
+    pub fn abort(&self) {
+        for task in &self.0 {
+            task.abort();
+        }
+    }
+}
+
 /// Delivers what the other nodes store and tell, for as long as the
-/// server runs.
-pub fn spawn_receiver(
+/// server runs. Three tasks, so that no PostgreSQL round trip ever holds
+/// up what NATS brings: the receiver (NATS, in memory only but for the
+/// reading of a gap), the catch-up (every second and after each NATS
+/// reconnection) and the beat.
+pub fn spawn_receiver(cluster: Arc<Cluster>, hub: Hub, log: MessageLog) -> Receiving {
+    let (alive_tx, alive) = tokio::sync::mpsc::channel(4);
+    Receiving(vec![
+        tokio::spawn(receive(cluster.clone(), hub.clone(), log.clone(), alive)),
+        tokio::spawn(keep_caught_up(cluster.clone(), hub.clone(), log)),
+        tokio::spawn(keep_beating(cluster, hub, alive_tx)),
+    ])
+}
+
+/// What NATS brings, applied as it comes; and the nodes alive, from the beat.
+async fn receive(
     cluster: Arc<Cluster>,
     hub: Hub,
     log: MessageLog,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut subscription = match cluster.nats.subscribe(ALL_SUBJECTS).await {
-            Ok(subscription) => Some(subscription),
-            Err(e) => {
-                tracing::error!(
-                    "cannot subscribe on NATS: {e}; other nodes' messages come from PostgreSQL"
-                );
-                None
+    mut alive: tokio::sync::mpsc::Receiver<Vec<String>>,
+) {
+    let mut subscription = match cluster.nats.subscribe(ALL_SUBJECTS).await {
+        Ok(subscription) => Some(subscription),
+        Err(e) => {
+            tracing::error!(
+                "cannot subscribe on NATS: {e}; other nodes' messages come from PostgreSQL"
+            );
+            None
+        }
+    };
+    let mut listener = Listener::default();
+    cluster.ask_for_snapshots().await;
+    loop {
+        let next = async {
+            match subscription.as_mut() {
+                Some(subscription) => subscription.next().await,
+                None => std::future::pending().await,
             }
         };
-        let mut listener = Listener::default();
-        cluster.ask_for_snapshots(&mut listener).await;
-        let mut connections = cluster.connections.clone();
-        let mut tick = tokio::time::interval(CATCH_UP_EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut beat = tokio::time::interval(beat_every(cluster.node_timeout));
-        beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            let next = async {
-                match subscription.as_mut() {
-                    Some(subscription) => subscription.next().await,
-                    None => std::future::pending().await,
-                }
-            };
-            tokio::select! {
-                Some(told) = next => {
-                    let payload = &told.payload;
-                    match told.subject.as_str() {
-                        ROOM_SUBJECT => delivered_elsewhere(&cluster, &hub, &log, payload).await,
-                        PRIVATE_SUBJECT => deliver_private(&cluster, &hub, &log, payload),
-                        SESSION_SUBJECT => replace_older_session(&cluster, &hub, payload),
-                        ROOMS_SUBJECT => apply_room_change(&cluster, &hub, payload),
-                        CHANGES_SUBJECT => apply_change(&cluster, &hub, payload),
-                        PRESENCE_SUBJECT => {
-                            let gap = cluster.heard_places(&hub, &mut listener, payload);
-                            if gap {
-                                cluster.ask_for_snapshots(&mut listener).await;
-                            }
+        tokio::select! {
+            Some(told) = next => {
+                let payload = &told.payload;
+                match told.subject.as_str() {
+                    ROOM_SUBJECT => delivered_elsewhere(&cluster, &hub, &log, payload).await,
+                    PRIVATE_SUBJECT => deliver_private(&cluster, &hub, &log, payload),
+                    SESSION_SUBJECT => replace_older_session(&cluster, &hub, payload),
+                    ROOMS_SUBJECT => apply_room_change(&cluster, &hub, payload),
+                    CHANGES_SUBJECT => apply_change(&cluster, &hub, payload),
+                    PRESENCE_SUBJECT => {
+                        let gap = cluster.heard_places(&hub, &mut listener, payload);
+                        if gap {
+                            cluster.ask_for_snapshots().await;
                         }
-                        ASK_SUBJECT => cluster.asked_for_snapshot(payload),
-                        _ => {}
                     }
+                    ASK_SUBJECT => cluster.asked_for_snapshot(payload),
+                    _ => {}
                 }
-                Ok(()) = connections.changed() => {
-                    catch_up(&cluster, &hub, &log).await;
-                    cluster.ask_for_snapshots(&mut listener).await;
-                }
-                _ = tick.tick() => catch_up(&cluster, &hub, &log).await,
-                _ = beat.tick() => heartbeat(&cluster, &hub, &mut listener).await,
             }
+            Some(nodes) = alive.recv() => cluster.forget_dead_nodes(&hub, &mut listener, &nodes),
         }
-    })
+    }
+}
+
+/// Reads from PostgreSQL what NATS did not bring: every second, and after
+/// each NATS reconnection (when the other nodes' people are asked for
+/// again too).
+async fn keep_caught_up(cluster: Arc<Cluster>, hub: Hub, log: MessageLog) {
+    let mut connections = cluster.connections.clone();
+    let mut tick = tokio::time::interval(CATCH_UP_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            Ok(()) = connections.changed() => {
+                catch_up(&cluster, &hub, &log).await;
+                cluster.ask_for_snapshots().await;
+            }
+            _ = tick.tick() => catch_up(&cluster, &hub, &log).await,
+        }
+    }
+}
+
+/// Says this node is alive a few times per timeout; hands the receiver the
+/// nodes alive and makes this node's rooms PostgreSQL's.
+async fn keep_beating(
+    cluster: Arc<Cluster>,
+    hub: Hub,
+    alive: tokio::sync::mpsc::Sender<Vec<String>>,
+) {
+    let mut beat = tokio::time::interval(beat_every(cluster.node_timeout));
+    beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        beat.tick().await;
+        let generation = hub.generation();
+        let Ok((nodes, rooms)) = cluster.beat().await else {
+            // Said by `sequenced`; nobody is declared dead meanwhile.
+            continue;
+        };
+        if alive.send(nodes).await.is_err() {
+            return;
+        }
+        let (added, removed) = hub.reconcile_rooms(rooms, generation);
+        if added + removed > 0 {
+            tracing::info!(added, removed, "rooms brought in line with the database");
+        }
+    }
 }
 
 /// A room message stored on another node, delivered here in its order.
@@ -324,20 +383,4 @@ async fn delivered_elsewhere(cluster: &Cluster, hub: &Hub, log: &MessageLog, pay
 /// How often a node says it is alive: a few times per timeout.
 fn beat_every(node_timeout: Duration) -> Duration {
     (node_timeout / 4).clamp(Duration::from_millis(250), Duration::from_secs(5))
-}
-
-/// Says this node is alive, takes the dead nodes' people offline and
-/// makes this node's rooms PostgreSQL's.
-async fn heartbeat(cluster: &Cluster, hub: &Hub, listener: &mut Listener) {
-    let generation = hub.generation();
-    let (alive, rooms) = match cluster.beat().await {
-        Ok(beat) => beat,
-        // Said by `sequenced`; nobody is declared dead meanwhile.
-        Err(_) => return,
-    };
-    cluster.forget_dead_nodes(hub, listener, &alive);
-    let (added, removed) = hub.reconcile_rooms(rooms, generation);
-    if added + removed > 0 {
-        tracing::info!(added, removed, "rooms brought in line with the database");
-    }
 }

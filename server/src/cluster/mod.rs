@@ -258,4 +258,4 @@ fn unreachable_database(e: &dyn std::fmt::Display) -> ErrorBody {
     .retry_after(std::time::Duration::from_secs(2))
 }
 
-pub use fanout::spawn_receiver;
+pub use fanout::{Receiving, spawn_receiver};

@@ -56,6 +56,8 @@ pub(super) struct Herald {
     seq: AtomicU64,
     asked: AtomicBool,
     last_told: Mutex<Instant>,
+    /// When this node last asked the others for snapshots.
+    last_ask: Mutex<Option<Instant>>,
 }
 
 impl Herald {
@@ -70,6 +72,7 @@ impl Herald {
             // start of it forgets that one's people.
             asked: AtomicBool::new(true),
             last_told: Mutex::new(Instant::now()),
+            last_ask: Mutex::new(None),
         }
     }
 }
@@ -89,7 +92,6 @@ struct Heard {
 #[derive(Debug, Default)]
 pub(super) struct Listener {
     heard: HashMap<String, Heard>,
-    last_ask: Option<Instant>,
 }
 
 impl Cluster {
@@ -158,15 +160,20 @@ impl Cluster {
         }
     }
 
-    /// Asks every node for a snapshot of its people.
-    pub(super) async fn ask_for_snapshots(&self, listener: &mut Listener) {
-        if listener
-            .last_ask
-            .is_some_and(|last| last.elapsed() < ASK_AT_MOST_EVERY)
+    /// Asks every node for a snapshot of its people (at most once per
+    /// [`ASK_AT_MOST_EVERY`]).
+    pub(super) async fn ask_for_snapshots(&self) {
         {
-            return;
+            let mut last = self
+                .herald
+                .last_ask
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            if last.is_some_and(|last| last.elapsed() < ASK_AT_MOST_EVERY) {
+                return;
+            }
+            *last = Some(Instant::now());
         }
-        listener.last_ask = Some(Instant::now());
         if let Err(e) = self
             .nats
             .publish(ASK_SUBJECT, self.node.as_bytes().to_vec().into())
