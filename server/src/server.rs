@@ -326,12 +326,34 @@ pub async fn run(
     batching.abort();
     if let (Some(receiving), Some(cluster)) = (receiving, &shared.cluster) {
         receiving.abort();
-        cluster.leave().await;
+        // NATS or PostgreSQL may be gone already: the goodbye is bounded,
+        // and the other nodes notice a silence anyway.
+        if tokio::time::timeout(GOODBYE_TIME, cluster.leave())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                "could not tell the other nodes that this one stops; they will see it is silent"
+            );
+        }
     }
     reporting.abort();
     let _ = reporting.await;
-    log.flush().await;
+    if tokio::time::timeout(LAST_WRITES_TIME, log.flush())
+        .await
+        .is_err()
+    {
+        tracing::error!("the last messages could not be stored before stopping");
+    }
 }
+
+/// How long a stopping node of a cluster tries to tell the others.
+const GOODBYE_TIME: Duration = Duration::from_secs(3);
+
+/// How long a stopping server waits for its last messages to be stored
+/// (a full queue takes well under a second on SQLite; a database that is
+/// gone would keep it forever).
+const LAST_WRITES_TIME: Duration = Duration::from_secs(10);
 
 /// How long a refused connection may take (TLS handshake included) to
 /// be told why.

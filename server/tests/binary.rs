@@ -392,4 +392,17 @@ async fn two_programs_serve_one_chat_and_one_killed_loses_nothing_acknowledged()
         .map(|m| m.text)
         .collect();
     assert_eq!(history, acknowledged);
+
+    // NATS goes away for good; node two is told to stop: its goodbye to
+    // the others cannot be said, and it still ends, in its grace time.
+    drop(nats);
+    let mut two = two;
+    let stopping = std::time::Instant::now();
+    two.signal("TERM");
+    assert!(two.wait_exit().success());
+    assert!(
+        stopping.elapsed() < Duration::from_secs(10),
+        "took {:?} to stop",
+        stopping.elapsed()
+    );
 }
