@@ -21,6 +21,13 @@ nats_pid=
 started=()  # the nodes (started in subshells: not this shell's jobs)
 cleanup() {
   kill $(jobs -p) "${started[@]}" 2>/dev/null || true
+  # The nodes say goodbye through NATS and PostgreSQL: a moment before
+  # those stop, and no node outlives the script.
+  local pid
+  for pid in "${started[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
   if [ -n "$nats_pid" ]; then kill "$nats_pid" 2>/dev/null || true; fi
   stop_postgres
   rm -rf "$work"
