@@ -473,7 +473,10 @@ pub fn capture_logs(level: tracing::Level) -> (LogCapture, tracing::subscriber::
         .with_max_level(level)
         .with_writer(move || writer.clone())
         .finish();
-    (capture, tracing::subscriber::set_default(subscriber))
+    let guard = tracing::subscriber::set_default(subscriber);
+    // Callsites another thread reached meanwhile are asked again.
+    tracing::callsite::rebuild_interest_cache();
+    (capture, guard)
 }
 
 /// A `members` event saying `login` entered `room`.
