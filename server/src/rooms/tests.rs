@@ -19,6 +19,11 @@ fn drain(rx: &mut Outgoing) -> Vec<Event> {
 
 /// A hub whose log is in a temporary database.
 fn hub() -> (Hub, tempfile::TempDir) {
+    hub_with(None)
+}
+
+/// The same, as a node of a cluster (`Some`) or alone.
+fn hub_with(cluster_cursor: Option<MessageId>) -> (Hub, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let (log, resume) = MessageLog::open(&dir.path().join("t.db"), || {}).unwrap();
     let start = Start {
@@ -27,7 +32,7 @@ fn hub() -> (Hub, tempfile::TempDir) {
         history_len: 3,
         recent: (Vec::new(), false),
         rules: Default::default(),
-        cluster_cursor: None,
+        cluster_cursor,
     };
     (Hub::new("lobby", start), dir)
 }
@@ -210,19 +215,9 @@ fn an_arrival_is_given_a_classroom_of_members_and_a_cursor_for_the_rest() {
     );
 }
 
-/// The same hub as a node of a cluster.
+/// A hub as a node of a cluster.
 fn clustered_hub() -> (Hub, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let (log, resume) = MessageLog::open(&dir.path().join("t.db"), || {}).unwrap();
-    let start = Start {
-        log,
-        resume,
-        history_len: 3,
-        recent: (Vec::new(), false),
-        rules: Default::default(),
-        cluster_cursor: Some(0),
-    };
-    (Hub::new("lobby", start), dir)
+    hub_with(Some(0))
 }
 
 fn place(login: &str, room: Option<&str>) -> Place {
